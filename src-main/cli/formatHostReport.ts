@@ -1,0 +1,48 @@
+import type { HostResult } from '@shared/api/contract'
+import { formatBytes, formatInteger } from '@shared/charts/formatBytes'
+import { toHex } from '@shared/model/host/units'
+
+/** The human-readable `pamt-planner analyze` report: the same numbers as the UI's summary. */
+export function formatHostReport(r: HostResult): string {
+  const a = r.analysis
+  const out: string[] = []
+  const row = (label: string, bytes: number, extra = ''): void => {
+    out.push(`  ${label.padEnd(34)} ${formatInteger(bytes).padStart(16)} B  ${formatBytes(bytes).padStart(11)}${extra}`)
+  }
+  out.push(`${a.name}: ${a.memorySource === 'cmr' ? 'TDX CMRs' : 'e820'} memory map, ${r.summary.linesTotal} lines`)
+  out.push(`  TDX memory ${formatBytes(a.tdxMemoryBytes)} in ${a.memoryBlocks.length} memory blocks; max_pfn ${toHex(a.maxPfn)}`)
+  out.push('')
+  out.push(`TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}):`)
+  for (const [i, t] of a.tdmrs.entries()) {
+    out.push(
+      `  #${String(i).padEnd(3)} [${toHex(t.baseBytes)}, ${toHex(t.baseBytes + t.sizeBytes)})  ${formatBytes(t.sizeBytes).padStart(10)}  node ${t.pamtNid}  holes ${t.holes.length}`
+    )
+  }
+  out.push('')
+  out.push('Static PAMT:')
+  row('PAMT_4K', a.staticPamt.levels.pamt4kBytes)
+  row('PAMT_2M', a.staticPamt.levels.pamt2mBytes)
+  row('PAMT_1G', a.staticPamt.levels.pamt1gBytes)
+  row('total', a.staticPamt.bytes, `  = ${a.staticPamt.kb} KB`)
+  out.push('Dynamic PAMT, static part:')
+  row('4K bitmap', a.dynamicPamt.parts.bitmapBytes)
+  row('PAMT_2M', a.dynamicPamt.parts.pamt2mBytes)
+  row('PAMT_1G', a.dynamicPamt.parts.pamt1gBytes)
+  row('total', a.dynamicPamt.staticBytes, `  = ${a.dynamicPamt.staticKb} KB`)
+  out.push('Refcount array:')
+  row('dense (v6)', a.refcounts.denseBytes, `  ${a.refcounts.densePages} pages`)
+  row('sparse (v4, seed 002)', a.refcounts.sparseBytes, `  ${a.refcounts.sparsePages} pages`)
+  if (a.calibration) {
+    const c = a.calibration
+    out.push('')
+    out.push(
+      `Kernel printed ${c.kernelPamtKb} KB allocated for PAMT${c.dynamicPamt ? ' (Dynamic PAMT)' : ''}; model ${c.modelKb} KB: ${c.matches ? 'match' : 'MISMATCH'}`
+    )
+  }
+  if (a.problems.length) {
+    out.push('')
+    out.push('Problems:')
+    for (const p of a.problems) out.push(`  ${p.severity.toUpperCase()} ${p.code}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`)
+  }
+  return out.join('\n')
+}

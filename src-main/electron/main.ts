@@ -1,0 +1,86 @@
+import { app, BrowserWindow, dialog, Menu } from 'electron'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import workerPath from '../worker/worker?modulePath'
+import { appPaths } from '../services/appPaths'
+import { createServices } from '../services/createServices'
+import { WorkerThreadLauncher } from '../services/jobRunner'
+import { registerIpc } from './ipc'
+import { applySecurityRules } from './security'
+
+// Desktop entry (out/main/index.js): one window over the same services as browser mode.
+const paths = appPaths(import.meta.url)
+const rendererIndex = join(paths.rendererDir, 'index.html')
+const devServerUrl = process.env['ELECTRON_RENDERER_URL']
+const appOrigin = devServerUrl ? new URL(devServerUrl).origin : null
+const rendererFileUrl = pathToFileURL(rendererIndex).href
+
+function isAllowedUrl(url: string): boolean {
+  try {
+    const u = new URL(url)
+    if (appOrigin) return u.origin === appOrigin
+    return u.protocol === 'file:' && u.href.split(/[?#]/)[0] === rendererFileUrl
+  } catch {
+    return false
+  }
+}
+
+let mainWindow: BrowserWindow | null = null
+
+async function showOpenDialog(): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = {
+    title: 'Open host boot log',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Boot logs', extensions: ['txt', 'log', 'dmesg'] },
+      { name: 'All files', extensions: ['*'] }
+    ]
+  }
+  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+  return r.canceled ? null : (r.filePaths[0] ?? null)
+}
+
+applySecurityRules(isAllowedUrl)
+const services = createServices({
+  mode: 'desktop',
+  launcher: new WorkerThreadLauncher(workerPath),
+  resourcesDir: paths.resourcesDir,
+  showOpenDialog
+})
+registerIpc(services.planner, services.progress, isAllowedUrl, () => mainWindow?.webContents ?? null)
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    show: false,
+    title: 'PAMT Planner',
+    webPreferences: {
+      preload: join(paths.rootDir, 'out', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      spellcheck: false
+    }
+  })
+  mainWindow.once('ready-to-show', () => mainWindow?.show())
+  mainWindow.on('closed', () => (mainWindow = null))
+  if (devServerUrl) void mainWindow.loadURL(devServerUrl)
+  else void mainWindow.loadFile(rendererIndex)
+}
+
+void app.whenReady().then(() => {
+  // The renderer owns the keyboard shortcuts (Ctrl+O etc.); keep the default edit/view roles.
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }])
+  )
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})

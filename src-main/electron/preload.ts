@@ -1,0 +1,24 @@
+import { contextBridge, ipcRenderer } from 'electron'
+import type { JobProgress, PlannerApi, PlannerMethodName } from '@shared/api/contract'
+
+// Sandboxed preload: bundled whole (no requires but electron), exposes only the contract's methods.
+const invoke =
+  (method: PlannerMethodName) =>
+  (req: unknown): Promise<never> =>
+    ipcRenderer.invoke(`planner:${method}`, req) as Promise<never>
+
+const api: PlannerApi = {
+  getAppInfo: invoke('getAppInfo'),
+  listExampleHosts: invoke('listExampleHosts'),
+  analyzeExampleHost: invoke('analyzeExampleHost'),
+  analyzeHostText: invoke('analyzeHostText'),
+  openHostFile: invoke('openHostFile'),
+  cancelJob: invoke('cancelJob'),
+  onProgress(listener) {
+    const handler = (_e: unknown, p: JobProgress): void => listener(p)
+    ipcRenderer.on('planner:progress', handler)
+    return () => ipcRenderer.removeListener('planner:progress', handler)
+  }
+}
+
+contextBridge.exposeInMainWorld('pamtPlanner', api)

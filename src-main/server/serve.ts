@@ -1,0 +1,25 @@
+import { createServices } from '../services/createServices'
+import { WorkerThreadLauncher } from '../services/jobRunner'
+import { startBrowserServer, type RunningBrowserServer } from './browserServer'
+import { newAccessToken } from './security'
+
+/** Start browser mode with the real services, a model worker per job and a fresh token. */
+export async function serveBrowserMode(opts: {
+  port: number
+  workerPath: string
+  resourcesDir: string
+  rendererDir: string
+}): Promise<RunningBrowserServer> {
+  const services = createServices({
+    mode: 'browser',
+    launcher: new WorkerThreadLauncher(opts.workerPath),
+    resourcesDir: opts.resourcesDir
+  })
+  return startBrowserServer({
+    service: services.planner,
+    progress: services.progress,
+    rendererDir: opts.rendererDir,
+    token: newAccessToken(),
+    port: opts.port
+  })
+}

@@ -1,0 +1,13 @@
+import { parentPort } from 'node:worker_threads'
+import type { WorkerMessage, WorkerTask } from './protocol'
+import { runTask } from './runTask'
+
+// worker_threads entry: runs one model task per message and reports progress on the same port.
+const port = parentPort
+if (!port) throw new Error('worker.ts must run as a worker thread')
+
+port.on('message', (task: WorkerTask) => {
+  const post = (m: WorkerMessage): void => port.postMessage(m)
+  const result = runTask(task, (phase, fraction) => post({ kind: 'progress', phase, fraction }))
+  post({ kind: 'result', result })
+})

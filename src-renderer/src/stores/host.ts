@@ -1,0 +1,118 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { AppInfo, ExampleHost, HostResult, JobProgress, PlannerApi } from '@shared/api/contract'
+import type { ApiError, ApiResult } from '@shared/api/errors'
+import { formatLimitBytes } from '@shared/import/limits'
+
+/** A running job as the UI shows it. */
+export interface ActiveJob {
+  jobId: string
+  label: string
+  phase: JobProgress['phase']
+  fraction: number
+}
+
+function newJobId(): string {
+  return crypto.randomUUID()
+}
+
+/**
+ * The analysed host on screen and the work that may replace it. A failed or cancelled import never
+ * touches `current`: the previous host stays, and the error is shown beside it.
+ */
+export const useHostStore = defineStore('host', () => {
+  let api: PlannerApi | null = null
+  /** Application facts from the main process (mode, limits). */
+  const appInfo = ref<AppInfo | null>(null)
+  /** Bundled example hosts. */
+  const examples = ref<ExampleHost[]>([])
+  /** The host on screen; model results only, never computed here. */
+  const current = shallowRef<HostResult | null>(null)
+  /** The one job in flight, if any. */
+  const job = ref<ActiveJob | null>(null)
+  /** The last error, until dismissed or replaced by a success. */
+  const error = ref<ApiError | null>(null)
+
+  const busy = computed(() => job.value !== null)
+
+  function connect(plannerApi: PlannerApi): void {
+    api = plannerApi
+    api.onProgress((p) => {
+      if (job.value && job.value.jobId === p.jobId) job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
+    })
+  }
+
+  function requireApi(): PlannerApi {
+    if (!api) throw new Error('useHostStore.connect() was not called')
+    return api
+  }
+
+  async function runJob(label: string, start: (jobId: string) => Promise<ApiResult<HostResult | null>>): Promise<boolean> {
+    const jobId = newJobId()
+    job.value = { jobId, label, phase: 'reading', fraction: 0 }
+    try {
+      const result = await start(jobId)
+      if (job.value?.jobId !== jobId) return false
+      if (!result.ok) {
+        if (result.error.code !== 'CANCELLED') error.value = result.error
+        return false
+      }
+      if (result.value) {
+        current.value = result.value
+        error.value = null
+      }
+      return true
+    } finally {
+      if (job.value?.jobId === jobId) job.value = null
+    }
+  }
+
+  /** Load app facts and examples, then show the first example host. */
+  async function init(): Promise<void> {
+    const a = requireApi()
+    const [info, list] = await Promise.all([a.getAppInfo({}), a.listExampleHosts({})])
+    if (info.ok) appInfo.value = info.value
+    else error.value = info.error
+    if (list.ok) examples.value = list.value
+    const first = examples.value[0]
+    if (first) await loadExample(first.id)
+  }
+
+  function loadExample(exampleId: string): Promise<boolean> {
+    const title = examples.value.find((e) => e.id === exampleId)?.title ?? exampleId
+    return runJob(`Analysing ${title}`, (jobId) => requireApi().analyzeExampleHost({ jobId, exampleId }))
+  }
+
+  /** Import a File from drag and drop or the upload input; the size is checked before reading. */
+  async function importFile(file: File): Promise<boolean> {
+    const limit = appInfo.value?.maxHostFileBytes ?? Infinity
+    if (file.size > limit) {
+      error.value = {
+        code: 'FILE_TOO_LARGE',
+        fileName: file.name,
+        message: `file is ${(file.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(limit)} limit for host logs`
+      }
+      return false
+    }
+    const text = await file.text()
+    return runJob(`Importing ${file.name}`, (jobId) => requireApi().analyzeHostText({ jobId, fileName: file.name, text }))
+  }
+
+  /** Desktop only: the native open dialog. */
+  function openWithDialog(): Promise<boolean> {
+    return runJob('Importing host log', (jobId) => requireApi().openHostFile({ jobId }))
+  }
+
+  async function cancel(): Promise<void> {
+    const running = job.value
+    if (!running) return
+    job.value = null
+    await requireApi().cancelJob({ jobId: running.jobId })
+  }
+
+  function dismissError(): void {
+    error.value = null
+  }
+
+  return { appInfo, examples, current, job, error, busy, connect, init, loadExample, importFile, openWithDialog, cancel, dismissError }
+})

@@ -1,0 +1,75 @@
+import type { ImportSummary } from '../import/bootLog'
+import type { HostAnalysis } from '../model/host/analyzeHost'
+import type { ApiResult } from './errors'
+
+/**
+ * The PlannerApi contract: the one set of operations the renderer can ask of the main process,
+ * carried over Electron IPC (preload) or loopback HTTP (browser mode). Requests are validated
+ * against `requestSchemas` on arrival; results and errors are plain data.
+ */
+
+export interface AppInfo {
+  name: string
+  version: string
+  /** Which transport serves this renderer. */
+  mode: 'desktop' | 'browser'
+  /** Whether a native file dialog exists (desktop); browser mode uploads instead. */
+  hasFileDialog: boolean
+  /** Largest host log accepted, in bytes. */
+  maxHostFileBytes: number
+}
+
+export interface ExampleHost {
+  id: string
+  title: string
+  description: string
+}
+
+/** An analysed host and where it came from. */
+export interface HostResult {
+  source: { kind: 'example' | 'file'; fileName: string; exampleId?: string }
+  summary: ImportSummary
+  analysis: HostAnalysis
+}
+
+/** Progress of a long job; pushed at most every ~100 ms. */
+export interface JobProgress {
+  jobId: string
+  phase: 'reading' | 'parsing' | 'analysing' | 'done'
+  /** 0..1 */
+  fraction: number
+}
+
+export interface AnalyzeExampleRequest {
+  jobId: string
+  exampleId: string
+}
+
+export interface AnalyzeHostTextRequest {
+  jobId: string
+  fileName: string
+  text: string
+}
+
+export interface JobRequest {
+  jobId: string
+}
+
+/** Request/response map: one entry per method, the same names on every transport. */
+export interface PlannerMethods {
+  getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
+  listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
+  analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
+  analyzeHostText(req: AnalyzeHostTextRequest): Promise<ApiResult<HostResult>>
+  /** Desktop only: native open dialog, read and analyse; `null` when the user cancels. */
+  openHostFile(req: JobRequest): Promise<ApiResult<HostResult | null>>
+  cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>>
+}
+
+export type PlannerMethodName = keyof PlannerMethods
+
+/** What the renderer holds: the methods plus a progress subscription. */
+export interface PlannerApi extends PlannerMethods {
+  /** Subscribe to job progress; returns the unsubscribe function. */
+  onProgress(listener: (p: JobProgress) => void): () => void
+}

@@ -1,0 +1,37 @@
+import type { ImportError } from '../import/importError'
+
+/** Error codes that cross the API boundary (IPC or HTTP); every failure is one of these values. */
+export type ApiErrorCode =
+  | ImportError['code']
+  | 'INVALID_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'CANCELLED'
+  | 'UNAVAILABLE'
+  | 'FILE_UNREADABLE'
+  | 'INTERNAL'
+
+export interface ApiError {
+  code: ApiErrorCode
+  message: string
+  /** The file the error is about, when there is one. */
+  fileName?: string
+  /** 1-based line in that file. */
+  line?: number
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+export function ok<T>(value: T): ApiResult<T> {
+  return { ok: true, value }
+}
+
+export function err(code: ApiErrorCode, message: string, where: { fileName?: string; line?: number } = {}): ApiResult<never> {
+  return { ok: false, error: { code, message, ...where } }
+}
+
+/** The single line shown to users: "file:line: message" or just the message. */
+export function describeApiError(e: ApiError): string {
+  if (e.fileName === undefined) return e.message
+  return `${e.fileName}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`
+}

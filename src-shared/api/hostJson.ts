@@ -1,0 +1,70 @@
+import type { HostAnalysis } from '../model/host/analyzeHost'
+import { toHex } from '../model/host/units'
+
+/**
+ * The stable JSON form of a host analysis (`pamt-planner analyze --json`). Addresses are "0x…"
+ * strings, sizes are bytes, "kb" is KiB as the kernel prints it. Fields may be added, never removed.
+ */
+export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
+  return {
+    host: {
+      name: a.name,
+      memorySource: a.memorySource,
+      ramBytes: a.ramBytes,
+      tdxMemoryBytes: a.tdxMemoryBytes,
+      maxPfn: toHex(a.maxPfn)
+    },
+    memoryBlocks: a.memoryBlocks.map((b) => ({
+      base: toHex(b.startPfn * 4096),
+      end: toHex(b.endPfn * 4096),
+      nid: b.nid
+    })),
+    tdmrs: a.tdmrs.map((t) => ({
+      base: toHex(t.baseBytes),
+      end: toHex(t.baseBytes + t.sizeBytes),
+      sizeBytes: t.sizeBytes,
+      pamtNid: t.pamtNid,
+      staticPamt: t.staticPamt,
+      dynamicPamtStatic: t.dynamicPamtStatic,
+      holes: t.holes.map((h) => ({ base: toHex(h.baseBytes), end: toHex(h.baseBytes + h.sizeBytes) }))
+    })),
+    staticPamt: {
+      kb: a.staticPamt.kb,
+      bytes: a.staticPamt.bytes,
+      levels: {
+        pamt4k: a.staticPamt.levels.pamt4kBytes,
+        pamt2m: a.staticPamt.levels.pamt2mBytes,
+        pamt1g: a.staticPamt.levels.pamt1gBytes
+      }
+    },
+    dynamicPamt: {
+      staticKb: a.dynamicPamt.staticKb,
+      staticBytes: a.dynamicPamt.staticBytes,
+      bitmapBytes: a.dynamicPamt.parts.bitmapBytes,
+      pamt2mBytes: a.dynamicPamt.parts.pamt2mBytes,
+      pamt1gBytes: a.dynamicPamt.parts.pamt1gBytes
+    },
+    refcounts: {
+      denseBytes: a.refcounts.denseBytes,
+      densePages: a.refcounts.densePages,
+      sparseBytes: a.refcounts.sparseBytes,
+      sparsePages: a.refcounts.sparsePages
+    },
+    kernelLog: a.calibration
+      ? {
+          pamtKb: a.calibration.kernelPamtKb,
+          line: a.calibration.kernelPamtKbLine,
+          dynamicPamt: a.calibration.dynamicPamt,
+          modelKb: a.calibration.modelKb,
+          matches: a.calibration.matches
+        }
+      : null,
+    params: a.params,
+    problems: a.problems.map((p) => ({
+      code: p.code,
+      severity: p.severity,
+      message: p.message,
+      ...(p.line !== undefined ? { line: p.line } : {})
+    }))
+  }
+}

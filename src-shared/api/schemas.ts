@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import { MAX_HOST_FILE_BYTES } from '../import/limits'
+import type { PlannerMethodName } from './contract'
+
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'jobId must be 1-64 letters, digits, - or _')
+const fileName = z.string().min(1).max(512)
+
+/**
+ * Runtime schemas for every request of the contract. Each adapter parses the incoming value with
+ * these before any service sees it; unknown keys are rejected.
+ */
+export const requestSchemas = {
+  getAppInfo: z.strictObject({}),
+  listExampleHosts: z.strictObject({}),
+  analyzeExampleHost: z.strictObject({ jobId, exampleId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
+  analyzeHostText: z.strictObject({
+    jobId,
+    fileName,
+    text: z.string().max(MAX_HOST_FILE_BYTES, 'text exceeds the host file size limit')
+  }),
+  openHostFile: z.strictObject({ jobId }),
+  cancelJob: z.strictObject({ jobId })
+} satisfies Record<PlannerMethodName, z.ZodType>
+
+export const PLANNER_METHOD_NAMES = Object.keys(requestSchemas) as PlannerMethodName[]
+
+export function isPlannerMethodName(name: string): name is PlannerMethodName {
+  return Object.hasOwn(requestSchemas, name)
+}
+
+/** Electron IPC channel names, `planner:<method>`, and the one push channel. */
+export const ipcChannel = (method: PlannerMethodName): string => `planner:${method}`
+export const IPC_PROGRESS_CHANNEL = 'planner:progress'

@@ -1,0 +1,12 @@
+/**
+ * Size limits for imported text. Real boot logs are well under 10 MiB; the limit stops a wrong
+ * file (a core dump, a disk image) from exhausting memory before anything is parsed.
+ */
+export const MAX_HOST_FILE_BYTES = 64 * 1024 * 1024
+
+/** Longest line considered; longer lines are not log lines. */
+export const MAX_LINE_CHARS = 64 * 1024
+
+export function formatLimitBytes(bytes: number): string {
+  return `${bytes / (1024 * 1024)} MiB`
+}
