@@ -44,14 +44,26 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         exitCode = 1
         return
       }
-      const { planner } = createServices({ mode: 'browser', launcher: new InlineLauncher(), resourcesDir: ctx.resourcesDir })
-      const result = await planner.analyzeHostText({ jobId: 'cli', fileName: read.value.fileName, text: read.value.text })
+      const { planner } = createServices({
+        mode: 'browser',
+        launcher: new InlineLauncher(),
+        resourcesDir: ctx.resourcesDir
+      })
+      const result = await planner.analyzeHostText({
+        jobId: 'cli',
+        fileName: read.value.fileName,
+        text: read.value.text
+      })
       if (!result.ok) {
         ctx.stderr(`${describeApiError(result.error)}\n`)
         exitCode = 1
         return
       }
-      ctx.stdout(options.json ? `${JSON.stringify(hostAnalysisToJson(result.value.analysis), null, 2)}\n` : `${formatHostReport(result.value)}\n`)
+      ctx.stdout(
+        options.json
+          ? `${JSON.stringify(hostAnalysisToJson(result.value.analysis), null, 2)}\n`
+          : `${formatHostReport(result.value)}\n`
+      )
     })
 
   program

@@ -7,10 +7,16 @@ export function formatHostReport(r: HostResult): string {
   const a = r.analysis
   const out: string[] = []
   const row = (label: string, bytes: number, extra = ''): void => {
-    out.push(`  ${label.padEnd(34)} ${formatInteger(bytes).padStart(16)} B  ${formatBytes(bytes).padStart(11)}${extra}`)
+    out.push(
+      `  ${label.padEnd(34)} ${formatInteger(bytes).padStart(16)} B  ${formatBytes(bytes).padStart(11)}${extra}`
+    )
   }
-  out.push(`${a.name}: ${a.memorySource === 'cmr' ? 'TDX CMRs' : 'e820'} memory map, ${r.summary.linesTotal} lines`)
-  out.push(`  TDX memory ${formatBytes(a.tdxMemoryBytes)} in ${a.memoryBlocks.length} memory blocks; max_pfn ${toHex(a.maxPfn)}`)
+  out.push(
+    `${a.name}: ${a.memorySource === 'cmr' ? 'TDX CMRs' : 'e820'} memory map, ${r.summary.linesTotal} lines`
+  )
+  out.push(
+    `  TDX memory ${formatBytes(a.tdxMemoryBytes)} in ${a.memoryBlocks.length} memory blocks; max_pfn ${toHex(a.maxPfn)}`
+  )
   out.push('')
   out.push(`TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}):`)
   for (const [i, t] of a.tdmrs.entries()) {
@@ -42,7 +48,10 @@ export function formatHostReport(r: HostResult): string {
   if (a.problems.length) {
     out.push('')
     out.push('Problems:')
-    for (const p of a.problems) out.push(`  ${p.severity.toUpperCase()} ${p.code}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`)
+    for (const p of a.problems)
+      out.push(
+        `  ${p.severity.toUpperCase()} ${p.code}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`
+      )
   }
   return out.join('\n')
 }

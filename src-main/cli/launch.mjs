@@ -21,7 +21,9 @@ function newestMtimeMs(path) {
 }
 
 function ensureBuilt() {
-  const outputs = ['main/index.js', 'main/cli.js', 'preload/index.cjs', 'renderer/index.html'].map((p) => join(root, 'out', p))
+  const outputs = ['main/index.js', 'main/cli.js', 'preload/index.cjs', 'renderer/index.html'].map(
+    (p) => join(root, 'out', p)
+  )
   if (outputs.every(existsSync)) {
     const builtAt = Math.min(...outputs.map((p) => statSync(p).mtimeMs))
     const sources = [...SOURCE_DIRS, ...SOURCE_FILES].map((p) => join(root, p)).filter(existsSync)
@@ -40,14 +42,21 @@ function ensureBuilt() {
 /** The Electron binary's path, or the reason there is none. Tries the package's own download once. */
 function electronBinary() {
   const pkgDir = join(root, 'node_modules', 'electron')
-  if (!existsSync(join(pkgDir, 'package.json'))) return { reason: 'the electron package is not installed' }
+  if (!existsSync(join(pkgDir, 'package.json')))
+    return { reason: 'the electron package is not installed' }
   const pathFile = join(pkgDir, 'path.txt')
-  const binary = () => (existsSync(pathFile) ? join(pkgDir, 'dist', readFileSync(pathFile, 'utf8')) : null)
+  const binary = () =>
+    existsSync(pathFile) ? join(pkgDir, 'dist', readFileSync(pathFile, 'utf8')) : null
   let bin = binary()
   if (!bin || !existsSync(bin)) {
-    const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { cwd: pkgDir, stdio: 'pipe', timeout: 120_000 })
+    const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], {
+      cwd: pkgDir,
+      stdio: 'pipe',
+      timeout: 120_000
+    })
     bin = binary()
-    if (r.status !== 0 || !bin || !existsSync(bin)) return { reason: 'the Electron binary is missing and could not be downloaded' }
+    if (r.status !== 0 || !bin || !existsSync(bin))
+      return { reason: 'the Electron binary is missing and could not be downloaded' }
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' }
@@ -69,7 +78,9 @@ if (args[0] === 'start') {
     const child = spawn(electron.bin, [root, ...args.slice(1)], { stdio: 'inherit' })
     child.on('exit', (code) => process.exit(code ?? 0))
   } else {
-    process.stderr.write(`pamt-planner: cannot open the desktop window: ${electron.reason}; starting browser mode instead.\n`)
+    process.stderr.write(
+      `pamt-planner: cannot open the desktop window: ${electron.reason}; starting browser mode instead.\n`
+    )
     await runCli(['serve', ...args.slice(1)])
   }
 } else {

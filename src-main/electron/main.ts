@@ -36,7 +36,9 @@ async function showOpenDialog(): Promise<string | null> {
       { name: 'All files', extensions: ['*'] }
     ]
   }
-  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+  const r = mainWindow
+    ? await dialog.showOpenDialog(mainWindow, options)
+    : await dialog.showOpenDialog(options)
   return r.canceled ? null : (r.filePaths[0] ?? null)
 }
 
@@ -47,7 +49,12 @@ const services = createServices({
   resourcesDir: paths.resourcesDir,
   showOpenDialog
 })
-registerIpc(services.planner, services.progress, isAllowedUrl, () => mainWindow?.webContents ?? null)
+registerIpc(
+  services.planner,
+  services.progress,
+  isAllowedUrl,
+  () => mainWindow?.webContents ?? null
+)
 
 function createWindow(): void {
   mainWindow = new BrowserWindow({
@@ -73,7 +80,12 @@ function createWindow(): void {
 void app.whenReady().then(() => {
   // The renderer owns the keyboard shortcuts (Ctrl+O etc.); keep the default edit/view roles.
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }])
+    Menu.buildFromTemplate([
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' }
+    ])
   )
   createWindow()
   app.on('activate', () => {

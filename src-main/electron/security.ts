@@ -6,10 +6,15 @@ import { app, session, type WebContents } from 'electron'
  */
 export function applySecurityRules(isAllowedUrl: (url: string) => boolean): void {
   // #5: deny every permission request (camera, notifications, …); the app needs none.
-  app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-    session.defaultSession.setPermissionCheckHandler(() => false)
-  }, () => undefined)
+  app.whenReady().then(
+    () => {
+      session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+        callback(false)
+      )
+      session.defaultSession.setPermissionCheckHandler(() => false)
+    },
+    () => undefined
+  )
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
     // #13: no navigation away from the app's own pages.
@@ -27,6 +32,9 @@ export function applySecurityRules(isAllowedUrl: (url: string) => boolean): void
 }
 
 /** #17: an IPC sender must be our own top frame, loaded from the app's origin. */
-export function isTrustedSender(frameUrl: string | undefined, isAllowedUrl: (url: string) => boolean): boolean {
+export function isTrustedSender(
+  frameUrl: string | undefined,
+  isAllowedUrl: (url: string) => boolean
+): boolean {
   return frameUrl !== undefined && isAllowedUrl(frameUrl)
 }

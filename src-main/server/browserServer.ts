@@ -32,13 +32,17 @@ const HEARTBEAT_MS = 15_000
  * needs the per-launch token (Authorization: Bearer, or ?token= for the EventSource stream), and
  * is validated by the same schemas as IPC. Progress is pushed as Server-Sent Events.
  */
-export async function startBrowserServer(opts: BrowserServerOptions): Promise<RunningBrowserServer> {
+export async function startBrowserServer(
+  opts: BrowserServerOptions
+): Promise<RunningBrowserServer> {
   const app: FastifyInstance = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false })
   let port = opts.port
 
   app.addHook('onRequest', async (req, reply) => {
     if (!isAllowedHost(req.headers.host, port)) {
-      return reply.code(403).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'host not allowed' } })
+      return reply
+        .code(403)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'host not allowed' } })
     }
     return undefined
   })
@@ -49,31 +53,49 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Ru
     reply.header('Cache-Control', 'no-store')
     return payload
   })
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({
-        ok: false,
-        error: { code: 'FILE_TOO_LARGE', message: `upload is larger than the ${MAX_HOST_FILE_BYTES / 2 ** 20} MiB limit for host logs` }
-      })
+  app.setErrorHandler(
+    (error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return reply.code(413).send({
+          ok: false,
+          error: {
+            code: 'FILE_TOO_LARGE',
+            message: `upload is larger than the ${MAX_HOST_FILE_BYTES / 2 ** 20} MiB limit for host logs`
+          }
+        })
+      }
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
+      return reply
+        .code(status)
+        .send({
+          ok: false,
+          error: { code: status < 500 ? 'INVALID_REQUEST' : 'INTERNAL', message: error.message }
+        })
     }
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
-    return reply
-      .code(status)
-      .send({ ok: false, error: { code: status < 500 ? 'INVALID_REQUEST' : 'INTERNAL', message: error.message } })
-  })
+  )
 
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const auth = req.headers.authorization
     const given = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
     if (!tokenMatches(given, opts.token)) {
-      return reply.code(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' } })
+      return reply
+        .code(401)
+        .send({
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
+        })
     }
     return dispatchPlannerRequest(opts.service, req.params.method, req.body)
   })
 
   app.get<{ Querystring: { token?: string } }>('/api/events', (req, reply) => {
     if (!tokenMatches(req.query.token, opts.token)) {
-      void reply.code(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' } })
+      void reply
+        .code(401)
+        .send({
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
+        })
       return
     }
     reply.hijack()
@@ -85,7 +107,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Ru
       'Content-Security-Policy': BROWSER_CSP
     })
     res.write(': connected\n\n')
-    const unsubscribe = opts.progress.subscribe((p) => res.write(`event: progress\ndata: ${JSON.stringify(p)}\n\n`))
+    const unsubscribe = opts.progress.subscribe((p) =>
+      res.write(`event: progress\ndata: ${JSON.stringify(p)}\n\n`)
+    )
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
     req.raw.on('close', () => {
       clearInterval(heartbeat)

@@ -46,6 +46,8 @@ export class ExampleHostCatalog {
   /** Absolute path of an example's log, or null for an unknown id. */
   pathOf(id: string): { path: string; fileName: string } | null {
     const entry = EXAMPLE_HOSTS.find((e) => e.id === id)
-    return entry ? { path: join(this.resourcesDir, 'hosts', entry.file), fileName: entry.file } : null
+    return entry
+      ? { path: join(this.resourcesDir, 'hosts', entry.file), fileName: entry.file }
+      : null
   }
 }

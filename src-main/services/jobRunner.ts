@@ -26,7 +26,9 @@ export class WorkerThreadLauncher implements TaskLauncher {
     task: WorkerTask,
     onProgress: (phase: JobProgress['phase'], fraction: number) => void
   ): { result: Promise<ApiResult<HostResult>>; cancel: () => void } {
-    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } })
+    const worker = new Worker(this.workerPath, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }
+    })
     let settle: (r: ApiResult<HostResult>) => void = () => undefined
     const result = new Promise<ApiResult<HostResult>>((resolve) => {
       let done = false

@@ -66,13 +66,18 @@ export class PlannerService implements PlannerMethods {
   }
 
   async openHostFile(req: JobRequest): Promise<ApiResult<HostResult | null>> {
-    if (!this.opts.showOpenDialog) return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
+    if (!this.opts.showOpenDialog)
+      return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
     const path = await this.opts.showOpenDialog()
     if (path === null) return ok(null)
     this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
     const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
     if (!read.ok) return read
-    return this.analyzeHostText({ jobId: req.jobId, fileName: read.value.fileName, text: read.value.text })
+    return this.analyzeHostText({
+      jobId: req.jobId,
+      fileName: read.value.fileName,
+      text: read.value.text
+    })
   }
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {

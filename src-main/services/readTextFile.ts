@@ -7,13 +7,20 @@ import { formatLimitBytes } from '@shared/import/limits'
  * Read a user-chosen text file with the size limit checked before any byte is read, so a 200 MB
  * file is refused at once. Invalid UTF-8 becomes U+FFFD, which the importer reports as binary.
  */
-export async function readTextFile(path: string, maxBytes: number): Promise<ApiResult<{ fileName: string; text: string }>> {
+export async function readTextFile(
+  path: string,
+  maxBytes: number
+): Promise<ApiResult<{ fileName: string; text: string }>> {
   const fileName = basename(path)
   try {
     const info = await stat(path)
     if (!info.isFile()) return err('FILE_UNREADABLE', 'not a regular file', { fileName })
     if (info.size > maxBytes) {
-      return err('FILE_TOO_LARGE', `file is ${formatLimitBytes(info.size).replace(/\.\d+/, '')}+, larger than the ${formatLimitBytes(maxBytes)} limit for host logs`, { fileName })
+      return err(
+        'FILE_TOO_LARGE',
+        `file is ${formatLimitBytes(info.size).replace(/\.\d+/, '')}+, larger than the ${formatLimitBytes(maxBytes)} limit for host logs`,
+        { fileName }
+      )
     }
     return ok({ fileName, text: await readFile(path, 'utf8') })
   } catch (e) {

@@ -26,7 +26,11 @@ export function ok<T>(value: T): ApiResult<T> {
   return { ok: true, value }
 }
 
-export function err(code: ApiErrorCode, message: string, where: { fileName?: string; line?: number } = {}): ApiResult<never> {
+export function err(
+  code: ApiErrorCode,
+  message: string,
+  where: { fileName?: string; line?: number } = {}
+): ApiResult<never> {
   return { ok: false, error: { code, message, ...where } }
 }
 

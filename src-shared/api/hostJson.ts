@@ -26,7 +26,10 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       pamtNid: t.pamtNid,
       staticPamt: t.staticPamt,
       dynamicPamtStatic: t.dynamicPamtStatic,
-      holes: t.holes.map((h) => ({ base: toHex(h.baseBytes), end: toHex(h.baseBytes + h.sizeBytes) }))
+      holes: t.holes.map((h) => ({
+        base: toHex(h.baseBytes),
+        end: toHex(h.baseBytes + h.sizeBytes)
+      }))
     })),
     staticPamt: {
       kb: a.staticPamt.kb,

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { MAX_HOST_FILE_BYTES } from '../import/limits'
 import type { PlannerMethodName } from './contract'
 
-const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'jobId must be 1-64 letters, digits, - or _')
+const jobId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'jobId must be 1-64 letters, digits, - or _')
 const fileName = z.string().min(1).max(512)
 
 /**

@@ -1,8 +1,6 @@
 import { err, type ApiResult } from './errors'
-import type { PlannerMethodName, PlannerMethods } from './contract'
+import type { PlannerMethods } from './contract'
 import { isPlannerMethodName, requestSchemas } from './schemas'
-
-type RequestOf<M extends PlannerMethodName> = Parameters<PlannerMethods[M]>[0]
 
 /**
  * Validate an untrusted request for `method` and, when valid, call the service. Shared by the IPC
@@ -13,13 +11,18 @@ export async function dispatchPlannerRequest(
   method: string,
   body: unknown
 ): Promise<ApiResult<unknown>> {
-  if (!isPlannerMethodName(method)) return err('NOT_FOUND', `unknown API method "${method.slice(0, 64)}"`)
+  if (!isPlannerMethodName(method))
+    return err('NOT_FOUND', `unknown API method "${method.slice(0, 64)}"`)
   const parsed = requestSchemas[method].safeParse(body ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue && issue.path.length ? ` at "${issue.path.join('.')}"` : ''
-    return err('INVALID_REQUEST', `invalid ${method} request${where}: ${issue?.message ?? 'bad value'}`)
+    return err(
+      'INVALID_REQUEST',
+      `invalid ${method} request${where}: ${issue?.message ?? 'bad value'}`
+    )
   }
-  const call = service[method] as (req: RequestOf<typeof method>) => Promise<ApiResult<unknown>>
-  return call.call(service, parsed.data as RequestOf<typeof method>)
+  // The schema for `method` has just accepted the body, so it is that method's request type.
+  const call = service[method] as (req: unknown) => Promise<ApiResult<unknown>>
+  return call.call(service, parsed.data)
 }

@@ -2,10 +2,18 @@ import type { EChartsOption } from 'echarts'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import { formatBytes } from './formatBytes'
 
-export const PAMT_LEVEL_CATEGORIES = ['4K level / bitmap', '2M level', '1G level', 'Refcount array', 'Total'] as const
+export const PAMT_LEVEL_CATEGORIES = [
+  '4K level / bitmap',
+  '2M level',
+  '1G level',
+  'Refcount array',
+  'Total'
+] as const
 
 /** The bytes behind the "static vs Dynamic PAMT by level" chart, also used for its CSV export. */
-export function pamtByLevelRows(a: HostAnalysis): Array<{ category: string; staticBytes: number; dynamicBytes: number }> {
+export function pamtByLevelRows(
+  a: HostAnalysis
+): Array<{ category: string; staticBytes: number; dynamicBytes: number }> {
   const s = a.staticPamt.levels
   const d = a.dynamicPamt.parts
   const dynamicTotal = a.dynamicPamt.staticBytes + a.refcounts.denseBytes
@@ -14,7 +22,11 @@ export function pamtByLevelRows(a: HostAnalysis): Array<{ category: string; stat
     { category: PAMT_LEVEL_CATEGORIES[1], staticBytes: s.pamt2mBytes, dynamicBytes: d.pamt2mBytes },
     { category: PAMT_LEVEL_CATEGORIES[2], staticBytes: s.pamt1gBytes, dynamicBytes: d.pamt1gBytes },
     { category: PAMT_LEVEL_CATEGORIES[3], staticBytes: 0, dynamicBytes: a.refcounts.denseBytes },
-    { category: PAMT_LEVEL_CATEGORIES[4], staticBytes: a.staticPamt.bytes, dynamicBytes: dynamicTotal }
+    {
+      category: PAMT_LEVEL_CATEGORIES[4],
+      staticBytes: a.staticPamt.bytes,
+      dynamicBytes: dynamicTotal
+    }
   ]
 }
 
@@ -30,20 +42,32 @@ export function pamtByLevelChart(a: HostAnalysis): EChartsOption {
   const label = {
     show: true,
     position: 'right' as const,
-    formatter: (p: { value: unknown }): string => (typeof p.value === 'number' ? formatBytes(p.value) : '')
+    formatter: (p: { value: unknown }): string =>
+      typeof p.value === 'number' ? formatBytes(p.value) : ''
   }
   return {
     animation: false,
     aria: { enabled: true },
-    title: { text: 'Static vs Dynamic PAMT, by level (no TDs running)', left: 'center', textStyle: { fontSize: 14 } },
+    title: {
+      text: 'Static vs Dynamic PAMT, by level (no TDs running)',
+      left: 'center',
+      textStyle: { fontSize: 14 }
+    },
     legend: { top: 28 },
     grid: { left: 130, right: 90, top: 60, bottom: 40 },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
-      valueFormatter: (v) => (typeof v === 'number' ? `${formatBytes(v)} (${v.toLocaleString('en-US')} B)` : '—')
+      valueFormatter: (v) =>
+        typeof v === 'number' ? `${formatBytes(v)} (${v.toLocaleString('en-US')} B)` : '—'
     },
-    xAxis: { type: 'log', name: 'bytes (log)', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => formatBytes(v, 0) } },
+    xAxis: {
+      type: 'log',
+      name: 'bytes (log)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      axisLabel: { formatter: (v: number) => formatBytes(v, 0) }
+    },
     yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.category) },
     series: [
       { name: 'Static PAMT', type: 'bar', data: rows.map((r) => value(r.staticBytes)), label },

@@ -27,7 +27,11 @@ export function refcountChart(a: HostAnalysis): EChartsOption {
       }
     },
     xAxis: { type: 'category', data: ['Dense (v6)', 'Sparse (v4 / seed 002)'] },
-    yAxis: { type: 'value', name: 'bytes', axisLabel: { formatter: (v: number) => formatBytes(v, 0) } },
+    yAxis: {
+      type: 'value',
+      name: 'bytes',
+      axisLabel: { formatter: (v: number) => formatBytes(v, 0) }
+    },
     series: [
       {
         name: 'Refcount memory',
@@ -37,7 +41,11 @@ export function refcountChart(a: HostAnalysis): EChartsOption {
           { value: r.denseBytes, itemStyle: { color: '#c0504d' } },
           { value: r.sparseBytes, itemStyle: { color: '#4f81bd' } }
         ],
-        label: { show: true, position: 'top', formatter: (p) => formatBytes((p as { value: number }).value) }
+        label: {
+          show: true,
+          position: 'top',
+          formatter: (p) => formatBytes((p as { value: number }).value)
+        }
       }
     ]
   }

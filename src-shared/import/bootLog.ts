@@ -19,8 +19,7 @@ export interface ImportSummary {
 }
 
 export type HostImportResult =
-  | { ok: true; host: HostInput; summary: ImportSummary }
-  | { ok: false; error: ImportError }
+  { ok: true; host: HostInput; summary: ImportSummary } | { ok: false; error: ImportError }
 
 export interface ParseOptions {
   /** Called with the fraction of lines done, at most every few thousand lines. */
@@ -75,11 +74,16 @@ function checkIsText(text: string, fileName: string): void {
     fail({ code: 'EMPTY_FILE', message: 'file is empty' }, fileName)
   }
   // NUL bytes, or U+FFFD from decoding invalid UTF-8, never occur in a kernel log.
+  // eslint-disable-next-line no-control-regex -- looking for NUL is the point
   const bad = text.search(/[\u0000\uFFFD]/)
   if (bad >= 0) {
     const line = text.slice(0, bad).split('\n').length
     fail(
-      { code: 'BINARY_FILE', line, message: 'file is binary, not a text boot log (NUL or invalid UTF-8 byte)' },
+      {
+        code: 'BINARY_FILE',
+        line,
+        message: 'file is binary, not a text boot log (NUL or invalid UTF-8 byte)'
+      },
       fileName
     )
   }
@@ -109,7 +113,11 @@ function checkRanges(ranges: MemoryRange[], what: string, fileName: string): voi
  * when there is no e820 table), and the TDX lines used for calibration. Timestamps and syslog
  * prefixes are ignored because every pattern is matched anywhere in the line.
  */
-export function parseBootLog(text: string, fileName: string, options: ParseOptions = {}): HostImportResult {
+export function parseBootLog(
+  text: string,
+  fileName: string,
+  options: ParseOptions = {}
+): HostImportResult {
   try {
     return { ok: true, ...parseOrThrow(text, fileName, options) }
   } catch (e) {
@@ -145,7 +153,11 @@ function parseOrThrow(
     if (i % PROGRESS_EVERY_LINES === 0 && i > 0) options.onProgress?.(i / lines.length)
     if (raw.length > MAX_LINE_CHARS) {
       fail(
-        { code: 'MALFORMED_LINE', line: lineNo, message: `line is longer than ${MAX_LINE_CHARS} characters; this is not a boot log` },
+        {
+          code: 'MALFORMED_LINE',
+          line: lineNo,
+          message: `line is longer than ${MAX_LINE_CHARS} characters; this is not a boot log`
+        },
         fileName
       )
     }
@@ -168,9 +180,23 @@ function parseOrThrow(
       const base = parseAddress(m[1]!, fileName, lineNo)
       const last = parseAddress(m[2]!, fileName, lineNo)
       if (last < base) {
-        fail({ code: 'REVERSED_RANGE', line: lineNo, message: `e820 range ends (${m[2]}) before it starts (${m[1]})` }, fileName)
+        fail(
+          {
+            code: 'REVERSED_RANGE',
+            line: lineNo,
+            message: `e820 range ends (${m[2]}) before it starts (${m[1]})`
+          },
+          fileName
+        )
       }
-      e820.push({ baseBytes: base, endBytes: last + 1, type, typeLabel: m[3]!.trim(), nid: 0, line: lineNo })
+      e820.push({
+        baseBytes: base,
+        endBytes: last + 1,
+        type,
+        typeLabel: m[3]!.trim(),
+        nid: 0,
+        line: lineNo
+      })
       continue
     }
 
@@ -179,7 +205,14 @@ function parseOrThrow(
       const base = parseAddress(cmr[1]!, fileName, lineNo)
       const end = parseAddress(cmr[2]!, fileName, lineNo)
       if (end <= base) {
-        fail({ code: 'REVERSED_RANGE', line: lineNo, message: `CMR ends (${cmr[2]}) at or before it starts (${cmr[1]})` }, fileName)
+        fail(
+          {
+            code: 'REVERSED_RANGE',
+            line: lineNo,
+            message: `CMR ends (${cmr[2]}) at or before it starts (${cmr[1]})`
+          },
+          fileName
+        )
       }
       cmrs.push({ baseBytes: base, endBytes: end, line: lineNo })
       tdxLines++
@@ -201,7 +234,9 @@ function parseOrThrow(
     const version = VERSION_RES.map((re) => re.exec(raw)).find((m) => m !== null)
     if (version) {
       kernelLog.moduleVersion =
-        version.length > 2 ? `${version[1]}.${version[2]} build ${version[4]} (${version[3]})` : version[1]!
+        version.length > 2
+          ? `${version[1]}.${version[2]} build ${version[4]} (${version[3]})`
+          : version[1]!
       tdxLines++
       continue
     }
@@ -234,7 +269,8 @@ function parseOrThrow(
     fail(
       {
         code: 'NO_MEMORY_LINES',
-        message: 'no memory map found: expected "BIOS-e820: [mem …]" lines or TDX "CMR: [0x…, 0x…)" lines'
+        message:
+          'no memory map found: expected "BIOS-e820: [mem …]" lines or TDX "CMR: [0x…, 0x…)" lines'
       },
       fileName
     )
@@ -243,7 +279,9 @@ function parseOrThrow(
   const notes: string[] = []
   const memorySource = e820.length > 0 ? 'e820' : 'cmr'
   if (memorySource === 'cmr') {
-    notes.push('No e820 table in the log: the TDX CMRs are used as the memory map (each CMR as RAM).')
+    notes.push(
+      'No e820 table in the log: the TDX CMRs are used as the memory map (each CMR as RAM).'
+    )
   } else if (cmrs.length > 0) {
     notes.push('The e820 table is used as the memory map (mainline); CMRs are shown for reference.')
   }

@@ -1,4 +1,9 @@
-import type { JobProgress, PlannerApi, PlannerMethodName, PlannerMethods } from '@shared/api/contract'
+import type {
+  JobProgress,
+  PlannerApi,
+  PlannerMethodName,
+  PlannerMethods
+} from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
 
 /**
@@ -18,7 +23,13 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
         const body = (await res.json()) as ApiResult<never>
         return body
       } catch (e) {
-        return { ok: false, error: { code: 'UNAVAILABLE', message: `cannot reach the PAMT Planner server: ${(e as Error).message}` } }
+        return {
+          ok: false,
+          error: {
+            code: 'UNAVAILABLE',
+            message: `cannot reach the PAMT Planner server: ${(e as Error).message}`
+          }
+        }
       }
     }
 

@@ -11,4 +11,13 @@ import {
 
 // Tree-shaken ECharts: only what the charts/ builders use. SVG renders crisply at any zoom, exports
 // as vector graphics, and runs in the component-test DOM.
-use([SVGRenderer, BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent])
+use([
+  SVGRenderer,
+  BarChart,
+  LineChart,
+  AriaComponent,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent
+])

@@ -1,6 +1,12 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { AppInfo, ExampleHost, HostResult, JobProgress, PlannerApi } from '@shared/api/contract'
+import type {
+  AppInfo,
+  ExampleHost,
+  HostResult,
+  JobProgress,
+  PlannerApi
+} from '@shared/api/contract'
 import type { ApiError, ApiResult } from '@shared/api/errors'
 import { formatLimitBytes } from '@shared/import/limits'
 
@@ -38,7 +44,8 @@ export const useHostStore = defineStore('host', () => {
   function connect(plannerApi: PlannerApi): void {
     api = plannerApi
     api.onProgress((p) => {
-      if (job.value && job.value.jobId === p.jobId) job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
+      if (job.value && job.value.jobId === p.jobId)
+        job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
     })
   }
 
@@ -47,7 +54,10 @@ export const useHostStore = defineStore('host', () => {
     return api
   }
 
-  async function runJob(label: string, start: (jobId: string) => Promise<ApiResult<HostResult | null>>): Promise<boolean> {
+  async function runJob(
+    label: string,
+    start: (jobId: string) => Promise<ApiResult<HostResult | null>>
+  ): Promise<boolean> {
     const jobId = newJobId()
     job.value = { jobId, label, phase: 'reading', fraction: 0 }
     try {
@@ -80,7 +90,9 @@ export const useHostStore = defineStore('host', () => {
 
   function loadExample(exampleId: string): Promise<boolean> {
     const title = examples.value.find((e) => e.id === exampleId)?.title ?? exampleId
-    return runJob(`Analysing ${title}`, (jobId) => requireApi().analyzeExampleHost({ jobId, exampleId }))
+    return runJob(`Analysing ${title}`, (jobId) =>
+      requireApi().analyzeExampleHost({ jobId, exampleId })
+    )
   }
 
   /** Import a File from drag and drop or the upload input; the size is checked before reading. */
@@ -95,7 +107,9 @@ export const useHostStore = defineStore('host', () => {
       return false
     }
     const text = await file.text()
-    return runJob(`Importing ${file.name}`, (jobId) => requireApi().analyzeHostText({ jobId, fileName: file.name, text }))
+    return runJob(`Importing ${file.name}`, (jobId) =>
+      requireApi().analyzeHostText({ jobId, fileName: file.name, text })
+    )
   }
 
   /** Desktop only: the native open dialog. */
@@ -114,5 +128,19 @@ export const useHostStore = defineStore('host', () => {
     error.value = null
   }
 
-  return { appInfo, examples, current, job, error, busy, connect, init, loadExample, importFile, openWithDialog, cancel, dismissError }
+  return {
+    appInfo,
+    examples,
+    current,
+    job,
+    error,
+    busy,
+    connect,
+    init,
+    loadExample,
+    importFile,
+    openWithDialog,
+    cancel,
+    dismissError
+  }
 })

@@ -10,7 +10,7 @@ import {
   type PamtLevelsBytes
 } from './pamtSize'
 import { refcountMemory, type RefcountMemory } from './refcounts'
-import { decodeKernelPamtKb } from './calibration'
+import { decodeKernelPamtKb, type DecodedPamtKb } from './calibration'
 import type { Problem } from './problem'
 import type { KernelParams, TdxModuleParams } from './tdxModuleParams'
 import { DEFAULT_KERNEL_PARAMS, TDX_MODULE_1_5_PARAMS } from './tdxModuleParams'
@@ -57,7 +57,7 @@ export interface Calibration {
   modelKb: number
   matches: boolean
   /** The kernel value decoded as G GiB in N TDMRs (§1.7), when it fits the closed form. */
-  kernelDecoded: { tdmrGiB: number; tdmrCount: number } | null
+  kernelDecoded: DecodedPamtKb | null
   modelTdmrGiB: number
   modelTdmrCount: number
 }
@@ -174,7 +174,9 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
     }
     if (!calibration.matches) {
       const d = calibration.kernelDecoded
-      const decoded = d ? ` The kernel value decodes to ${d.tdmrGiB} GiB in ${d.tdmrCount} TDMRs; the model has ${calibration.modelTdmrGiB} GiB in ${calibration.modelTdmrCount}.` : ''
+      const decoded = d
+        ? ` The kernel value decodes to ${d.tdmrGiB} GiB in ${d.tdmrCount} TDMRs; the model has ${calibration.modelTdmrGiB} GiB in ${calibration.modelTdmrCount}.`
+        : ''
       const cause =
         d && d.tdmrGiB === calibration.modelTdmrGiB
           ? ' Same memory, different TDMR count: usually NUMA node boundaries splitting memory blocks (add SRAT lines).'
@@ -191,14 +193,20 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
   return {
     name: host.name,
     memorySource: host.memorySource,
-    ramBytes: host.ranges.filter((r) => r.type === 'ram').reduce((s, r) => s + (r.endBytes - r.baseBytes), 0),
+    ramBytes: host.ranges
+      .filter((r) => r.type === 'ram')
+      .reduce((s, r) => s + (r.endBytes - r.baseBytes), 0),
     tdxMemoryBytes: blocks.reduce((s, b) => s + pfnToBytes(b.endPfn - b.startPfn), 0),
     memoryBlocks: blocks,
     maxPfn,
     tdmrs,
     tdmrCoveredBytes,
     staticPamt: { bytes: staticBytes, kb: bytesToKernelKb(staticBytes), levels },
-    dynamicPamt: { staticBytes: dpamtStaticBytesTotal, staticKb: bytesToKernelKb(dpamtStaticBytesTotal), parts: dpamtParts },
+    dynamicPamt: {
+      staticBytes: dpamtStaticBytesTotal,
+      staticKb: bytesToKernelKb(dpamtStaticBytesTotal),
+      parts: dpamtParts
+    },
     refcounts,
     calibration,
     params,

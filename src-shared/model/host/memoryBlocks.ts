@@ -23,7 +23,10 @@ interface MemblockRegion {
  * MAXMEM; memblock merges overlapping or adjacent regions of the same node; then
  * memblock_trim_memory(PAGE_SIZE) drops partial pages and regions that become empty.
  */
-export function buildMemblockMemory(ranges: readonly MemoryRange[], kernel: KernelParams): MemblockRegion[] {
+export function buildMemblockMemory(
+  ranges: readonly MemoryRange[],
+  kernel: KernelParams
+): MemblockRegion[] {
   const ram = ranges
     .filter((r) => r.type === 'ram' && r.baseBytes < kernel.maxMemBytes)
     .map((r) => ({

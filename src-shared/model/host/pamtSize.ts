@@ -17,7 +17,11 @@ export interface DpamtStaticBytes {
 }
 
 /** tdmr_get_pamt_sz(): PAGE_ALIGN((tdmr.size >> shift) * entry_size) for one level (§1.4). */
-export function pamtLevelBytes(tdmrSizeBytes: number, pageSizeBytes: number, entryBytes: number): number {
+export function pamtLevelBytes(
+  tdmrSizeBytes: number,
+  pageSizeBytes: number,
+  entryBytes: number
+): number {
   return pageAlign(floorDiv(tdmrSizeBytes, pageSizeBytes) * entryBytes)
 }
 

@@ -44,7 +44,8 @@ export function sparseRefcountPageRanges(
   const merged: Array<{ firstPage: number; lastPage: number }> = []
   for (const s of spans) {
     const last = merged[merged.length - 1]
-    if (last && s.firstPage <= last.lastPage + 1) last.lastPage = Math.max(last.lastPage, s.lastPage)
+    if (last && s.firstPage <= last.lastPage + 1)
+      last.lastPage = Math.max(last.lastPage, s.lastPage)
     else merged.push({ ...s })
   }
   return merged

@@ -5,7 +5,14 @@ import { parseBootLog } from '@shared/import/bootLog'
 import { readHostFixture } from '../../../support/fixtures'
 
 function ram(base: number, lastInclusive: number, line = 1): MemoryRange {
-  return { baseBytes: base, endBytes: lastInclusive + 1, type: 'ram', typeLabel: 'usable', nid: 0, line }
+  return {
+    baseBytes: base,
+    endBytes: lastInclusive + 1,
+    type: 'ram',
+    typeLabel: 'usable',
+    nid: 0,
+    line
+  }
 }
 
 function host(ranges: MemoryRange[]): HostInput {
@@ -14,7 +21,13 @@ function host(ranges: MemoryRange[]): HostInput {
     ranges,
     memorySource: 'e820',
     cmrs: [],
-    kernelLog: { pamtKb: null, pamtKbLine: null, dynamicPamtEnabled: false, moduleVersion: null, initialized: null }
+    kernelLog: {
+      pamtKb: null,
+      pamtKbLine: null,
+      dynamicPamtEnabled: false,
+      moduleVersion: null,
+      initialized: null
+    }
   }
 }
 
@@ -25,7 +38,9 @@ function analyzeFixture(name: string): ReturnType<typeof analyzeHost> {
 }
 
 describe('dpamt-model.md §1.8 worked example', () => {
-  const a = analyzeHost(host([ram(0, 0x9efff), ram(0x100000, 0x7fffffff), ram(0x100000000, 0x107fffffff)]))
+  const a = analyzeHost(
+    host([ram(0, 0x9efff), ram(0x100000, 0x7fffffff), ram(0x100000000, 0x107fffffff)])
+  )
 
   it('clamps the first MiB and builds two memory blocks', () => {
     expect(a.memoryBlocks).toEqual([
@@ -42,8 +57,16 @@ describe('dpamt-model.md §1.8 worked example', () => {
   })
 
   it('sizes every PAMT level to the byte', () => {
-    expect(a.tdmrs[0]!.staticPamt).toEqual({ pamt4kBytes: 8_388_608, pamt2mBytes: 16_384, pamt1gBytes: 4096 })
-    expect(a.tdmrs[1]!.staticPamt).toEqual({ pamt4kBytes: 260_046_848, pamt2mBytes: 507_904, pamt1gBytes: 4096 })
+    expect(a.tdmrs[0]!.staticPamt).toEqual({
+      pamt4kBytes: 8_388_608,
+      pamt2mBytes: 16_384,
+      pamt1gBytes: 4096
+    })
+    expect(a.tdmrs[1]!.staticPamt).toEqual({
+      pamt4kBytes: 260_046_848,
+      pamt2mBytes: 507_904,
+      pamt1gBytes: 4096
+    })
     expect(a.staticPamt.kb).toBe(262_664)
   })
 
@@ -75,7 +98,11 @@ describe('real hosts', () => {
     expect(a.staticPamt.kb).toBe(1_050_636)
     expect(a.tdmrs).toHaveLength(3)
     expect(a.tdmrCoveredBytes).toBe(256 * 2 ** 30)
-    expect(a.calibration).toMatchObject({ kernelPamtKb: 1_050_636, modelKb: 1_050_636, matches: true })
+    expect(a.calibration).toMatchObject({
+      kernelPamtKb: 1_050_636,
+      modelKb: 1_050_636,
+      matches: true
+    })
     expect(a.calibration!.kernelDecoded).toEqual({ tdmrGiB: 256, tdmrCount: 3, ambiguous: false })
     expect(a.problems.filter((p) => p.severity !== 'info')).toEqual([])
   })
