@@ -10,6 +10,7 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
       {
         resolve: { alias },

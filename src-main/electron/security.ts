@@ -31,7 +31,7 @@ export function applySecurityRules(isAllowedUrl: (url: string) => boolean): void
   })
 }
 
-/** #17: an IPC sender must be our own top frame, loaded from the app's origin. */
+/** #17: an IPC sender must be a frame showing the app itself (navigation and webviews are blocked). */
 export function isTrustedSender(
   frameUrl: string | undefined,
   isAllowedUrl: (url: string) => boolean

@@ -65,12 +65,10 @@ export async function startBrowserServer(
         })
       }
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
-      return reply
-        .code(status)
-        .send({
-          ok: false,
-          error: { code: status < 500 ? 'INVALID_REQUEST' : 'INTERNAL', message: error.message }
-        })
+      return reply.code(status).send({
+        ok: false,
+        error: { code: status < 500 ? 'INVALID_REQUEST' : 'INTERNAL', message: error.message }
+      })
     }
   )
 
@@ -78,24 +76,20 @@ export async function startBrowserServer(
     const auth = req.headers.authorization
     const given = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
     if (!tokenMatches(given, opts.token)) {
-      return reply
-        .code(401)
-        .send({
-          ok: false,
-          error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
-        })
+      return reply.code(401).send({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
+      })
     }
     return dispatchPlannerRequest(opts.service, req.params.method, req.body)
   })
 
   app.get<{ Querystring: { token?: string } }>('/api/events', (req, reply) => {
     if (!tokenMatches(req.query.token, opts.token)) {
-      void reply
-        .code(401)
-        .send({
-          ok: false,
-          error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
-        })
+      void reply.code(401).send({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
+      })
       return
     }
     reply.hijack()

@@ -26,7 +26,10 @@ export interface ParseOptions {
   onProgress?: (fraction: number) => void
 }
 
-const E820_RE = /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]\s*(.*)$/
+// The optional size column (`  639   KB`, `    1.9 GB`) is printed by kernels carrying the 2025
+// "x86/boot/e820: Print out sizes of E820 memory ranges" change; it is not part of the type.
+const E820_RE =
+  /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]\s*(?:\d+(?:\.\d+)?\s+[KMGT]B\s+)?(.*)$/
 const E820_GAP_RE = /BIOS-e820: \[gap /
 const CMR_RE = /CMR(?:\[\d+\])?: \[(0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+)\)/
 const PAMT_KB_RE = /(\d+) KB allocated for PAMT/
@@ -43,10 +46,14 @@ function fail(detail: Omit<ImportError, 'fileName'>, fileName: string): never {
   throw new ImportFailure({ fileName, ...detail })
 }
 
-/** Parse a "0x…" address, rejecting anything at or beyond 2^52 (x86-64 MAXPHYADDR). */
-function parseAddress(hex: string, fileName: string, line: number): number {
+/**
+ * Parse a "0x…" address, rejecting anything at or beyond 2^52 (x86-64 MAXPHYADDR). An exclusive end
+ * (a CMR's `b` in `[a, b)`) may be exactly 2^52: its last byte is still within 52 bits.
+ */
+function parseAddress(hex: string, fileName: string, line: number, exclusiveEnd = false): number {
   const value = BigInt(hex)
-  if (value >= BigInt(MAX_PHYS_ADDR_BYTES)) {
+  const limit = BigInt(MAX_PHYS_ADDR_BYTES)
+  if (exclusiveEnd ? value > limit : value >= limit) {
     fail(
       {
         code: 'ADDRESS_TOO_LARGE',
@@ -167,6 +174,16 @@ function parseOrThrow(
       if (E820_GAP_RE.test(raw)) continue
       const m = E820_RE.exec(raw)
       const type = m ? parseE820Type(m[3]!) : null
+      if (m && type === null && m[3]!.trim() !== "") {
+        fail(
+          {
+            code: 'MALFORMED_LINE',
+            line: lineNo,
+            message: `BIOS-e820 line has an unknown memory type "${m[3]!.trim().slice(0, 60)}"; expected e.g. usable, reserved, ACPI data, ACPI NVS or type N`
+          },
+          fileName
+        )
+      }
       if (!m || type === null) {
         fail(
           {
@@ -203,7 +220,7 @@ function parseOrThrow(
     const cmr = CMR_RE.exec(raw)
     if (cmr) {
       const base = parseAddress(cmr[1]!, fileName, lineNo)
-      const end = parseAddress(cmr[2]!, fileName, lineNo)
+      const end = parseAddress(cmr[2]!, fileName, lineNo, true)
       if (end <= base) {
         fail(
           {

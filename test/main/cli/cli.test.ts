@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../../../src-main/cli/cli'
+import { hostFixturePath } from '../../support/fixtures'
+import { RESOURCES_DIR } from '../../support/services'
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    workerPath: 'unused-by-analyze',
+    resourcesDir: RESOURCES_DIR,
+    rendererDir: 'unused-by-analyze',
+    version: '0.0.0-test',
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s)
+  })
+  return { code, stdout, stderr }
+}
+
+function tempFile(name: string, content: string | Buffer): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cli-')), name)
+  writeFileSync(path, content)
+  return path
+}
+
+describe('pamt-planner analyze', () => {
+  it('prints the JSON contract with the kernel-exact static PAMT', async () => {
+    const r = await cli('analyze', hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'), '--json')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.staticPamt.kb).toBe(1_050_636)
+    expect(json.staticPamt.bytes).toBe(1_050_636 * 1024)
+    expect(json.staticPamt.levels).toEqual({ pamt4k: 1_073_741_824, pamt2m: 2_097_152, pamt1g: 12_288 })
+    expect(json.tdmrs.map((t: { base: string; end: string }) => [t.base, t.end])).toEqual([
+      ['0x0', '0x80000000'],
+      ['0x100000000', '0x2080000000'],
+      ['0x2080000000', '0x4080000000']
+    ])
+    expect(json.dynamicPamt).toMatchObject({ staticKb: 10_252, bitmapBytes: 256 * 32 * 1024 })
+    expect(json.refcounts).toMatchObject({ denseBytes: 528_384, sparseBytes: 524_288, sparsePages: 128 })
+    expect(json.kernelLog).toMatchObject({ pamtKb: 1_050_636, matches: true })
+    expect(json.problems).toEqual([])
+  })
+
+  it('prints a readable report by default', async () => {
+    const r = await cli('analyze', hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'))
+    expect(r.stdout).toContain('= 1050636 KB')
+    expect(r.stdout).toContain('Kernel printed 1050636 KB allocated for PAMT; model 1050636 KB: match')
+  })
+
+  it('exits non-zero with one line naming file and line on bad input', async () => {
+    const path = tempFile('bad.log', 'x\ny\nBIOS-e820: [mem 0x0000000000100000-0x000000000009ffff] usable\n')
+    const r = await cli('analyze', path, '--json')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^bad\.log:3: /)
+  })
+
+  it('names a missing file', async () => {
+    const r = await cli('analyze', '/nonexistent/host.log')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^host\.log: cannot read file/)
+  })
+
+  it('rejects an empty file and a binary file', async () => {
+    expect((await cli('analyze', tempFile('empty.txt', ''))).stderr).toBe('empty.txt: file is empty\n')
+    const bin = await cli('analyze', tempFile('core.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])))
+    expect(bin.code).toBe(1)
+    expect(bin.stderr).toMatch(/^core\.bin:1: file is binary/)
+  })
+
+  it('reports usage errors with a non-zero code', async () => {
+    expect((await cli('analyze')).code).not.toBe(0)
+    expect((await cli('frobnicate')).code).not.toBe(0)
+  })
+})

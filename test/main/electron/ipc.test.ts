@@ -1,0 +1,254 @@
+import type { WebContents } from 'electron'
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
+import type { JobProgress, PlannerMethodName, PlannerMethods } from '@shared/api/contract'
+import { ok, type ApiResult } from '@shared/api/errors'
+import { IPC_PROGRESS_CHANNEL, PLANNER_METHOD_NAMES, ipcChannel } from '@shared/api/schemas'
+import { ProgressHub } from '../../../src-main/services/progressHub'
+
+type IpcHandler = (event: unknown, body?: unknown) => Promise<ApiResult<unknown>>
+
+const electron = vi.hoisted(() => {
+  const handlers = new Map<string, IpcHandler>()
+  return {
+    handlers,
+    ipcMain: {
+      handle: vi.fn((channel: string, handler: IpcHandler): void => {
+        if (handlers.has(channel)) throw new Error(`second handler for ${channel}`)
+        handlers.set(channel, handler)
+      })
+    }
+  }
+})
+
+vi.mock('electron', () => ({
+  ipcMain: electron.ipcMain,
+  // security.ts (imported by ipc.ts) imports these; registerIpc never touches them.
+  app: { on: vi.fn(), whenReady: vi.fn(() => new Promise(() => undefined)) },
+  session: {}
+}))
+
+import { registerIpc } from '../../../src-main/electron/ipc'
+
+const APP_URL = 'file:///opt/pamt-planner/out/renderer/index.html'
+const isAllowedUrl = vi.fn((url: string): boolean => url.split(/[?#]/)[0] === APP_URL)
+
+type FakeService = { [K in PlannerMethodName]: Mock<PlannerMethods[K]> }
+
+function fakeService(): FakeService {
+  const unexpected = (): never => {
+    throw new Error('the fake service was given no result for this call')
+  }
+  return {
+    getAppInfo: vi.fn<PlannerMethods['getAppInfo']>(async () =>
+      ok({
+        name: 'PAMT Planner',
+        version: '0.1.0',
+        mode: 'desktop' as const,
+        hasFileDialog: true,
+        maxHostFileBytes: 1024
+      })
+    ),
+    listExampleHosts: vi.fn<PlannerMethods['listExampleHosts']>(async () =>
+      ok([{ id: 'small-host', title: 'Small host', description: 'one socket' }])
+    ),
+    analyzeExampleHost: vi.fn<PlannerMethods['analyzeExampleHost']>(unexpected),
+    analyzeHostText: vi.fn<PlannerMethods['analyzeHostText']>(unexpected),
+    openHostFile: vi.fn<PlannerMethods['openHostFile']>(async () => ok(null)),
+    cancelJob: vi.fn<PlannerMethods['cancelJob']>(async () => ok({ cancelled: true }))
+  }
+}
+
+/** One valid request per method, as the renderer would send it. */
+const validBodies: Record<PlannerMethodName, unknown> = {
+  getAppInfo: {},
+  listExampleHosts: {},
+  analyzeExampleHost: { jobId: 'job-1', exampleId: 'small-host' },
+  analyzeHostText: { jobId: 'job_2', fileName: 'dmesg.txt', text: 'BIOS-e820: ...' },
+  openHostFile: { jobId: 'job-3' },
+  cancelJob: { jobId: 'job-4' }
+}
+
+/** One invalid request per method: unknown keys, wrong types, malformed ids. */
+const invalidBodies: Record<PlannerMethodName, unknown> = {
+  getAppInfo: { extra: true },
+  listExampleHosts: 'not an object',
+  analyzeExampleHost: { jobId: 'job-1', exampleId: '../../etc/passwd' },
+  analyzeHostText: { jobId: 'job-2', fileName: '', text: 'x' },
+  openHostFile: { jobId: 'has spaces!' },
+  cancelJob: { jobId: 42 }
+}
+
+const trustedEvent = { senderFrame: { url: APP_URL } }
+
+function handlerFor(method: PlannerMethodName): IpcHandler {
+  const handler = electron.handlers.get(ipcChannel(method))
+  if (!handler) throw new Error(`no handler registered for ${method}`)
+  return handler
+}
+
+function expectServiceUntouched(service: FakeService): void {
+  for (const method of PLANNER_METHOD_NAMES) expect(service[method]).not.toHaveBeenCalled()
+}
+
+interface FakeTarget {
+  isDestroyed: Mock<() => boolean>
+  send: Mock<(channel: string, ...args: unknown[]) => void>
+}
+
+function fakeTarget(destroyed = false): FakeTarget {
+  return { isDestroyed: vi.fn(() => destroyed), send: vi.fn() }
+}
+
+function asWebContents(t: FakeTarget | null): WebContents | null {
+  return t as unknown as WebContents | null
+}
+
+let service: FakeService
+let hub: ProgressHub
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  electron.handlers.clear()
+  service = fakeService()
+  hub = new ProgressHub()
+})
+
+describe('registerIpc: handlers', () => {
+  it('registers exactly one ipcMain.handle per contract method on planner:<method>', () => {
+    registerIpc(service, hub, isAllowedUrl, () => null)
+    expect(electron.ipcMain.handle).toHaveBeenCalledTimes(PLANNER_METHOD_NAMES.length)
+    const channels = electron.ipcMain.handle.mock.calls.map(([channel]) => channel)
+    expect(new Set(channels).size).toBe(channels.length)
+    expect([...channels].sort()).toEqual(PLANNER_METHOD_NAMES.map((m) => `planner:${m}`).sort())
+    for (const [, handler] of electron.ipcMain.handle.mock.calls)
+      expect(handler).toBeTypeOf('function')
+  })
+
+  describe.each(PLANNER_METHOD_NAMES)('%s', (method) => {
+    it('returns UNAUTHORIZED for an untrusted sender frame and never calls the service', async () => {
+      registerIpc(service, hub, isAllowedUrl, () => null)
+      const result = await handlerFor(method)(
+        { senderFrame: { url: 'https://evil.example/' } },
+        validBodies[method]
+      )
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+      expect(isAllowedUrl).toHaveBeenCalledWith('https://evil.example/')
+      expectServiceUntouched(service)
+    })
+
+    it('returns UNAUTHORIZED when the sender frame is gone (null) and never calls the service', async () => {
+      registerIpc(service, hub, isAllowedUrl, () => null)
+      const result = await handlerFor(method)({ senderFrame: null }, validBodies[method])
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+      expectServiceUntouched(service)
+    })
+
+    it('returns INVALID_REQUEST for an invalid body and never calls the service', async () => {
+      registerIpc(service, hub, isAllowedUrl, () => null)
+      const result = await handlerFor(method)(trustedEvent, invalidBodies[method])
+      expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+      if (!result.ok) expect(result.error.message).toContain(method)
+      expectServiceUntouched(service)
+    })
+
+    it('passes a valid body to the service method and returns its result', async () => {
+      const expected = ok({ marker: method })
+      const call = service[method] as Mock<(req: unknown) => Promise<ApiResult<unknown>>>
+      call.mockResolvedValueOnce(expected)
+      registerIpc(service, hub, isAllowedUrl, () => null)
+
+      const result = await handlerFor(method)(trustedEvent, validBodies[method])
+
+      expect(result).toBe(expected)
+      expect(service[method]).toHaveBeenCalledTimes(1)
+      expect(service[method]).toHaveBeenCalledWith(validBodies[method])
+      for (const other of PLANNER_METHOD_NAMES)
+        if (other !== method) expect(service[other]).not.toHaveBeenCalled()
+    })
+  })
+
+  it('checks the sender before validating the body', async () => {
+    registerIpc(service, hub, isAllowedUrl, () => null)
+    const result = await handlerFor('cancelJob')(
+      { senderFrame: { url: 'https://evil.example/' } },
+      { jobId: 42 }
+    )
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+  })
+
+  it('treats a missing body as an empty request', async () => {
+    registerIpc(service, hub, isAllowedUrl, () => null)
+    const result = await handlerFor('getAppInfo')(trustedEvent, undefined)
+    expect(result.ok).toBe(true)
+    expect(service.getAppInfo).toHaveBeenCalledWith({})
+  })
+
+  it('gives the service the parsed request, not the raw object', async () => {
+    registerIpc(service, hub, isAllowedUrl, () => null)
+    const body = { jobId: 'job-9' }
+    await handlerFor('cancelJob')(trustedEvent, body)
+    expect(service.cancelJob).toHaveBeenCalledWith({ jobId: 'job-9' })
+    expect(service.cancelJob.mock.calls[0]?.[0]).not.toBe(body)
+  })
+
+  it('calls the service method with the service as `this`', async () => {
+    const thisValues: unknown[] = []
+    service.cancelJob.mockImplementation(async function (this: unknown) {
+      thisValues.push(this)
+      return ok({ cancelled: false })
+    })
+    registerIpc(service, hub, isAllowedUrl, () => null)
+    await handlerFor('cancelJob')(trustedEvent, { jobId: 'job-1' })
+    expect(thisValues).toEqual([service])
+  })
+})
+
+describe('registerIpc: progress', () => {
+  const progress: JobProgress = { jobId: 'job-1', phase: 'parsing', fraction: 0.5 }
+
+  it("sends published progress with webContents.send('planner:progress', p)", () => {
+    const target = fakeTarget()
+    registerIpc(service, hub, isAllowedUrl, () => asWebContents(target))
+    hub.publish(progress)
+    expect(IPC_PROGRESS_CHANNEL).toBe('planner:progress')
+    expect(target.send).toHaveBeenCalledTimes(1)
+    expect(target.send).toHaveBeenCalledWith('planner:progress', progress)
+  })
+
+  it('does not send when the target web contents is destroyed', () => {
+    const target = fakeTarget(true)
+    registerIpc(service, hub, isAllowedUrl, () => asWebContents(target))
+    expect(() => hub.publish(progress)).not.toThrow()
+    expect(target.isDestroyed).toHaveBeenCalled()
+    expect(target.send).not.toHaveBeenCalled()
+  })
+
+  it('does not send (nor throw) when there is no target', () => {
+    const target = vi.fn((): WebContents | null => null)
+    registerIpc(service, hub, isAllowedUrl, target)
+    expect(() => hub.publish(progress)).not.toThrow()
+    expect(target).toHaveBeenCalledTimes(1)
+  })
+
+  it('resolves the target on each publish, following window re-creation', () => {
+    const first = fakeTarget()
+    const second = fakeTarget()
+    let current: FakeTarget | null = first
+    registerIpc(service, hub, isAllowedUrl, () => asWebContents(current))
+
+    hub.publish(progress)
+    current = null
+    hub.publish({ ...progress, fraction: 0.6 })
+    current = second
+    hub.publish({ ...progress, phase: 'done', fraction: 1 })
+
+    expect(first.send).toHaveBeenCalledTimes(1)
+    expect(first.send).toHaveBeenCalledWith('planner:progress', progress)
+    expect(second.send).toHaveBeenCalledTimes(1)
+    expect(second.send).toHaveBeenCalledWith('planner:progress', {
+      jobId: 'job-1',
+      phase: 'done',
+      fraction: 1
+    })
+  })
+})
