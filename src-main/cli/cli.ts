@@ -71,7 +71,14 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .description('browser mode: serve the app on 127.0.0.1 with a per-launch token')
     .option('-p, --port <port>', 'port (0 = any free port)', parsePort, 5178)
     .action(async (options: { port: number }) => {
-      const server = await serveBrowserMode({ ...ctx, port: options.port })
+      let server
+      try {
+        server = await serveBrowserMode({ ...ctx, port: options.port })
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EADDRINUSE' || options.port === 0) throw e
+        ctx.stderr(`port ${options.port} is in use; using a free port instead\n`)
+        server = await serveBrowserMode({ ...ctx, port: 0 })
+      }
       ctx.stdout(`PAMT Planner (browser mode) at ${server.url}\n`)
       await new Promise<void>((resolve) => {
         const stop = (): void => {

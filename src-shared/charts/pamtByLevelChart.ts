@@ -63,7 +63,10 @@ export function pamtByLevelChart(a: HostAnalysis): EChartsOption {
     },
     xAxis: {
       type: 'log',
-      name: 'bytes (log)',
+      // Powers of 1024 put the ticks on 1 KiB, 1 MiB, 1 GiB.
+      logBase: 1024,
+      min: (extent: { min: number }) => 1024 ** Math.floor(Math.log(extent.min) / Math.log(1024)),
+      name: 'bytes (log scale)',
       nameLocation: 'middle',
       nameGap: 26,
       axisLabel: { formatter: (v: number) => formatBytes(v, 0) }

@@ -9,12 +9,15 @@ import { formatBytes } from './formatBytes'
 export function refcountChart(a: HostAnalysis): EChartsOption {
   const r = a.refcounts
   const saved = r.denseBytes - r.sparseBytes
+  const savedPages = r.densePages - r.sparsePages
+  // Ticks on whole pages, a power of two of them, about five ticks up the axis.
+  const tickPages = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, r.densePages) / 5)))
   return {
     animation: false,
     aria: { enabled: true },
     title: {
       text: 'Refcount memory: dense (v6) vs sparse (v4)',
-      subtext: `sparse saves ${formatBytes(saved)} (${r.densePages - r.sparsePages} pages)`,
+      subtext: `sparse saves ${formatBytes(saved)} (${savedPages} ${savedPages === 1 ? 'page' : 'pages'})`,
       left: 'center',
       textStyle: { fontSize: 14 }
     },
@@ -29,6 +32,7 @@ export function refcountChart(a: HostAnalysis): EChartsOption {
     xAxis: { type: 'category', data: ['Dense (v6)', 'Sparse (v4 / seed 002)'] },
     yAxis: {
       type: 'value',
+      interval: tickPages * 4096,
       name: 'bytes',
       axisLabel: { formatter: (v: number) => formatBytes(v, 0) }
     },

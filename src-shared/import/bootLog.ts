@@ -174,7 +174,7 @@ function parseOrThrow(
       if (E820_GAP_RE.test(raw)) continue
       const m = E820_RE.exec(raw)
       const type = m ? parseE820Type(m[3]!) : null
-      if (m && type === null && m[3]!.trim() !== "") {
+      if (m && type === null && m[3]!.trim() !== '') {
         fail(
           {
             code: 'MALFORMED_LINE',

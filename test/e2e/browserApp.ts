@@ -29,7 +29,10 @@ export interface BrowserModeApp {
  */
 export async function startBrowserMode(): Promise<BrowserModeApp> {
   const cli = `${ROOT}out/main/cli.js`
-  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `electron-vite build` first (npm run test:e2e does)')
+  if (!existsSync(cli))
+    throw new Error(
+      'out/main/cli.js is missing: run `electron-vite build` first (npm run test:e2e does)'
+    )
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -63,7 +66,9 @@ export async function startBrowserMode(): Promise<BrowserModeApp> {
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium)`)
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium)`
+    )
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 }

@@ -35,7 +35,9 @@ describe('browser mode, host view', () => {
       await page.locator(`[data-testid=${chart}] svg path`).first().waitFor({ state: 'attached' })
       expect(await page.locator(`[data-testid=${chart}] svg path`).count()).toBeGreaterThan(4)
     }
-    expect(await page.locator('[data-testid=chart-pamt-by-level] svg').innerHTML()).toContain('512.00 MiB')
+    expect(await page.locator('[data-testid=chart-pamt-by-level] svg').innerHTML()).toContain(
+      '512.00 MiB'
+    )
     expect(pageErrors).toEqual([])
   })
 
@@ -44,7 +46,9 @@ describe('browser mode, host view', () => {
   })
 
   it('imports the SPR 8480C log and shows the 1050636 KB its kernel printed', async () => {
-    await page.getByTestId('file-input').setInputFiles(hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'))
+    await page
+      .getByTestId('file-input')
+      .setInputFiles(hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'))
     await page.getByText('tdx-spr-8480c-2s-256g-cmr-only.txt', { exact: true }).first().waitFor()
     expect(await text('host-name')).toBe('tdx-spr-8480c-2s-256g-cmr-only.txt')
     expect(await text('static-pamt-kb')).toBe('1,050,636')
@@ -58,7 +62,9 @@ describe('browser mode, host view', () => {
     await page.getByTestId('file-input').setInputFiles({
       name: 'broken.log',
       mimeType: 'text/plain',
-      buffer: Buffer.from('[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\nBIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff\n')
+      buffer: Buffer.from(
+        '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\nBIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff\n'
+      )
     })
     await page.getByTestId('error-banner').waitFor()
     expect(await text('error-banner')).toContain('broken.log:2:')
@@ -68,7 +74,9 @@ describe('browser mode, host view', () => {
   })
 
   it('refuses an empty file and a binary file with clear errors', async () => {
-    await page.getByTestId('file-input').setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) })
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) })
     await page.getByTestId('error-banner').waitFor()
     expect(await text('error-banner')).toContain('empty.txt: file is empty')
     await page.getByTestId('file-input').setInputFiles({
@@ -87,7 +95,9 @@ describe('browser mode, host view', () => {
       dt.items.add(new File([c], 'dropped.log', { type: 'text/plain' }))
       const target = document.querySelector('.app')!
       target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }))
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      target.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })
+      )
     }, content)
     await page.getByText('dropped.log', { exact: true }).first().waitFor()
     // [1 MiB, 66 GiB) in one block → TDMR [0, 66 GiB): 4104·66 + 4 KB.

@@ -33,14 +33,22 @@ describe('pamt-planner analyze', () => {
     const json = JSON.parse(r.stdout)
     expect(json.staticPamt.kb).toBe(1_050_636)
     expect(json.staticPamt.bytes).toBe(1_050_636 * 1024)
-    expect(json.staticPamt.levels).toEqual({ pamt4k: 1_073_741_824, pamt2m: 2_097_152, pamt1g: 12_288 })
+    expect(json.staticPamt.levels).toEqual({
+      pamt4k: 1_073_741_824,
+      pamt2m: 2_097_152,
+      pamt1g: 12_288
+    })
     expect(json.tdmrs.map((t: { base: string; end: string }) => [t.base, t.end])).toEqual([
       ['0x0', '0x80000000'],
       ['0x100000000', '0x2080000000'],
       ['0x2080000000', '0x4080000000']
     ])
     expect(json.dynamicPamt).toMatchObject({ staticKb: 10_252, bitmapBytes: 256 * 32 * 1024 })
-    expect(json.refcounts).toMatchObject({ denseBytes: 528_384, sparseBytes: 524_288, sparsePages: 128 })
+    expect(json.refcounts).toMatchObject({
+      denseBytes: 528_384,
+      sparseBytes: 524_288,
+      sparsePages: 128
+    })
     expect(json.kernelLog).toMatchObject({ pamtKb: 1_050_636, matches: true })
     expect(json.problems).toEqual([])
   })
@@ -48,11 +56,16 @@ describe('pamt-planner analyze', () => {
   it('prints a readable report by default', async () => {
     const r = await cli('analyze', hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'))
     expect(r.stdout).toContain('= 1050636 KB')
-    expect(r.stdout).toContain('Kernel printed 1050636 KB allocated for PAMT; model 1050636 KB: match')
+    expect(r.stdout).toContain(
+      'Kernel printed 1050636 KB allocated for PAMT; model 1050636 KB: match'
+    )
   })
 
   it('exits non-zero with one line naming file and line on bad input', async () => {
-    const path = tempFile('bad.log', 'x\ny\nBIOS-e820: [mem 0x0000000000100000-0x000000000009ffff] usable\n')
+    const path = tempFile(
+      'bad.log',
+      'x\ny\nBIOS-e820: [mem 0x0000000000100000-0x000000000009ffff] usable\n'
+    )
     const r = await cli('analyze', path, '--json')
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
@@ -67,8 +80,13 @@ describe('pamt-planner analyze', () => {
   })
 
   it('rejects an empty file and a binary file', async () => {
-    expect((await cli('analyze', tempFile('empty.txt', ''))).stderr).toBe('empty.txt: file is empty\n')
-    const bin = await cli('analyze', tempFile('core.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])))
+    expect((await cli('analyze', tempFile('empty.txt', ''))).stderr).toBe(
+      'empty.txt: file is empty\n'
+    )
+    const bin = await cli(
+      'analyze',
+      tempFile('core.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]))
+    )
     expect(bin.code).toBe(1)
     expect(bin.stderr).toMatch(/^core\.bin:1: file is binary/)
   })

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, type RunningBrowserServer } from '../../../src-main/server/browserServer'
+import {
+  startBrowserServer,
+  type RunningBrowserServer
+} from '../../../src-main/server/browserServer'
 import { inlineServices } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
 
@@ -29,7 +32,10 @@ afterAll(() => server.close())
 function post(method: string, body: unknown, token: string | null = TOKEN): Promise<Response> {
   return fetch(`${base}/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {})
+    },
     body: JSON.stringify(body)
   })
 }
@@ -37,10 +43,13 @@ function post(method: string, body: unknown, token: string | null = TOKEN): Prom
 /** A raw request with a chosen Host header (fetch does not allow setting it). */
 function getWithHost(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: host } }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    })
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path: '/', headers: { Host: host } },
+      (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      }
+    )
     req.on('error', reject)
     req.end()
   })
@@ -81,7 +90,9 @@ describe('browser-mode server', () => {
 
   it('analyses an uploaded host log', async () => {
     const text = readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
-    const body = (await (await post('analyzeHostText', { jobId: 'up1', fileName: 'spr.txt', text })).json()) as {
+    const body = (await (
+      await post('analyzeHostText', { jobId: 'up1', fileName: 'spr.txt', text })
+    ).json()) as {
       ok: boolean
       value: { analysis: { staticPamt: { kb: number } } }
     }

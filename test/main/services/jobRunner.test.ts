@@ -4,7 +4,12 @@ import type { HostResult, JobProgress } from '@shared/api/contract'
 import { JobRunner, type TaskLauncher } from '../../../src-main/services/jobRunner'
 import type { WorkerTask } from '../../../src-main/worker/protocol'
 
-const task: WorkerTask = { kind: 'analyzeHostText', fileName: 'f', text: '', source: { kind: 'file', fileName: 'f' } }
+const task: WorkerTask = {
+  kind: 'analyzeHostText',
+  fileName: 'f',
+  text: '',
+  source: { kind: 'file', fileName: 'f' }
+}
 
 /** A launcher whose job reports the given progress steps and then waits to be resolved or cancelled. */
 function controllableLauncher(steps: number[]): {
@@ -35,7 +40,11 @@ describe('JobRunner', () => {
     const now = 0
     const seen: JobProgress[] = []
     const { launcher, finish } = controllableLauncher([0.1, 0.2, 0.3])
-    const runner = new JobRunner(launcher, (p) => seen.push(p), () => now)
+    const runner = new JobRunner(
+      launcher,
+      (p) => seen.push(p),
+      () => now
+    )
     const done = runner.run('a', task)
     // Three reports within one interval: only the first goes out.
     expect(seen.map((p) => p.fraction)).toEqual([0.1])
@@ -54,6 +63,8 @@ describe('JobRunner', () => {
   })
 
   it('cancelling an unknown job reports false', () => {
-    expect(new JobRunner(controllableLauncher([]).launcher, () => undefined).cancel('nope')).toBe(false)
+    expect(new JobRunner(controllableLauncher([]).launcher, () => undefined).cancel('nope')).toBe(
+      false
+    )
   })
 })

@@ -34,17 +34,30 @@ describe('PlannerService', () => {
 
   it('analyses uploaded text and reports the kernel KB calibration', async () => {
     const text = readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
-    const r = await inlineServices().planner.analyzeHostText({ jobId: 'j', fileName: 'spr.txt', text })
+    const r = await inlineServices().planner.analyzeHostText({
+      jobId: 'j',
+      fileName: 'spr.txt',
+      text
+    })
     expect(r.ok && r.value.analysis.staticPamt.kb).toBe(1_050_636)
     expect(r.ok && r.value.source).toEqual({ kind: 'file', fileName: 'spr.txt' })
   })
 
   it('turns an import failure into an error value naming file and line', async () => {
     const text = 'hello\nBIOS-e820: [mem 0x2000-0x1000] usable\n'
-    const r = await inlineServices().planner.analyzeHostText({ jobId: 'j', fileName: 'bad.log', text })
+    const r = await inlineServices().planner.analyzeHostText({
+      jobId: 'j',
+      fileName: 'bad.log',
+      text
+    })
     expect(r).toEqual({
       ok: false,
-      error: { code: 'REVERSED_RANGE', fileName: 'bad.log', line: 2, message: expect.stringContaining('before it starts') }
+      error: {
+        code: 'REVERSED_RANGE',
+        fileName: 'bad.log',
+        line: 2,
+        message: expect.stringContaining('before it starts')
+      }
     })
   })
 
@@ -53,7 +66,10 @@ describe('PlannerService', () => {
     expect((await planner.getAppInfo()).ok && (await planner.getAppInfo())).toMatchObject({
       value: { mode: 'browser', hasFileDialog: false, maxHostFileBytes: MAX_HOST_FILE_BYTES }
     })
-    expect(await planner.openHostFile({ jobId: 'j' })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } })
+    expect(await planner.openHostFile({ jobId: 'j' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE' }
+    })
   })
 
   it('opens, size-checks and analyses a file chosen in the desktop dialog', async () => {

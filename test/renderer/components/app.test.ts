@@ -5,7 +5,10 @@ import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
-async function mountApp(): Promise<{ wrapper: ReturnType<typeof mount>; store: ReturnType<typeof useHostStore> }> {
+async function mountApp(): Promise<{
+  wrapper: ReturnType<typeof mount>
+  store: ReturnType<typeof useHostStore>
+}> {
   const pinia = createPinia()
   setActivePinia(pinia)
   const store = useHostStore()
@@ -55,7 +58,9 @@ describe('App', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid=kernel-kb]').text()).toBe('262,668 KB')
     expect(wrapper.get('[data-testid=model-kb]').text()).toBe('262,664 KB')
-    expect(wrapper.get('[data-testid=calibration-verdict]').text()).toContain('model is 4 KB below the kernel')
+    expect(wrapper.get('[data-testid=calibration-verdict]').text()).toContain(
+      'model is 4 KB below the kernel'
+    )
     expect(wrapper.get('[data-testid=problems]').text()).toContain('KERNEL_KB_MISMATCH')
     wrapper.unmount()
   })

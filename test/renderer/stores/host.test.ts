@@ -5,7 +5,10 @@ import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 beforeEach(() => setActivePinia(createPinia()))
 
-function setup(): { store: ReturnType<typeof useHostStore>; api: ReturnType<typeof modelBackedApi> } {
+function setup(): {
+  store: ReturnType<typeof useHostStore>
+  api: ReturnType<typeof modelBackedApi>
+} {
   const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
   const store = useHostStore()
   store.connect(api)

@@ -16,7 +16,11 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
 } {
   const listeners = new Set<(p: JobProgress) => void>()
   let releaseHeld: () => void = () => undefined
-  const analyse = async (fileName: string, text: string, source: HostResult['source']): Promise<ReturnType<typeof ok<HostResult>> | ReturnType<typeof err>> => {
+  const analyse = async (
+    fileName: string,
+    text: string,
+    source: HostResult['source']
+  ): Promise<ReturnType<typeof ok<HostResult>> | ReturnType<typeof err>> => {
     if (api.hold) await new Promise<void>((r) => (releaseHeld = r))
     const imported = parseBootLog(text, fileName)
     if (!imported.ok) {
@@ -32,7 +36,13 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     emit: (p: JobProgress) => listeners.forEach((l) => l(p)),
     async getAppInfo() {
       api.calls.push('getAppInfo')
-      return ok({ name: 'PAMT Planner', version: 't', mode: 'browser' as const, hasFileDialog: false, maxHostFileBytes: MAX_HOST_FILE_BYTES })
+      return ok({
+        name: 'PAMT Planner',
+        version: 't',
+        mode: 'browser' as const,
+        hasFileDialog: false,
+        maxHostFileBytes: MAX_HOST_FILE_BYTES
+      })
     },
     async listExampleHosts() {
       api.calls.push('listExampleHosts')
@@ -42,7 +52,11 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
       api.calls.push(`analyzeExampleHost:${req.exampleId}`)
       const text = examples[req.exampleId]
       if (text === undefined) return err('NOT_FOUND', 'no such example')
-      return analyse(`${req.exampleId}.txt`, text, { kind: 'example', fileName: `${req.exampleId}.txt`, exampleId: req.exampleId })
+      return analyse(`${req.exampleId}.txt`, text, {
+        kind: 'example',
+        fileName: `${req.exampleId}.txt`,
+        exampleId: req.exampleId
+      })
     },
     async analyzeHostText(req: { jobId: string; fileName: string; text: string }) {
       api.calls.push(`analyzeHostText:${req.fileName}`)

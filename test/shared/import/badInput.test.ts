@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatImportError, type ImportError } from '@shared/import/importError'
 import { MAX_HOST_FILE_BYTES, MAX_LINE_CHARS } from '@shared/import/limits'
 import type { MemoryRangeType } from '@shared/model/host/memoryMap'
-import {
-  cmrLine,
-  e820Line,
-  expectClearSentence,
-  GiB,
-  parseErr,
-  parseOk,
-  rangesOf
-} from './support'
+import { cmrLine, e820Line, expectClearSentence, GiB, parseErr, parseOk, rangesOf } from './support'
 
 const P52 = 2n ** 52n
 
@@ -497,9 +489,10 @@ const okCases: OkCase[] = [
   },
   {
     name: 'type text with odd case and inner/trailing blanks',
-    text: [e820Line(0x100000, 0x1fffff, 'ACPI   nvs \t'), e820Line(0x200000, 0x2fffff, 'Usable')].join(
-      '\n'
-    ),
+    text: [
+      e820Line(0x100000, 0x1fffff, 'ACPI   nvs \t'),
+      e820Line(0x200000, 0x2fffff, 'Usable')
+    ].join('\n'),
     ranges: [
       [0x100000, 0x200000, 'acpi-nvs', 'ACPI   nvs'],
       [0x200000, 0x300000, 'ram', 'Usable']

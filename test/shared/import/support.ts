@@ -36,7 +36,8 @@ export function parseOk(
   fileName = 'host.log'
 ): { host: HostInput; summary: ImportSummary } {
   const r = parse(text, fileName)
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code} at line ${r.error.line}: ${r.error.message}`)
+  if (!r.ok)
+    throw new Error(`expected ok, got ${r.error.code} at line ${r.error.line}: ${r.error.message}`)
   return r
 }
 
