@@ -1,7 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { describeApiError } from '@shared/api/errors'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
+import { modelOptionsSchema } from '@shared/api/modelOptions'
+import type { HostFormat } from '@shared/import/hostImport'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
 import { InlineLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
@@ -15,6 +18,38 @@ export interface CliContext {
   version: string
   stdout: (s: string) => void
   stderr: (s: string) => void
+}
+
+const HOST_FORMATS = [
+  'auto',
+  'dmesg',
+  'proc-iomem',
+  'firmware-memmap',
+  'lsmem-json',
+  'numactl',
+  'host-json'
+] as const
+
+interface AnalyzeCliOptions {
+  json?: boolean
+  format: HostFormat | 'auto'
+  holeSource?: 'e820' | 'cmr'
+  placement?: 'first-candidate' | 'last-candidate'
+  pamtMode?: 'static' | 'dynamic'
+  maxmem?: '46' | '52'
+  param: Record<string, number>
+}
+
+/** `--param maxTdmrs=32`: known keys, integer values; the shared schema checks the bounds. */
+function collectParam(value: string, previous: Record<string, number>): Record<string, number> {
+  const m = /^([A-Za-z0-9]+)=(\d+)$/.exec(value)
+  if (!m) throw new InvalidArgumentError('expected key=integer, e.g. maxTdmrs=32')
+  if (!Object.hasOwn(TDX_MODULE_1_5_PARAMS, m[1]!)) {
+    throw new InvalidArgumentError(
+      `unknown parameter "${m[1]}"; known: ${Object.keys(TDX_MODULE_1_5_PARAMS).join(', ')}`
+    )
+  }
+  return { ...previous, [m[1]!]: Number(m[2]) }
 }
 
 function parsePort(value: string): number {
@@ -34,10 +69,59 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
 
   program
     .command('analyze')
-    .description('analyse a host boot log (dmesg e820 / TDX CMR lines)')
-    .argument('<file>', 'boot log text file')
+    .description(
+      'analyse a host: boot log (dmesg), /proc/iomem, firmware memmap, lsmem JSON or host JSON'
+    )
+    .argument('<file>', 'host file')
     .option('--json', 'print the JSON contract instead of the report')
-    .action(async (file: string, options: { json?: boolean }) => {
+    .addOption(
+      new Option('--format <format>', 'input format').choices([...HOST_FORMATS]).default('auto')
+    )
+    .addOption(
+      new Option(
+        '--hole-source <source>',
+        'reserved-area holes: memory blocks (mainline) or CMR gaps (KAI-CMR)'
+      ).choices(['e820', 'cmr'])
+    )
+    .addOption(
+      new Option('--placement <policy>', 'PAMT chunk placement policy (modelled)').choices([
+        'first-candidate',
+        'last-candidate'
+      ])
+    )
+    .addOption(
+      new Option(
+        '--pamt-mode <mode>',
+        'PAMT set up at init (default: dynamic when the log says so)'
+      ).choices(['static', 'dynamic'])
+    )
+    .addOption(
+      new Option('--maxmem <bits>', 'MAXMEM: 46 (4-level paging, default) or 52 (5-level)').choices(
+        ['46', '52']
+      )
+    )
+    .option(
+      '--param <key=value>',
+      `TDX module parameter, repeatable (${Object.keys(TDX_MODULE_1_5_PARAMS).join(', ')})`,
+      collectParam,
+      {}
+    )
+    .action(async (file: string, options: AnalyzeCliOptions) => {
+      const model = modelOptionsSchema.safeParse({
+        holeSource: options.holeSource,
+        pamtPlacement: options.placement,
+        pamtMode: options.pamtMode,
+        maxMemBytes: options.maxmem ? 2 ** Number(options.maxmem) : undefined,
+        params: Object.keys(options.param).length ? options.param : undefined
+      })
+      if (!model.success) {
+        const issue = model.error.issues[0]
+        ctx.stderr(
+          `invalid option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'bad value'}\n`
+        )
+        exitCode = 2
+        return
+      }
       const read = await readTextFile(file, MAX_HOST_FILE_BYTES)
       if (!read.ok) {
         ctx.stderr(`${describeApiError(read.error)}\n`)
@@ -52,7 +136,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       const result = await planner.analyzeHostText({
         jobId: 'cli',
         fileName: read.value.fileName,
-        text: read.value.text
+        text: read.value.text,
+        format: options.format,
+        model: model.data
       })
       if (!result.ok) {
         ctx.stderr(`${describeApiError(result.error)}\n`)

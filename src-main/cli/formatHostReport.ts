@@ -2,7 +2,7 @@ import type { HostResult } from '@shared/api/contract'
 import { formatBytes, formatInteger } from '@shared/charts/formatBytes'
 import { toHex } from '@shared/model/host/units'
 
-/** The human-readable `pamt-planner analyze` report: the same numbers as the UI's summary. */
+/** The human-readable `pamt-planner analyze` report: the same numbers as the UI's host view. */
 export function formatHostReport(r: HostResult): string {
   const a = r.analysis
   const out: string[] = []
@@ -12,17 +12,35 @@ export function formatHostReport(r: HostResult): string {
     )
   }
   out.push(
-    `${a.name}: ${a.memorySource === 'cmr' ? 'TDX CMRs' : 'e820'} memory map, ${r.summary.linesTotal} lines`
+    `${a.name}: ${a.memorySource} memory map (${r.summary.formats.join(' + ')}), ${r.summary.linesTotal} lines`
   )
   out.push(
-    `  TDX memory ${formatBytes(a.tdxMemoryBytes)} in ${a.memoryBlocks.length} memory blocks; max_pfn ${toHex(a.maxPfn)}`
+    `  TDX memory ${formatBytes(a.tdxMemoryBytes)} in ${a.memoryBlocks.length} memory blocks on ${a.nodes.length} node(s) (NUMA: ${a.numaSource}); max_pfn ${toHex(a.maxPfn)}`
   )
+  out.push(
+    `  model: holes from ${a.options.holeSource === 'cmr' ? 'CMR gaps (KAI-CMR)' : 'memory blocks (mainline)'}, ${a.options.pamtMode} PAMT chunks, placement ${a.options.pamtPlacement} (modelled)`
+  )
+  out.push(`  TDX init in the model: ${a.initSucceeds ? 'succeeds' : 'FAILS'}`)
   out.push('')
-  out.push(`TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}):`)
+  out.push(
+    `TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}; reserved areas max ${a.params.maxReservedPerTdmr}):`
+  )
   for (const [i, t] of a.tdmrs.entries()) {
+    const chunk = t.pamtChunk
+      ? `PAMT @${toHex(t.pamtChunk.baseBytes)} node ${t.pamtChunk.nid}`
+      : 'PAMT: no room'
     out.push(
-      `  #${String(i).padEnd(3)} [${toHex(t.baseBytes)}, ${toHex(t.baseBytes + t.sizeBytes)})  ${formatBytes(t.sizeBytes).padStart(10)}  node ${t.pamtNid}  holes ${t.holes.length}`
+      `  #${String(i).padEnd(3)} [${toHex(t.baseBytes)}, ${toHex(t.baseBytes + t.sizeBytes)})  ${formatBytes(t.sizeBytes).padStart(10)}  reserved ${t.reservedAreas.length} (${t.holes.length} holes)${t.reservedAreasExhausted ? ' EXHAUSTED' : ''}  ${chunk}`
     )
+  }
+  if (a.nodes.length > 1) {
+    out.push('')
+    out.push('Nodes:')
+    for (const n of a.nodes) {
+      out.push(
+        `  node ${String(n.nid).padEnd(3)} TDX memory ${formatBytes(n.tdxMemoryBytes).padStart(11)}  PAMT for ${n.tdmrIndexes.length} TDMRs: static ${formatBytes(n.staticPamtBytes)}, DPAMT static ${formatBytes(n.dynamicPamtStaticBytes)}`
+      )
+    }
   }
   out.push('')
   out.push('Static PAMT:')
@@ -36,8 +54,16 @@ export function formatHostReport(r: HostResult): string {
   row('PAMT_1G', a.dynamicPamt.parts.pamt1gBytes)
   row('total', a.dynamicPamt.staticBytes, `  = ${a.dynamicPamt.staticKb} KB`)
   out.push('Refcount array:')
-  row('dense (v6)', a.refcounts.denseBytes, `  ${a.refcounts.densePages} pages`)
-  row('sparse (v4, seed 002)', a.refcounts.sparseBytes, `  ${a.refcounts.sparsePages} pages`)
+  row(
+    'dense (v6)',
+    a.refcounts.denseBytes,
+    `  ${a.refcounts.densePages} pages (+${a.refcounts.densePageTablePages} page-table pages, modelled)`
+  )
+  row(
+    'sparse (v4, seed 002)',
+    a.refcounts.sparseBytes,
+    `  ${a.refcounts.sparsePages} pages (+${a.refcounts.sparsePageTablePages} page-table pages, modelled)`
+  )
   if (a.calibration) {
     const c = a.calibration
     out.push('')

@@ -14,6 +14,8 @@ const api: PlannerApi = {
   analyzeHostText: invoke('analyzeHostText'),
   openHostFile: invoke('openHostFile'),
   cancelJob: invoke('cancelJob'),
+  reanalyzeHost: invoke('reanalyzeHost'),
+  exportHostJson: invoke('exportHostJson'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

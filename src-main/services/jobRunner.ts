@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { err, type ApiResult } from '@shared/api/errors'
-import type { HostResult, JobProgress } from '@shared/api/contract'
-import type { WorkerMessage, WorkerTask } from '../worker/protocol'
+import type { JobProgress } from '@shared/api/contract'
+import type { TaskOutput, WorkerMessage, WorkerTask } from '../worker/protocol'
 import { runTask } from '../worker/runTask'
 
 /** Starts a task somewhere (a worker thread, or inline in tests) and can stop it. */
@@ -9,7 +9,7 @@ export interface TaskLauncher {
   launch(
     task: WorkerTask,
     onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<HostResult>>; cancel: () => void }
+  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void }
 }
 
 /** Cap on the worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
@@ -25,12 +25,12 @@ export class WorkerThreadLauncher implements TaskLauncher {
   launch(
     task: WorkerTask,
     onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<HostResult>>; cancel: () => void } {
+  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void } {
     const worker = new Worker(this.workerPath, {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }
     })
-    let settle: (r: ApiResult<HostResult>) => void = () => undefined
-    const result = new Promise<ApiResult<HostResult>>((resolve) => {
+    let settle: (r: ApiResult<TaskOutput>) => void = () => undefined
+    const result = new Promise<ApiResult<TaskOutput>>((resolve) => {
       let done = false
       settle = (r): void => {
         if (done) return
@@ -55,7 +55,7 @@ export class InlineLauncher implements TaskLauncher {
   launch(
     task: WorkerTask,
     onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<HostResult>>; cancel: () => void } {
+  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void } {
     let cancelled = false
     const result = Promise.resolve().then(() =>
       cancelled ? err('CANCELLED', 'cancelled') : runTask(task, onProgress)
@@ -80,7 +80,7 @@ export class JobRunner {
     private readonly now: () => number = Date.now
   ) {}
 
-  async run(jobId: string, task: WorkerTask): Promise<ApiResult<HostResult>> {
+  async run(jobId: string, task: WorkerTask): Promise<ApiResult<TaskOutput>> {
     this.running.get(jobId)?.()
     let lastEmit = -Infinity
     const job = this.launcher.launch(task, (phase, fraction) => {

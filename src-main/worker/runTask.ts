@@ -1,8 +1,9 @@
 import { err, ok, type ApiResult } from '@shared/api/errors'
-import type { HostResult, JobProgress } from '@shared/api/contract'
-import { parseBootLog } from '@shared/import/bootLog'
+import type { JobProgress } from '@shared/api/contract'
+import { toAnalyzeOptions } from '@shared/api/modelOptions'
+import { importHostText } from '@shared/import/importHost'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
-import type { WorkerTask } from './protocol'
+import type { TaskOutput, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
 
@@ -10,21 +11,24 @@ export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => vo
  * Run one model task. Independent of worker_threads so tests and the inline launcher call it
  * directly; the worker entry only wires it to its port.
  */
-export function runTask(task: WorkerTask, progress: ProgressSink): ApiResult<HostResult> {
-  switch (task.kind) {
-    case 'analyzeHostText': {
-      progress('parsing', 0)
-      const imported = parseBootLog(task.text, task.fileName, {
-        onProgress: (f) => progress('parsing', f)
-      })
-      if (!imported.ok) {
-        const { code, message, fileName, line } = imported.error
-        return err(code, message, line !== undefined ? { fileName, line } : { fileName })
-      }
-      progress('analysing', 0)
-      const analysis = analyzeHost(imported.host)
-      progress('done', 1)
-      return ok({ source: task.source, summary: imported.summary, analysis })
+export function runTask(task: WorkerTask, progress: ProgressSink): ApiResult<TaskOutput> {
+  let host = task.kind === 'analyze' ? task.host : null
+  let summary = task.kind === 'analyze' ? task.summary : null
+  if (task.kind === 'importAndAnalyze') {
+    progress('parsing', 0)
+    const imported = importHostText(task.text, task.fileName, task.format, {
+      onProgress: (f) => progress('parsing', f)
+    })
+    if (!imported.ok) {
+      const { code, message, fileName, line } = imported.error
+      return err(code, message, line !== undefined ? { fileName, line } : { fileName })
     }
+    host = imported.host
+    summary = imported.summary
   }
+  if (!host || !summary) return err('INTERNAL', 'task carries no host')
+  progress('analysing', 0)
+  const analysis = analyzeHost(host, toAnalyzeOptions(task.model))
+  progress('done', 1)
+  return ok({ host, result: { source: task.source, summary, analysis } })
 }

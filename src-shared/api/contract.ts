@@ -1,4 +1,5 @@
-import type { ImportSummary } from '../import/bootLog'
+import type { HostFormat, ImportSummary } from '../import/hostImport'
+import type { ModelOptions } from './modelOptions'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
 
@@ -27,6 +28,8 @@ export interface ExampleHost {
 
 /** An analysed host and where it came from. */
 export interface HostResult {
+  /** Handle for re-analysing or exporting this host without sending it again. */
+  hostId: string
   source: { kind: 'example' | 'file'; fileName: string; exampleId?: string }
   summary: ImportSummary
   analysis: HostAnalysis
@@ -43,12 +46,26 @@ export interface JobProgress {
 export interface AnalyzeExampleRequest {
   jobId: string
   exampleId: string
+  model?: ModelOptions
 }
 
 export interface AnalyzeHostTextRequest {
   jobId: string
   fileName: string
   text: string
+  /** Input format; `auto` (default) detects it. */
+  format?: HostFormat | 'auto'
+  model?: ModelOptions
+}
+
+export interface ReanalyzeHostRequest {
+  jobId: string
+  hostId: string
+  model: ModelOptions
+}
+
+export interface HostRef {
+  hostId: string
 }
 
 export interface JobRequest {
@@ -62,7 +79,11 @@ export interface PlannerMethods {
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
   analyzeHostText(req: AnalyzeHostTextRequest): Promise<ApiResult<HostResult>>
   /** Desktop only: native open dialog, read and analyse; `null` when the user cancels. */
-  openHostFile(req: JobRequest): Promise<ApiResult<HostResult | null>>
+  openHostFile(req: JobRequest & { model?: ModelOptions }): Promise<ApiResult<HostResult | null>>
+  /** Analyse an already imported host again with other model options. */
+  reanalyzeHost(req: ReanalyzeHostRequest): Promise<ApiResult<HostResult>>
+  /** The host in the canonical JSON host format (docs/host-format.md). */
+  exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>>
   cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>>
 }
 

@@ -12,7 +12,8 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       memorySource: a.memorySource,
       ramBytes: a.ramBytes,
       tdxMemoryBytes: a.tdxMemoryBytes,
-      maxPfn: toHex(a.maxPfn)
+      maxPfn: toHex(a.maxPfn),
+      numaSource: a.numaSource
     },
     memoryBlocks: a.memoryBlocks.map((b) => ({
       base: toHex(b.startPfn * 4096),
@@ -26,11 +27,36 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       pamtNid: t.pamtNid,
       staticPamt: t.staticPamt,
       dynamicPamtStatic: t.dynamicPamtStatic,
+      pamtChunk: t.pamtChunk
+        ? {
+            base: toHex(t.pamtChunk.baseBytes),
+            end: toHex(t.pamtChunk.baseBytes + t.pamtChunk.sizeBytes),
+            nid: t.pamtChunk.nid,
+            zone: t.pamtChunk.zone
+          }
+        : null,
       holes: t.holes.map((h) => ({
         base: toHex(h.baseBytes),
         end: toHex(h.baseBytes + h.sizeBytes)
-      }))
+      })),
+      reservedAreas: t.reservedAreas.map((r) => ({
+        base: toHex(r.baseBytes),
+        end: toHex(r.baseBytes + r.sizeBytes),
+        kind: r.kind,
+        ...(r.pamtOfTdmr !== undefined ? { pamtOfTdmr: r.pamtOfTdmr } : {})
+      })),
+      reservedAreasExhausted: t.reservedAreasExhausted
     })),
+    nodes: a.nodes.map((n) => ({
+      nid: n.nid,
+      tdxMemoryBytes: n.tdxMemoryBytes,
+      memoryBlocks: n.memoryBlockCount,
+      tdmrs: n.tdmrIndexes,
+      staticPamtBytes: n.staticPamtBytes,
+      dynamicPamtStaticBytes: n.dynamicPamtStaticBytes
+    })),
+    initSucceeds: a.initSucceeds,
+    options: a.options,
     staticPamt: {
       kb: a.staticPamt.kb,
       bytes: a.staticPamt.bytes,
@@ -51,7 +77,9 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       denseBytes: a.refcounts.denseBytes,
       densePages: a.refcounts.densePages,
       sparseBytes: a.refcounts.sparseBytes,
-      sparsePages: a.refcounts.sparsePages
+      sparsePages: a.refcounts.sparsePages,
+      densePageTablePages: a.refcounts.densePageTablePages,
+      sparsePageTablePages: a.refcounts.sparsePageTablePages
     },
     kernelLog: a.calibration
       ? {

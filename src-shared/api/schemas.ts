@@ -1,11 +1,22 @@
 import { z } from 'zod'
 import { MAX_HOST_FILE_BYTES } from '../import/limits'
 import type { PlannerMethodName } from './contract'
+import { modelOptionsSchema } from './modelOptions'
 
 const jobId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'jobId must be 1-64 letters, digits, - or _')
 const fileName = z.string().min(1).max(512)
+const hostId = z.string().regex(/^h[0-9]{1,12}$/, 'hostId is not one the service issued')
+const hostFormat = z.enum([
+  'auto',
+  'dmesg',
+  'proc-iomem',
+  'firmware-memmap',
+  'lsmem-json',
+  'numactl',
+  'host-json'
+])
 
 /**
  * Runtime schemas for every request of the contract. Each adapter parses the incoming value with
@@ -14,13 +25,21 @@ const fileName = z.string().min(1).max(512)
 export const requestSchemas = {
   getAppInfo: z.strictObject({}),
   listExampleHosts: z.strictObject({}),
-  analyzeExampleHost: z.strictObject({ jobId, exampleId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
+  analyzeExampleHost: z.strictObject({
+    jobId,
+    exampleId: z.string().regex(/^[a-z0-9-]{1,80}$/),
+    model: modelOptionsSchema.optional()
+  }),
   analyzeHostText: z.strictObject({
     jobId,
     fileName,
-    text: z.string().max(MAX_HOST_FILE_BYTES, 'text exceeds the host file size limit')
+    text: z.string().max(MAX_HOST_FILE_BYTES, 'text exceeds the host file size limit'),
+    format: hostFormat.optional(),
+    model: modelOptionsSchema.optional()
   }),
-  openHostFile: z.strictObject({ jobId }),
+  openHostFile: z.strictObject({ jobId, model: modelOptionsSchema.optional() }),
+  reanalyzeHost: z.strictObject({ jobId, hostId, model: modelOptionsSchema }),
+  exportHostJson: z.strictObject({ hostId }),
   cancelJob: z.strictObject({ jobId })
 } satisfies Record<PlannerMethodName, z.ZodType>
 

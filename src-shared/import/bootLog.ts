@@ -1,124 +1,82 @@
-import type { CmrRange, HostInput, KernelTdxLog, MemoryRange } from '../model/host/memoryMap'
-import { MAX_PHYS_ADDR_BYTES } from '../model/host/units'
-import { parseE820Type } from './e820Types'
-import { ImportFailure, type ImportError } from './importError'
-import { MAX_HOST_FILE_BYTES, MAX_LINE_CHARS, formatLimitBytes } from './limits'
-
-/** What an import recognised and skipped, shown to the user beside the results. */
-export interface ImportSummary {
-  format: 'dmesg'
-  fileName: string
-  linesTotal: number
-  e820Lines: number
-  cmrLines: number
-  /** TDX lines recognised (`virt/tdx:` KB line, version, Enable Dynamic PAMT, init result). */
-  tdxLines: number
-  /** Lines that matched nothing the importer knows; they are ignored. */
-  linesSkipped: number
-  notes: string[]
-}
-
-export type HostImportResult =
-  { ok: true; host: HostInput; summary: ImportSummary } | { ok: false; error: ImportError }
-
-export interface ParseOptions {
-  /** Called with the fraction of lines done, at most every few thousand lines. */
-  onProgress?: (fraction: number) => void
-}
-
-// The optional size column (`  639   KB`, `    1.9 GB`) is printed by kernels carrying the 2025
-// "x86/boot/e820: Print out sizes of E820 memory ranges" change; it is not part of the type.
-const E820_RE =
-  /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]\s*(?:\d+(?:\.\d+)?\s+[KMGT]B\s+)?(.*)$/
-const E820_GAP_RE = /BIOS-e820: \[gap /
-const CMR_RE = /CMR(?:\[\d+\])?: \[(0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+)\)/
-const PAMT_KB_RE = /(\d+) KB allocated for PAMT/
-const DPAMT_RE = /Enable Dynamic PAMT/
-const VERSION_RES = [
-  /[Mm]odule version: (\d+\.\d+\.\d+(?:\.\d+)*)/,
-  /major_version (\d+), minor_version (\d+), build_date (\d+), build_num (\d+)/
-]
-const INIT_OK_RE = /(?:module|TDX-Module) initiali[sz]ed\b/
-const INIT_FAIL_RE = /(?:module|TDX-Module) initiali[sz]ation failed/
-const PROGRESS_EVERY_LINES = 1 << 16
-
-function fail(detail: Omit<ImportError, 'fileName'>, fileName: string): never {
-  throw new ImportFailure({ fileName, ...detail })
-}
-
 /**
- * Parse a "0x…" address, rejecting anything at or beyond 2^52 (x86-64 MAXPHYADDR). An exclusive end
- * (a CMR's `b` in `[a, b)`) may be exactly 2^52: its last byte is still within 52 bits.
+ * The dmesg importer: a kernel boot log (dmesg, journal or syslog) to a HostInput
+ * (dpamt-model.md §1.2, §4). One pass over the lines with cheap substring prefilters before any
+ * regex, so a 64 MiB log parses in well under a second. The line kinds live in ./dmesg/.
  */
-function parseAddress(hex: string, fileName: string, line: number, exclusiveEnd = false): number {
-  const value = BigInt(hex)
-  const limit = BigInt(MAX_PHYS_ADDR_BYTES)
-  if (exclusiveEnd ? value > limit : value >= limit) {
-    fail(
-      {
-        code: 'ADDRESS_TOO_LARGE',
-        line,
-        message: `address ${hex} is beyond 52 physical address bits (the x86-64 maximum)`
-      },
-      fileName
-    )
-  }
-  return Number(value)
-}
+import type {
+  CmrRange,
+  HostInput,
+  MemoryRange,
+  NumaMemblk,
+  NumaSource
+} from '../model/host/memoryMap'
+import type { HostImportResult, ImportSummary, ParseOptions } from './hostImport'
+import { ImportFailure } from './importError'
+import { MAX_HOST_FILE_BYTES, MAX_LINE_CHARS, formatLimitBytes } from './limits'
+import { hasMemoryMap, newBoot, type Boot } from './dmesg/boot'
+import {
+  BIOS_E820_RE,
+  USER_E820_RE,
+  applyEdits,
+  checkOverlaps,
+  parseRemoveLine,
+  parseTableLine,
+  parseUpdateLine,
+  sameTable
+} from './dmesg/e820Table'
+import { fail, parseAddress } from './dmesg/fail'
+import {
+  FAKE_NODE_RE,
+  NO_NUMA_RE,
+  NUMA_OTHER_RE,
+  SRAT_CPU_RE,
+  memblksFromMerges,
+  parseMergeLine,
+  parseSratLine
+} from './dmesg/numaLines'
+import { SummaryCounter } from './dmesg/summaryCounter'
+import { mayBeTdxLine, readTdxLine } from './dmesg/tdxLines'
+
+export type { HostImportResult, ImportSummary, ParseOptions } from './hostImport'
+
+const CMR_RE = /CMR(?:\[\d+\])?: \[(0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+)\)/
+/** Recognised e820 lines that change nothing we use (headers and informational tables). */
+const E820_OTHER_RE =
+  /BIOS-provided physical RAM map:|extended physical RAM map:|modified physical RAM map:|reserve setup_data: \[mem |modified: \[mem |e820: last_pfn = |e820: reserve RAM buffer \[mem |e820: \[mem [^\]]*\] available for PCI devices/
+const USER_HEADER = 'user-defined physical RAM map:'
+/** The kernel's first line, `Linux version 6.8.0-… (…)`: a new boot in a journal. */
+const BANNER_RE = /\bLinux version \d/
+const PROGRESS_EVERY_LINES = 1 << 16
 
 /** Reject files that are not text before looking for lines in them. */
 function checkIsText(text: string, fileName: string): void {
   if (text.length > MAX_HOST_FILE_BYTES) {
-    fail(
-      {
-        code: 'FILE_TOO_LARGE',
-        message: `file is larger than the ${formatLimitBytes(MAX_HOST_FILE_BYTES)} limit for host logs`
-      },
-      fileName
-    )
+    fail(fileName, {
+      code: 'FILE_TOO_LARGE',
+      message: `file is larger than the ${formatLimitBytes(MAX_HOST_FILE_BYTES)} limit for host logs`
+    })
   }
-  if (text.trim().length === 0) {
-    fail({ code: 'EMPTY_FILE', message: 'file is empty' }, fileName)
-  }
+  if (text.trim().length === 0) fail(fileName, { code: 'EMPTY_FILE', message: 'file is empty' })
   // NUL bytes, or U+FFFD from decoding invalid UTF-8, never occur in a kernel log.
   // eslint-disable-next-line no-control-regex -- looking for NUL is the point
   const bad = text.search(/[\u0000\uFFFD]/)
   if (bad >= 0) {
-    const line = text.slice(0, bad).split('\n').length
-    fail(
-      {
-        code: 'BINARY_FILE',
-        line,
-        message: 'file is binary, not a text boot log (NUL or invalid UTF-8 byte)'
-      },
-      fileName
-    )
-  }
-}
-
-function checkRanges(ranges: MemoryRange[], what: string, fileName: string): void {
-  const sorted = [...ranges].sort((a, b) => a.baseBytes - b.baseBytes)
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!
-    const cur = sorted[i]!
-    if (cur.baseBytes < prev.endBytes) {
-      fail(
-        {
-          code: 'OVERLAPPING_RANGES',
-          line: Math.max(cur.line, prev.line),
-          message: `${what} range on line ${Math.max(cur.line, prev.line)} overlaps the one on line ${Math.min(cur.line, prev.line)}`
-        },
-        fileName
-      )
-    }
+    fail(fileName, {
+      code: 'BINARY_FILE',
+      line: text.slice(0, bad).split('\n').length,
+      message: 'file is binary, not a text boot log (NUL or invalid UTF-8 byte)'
+    })
   }
 }
 
 /**
- * Parse a kernel boot log (dmesg, journal or syslog) into a HostInput (dpamt-model.md §4):
- * `BIOS-e820: [mem a-b] type` lines (inclusive ends), TDX `CMR: [a, b)` lines (used as the memory
- * when there is no e820 table), and the TDX lines used for calibration. Timestamps and syslog
- * prefixes are ignored because every pattern is matched anywhere in the line.
+ * Parse a kernel boot log into a HostInput (dpamt-model.md §4). Memory: the `BIOS-e820:` table in
+ * both vocabularies, or the `user:` table of mem=/memmap= which replaces it, with the kernel's
+ * `e820: update` / `e820: remove` lines applied in log order; TDX `CMR: [a, b)` lines are the memory
+ * when there is no e820 table. NUMA: SRAT memory affinity lines, else the numa_cleanup_meminfo()
+ * merge lines, else one node. TDX: every §4 line, kept in `kernelLog` for calibration. Timestamps
+ * and syslog prefixes are ignored because every pattern is matched anywhere in the line. When the
+ * log holds several boots, the last boot with a memory map is used (a summary note says so).
  */
 export function parseBootLog(
   text: string,
@@ -142,184 +100,314 @@ function parseOrThrow(
   const lines = text.split(/\r?\n/)
   if (lines[lines.length - 1] === '') lines.pop()
 
-  const e820: MemoryRange[] = []
-  const cmrs: CmrRange[] = []
-  const kernelLog: KernelTdxLog = {
-    pamtKb: null,
-    pamtKbLine: null,
-    dynamicPamtEnabled: false,
-    moduleVersion: null,
-    initialized: null
+  const counter = new SummaryCounter()
+  const boots: Boot[] = [newBoot(1)]
+  let boot = boots[0]!
+  const startBoot = (lineNo: number): void => {
+    boot = newBoot(lineNo)
+    boots.push(boot)
   }
-  let tdxLines = 0
-  let skipped = 0
+  /** A recognised line that is not a BIOS-e820 entry: the BIOS table (if any) has ended. */
+  const other = (kind: Parameters<SummaryCounter['add']>[0]): void => {
+    counter.add(kind)
+    boot.hasContent = true
+    if (boot.bios.length > 0) boot.biosClosed = true
+  }
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1
     const raw = lines[i]!
     if (i % PROGRESS_EVERY_LINES === 0 && i > 0) options.onProgress?.(i / lines.length)
     if (raw.length > MAX_LINE_CHARS) {
-      fail(
-        {
-          code: 'MALFORMED_LINE',
-          line: lineNo,
-          message: `line is longer than ${MAX_LINE_CHARS} characters; this is not a boot log`
-        },
-        fileName
-      )
+      fail(fileName, {
+        code: 'MALFORMED_LINE',
+        line: lineNo,
+        message: `line is longer than ${MAX_LINE_CHARS} characters; this is not a boot log`
+      })
     }
     if (raw.startsWith('#') || raw.trim() === '') continue
 
-    if (raw.includes('BIOS-e820:')) {
-      if (E820_GAP_RE.test(raw)) continue
-      const m = E820_RE.exec(raw)
-      const type = m ? parseE820Type(m[3]!) : null
-      if (m && type === null && m[3]!.trim() !== '') {
-        fail(
-          {
-            code: 'MALFORMED_LINE',
-            line: lineNo,
-            message: `BIOS-e820 line has an unknown memory type "${m[3]!.trim().slice(0, 60)}"; expected e.g. usable, reserved, ACPI data, ACPI NVS or type N`
-          },
-          fileName
-        )
+    const hasE820 = raw.includes('e820')
+    const hasMem = raw.includes('[mem ')
+    if (hasE820) {
+      if (raw.includes('BIOS-e820: [gap')) {
+        counter.add('e820Gap')
+        continue
       }
-      if (!m || type === null) {
-        fail(
-          {
-            code: 'MALFORMED_LINE',
-            line: lineNo,
-            message: `BIOS-e820 line is not "BIOS-e820: [mem 0xSTART-0xEND] type": ${raw.trim().slice(0, 120)}`
-          },
-          fileName
-        )
+      if (raw.includes('BIOS-e820:')) {
+        // A second table after the first ended: another boot in the same journal.
+        if (boot.biosClosed) startBoot(lineNo)
+        boot.bios.push(parseTableLine(BIOS_E820_RE, 'BIOS-e820', raw, fileName, lineNo))
+        boot.hasContent = true
+        counter.add('biosE820')
+        continue
       }
-      const base = parseAddress(m[1]!, fileName, lineNo)
-      const last = parseAddress(m[2]!, fileName, lineNo)
-      if (last < base) {
-        fail(
-          {
-            code: 'REVERSED_RANGE',
-            line: lineNo,
-            message: `e820 range ends (${m[2]}) before it starts (${m[1]})`
-          },
-          fileName
-        )
+      if (raw.includes('e820: update')) {
+        boot.edits.push(parseUpdateLine(raw, fileName, lineNo))
+        other('e820Update')
+        continue
       }
-      e820.push({
-        baseBytes: base,
-        endBytes: last + 1,
-        type,
-        typeLabel: m[3]!.trim(),
-        nid: 0,
-        line: lineNo
-      })
-      continue
-    }
-
-    const cmr = CMR_RE.exec(raw)
-    if (cmr) {
-      const base = parseAddress(cmr[1]!, fileName, lineNo)
-      const end = parseAddress(cmr[2]!, fileName, lineNo, true)
-      if (end <= base) {
-        fail(
-          {
-            code: 'REVERSED_RANGE',
-            line: lineNo,
-            message: `CMR ends (${cmr[2]}) at or before it starts (${cmr[1]})`
-          },
-          fileName
-        )
+      if (raw.includes('e820: remove')) {
+        boot.edits.push(parseRemoveLine(raw, fileName, lineNo))
+        other('e820Remove')
+        continue
       }
-      cmrs.push({ baseBytes: base, endBytes: end, line: lineNo })
-      tdxLines++
+    }
+    if (hasMem) {
+      if (raw.includes('user: [mem')) {
+        if (boot.userTable) {
+          boot.userTable.push(parseTableLine(USER_E820_RE, 'user', raw, fileName, lineNo))
+        } else {
+          boot.headerlessUserLines++
+        }
+        other('userE820')
+        continue
+      }
+      if (raw.includes('Faking a node at') && FAKE_NODE_RE.test(raw)) {
+        boot.noNuma = true
+        other('noNuma')
+        continue
+      }
+    }
+    if (raw.includes('SRAT: Node ')) {
+      const { memblk, nonVolatile } = parseSratLine(raw, fileName, lineNo)
+      if (nonVolatile) boot.sratNonVolatileLines.push(lineNo)
+      else boot.srat.push(memblk)
+      other('srat')
       continue
     }
-
-    const kb = PAMT_KB_RE.exec(raw)
-    if (kb) {
-      kernelLog.pamtKb = Number(kb[1])
-      kernelLog.pamtKbLine = lineNo
-      tdxLines++
+    if (raw.includes('NUMA: Node ')) {
+      boot.merges.push(parseMergeLine(raw, fileName, lineNo))
+      other('numaMerge')
       continue
     }
-    if (DPAMT_RE.test(raw)) {
-      kernelLog.dynamicPamtEnabled = true
-      tdxLines++
+    if (raw.includes(USER_HEADER)) {
+      const table: MemoryRange[] = []
+      boot.userTable = table
+      boot.userTables.push(table)
+      boot.edits.push({ kind: 'user-table', table, line: lineNo })
+      other('e820Other')
       continue
     }
-    const version = VERSION_RES.map((re) => re.exec(raw)).find((m) => m !== null)
-    if (version) {
-      kernelLog.moduleVersion =
-        version.length > 2
-          ? `${version[1]}.${version[2]} build ${version[4]} (${version[3]})`
-          : version[1]!
-      tdxLines++
+    if ((hasE820 || hasMem || raw.includes('RAM map:')) && E820_OTHER_RE.test(raw)) {
+      // The header of a second BIOS table starts the next boot (when no banner did).
+      if (boot.bios.length > 0 && raw.includes('BIOS-provided')) startBoot(lineNo)
+      other('e820Other')
       continue
     }
-    if (INIT_FAIL_RE.test(raw)) {
-      kernelLog.initialized = false
-      tdxLines++
+    if (raw.includes('NUMA') && NO_NUMA_RE.test(raw)) {
+      boot.noNuma = true
+      other('noNuma')
       continue
     }
-    if (INIT_OK_RE.test(raw)) {
-      kernelLog.initialized = true
-      tdxLines++
+    if (raw.includes('NUMA: Init') && NUMA_OTHER_RE.test(raw)) {
+      other('numaOther')
       continue
     }
-    skipped++
+    if (raw.includes('SRAT: PXM ') && SRAT_CPU_RE.test(raw)) {
+      other('sratCpu')
+      continue
+    }
+    if (raw.includes('CMR')) {
+      const cmr = CMR_RE.exec(raw)
+      if (cmr) {
+        boot.cmrs.push(parseCmr(cmr, fileName, lineNo))
+        other('cmr')
+        continue
+      }
+    }
+    if (mayBeTdxLine(raw)) {
+      const kind = readTdxLine(raw, lineNo, boot.kernelLog)
+      if (kind !== null) {
+        const seen = boot.tdxKinds.get(kind) ?? []
+        seen.push(lineNo)
+        boot.tdxKinds.set(kind, seen)
+        other(kind === 'pamt-node-fallback' ? 'pamtNodeFallback' : 'tdx')
+        continue
+      }
+    }
+    if (raw.includes('Linux version') && BANNER_RE.test(raw)) {
+      if (boot.hasContent) startBoot(lineNo)
+      counter.add('banner')
+      continue
+    }
+    counter.skip(lineNo, raw)
   }
   options.onProgress?.(1)
 
-  const cmrRanges: MemoryRange[] = cmrs.map((c) => ({
-    baseBytes: c.baseBytes,
-    endBytes: c.endBytes,
-    type: 'ram',
-    typeLabel: 'CMR',
-    nid: 0,
-    line: c.line
-  }))
-  checkRanges(e820, 'e820', fileName)
-  checkRanges(cmrRanges, 'CMR', fileName)
+  // Overlaps are checked after the scan, so a malformed line is reported first.
+  for (const b of boots) {
+    checkOverlaps(b.bios, 'e820', fileName)
+    for (const t of b.userTables) checkOverlaps(t, 'user e820', fileName)
+    checkOverlaps(b.cmrs.map(cmrAsRange), 'CMR', fileName)
+  }
 
-  if (e820.length === 0 && cmrs.length === 0) {
-    fail(
-      {
-        code: 'NO_MEMORY_LINES',
-        message:
-          'no memory map found: expected "BIOS-e820: [mem …]" lines or TDX "CMR: [0x…, 0x…)" lines'
-      },
-      fileName
-    )
+  const withMap = boots.filter(hasMemoryMap)
+  const chosen = withMap[withMap.length - 1]
+  if (chosen === undefined) {
+    fail(fileName, {
+      code: 'NO_MEMORY_LINES',
+      message:
+        'no memory map found: expected "BIOS-e820: [mem …]" lines or TDX "CMR: [0x…, 0x…)" lines'
+    })
   }
 
   const notes: string[] = []
-  const memorySource = e820.length > 0 ? 'e820' : 'cmr'
-  if (memorySource === 'cmr') {
-    notes.push(
-      'No e820 table in the log: the TDX CMRs are used as the memory map (each CMR as RAM).'
-    )
-  } else if (cmrs.length > 0) {
-    notes.push('The e820 table is used as the memory map (mainline); CMRs are shown for reference.')
-  }
+  noteBoots(boots, withMap, chosen, notes)
+  const { ranges, memorySource } = memoryOf(chosen, fileName, notes)
+  const { numaMemblks, numaSource } = numaOf(chosen, notes)
+  noteTdx(chosen, notes)
 
   return {
     host: {
       name: fileName,
-      ranges: memorySource === 'e820' ? e820 : cmrRanges,
+      ranges,
       memorySource,
-      cmrs,
-      kernelLog
+      numaMemblks,
+      numaSource,
+      cmrs: chosen.cmrs,
+      kernelLog: chosen.kernelLog
     },
     summary: {
-      format: 'dmesg',
+      formats: ['dmesg'],
       fileName,
       linesTotal: lines.length,
-      e820Lines: e820.length,
-      cmrLines: cmrs.length,
-      tdxLines,
-      linesSkipped: skipped,
+      recognised: counter.recognised(),
+      linesSkipped: counter.skipped,
+      skippedSamples: counter.skippedSamples,
       notes
     }
+  }
+}
+
+function parseCmr(m: RegExpExecArray, fileName: string, line: number): CmrRange {
+  const base = parseAddress(m[1]!, fileName, line)
+  const end = parseAddress(m[2]!, fileName, line, true)
+  if (end <= base) {
+    fail(fileName, {
+      code: 'REVERSED_RANGE',
+      line,
+      message: `CMR ends (${m[2]}) at or before it starts (${m[1]})`
+    })
+  }
+  return { baseBytes: base, endBytes: end, line }
+}
+
+function cmrAsRange(c: CmrRange): MemoryRange {
+  return {
+    baseBytes: c.baseBytes,
+    endBytes: c.endBytes,
+    type: 'ram',
+    typeLabel: 'CMR',
+    line: c.line
+  }
+}
+
+function noteBoots(boots: Boot[], withMap: Boot[], chosen: Boot, notes: string[]): void {
+  if (boots.length < 2) return
+  const tables = boots.filter((b) => b.bios.length > 0)
+  if (tables.length >= 2) {
+    const lines = tables.map((b) => b.bios[0]!.line).join(', ')
+    if (tables.every((b) => sameTable(b.bios, chosen.bios))) {
+      notes.push(
+        `The log holds ${tables.length} boots with identical BIOS-e820 tables (from lines ${lines}); the table is used once, with the lines of the last boot (from line ${chosen.firstLine}).`
+      )
+    } else {
+      notes.push(
+        `The log holds ${tables.length} boots whose BIOS-e820 tables differ (from lines ${lines}); the last boot's table is used, with the e820 edits, NUMA and TDX lines that follow it (from line ${chosen.firstLine}).`
+      )
+    }
+  } else if (withMap.length >= 1) {
+    notes.push(
+      `The log holds ${boots.length} boots; the last one with a memory map (from line ${chosen.firstLine}) is used.`
+    )
+  }
+}
+
+function memoryOf(
+  boot: Boot,
+  fileName: string,
+  notes: string[]
+): { ranges: MemoryRange[]; memorySource: 'e820' | 'cmr' } {
+  if (boot.headerlessUserLines > 0) {
+    notes.push(
+      `${boot.headerlessUserLines} "user: [mem …]" lines without the "${USER_HEADER}" header were ignored.`
+    )
+  }
+  if (boot.bios.length === 0 && boot.userTables.length === 0) {
+    notes.push(
+      'No e820 table in the log: the TDX CMRs are used as the memory map (each CMR as RAM).'
+    )
+    return { ranges: boot.cmrs.map(cmrAsRange), memorySource: 'cmr' }
+  }
+  const userTable = boot.edits.filter((e) => e.kind === 'user-table').pop()
+  if (userTable !== undefined) {
+    notes.push(
+      `The user-defined e820 table (mem=/memmap=, line ${userTable.line}) replaces the BIOS table as the memory map.`
+    )
+  }
+  const edits = boot.edits.filter((e) => e.kind !== 'user-table').length
+  if (edits > 0) {
+    notes.push(`${edits} e820 update/remove lines were applied to the table in log order.`)
+  }
+  const ranges = applyEdits(boot.bios, boot.edits)
+  if (ranges.length === 0) {
+    fail(fileName, {
+      code: 'NO_MEMORY_LINES',
+      message: 'no memory map found: the e820 table is empty after its update and remove lines'
+    })
+  }
+  if (boot.cmrs.length > 0) {
+    notes.push('The e820 table is used as the memory map (mainline); CMRs are shown for reference.')
+  }
+  return { ranges, memorySource: 'e820' }
+}
+
+function numaOf(
+  boot: Boot,
+  notes: string[]
+): { numaMemblks: NumaMemblk[]; numaSource: NumaSource } {
+  if (boot.noNuma) {
+    if (boot.srat.length > 0) {
+      notes.push(
+        'The kernel fell back to one fake NUMA node ("No NUMA configuration found"), so the SRAT lines are not used.'
+      )
+    }
+    return { numaMemblks: [], numaSource: 'none' }
+  }
+  if (boot.sratNonVolatileLines.length > 0) {
+    notes.push(
+      `${boot.sratNonVolatileLines.length} non-volatile SRAT ranges (persistent memory, lines ${boot.sratNonVolatileLines.join(', ')}) are not used as NUMA memory blocks.`
+    )
+  }
+  if (boot.srat.length > 0) return { numaMemblks: boot.srat, numaSource: 'srat' }
+  if (boot.merges.length > 0) {
+    notes.push(
+      'No SRAT lines: the NUMA blocks come from the "NUMA: Node N … -> …" merge lines, which name only nodes with several blocks.'
+    )
+    return { numaMemblks: memblksFromMerges(boot.merges), numaSource: 'numa-merge' }
+  }
+  return { numaMemblks: [], numaSource: 'none' }
+}
+
+function noteTdx(boot: Boot, notes: string[]): void {
+  const lines = (kind: Parameters<Boot['tdxKinds']['get']>[0]): number[] =>
+    boot.tdxKinds.get(kind) ?? []
+  const fallback = lines('pamt-node-fallback')
+  if (fallback.length > 0) {
+    notes.push(
+      `The kernel found no local NUMA node for ${fallback.length} TDMR PAMT allocations and used node 0 (line ${fallback[0]}).`
+    )
+  }
+  if (lines('rbp-bug').length > 0) {
+    notes.push(
+      `The TDX module has the frame pointer (RBP) clobber bug (line ${lines('rbp-bug')[0]}): the kernel does not use it.`
+    )
+  }
+  if (lines('tdx-disabled').length > 0) {
+    notes.push(`The kernel did not enable TDX (line ${lines('tdx-disabled')[0]}).`)
+  }
+  if (lines('module-not-loaded').length > 0) {
+    notes.push(`The TDX module was not loaded (line ${lines('module-not-loaded')[0]}).`)
   }
 }

@@ -51,6 +51,8 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     analyzeHostText: call('analyzeHostText'),
     openHostFile: call('openHostFile'),
     cancelJob: call('cancelJob'),
+    reanalyzeHost: call('reanalyzeHost'),
+    exportHostJson: call('exportHostJson'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

@@ -2,6 +2,7 @@
  * The host's physical memory map as imported: typed ranges with half-open byte bounds and the
  * source line each came from. Shared by every importer (dpamt-model.md §1.2, §4).
  */
+import type { TdxModuleParams } from './tdxModuleParams'
 
 /** e820 entry types after normalising both kernel vocabularies (classic and 2025+). */
 export type MemoryRangeType =
@@ -14,8 +15,11 @@ export type MemoryRangeType =
   | 'persistent'
   | 'other'
 
-/** Where the memory list came from: an e820 table, or TDX CMR lines standing in for it. */
-export type MemorySource = 'e820' | 'cmr'
+/** Where the memory list came from. */
+export type MemorySource = 'e820' | 'cmr' | 'iomem' | 'firmware-memmap' | 'lsmem' | 'json'
+
+/** Where the NUMA layout came from (`none`: one node, as the kernel's dummy NUMA init). */
+export type NumaSource = 'srat' | 'numa-merge' | 'numactl' | 'lsmem' | 'json' | 'none'
 
 export interface MemoryRange {
   /** First byte of the range. */
@@ -23,11 +27,22 @@ export interface MemoryRange {
   /** One past the last byte (half-open), so `[base, end)`; e820's inclusive end + 1. */
   endBytes: number
   type: MemoryRangeType
-  /** The type text as the log printed it, e.g. "usable", "System RAM", "type 20". */
+  /** The type text as the source printed it, e.g. "usable", "System RAM", "type 20". */
   typeLabel: string
-  /** NUMA node; 0 until NUMA import exists. */
+  /** 1-based line in the imported file (0 when not from a line, e.g. JSON). */
+  line: number
+}
+
+/**
+ * One NUMA memory block as ACPI SRAT (or another source) describes it, before the kernel's
+ * numa_cleanup_meminfo() merging (dpamt-model.md §1.2 step 1, "NUMA setup splits regions").
+ */
+export interface NumaMemblk {
+  baseBytes: number
+  endBytes: number
   nid: number
-  /** 1-based line in the imported file. */
+  /** SRAT "hotplug" flag. */
+  hotplug: boolean
   line: number
 }
 
@@ -38,7 +53,7 @@ export interface CmrRange {
   line: number
 }
 
-/** What the kernel itself printed about TDX, kept for calibration against the model. */
+/** What the kernel itself printed about TDX, kept for calibration against the model (§4). */
 export interface KernelTdxLog {
   /** `N KB allocated for PAMT` (dpamt-model.md §1.7), with its line. */
   pamtKb: number | null
@@ -49,15 +64,49 @@ export interface KernelTdxLog {
   moduleVersion: string | null
   /** `module initialized` / `TDX-Module initialized` (true), `... failed (N)` (false), or unknown. */
   initialized: boolean | null
+  /** The errno of `initialization failed (N)`, e.g. -28 (ENOSPC) or -5 (EIO). */
+  initErrno: number | null
+  /** `BIOS enabled: private KeyID range [a, b)`. */
+  keyIdRange: { first: number; end: number } | null
+  /** `initialization failed: TDMRs exhausted.` */
+  tdmrsExhausted: boolean
+  /** `consumed TDMRs reaching limit: N used out of M`. */
+  tdmrsReachingLimit: { used: number; max: number } | null
+  /** `TDMR [a, b): reserved areas exhausted.` names the failing TDMR. */
+  reservedAreasExhausted: { baseBytes: number; endBytes: number; line: number } | null
+  /** `SEAMCALL (0x…) failed: 0x…` lines: leaf and status as printed. */
+  seamcallFailures: Array<{ leaf: string; status: string; line: number }>
 }
 
-/** A host as the model consumes it: the memory list plus what the log said about TDX. */
+/** A host as the model consumes it: the memory list plus what the sources said about NUMA and TDX. */
 export interface HostInput {
   /** Display name, usually the file name. */
   name: string
-  /** The e820 table (or the CMRs turned into RAM ranges when there is no e820 table). */
+  /** The memory map (e820 table after update/remove lines, or another source's ranges). */
   ranges: MemoryRange[]
   memorySource: MemorySource
+  /** NUMA blocks; empty means a single node 0 (dummy NUMA init). */
+  numaMemblks: NumaMemblk[]
+  numaSource: NumaSource
   cmrs: CmrRange[]
   kernelLog: KernelTdxLog
+  /** TDX module parameters carried by the input (canonical JSON host format), if any. */
+  params?: Partial<TdxModuleParams>
+}
+
+/** An empty KernelTdxLog, for sources that print nothing about TDX. */
+export function emptyKernelTdxLog(): KernelTdxLog {
+  return {
+    pamtKb: null,
+    pamtKbLine: null,
+    dynamicPamtEnabled: false,
+    moduleVersion: null,
+    initialized: null,
+    initErrno: null,
+    keyIdRange: null,
+    tdmrsExhausted: false,
+    tdmrsReachingLimit: null,
+    reservedAreasExhausted: null,
+    seamcallFailures: []
+  }
 }

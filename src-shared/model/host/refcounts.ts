@@ -19,6 +19,35 @@ export interface RefcountMemory {
   sparsePages: number
   /** Refcount pages numbers (page index in the vmalloc area) that the sparse scheme populates. */
   sparsePageRanges: Array<{ firstPage: number; lastPage: number }>
+  /**
+   * Page-table pages (PTE + PMD tables) that map the vmalloc area, dense and sparse. Not counted by
+   * the patch authors; modelled assuming the area starts on a 2 MiB-aligned virtual address
+   * (dpamt-model.md §2.5 "(inferred)").
+   */
+  densePageTablePages: number
+  sparsePageTablePages: number
+}
+
+/** Refcount pages one PTE table maps (512 PTEs), and PTE tables one PMD table maps. */
+const PTES_PER_TABLE = 512
+
+/** PTE and PMD tables needed to map the given refcount pages of a vmalloc area (inferred). */
+export function vmallocPageTablePages(
+  pageRanges: ReadonlyArray<{ firstPage: number; lastPage: number }>
+): number {
+  const pte = new Set<number>()
+  const pmd = new Set<number>()
+  for (const r of pageRanges) {
+    for (
+      let t = floorDiv(r.firstPage, PTES_PER_TABLE);
+      t <= floorDiv(r.lastPage, PTES_PER_TABLE);
+      t++
+    ) {
+      pte.add(t)
+      pmd.add(floorDiv(t, PTES_PER_TABLE))
+    }
+  }
+  return pte.size + pmd.size
 }
 
 /** Dense refcount array size in bytes as allocated (dpamt-model.md §2.5, "Dense"). */
@@ -56,11 +85,15 @@ export function refcountMemory(maxPfn: number, blocks: readonly TdxMemoryBlock[]
   const denseBytes = denseRefcountBytes(maxPfn)
   const sparsePageRanges = sparseRefcountPageRanges(blocks)
   const sparsePages = sparsePageRanges.reduce((n, r) => n + (r.lastPage - r.firstPage + 1), 0)
+  const densePages = denseBytes / PAGE_SIZE_BYTES
   return {
     denseBytes,
-    densePages: denseBytes / PAGE_SIZE_BYTES,
+    densePages,
     sparseBytes: sparsePages * PAGE_SIZE_BYTES,
     sparsePages,
-    sparsePageRanges
+    sparsePageRanges,
+    densePageTablePages:
+      densePages > 0 ? vmallocPageTablePages([{ firstPage: 0, lastPage: densePages - 1 }]) : 0,
+    sparsePageTablePages: vmallocPageTablePages(sparsePageRanges)
   }
 }

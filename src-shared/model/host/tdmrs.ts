@@ -50,28 +50,3 @@ export function tdmrPamtNid(
   }
   return { nid: 0, fallback: true }
 }
-
-/**
- * tdmr_populate_rsvd_holes() (dpamt-model.md §1.6 step 1): the gaps between memory blocks inside the
- * TDMR, including a leading gap (the first 1 MiB in the TDMR at 0) and the tail to the 1 GiB edge.
- * PAMT-chunk reserved areas need a placement policy and are not part of this list.
- */
-export function tdmrHoles(tdmr: TdmrRange, blocks: readonly TdxMemoryBlock[]): TdmrRange[] {
-  const tdmrEnd = tdmr.baseBytes + tdmr.sizeBytes
-  const holes: TdmrRange[] = []
-  let prevEnd = tdmr.baseBytes
-  for (const tmb of blocks) {
-    const start = pfnToBytes(tmb.startPfn)
-    const end = pfnToBytes(tmb.endPfn)
-    if (start >= tdmrEnd) break
-    if (end < tdmr.baseBytes) continue
-    if (start <= prevEnd) {
-      prevEnd = end
-      continue
-    }
-    holes.push({ baseBytes: prevEnd, sizeBytes: start - prevEnd })
-    prevEnd = end
-  }
-  if (prevEnd < tdmrEnd) holes.push({ baseBytes: prevEnd, sizeBytes: tdmrEnd - prevEnd })
-  return holes
-}

@@ -15,6 +15,12 @@ export interface TdxModuleParams {
   pamt1gEntryBytes: number
   /** `pamt_page_bitmap_entry_bits` (Dynamic PAMT only): "currently it is 1" (v2, RFCv1; v6 02/11). */
   pamtBitmapBitsPerPage: number
+  /** `tdr_base_size` in bytes; MOD-1.5 `sizeof(tdr_t)` = 4096. */
+  tdrBaseBytes: number
+  /** `tdcs_base_size` in bytes; MOD-1.5 `MIN_NUM_TDCS_PAGES = 6` (9 in the MOD-DP source). */
+  tdcsBaseBytes: number
+  /** `tdvps_base_size` in bytes; `MIN_TDVPS_PAGES = 6` in both module versions. */
+  tdvpsBaseBytes: number
 }
 
 /** Defaults: TDX module 1.5 (MOD-1.5 sources, dpamt-model.md §1.1 table). */
@@ -24,8 +30,26 @@ export const TDX_MODULE_1_5_PARAMS: Readonly<TdxModuleParams> = Object.freeze({
   pamt4kEntryBytes: 16,
   pamt2mEntryBytes: 16,
   pamt1gEntryBytes: 16,
-  pamtBitmapBitsPerPage: 1
+  pamtBitmapBitsPerPage: 1,
+  tdrBaseBytes: 4096,
+  tdcsBaseBytes: 6 * 4096,
+  tdvpsBaseBytes: 6 * 4096
 })
+
+/** Names and bounds for validating user-edited parameters (CLI --param, the UI, host JSON). */
+export const TDX_MODULE_PARAM_LIMITS: Readonly<
+  Record<keyof TdxModuleParams, { min: number; max: number }>
+> = {
+  maxTdmrs: { min: 1, max: 1024 },
+  maxReservedPerTdmr: { min: 1, max: 1024 },
+  pamt4kEntryBytes: { min: 1, max: 4096 },
+  pamt2mEntryBytes: { min: 1, max: 4096 },
+  pamt1gEntryBytes: { min: 1, max: 4096 },
+  pamtBitmapBitsPerPage: { min: 1, max: 64 },
+  tdrBaseBytes: { min: 4096, max: 1 << 24 },
+  tdcsBaseBytes: { min: 4096, max: 1 << 24 },
+  tdvpsBaseBytes: { min: 4096, max: 1 << 24 }
+}
 
 /** Kernel-side parameters the kernel (not the module) fixes, exposed because they vary by config. */
 export interface KernelParams {

@@ -96,3 +96,87 @@ describe('pamt-planner analyze', () => {
     expect((await cli('frobnicate')).code).not.toBe(0)
   })
 })
+
+describe('pamt-planner analyze options', () => {
+  it('extends the JSON with nodes, reserved areas, chunks and the options in force', async () => {
+    const r = await cli('analyze', hostFixturePath('qemu-q35-guest-20g-on-emr.txt'), '--json')
+    const json = JSON.parse(r.stdout)
+    expect(json.options).toEqual({
+      holeSource: 'e820',
+      pamtPlacement: 'first-candidate',
+      pamtMode: 'static'
+    })
+    expect(json.nodes).toHaveLength(1)
+    expect(json.tdmrs[0].holes).toEqual([
+      { base: '0x0', end: '0x100000' },
+      { base: '0x7ffdc000', end: '0x80000000' }
+    ])
+    expect(json.tdmrs[1].reservedAreas.map((a: { kind: string }) => a.kind)).toEqual([
+      'pamt',
+      'pamt'
+    ])
+    expect(json.tdmrs[1].pamtChunk).toMatchObject({ base: '0x104825000', zone: 'Normal' })
+    expect(json.initSucceeds).toBe(true)
+  })
+
+  it('applies --param and reports the kernel verdict it causes', async () => {
+    const r = await cli(
+      'analyze',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--json',
+      '--param',
+      'maxReservedPerTdmr=2'
+    )
+    const json = JSON.parse(r.stdout)
+    expect(json.params.maxReservedPerTdmr).toBe(2)
+    expect(json.initSucceeds).toBe(false)
+    expect(json.problems.map((p: { code: string }) => p.code)).toContain('RESERVED_AREAS_EXHAUSTED')
+  })
+
+  it('switches the hole source and placement', async () => {
+    const r = await cli(
+      'analyze',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--json',
+      '--hole-source',
+      'cmr',
+      '--placement',
+      'last-candidate',
+      '--pamt-mode',
+      'dynamic'
+    )
+    const json = JSON.parse(r.stdout)
+    expect(json.options).toEqual({
+      holeSource: 'cmr',
+      pamtPlacement: 'last-candidate',
+      pamtMode: 'dynamic'
+    })
+    expect(json.staticPamt.kb).toBe(1_050_636)
+  })
+
+  it('rejects unknown or out-of-range parameters with a usage error', async () => {
+    const unknown = await cli(
+      'analyze',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--param',
+      'bogus=1'
+    )
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stderr).toContain('unknown parameter "bogus"')
+    const zero = await cli(
+      'analyze',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--param',
+      'maxTdmrs=0'
+    )
+    expect(zero.code).toBe(2)
+    expect(zero.stderr).toContain('params.maxTdmrs')
+    const badChoice = await cli(
+      'analyze',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--hole-source',
+      'bios'
+    )
+    expect(badChoice.code).not.toBe(0)
+  })
+})

@@ -54,7 +54,11 @@ function fakeService(): FakeService {
     analyzeExampleHost: vi.fn<PlannerMethods['analyzeExampleHost']>(unexpected),
     analyzeHostText: vi.fn<PlannerMethods['analyzeHostText']>(unexpected),
     openHostFile: vi.fn<PlannerMethods['openHostFile']>(async () => ok(null)),
-    cancelJob: vi.fn<PlannerMethods['cancelJob']>(async () => ok({ cancelled: true }))
+    cancelJob: vi.fn<PlannerMethods['cancelJob']>(async () => ok({ cancelled: true })),
+    reanalyzeHost: vi.fn<PlannerMethods['reanalyzeHost']>(unexpected),
+    exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
+      ok({ fileName: 'h.host.json', text: '{}' })
+    )
   }
 }
 
@@ -65,7 +69,13 @@ const validBodies: Record<PlannerMethodName, unknown> = {
   analyzeExampleHost: { jobId: 'job-1', exampleId: 'small-host' },
   analyzeHostText: { jobId: 'job_2', fileName: 'dmesg.txt', text: 'BIOS-e820: ...' },
   openHostFile: { jobId: 'job-3' },
-  cancelJob: { jobId: 'job-4' }
+  cancelJob: { jobId: 'job-4' },
+  reanalyzeHost: {
+    jobId: 'job-5',
+    hostId: 'h1',
+    model: { holeSource: 'cmr', params: { maxTdmrs: 32 } }
+  },
+  exportHostJson: { hostId: 'h2' }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -75,7 +85,9 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   analyzeExampleHost: { jobId: 'job-1', exampleId: '../../etc/passwd' },
   analyzeHostText: { jobId: 'job-2', fileName: '', text: 'x' },
   openHostFile: { jobId: 'has spaces!' },
-  cancelJob: { jobId: 42 }
+  cancelJob: { jobId: 42 },
+  reanalyzeHost: { jobId: 'job-5', hostId: 'h1', model: { params: { maxTdmrs: 0 } } },
+  exportHostJson: { hostId: '/etc/passwd' }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }

@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiResult } from '@shared/api/errors'
-import type { HostResult, JobProgress } from '@shared/api/contract'
+import type { JobProgress } from '@shared/api/contract'
 import { JobRunner, type TaskLauncher } from '../../../src-main/services/jobRunner'
-import type { WorkerTask } from '../../../src-main/worker/protocol'
+import type { TaskOutput, WorkerTask } from '../../../src-main/worker/protocol'
 
 const task: WorkerTask = {
-  kind: 'analyzeHostText',
+  kind: 'importAndAnalyze',
   fileName: 'f',
   text: '',
+  format: 'auto',
+  model: undefined,
   source: { kind: 'file', fileName: 'f' }
 }
 
 /** A launcher whose job reports the given progress steps and then waits to be resolved or cancelled. */
 function controllableLauncher(steps: number[]): {
   launcher: TaskLauncher
-  finish: (r: ApiResult<HostResult>) => void
+  finish: (r: ApiResult<TaskOutput>) => void
   cancelled: () => boolean
 } {
-  let finish: (r: ApiResult<HostResult>) => void = () => undefined
+  let finish: (r: ApiResult<TaskOutput>) => void = () => undefined
   let wasCancelled = false
   const launcher: TaskLauncher = {
     launch(_t, onProgress) {
-      const result = new Promise<ApiResult<HostResult>>((resolve) => (finish = resolve))
+      const result = new Promise<ApiResult<TaskOutput>>((resolve) => (finish = resolve))
       for (const f of steps) onProgress('parsing', f)
       return {
         result,

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { formatImportError, type ImportError } from '@shared/import/importError'
 import { MAX_HOST_FILE_BYTES, MAX_LINE_CHARS } from '@shared/import/limits'
 import type { MemoryRangeType } from '@shared/model/host/memoryMap'
-import { cmrLine, e820Line, expectClearSentence, GiB, parseErr, parseOk, rangesOf } from './support'
+import {
+  cmrLine,
+  countOf,
+  dmesg,
+  e820Line,
+  expectClearSentence,
+  GiB,
+  parseErr,
+  parseOk,
+  rangesOf,
+  sratLine
+} from './support'
 
 const P52 = 2n ** 52n
 
@@ -324,12 +335,166 @@ const badCases: BadCase[] = [
     text: good(GOOD[2]!, 'BIOS-e820: [mem 0x1-'),
     code: 'MALFORMED_LINE',
     line: 5
+  },
+  // e820 update / remove lines
+  {
+    name: 'update line without "==>"',
+    text: good(dmesg('e820: update [mem 0x00000000-0x00000fff] usable reserved')),
+    code: 'MALFORMED_LINE',
+    line: 4,
+    says: 'e820 update line is not'
+  },
+  {
+    name: 'update line without a new type',
+    text: good(dmesg('e820: update [mem 0x00000000-0x00000fff] usable ==> ')),
+    code: 'MALFORMED_LINE',
+    line: 4
+  },
+  {
+    name: 'update line with a truncated range',
+    text: good(dmesg('e820: update [mem 0x00000000-] usable ==> reserved')),
+    code: 'MALFORMED_LINE',
+    line: 4
+  },
+  {
+    name: 'update line with an unknown old type',
+    text: good(dmesg('e820: update [mem 0x00000000-0x00000fff] bogus ==> reserved')),
+    code: 'MALFORMED_LINE',
+    line: 4,
+    says: 'unknown memory type "bogus"'
+  },
+  {
+    name: 'update line with a reversed range',
+    text: good(dmesg('e820: update [mem 0x00002000-0x00000fff] usable ==> reserved')),
+    code: 'REVERSED_RANGE',
+    line: 4,
+    says: 'e820 edit range ends'
+  },
+  {
+    name: 'remove line without a closing bracket',
+    text: good(dmesg('e820: remove [mem 0x000a0000-0x000fffff usable')),
+    code: 'MALFORMED_LINE',
+    line: 4,
+    says: 'e820 remove line is not'
+  },
+  {
+    name: 'remove line with an unknown type',
+    text: good(dmesg('e820: remove [mem 0x000a0000-0x000fffff] usablish')),
+    code: 'MALFORMED_LINE',
+    line: 4
+  },
+  {
+    name: 'remove line with a reversed range',
+    text: good(dmesg('e820: remove [mem 0x000fffff-0x000a0000] usable')),
+    code: 'REVERSED_RANGE',
+    line: 4
+  },
+  // user-defined table
+  {
+    name: 'user table line with an unknown type',
+    text: good(dmesg('user-defined physical RAM map:'), dmesg('user: [mem 0x0-0xfff] bogus')),
+    code: 'MALFORMED_LINE',
+    line: 5,
+    says: 'user line has an unknown memory type'
+  },
+  {
+    name: 'user table line without an end',
+    text: good(dmesg('user-defined physical RAM map:'), dmesg('user: [mem 0x0-] usable')),
+    code: 'MALFORMED_LINE',
+    line: 5,
+    says: 'not "user: [mem 0xSTART-0xEND] type"'
+  },
+  {
+    name: 'overlapping user table lines',
+    text: good(
+      dmesg('user-defined physical RAM map:'),
+      dmesg('user: [mem 0x0000000000000000-0x000000000009ffff] usable'),
+      dmesg('user: [mem 0x0000000000090000-0x00000000000fffff] reserved')
+    ),
+    code: 'OVERLAPPING_RANGES',
+    line: 6,
+    says: 'user e820 range on line 6 overlaps the one on line 5'
+  },
+  {
+    name: 'user table range beyond 52 bits',
+    text: good(
+      dmesg('user-defined physical RAM map:'),
+      dmesg('user: [mem 0x0010000000000000-0x0010000000000fff] usable')
+    ),
+    code: 'ADDRESS_TOO_LARGE',
+    line: 5
+  },
+  {
+    name: 'remove lines that leave an empty table',
+    text: good(dmesg('e820: remove [mem 0x00000000-0xffffffffffffffff] ')),
+    code: 'NO_MEMORY_LINES',
+    line: undefined,
+    says: 'empty after its update and remove lines'
+  },
+  // NUMA lines
+  {
+    name: 'SRAT line with a reversed range',
+    text: good(sratLine(0, 0x100000000, 0xfffff)),
+    code: 'REVERSED_RANGE',
+    line: 4,
+    says: 'SRAT range ends'
+  },
+  {
+    name: 'SRAT line without a range',
+    text: good(dmesg('ACPI: SRAT: Node 0 PXM 0')),
+    code: 'MALFORMED_LINE',
+    line: 4,
+    says: 'SRAT line is not'
+  },
+  {
+    name: 'SRAT line with an unknown flag',
+    text: good(sratLine(0, 0, 0xfffff, ' hotswap')),
+    code: 'MALFORMED_LINE',
+    line: 4
+  },
+  {
+    name: 'SRAT line beyond 52 bits',
+    text: good(sratLine(0, P52, P52 + 0xfffffn)),
+    code: 'ADDRESS_TOO_LARGE',
+    line: 4
+  },
+  {
+    name: 'NUMA merge line without a result',
+    text: good(dmesg('NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0xbfffffff]')),
+    code: 'MALFORMED_LINE',
+    line: 4,
+    says: 'NUMA merge line is not'
+  },
+  {
+    name: 'NUMA merge line with a reversed result',
+    text: good(
+      dmesg(
+        'NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0xbfffffff] -> [mem 0xbfffffff-0x00000000]'
+      )
+    ),
+    code: 'REVERSED_RANGE',
+    line: 4,
+    says: 'NUMA merge range ends'
+  },
+  // Several boots
+  {
+    name: 'overlap inside the second boot of a journal is still an error',
+    text: [
+      ...GOOD,
+      dmesg('Linux version 6.8.0 (x)'),
+      GOOD[0],
+      GOOD[2],
+      e820Line(GiB, 3 * GiB - 1)
+    ].join('\n'),
+    code: 'OVERLAPPING_RANGES',
+    line: 7,
+    says: 'line 7 overlaps the one on line 6'
   }
 ]
 
 describe('bad-input corpus', () => {
-  it('has at least 30 cases', () => {
-    expect(badCases.length).toBeGreaterThanOrEqual(30)
+  it('has at least 45 cases', () => {
+    expect(badCases.length).toBeGreaterThanOrEqual(45)
   })
 
   it.each(badCases)('$name → $code', ({ text, code, line, says }) => {
@@ -353,7 +518,7 @@ describe('bad-input corpus', () => {
     const text = head + line.repeat(Math.floor(pad / 1024)) + 'z'.repeat(pad % 1024)
     expect(text.length).toBe(MAX_HOST_FILE_BYTES)
     const r = parseOk(text)
-    expect(r.summary.e820Lines).toBe(3)
+    expect(countOf(r.summary, 'biosE820')).toBe(3)
   })
 
   it('accepts a line exactly MAX_LINE_CHARS long', () => {
@@ -504,17 +669,17 @@ const okCases: OkCase[] = [
     ranges: [[0xa0000, 0x100000, 'reserved', 'reserved']]
   },
   {
-    name: 'e820 update / user / modified / reserve setup_data lines are ignored',
+    name: 'e820 update applies; header-less user, modified and reserve setup_data lines do not',
     text: [
       GOOD[0],
+      GOOD[1],
+      GOOD[2],
       '[    0.000000] e820: update [mem 0x00000000-0x00000fff] usable ==> reserved',
       '[    0.000000] user: [mem 0x0000000000000000-0x000000000009ffff] usable',
       '[    0.000000] reserve setup_data: [mem 0x0000000000000000-0x000000000009efff] usable',
-      '[    0.000000] modified: [mem 0x0000000000100000-0x000000007fffffff] persistent (type 12)',
-      GOOD[1],
-      GOOD[2]
+      '[    0.000000] modified: [mem 0x0000000000100000-0x000000007fffffff] persistent (type 12)'
     ].join('\n'),
-    ranges: [E0, E1, E2]
+    ranges: [[0, 0x1000, 'reserved', 'reserved'], [0x1000, 0x9f000, 'ram', 'usable'], E1, E2]
   },
   {
     name: 'a malformed BIOS-e820 line inside a # comment is ignored',

@@ -3,8 +3,10 @@ import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseBootLog } from '@shared/import/bootLog'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
+import { emptyKernelTdxLog } from '@shared/model/host/memoryMap'
 import { hostFixturePath, readHostFixture } from '../../support/fixtures'
-import { cmrLine, e820Line, GiB, parseOk, rangesOf } from './support'
+import { SKIPPED_SAMPLE_COUNT } from '@shared/import/hostImport'
+import { cmrLine, countOf, e820Line, GiB, parseOk, rangesOf } from './support'
 
 const E820 = [e820Line(0, 0x9efff), e820Line(0x100000, 2 * GiB - 1)]
 
@@ -16,7 +18,7 @@ describe('TDX kernel lines', () => {
     expect(host.kernelLog.pamtKb).toBe(1_050_636)
     expect(host.kernelLog.pamtKbLine).toBe(4)
     expect(host.kernelLog.dynamicPamtEnabled).toBe(false)
-    expect(summary.tdxLines).toBe(1)
+    expect(countOf(summary, 'tdx')).toBe(1)
     expect(summary.linesSkipped).toBe(1)
   })
 
@@ -33,19 +35,13 @@ describe('TDX kernel lines', () => {
       pamtKbLine: 4,
       dynamicPamtEnabled: true
     })
-    expect(summary.tdxLines).toBe(2)
+    expect(countOf(summary, 'tdx')).toBe(2)
   })
 
   it('leaves every kernel field unknown when the log has no TDX lines', () => {
     const { host, summary } = parseOk(E820.join('\n'))
-    expect(host.kernelLog).toEqual({
-      pamtKb: null,
-      pamtKbLine: null,
-      dynamicPamtEnabled: false,
-      moduleVersion: null,
-      initialized: null
-    })
-    expect(summary.tdxLines).toBe(0)
+    expect(host.kernelLog).toEqual(emptyKernelTdxLog())
+    expect(countOf(summary, 'tdx')).toBe(0)
   })
 
   it.each([
@@ -65,7 +61,7 @@ describe('TDX kernel lines', () => {
   ])('reads the module version: %s', (_name, line, version) => {
     const { host, summary } = parseOk([...E820, `[    8.366483] ${line}`].join('\n'))
     expect(host.kernelLog.moduleVersion).toBe(version)
-    expect(summary.tdxLines).toBe(1)
+    expect(countOf(summary, 'tdx')).toBe(1)
   })
 
   it.each([
@@ -77,7 +73,7 @@ describe('TDX kernel lines', () => {
   ])('reads the init result from "%s"', (line, initialized) => {
     const { host, summary } = parseOk([...E820, `[    9.124363] ${line}`].join('\n'))
     expect(host.kernelLog.initialized).toBe(initialized)
-    expect(summary.tdxLines).toBe(1)
+    expect(countOf(summary, 'tdx')).toBe(1)
   })
 
   it('does not take "Failed to initialize TDX module." from kvm_intel as an init result', () => {
@@ -85,7 +81,7 @@ describe('TDX kernel lines', () => {
       [...E820, '[   10.798795] kvm_intel: Failed to initialize TDX module.'].join('\n')
     )
     expect(host.kernelLog.initialized).toBeNull()
-    expect(summary.tdxLines).toBe(0)
+    expect(countOf(summary, 'tdx')).toBe(0)
     expect(summary.linesSkipped).toBe(1)
   })
 })
@@ -104,24 +100,17 @@ describe('CMR lines', () => {
       { baseBytes: 0x100000, endBytes: 0x77800000, line: 2 },
       { baseBytes: 0x100000000, endBytes: 0x206e000000, line: 3 }
     ])
-    expect(summary.cmrLines).toBe(2)
-    expect(summary.e820Lines).toBe(0)
-    expect(summary.tdxLines).toBe(4)
+    expect(countOf(summary, 'cmr')).toBe(2)
+    expect(countOf(summary, 'biosE820')).toBe(0)
+    expect(countOf(summary, 'tdx')).toBe(2)
   })
 
   it('uses the CMRs as RAM when there is no e820 table (memorySource "cmr")', () => {
     const { host, summary } = parseOk(cmrOnly.join('\n'))
     expect(host.memorySource).toBe('cmr')
     expect(host.ranges).toEqual([
-      { baseBytes: 0x100000, endBytes: 0x77800000, type: 'ram', typeLabel: 'CMR', nid: 0, line: 2 },
-      {
-        baseBytes: 0x100000000,
-        endBytes: 0x206e000000,
-        type: 'ram',
-        typeLabel: 'CMR',
-        nid: 0,
-        line: 3
-      }
+      { baseBytes: 0x100000, endBytes: 0x77800000, type: 'ram', typeLabel: 'CMR', line: 2 },
+      { baseBytes: 0x100000000, endBytes: 0x206e000000, type: 'ram', typeLabel: 'CMR', line: 3 }
     ])
     expect(summary.notes).toEqual([
       'No e820 table in the log: the TDX CMRs are used as the memory map (each CMR as RAM).'
@@ -136,7 +125,7 @@ describe('CMR lines', () => {
       [0x100000, 2 * GiB, 'ram', 'usable']
     ])
     expect(host.cmrs.map((c) => c.line)).toEqual([4, 5])
-    expect(summary).toMatchObject({ e820Lines: 2, cmrLines: 2 })
+    expect([countOf(summary, 'biosE820'), countOf(summary, 'cmr')]).toEqual([2, 2])
     expect(summary.notes).toEqual([
       'The e820 table is used as the memory map (mainline); CMRs are shown for reference.'
     ])
@@ -154,7 +143,7 @@ describe('CMR lines', () => {
 })
 
 describe('summary', () => {
-  it('counts lines, recognised and skipped, and names the file', () => {
+  it('lists recognised kinds, skipped lines and samples, and names the file', () => {
     const text = [
       '# comment',
       '',
@@ -162,25 +151,45 @@ describe('summary', () => {
       '[    0.000000] BIOS-provided physical RAM map:',
       ...E820,
       '[    0.000000] BIOS-e820: [gap 0x00000000000a0000-0x00000000000fffff]',
+      '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz',
       cmrLine(0x100000, 0x77800000),
       '[    9.124357] virt/tdx: 1050636 KB allocated for PAMT',
-      '[    9.124363] virt/tdx: module initialized'
+      '[    9.124363] virt/tdx: module initialized',
+      `[    9.2] ${'x'.repeat(300)}`
     ].join('\n')
     const r = parseBootLog(text, 'my.log')
     expect(r.ok).toBe(true)
     if (!r.ok) return
     expect(r.summary).toEqual({
-      format: 'dmesg',
+      formats: ['dmesg'],
       fileName: 'my.log',
-      linesTotal: 10,
-      e820Lines: 2,
-      cmrLines: 1,
-      tdxLines: 3,
-      // The two plain kernel lines; comments, blanks and gap lines are not counted as skipped.
+      linesTotal: 12,
+      recognised: [
+        { what: 'BIOS-e820 table lines', count: 2 },
+        { what: 'BIOS-e820 gap lines (ignored)', count: 1 },
+        { what: 'other e820 lines (headers, setup_data, last_pfn; ignored)', count: 1 },
+        { what: 'TDX CMR lines', count: 1 },
+        { what: 'TDX kernel lines', count: 2 },
+        { what: 'kernel version banners', count: 1 }
+      ],
+      // The command line and the long line; comments and blanks are not counted as skipped.
       linesSkipped: 2,
+      skippedSamples: [
+        { line: 8, text: '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz' },
+        { line: 12, text: `[    9.2] ${'x'.repeat(190)}` }
+      ],
       notes: ['The e820 table is used as the memory map (mainline); CMRs are shown for reference.']
     })
     expect(r.host.name).toBe('my.log')
+  })
+
+  it(`quotes only the first ${SKIPPED_SAMPLE_COUNT} skipped lines, trimmed`, () => {
+    const noise = Array.from({ length: 20 }, (_, i) => `   noise ${i}   `)
+    const { summary } = parseOk([...E820, ...noise].join('\n'))
+    expect(summary.linesSkipped).toBe(20)
+    expect(summary.skippedSamples).toEqual(
+      noise.slice(0, SKIPPED_SAMPLE_COUNT).map((t, i) => ({ line: i + 3, text: t.trim() }))
+    )
   })
 
   it('reports progress on long logs, ending at 1', () => {
@@ -201,20 +210,119 @@ describe('host fixtures', () => {
   // Hand counts, from:
   //   grep -v '^#' F | grep -c 'BIOS-e820: \[mem'              (no fixture has [gap lines)
   //   grep -v '^#' F | grep -cE 'CMR(\[[0-9]+\])?: \[0x'
+  //   grep -v '^#' F | grep -c 'e820: update'   /  grep -c 'e820: remove'
+  //   grep -v '^#' F | grep -cE 'SRAT: Node [0-9]+ PXM'   (numaMemblks; none is non-volatile)
+  //   the distinct "Node N" of those lines (nodes); "Faking a node" → numaSource 'none'
   //   wc -l F
-  const expected: Record<string, { e820Lines: number; cmrLines: number; linesTotal: number }> = {
-    'amd-epyc-naples-2s-1tib-8node.txt': { e820Lines: 63, cmrLines: 0, linesTotal: 91 },
-    'dell-r750xs-icx-1s-128g.txt': { e820Lines: 22, cmrLines: 0, linesTotal: 52 },
-    'desktop-amd-msi-a320m-16g.txt': { e820Lines: 18, cmrLines: 0, linesTotal: 40 },
-    'hp-superdome2-16s-12tb.txt': { e820Lines: 38, cmrLines: 0, linesTotal: 70 },
-    'intel-coopercity-4s-320g.txt': { e820Lines: 12, cmrLines: 0, linesTotal: 37 },
-    'intel-server-32g-memmap-pmem-type12.txt': { e820Lines: 13, cmrLines: 0, linesTotal: 43 },
-    'laptop-dell-xps13-9370-16g.txt': { e820Lines: 23, cmrLines: 0, linesTotal: 40 },
-    'qemu-kvm-guest-2node-8g.txt': { e820Lines: 8, cmrLines: 0, linesTotal: 26 },
-    'qemu-q35-guest-20g-on-emr.txt': { e820Lines: 10, cmrLines: 0, linesTotal: 21 },
-    'tdx-spr-8480c-2s-256g-cmr-only.txt': { e820Lines: 0, cmrLines: 3, linesTotal: 18 },
-    'tdx-spr-gappy-cmrs-tdx10-fail.txt': { e820Lines: 0, cmrLines: 4, linesTotal: 19 },
-    'workstation-lenovo-p520-xeonw-64g.txt': { e820Lines: 21, cmrLines: 0, linesTotal: 36 }
+  interface Expected {
+    biosE820: number
+    cmr: number
+    updates: number
+    removes: number
+    linesTotal: number
+    numaSource: 'srat' | 'none'
+    memblks: number
+    nodes: number
+  }
+  const none = { numaSource: 'none', memblks: 0, nodes: 0 } as const
+  const srat = (memblks: number, nodes: number) => ({ numaSource: 'srat', memblks, nodes }) as const
+  const expected: Record<string, Expected> = {
+    'amd-epyc-naples-2s-1tib-8node.txt': {
+      biosE820: 63,
+      cmr: 0,
+      updates: 2,
+      removes: 1,
+      linesTotal: 91,
+      ...srat(10, 8)
+    },
+    'dell-r750xs-icx-1s-128g.txt': {
+      biosE820: 22,
+      cmr: 0,
+      updates: 14,
+      removes: 1,
+      linesTotal: 52,
+      ...srat(2, 1)
+    },
+    'desktop-amd-msi-a320m-16g.txt': {
+      biosE820: 18,
+      cmr: 0,
+      updates: 9,
+      removes: 1,
+      linesTotal: 40,
+      ...none
+    },
+    'hp-superdome2-16s-12tb.txt': {
+      biosE820: 38,
+      cmr: 0,
+      updates: 1,
+      removes: 1,
+      linesTotal: 70,
+      ...srat(17, 16)
+    },
+    'intel-coopercity-4s-320g.txt': {
+      biosE820: 12,
+      cmr: 0,
+      updates: 6,
+      removes: 1,
+      linesTotal: 37,
+      ...srat(5, 4)
+    },
+    'intel-server-32g-memmap-pmem-type12.txt': {
+      biosE820: 13,
+      cmr: 0,
+      updates: 0,
+      removes: 0,
+      linesTotal: 43,
+      ...none
+    },
+    'laptop-dell-xps13-9370-16g.txt': {
+      biosE820: 23,
+      cmr: 0,
+      updates: 2,
+      removes: 1,
+      linesTotal: 40,
+      ...none
+    },
+    'qemu-kvm-guest-2node-8g.txt': {
+      biosE820: 8,
+      cmr: 0,
+      updates: 0,
+      removes: 0,
+      linesTotal: 26,
+      ...srat(4, 2)
+    },
+    'qemu-q35-guest-20g-on-emr.txt': {
+      biosE820: 10,
+      cmr: 0,
+      updates: 0,
+      removes: 0,
+      linesTotal: 21,
+      ...none
+    },
+    'tdx-spr-8480c-2s-256g-cmr-only.txt': {
+      biosE820: 0,
+      cmr: 3,
+      updates: 0,
+      removes: 0,
+      linesTotal: 18,
+      ...none
+    },
+    'tdx-spr-gappy-cmrs-tdx10-fail.txt': {
+      biosE820: 0,
+      cmr: 4,
+      updates: 0,
+      removes: 0,
+      linesTotal: 19,
+      ...none
+    },
+    'workstation-lenovo-p520-xeonw-64g.txt': {
+      biosE820: 21,
+      cmr: 0,
+      updates: 3,
+      removes: 1,
+      linesTotal: 36,
+      ...none
+    }
   }
 
   it('lists every fixture file in the table above', () => {
@@ -225,12 +333,77 @@ describe('host fixtures', () => {
     expect(files).toEqual(Object.keys(expected).sort())
   })
 
-  it.each(Object.entries(expected))('%s parses with the hand-counted lines', (name, counts) => {
+  it.each(Object.entries(expected))('%s parses with the hand-counted lines', (name, want) => {
     const r = parseBootLog(readHostFixture(name), name)
     if (!r.ok) throw new Error(`${r.error.code} line ${r.error.line}: ${r.error.message}`)
-    expect(r.summary).toMatchObject(counts)
-    expect(r.host.memorySource).toBe(counts.e820Lines > 0 ? 'e820' : 'cmr')
-    expect(r.host.ranges).toHaveLength(counts.e820Lines > 0 ? counts.e820Lines : counts.cmrLines)
+    const { host, summary } = r
+    expect(summary.formats).toEqual(['dmesg'])
+    expect(summary.linesTotal).toBe(want.linesTotal)
+    expect(countOf(summary, 'biosE820')).toBe(want.biosE820)
+    expect(countOf(summary, 'cmr')).toBe(want.cmr)
+    expect(countOf(summary, 'e820Update')).toBe(want.updates)
+    expect(countOf(summary, 'e820Remove')).toBe(want.removes)
+    expect(host.memorySource).toBe(want.biosE820 > 0 ? 'e820' : 'cmr')
+    expect(host.numaSource).toBe(want.numaSource)
+    expect(host.numaMemblks).toHaveLength(want.memblks)
+    expect(new Set(host.numaMemblks.map((m) => m.nid)).size).toBe(want.nodes)
+    // One boot each: no multi-boot note.
+    expect(summary.notes.some((n) => n.includes('boots'))).toBe(false)
+    // The ranges of one table never overlap, edits included.
+    const sorted = [...host.ranges].sort((a, b) => a.baseBytes - b.baseBytes)
+    for (let i = 1; i < sorted.length; i++) {
+      expect(sorted[i]!.baseBytes).toBeGreaterThanOrEqual(sorted[i - 1]!.endBytes)
+    }
+  })
+
+  it('reads the 16 SRAT nodes of the HP Superdome2 (old "SRAT:" prefix, no "ACPI: ")', () => {
+    const name = 'hp-superdome2-16s-12tb.txt'
+    const r = parseOk(readHostFixture(name), name)
+    expect(r.host.numaMemblks[0]).toEqual({
+      baseBytes: 0,
+      endBytes: 0x80000000,
+      nid: 0,
+      hotplug: false,
+      line: 52
+    })
+    expect(r.host.numaMemblks[16]).toMatchObject({
+      baseBytes: 0xb6000000000,
+      endBytes: 0xc2000000000,
+      nid: 15
+    })
+    expect(countOf(r.summary, 'numaMerge')).toBe(1)
+  })
+
+  it('applies the update and remove lines of the Dell R750xs (page 0 reserved, MTRR trim)', () => {
+    const name = 'dell-r750xs-icx-1s-128g.txt'
+    const r = parseOk(readHostFixture(name), name)
+    // "e820: update [mem 0x00000000-0x00000fff] usable ==> reserved" splits the first entry.
+    expect(rangesOf(r.host).slice(0, 3)).toEqual([
+      [0, 0x1000, 'reserved', 'reserved'],
+      [0x1000, 0x8f000, 'ram', 'usable'],
+      [0x8f000, 0x90000, 'reserved', 'reserved']
+    ])
+    // "usable ==> usable" (RAM to RESERVED_KERN) changes nothing.
+    expect(r.host.ranges).toHaveLength(22 + 1)
+    expect(r.summary.notes).toEqual([
+      '15 e820 update/remove lines were applied to the table in log order.'
+    ])
+  })
+
+  it('uses the user-defined table of the memmap=4G!4G host', () => {
+    const name = 'intel-server-32g-memmap-pmem-type12.txt'
+    const r = parseOk(readHostFixture(name), name)
+    expect(r.host.ranges).toHaveLength(14)
+    expect(r.host.ranges[0]!.line).toBe(30)
+    expect(r.host.ranges.find((x) => x.baseBytes === 4 * GiB)).toMatchObject({
+      endBytes: 8 * GiB,
+      type: 'persistent',
+      typeLabel: 'persistent (type 12)'
+    })
+    expect(countOf(r.summary, 'userE820')).toBe(14)
+    expect(r.summary.notes).toEqual([
+      'The user-defined e820 table (mem=/memmap=, line 29) replaces the BIOS table as the memory map.'
+    ])
   })
 
   it('reproduces the SPR 8480C kernel value from its CMRs', () => {
@@ -238,11 +411,12 @@ describe('host fixtures', () => {
     const r = parseBootLog(readHostFixture(name), name)
     if (!r.ok) throw new Error(r.error.message)
     expect(r.host.kernelLog).toEqual({
+      ...emptyKernelTdxLog(),
       pamtKb: 1_050_636,
       pamtKbLine: 17,
-      dynamicPamtEnabled: false,
       moduleVersion: '1.5 build 698 (20240129)',
-      initialized: true
+      initialized: true,
+      keyIdRange: { first: 64, end: 128 }
     })
     expect(analyzeHost(r.host).staticPamt.kb).toBe(1_050_636)
   })
@@ -251,9 +425,44 @@ describe('host fixtures', () => {
     const name = 'tdx-spr-gappy-cmrs-tdx10-fail.txt'
     const r = parseBootLog(readHostFixture(name), name)
     if (!r.ok) throw new Error(r.error.message)
-    expect(r.host.kernelLog.initialized).toBe(false)
-    expect(r.host.kernelLog.pamtKb).toBeNull()
-    expect(r.host.kernelLog.moduleVersion).toBe('1.0 build 457 (20230206)')
+    expect(r.host.kernelLog).toEqual({
+      ...emptyKernelTdxLog(),
+      moduleVersion: '1.0 build 457 (20230206)',
+      initialized: false,
+      initErrno: -5,
+      seamcallFailures: [{ leaf: '0x0000000000000022', status: '0xc000050500000000', line: 15 }]
+    })
     expect(r.host.memorySource).toBe('cmr')
+    // The SEAMCALL line and its two register lines, the version line and the init result.
+    expect(countOf(r.summary, 'tdx')).toBe(5)
+    expect(r.summary.skippedSamples).toEqual([
+      { line: 19, text: '[   10.798795] kvm_intel: Failed to initialize TDX module.' }
+    ])
+  })
+})
+
+describe('performance', () => {
+  it('parses a 64 MiB log of realistic lines in well under a few seconds', () => {
+    const head = [...E820, cmrLine(0x100000, 0x77800000)]
+    const noise = [
+      '[   12.345678] usb 1-1: new high-speed USB device number 2 using xhci_hcd',
+      '[   12.345678] e820: reserve RAM buffer [mem 0x0009f000-0x0009ffff]',
+      '[   12.345678] pci 0000:00:1f.3: [mem 0x6001100000-0x60011fffff 64bit] BAR 4',
+      '[   12.345678] ACPI: SRAT: PXM 1 -> APIC 0x40 -> Node 1',
+      '[   12.345678] kvm_intel: TDX is not supported by this CPU model, disabling',
+      '[   12.345678] NUMA: Initialized distance table, cnt=2',
+      '[   12.345678] EXT4-fs (nvme0n1p2): mounted filesystem with ordered data mode'
+    ].join('\n')
+    const copies = Math.floor((64 * 2 ** 20 - 4096) / (noise.length + 1))
+    const text = [...head, ...Array<string>(copies).fill(noise)].join('\n')
+    expect(text.length).toBeLessThanOrEqual(64 * 2 ** 20)
+    expect(text.length).toBeGreaterThan(63 * 2 ** 20)
+    const t0 = performance.now()
+    const { summary } = parseOk(text)
+    const ms = performance.now() - t0
+    expect(countOf(summary, 'e820Other')).toBe(copies)
+    expect(summary.linesSkipped).toBe(copies * 4)
+    // Typically well under a second; the bound leaves room for slow CI machines.
+    expect(ms).toBeLessThan(5000)
   })
 })

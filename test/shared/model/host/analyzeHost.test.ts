@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
-import type { HostInput, MemoryRange } from '@shared/model/host/memoryMap'
+import { emptyKernelTdxLog, type HostInput, type MemoryRange } from '@shared/model/host/memoryMap'
 import { parseBootLog } from '@shared/import/bootLog'
 import { readHostFixture } from '../../../support/fixtures'
 
@@ -10,7 +10,6 @@ function ram(base: number, lastInclusive: number, line = 1): MemoryRange {
     endBytes: lastInclusive + 1,
     type: 'ram',
     typeLabel: 'usable',
-    nid: 0,
     line
   }
 }
@@ -20,14 +19,10 @@ function host(ranges: MemoryRange[]): HostInput {
     name: 't',
     ranges,
     memorySource: 'e820',
+    numaMemblks: [],
+    numaSource: 'none',
     cmrs: [],
-    kernelLog: {
-      pamtKb: null,
-      pamtKbLine: null,
-      dynamicPamtEnabled: false,
-      moduleVersion: null,
-      initialized: null
-    }
+    kernelLog: emptyKernelTdxLog()
   }
 }
 
@@ -87,8 +82,23 @@ describe('dpamt-model.md §1.8 worked example', () => {
   })
 
   it('finds the first MiB as the only hole of TDMR0 (§1.6)', () => {
-    expect(a.tdmrs[0]!.holes).toEqual([{ baseBytes: 0, sizeBytes: 0x100000 }])
+    expect(a.tdmrs[0]!.holes).toEqual([{ baseBytes: 0, sizeBytes: 0x100000, kind: 'hole' }])
     expect(a.tdmrs[1]!.holes).toEqual([])
+  })
+
+  it('puts both PAMT chunks in ZONE_NORMAL inside TDMR1: two PAMT areas, never merged (§1.8)', () => {
+    // Chunk 0: 2053 pages at ALIGN(0x100000, 2053) = 0x100000. Chunk 1: 63613 pages; its first
+    // candidate 0x100000 overlaps chunk 0, so the next one, 0x100000 + 63613 = 0x10f87d.
+    expect(a.tdmrs.map((t) => t.pamtChunk && [t.pamtChunk.baseBytes, t.pamtChunk.sizeBytes, t.pamtChunk.zone])).toEqual([
+      [0x100000000, 2053 * 4096, 'Normal'],
+      [0x10f87d000, 63613 * 4096, 'Normal']
+    ])
+    expect(a.tdmrs[0]!.reservedAreas).toHaveLength(1)
+    expect(a.tdmrs[1]!.reservedAreas).toEqual([
+      { baseBytes: 0x100000000, sizeBytes: 2053 * 4096, kind: 'pamt', pamtOfTdmr: 0 },
+      { baseBytes: 0x10f87d000, sizeBytes: 63613 * 4096, kind: 'pamt', pamtOfTdmr: 1 }
+    ])
+    expect(a.initSucceeds).toBe(true)
   })
 })
 

@@ -1,0 +1,62 @@
+import {
+  emptyKernelTdxLog,
+  type CmrRange,
+  type KernelTdxLog,
+  type MemoryRange,
+  type NumaMemblk
+} from '../../model/host/memoryMap'
+import type { E820Edit } from './e820Table'
+import type { NumaMerge } from './numaLines'
+import type { TdxLineKind } from './tdxLines'
+
+/**
+ * The lines of one boot. A journal can hold several boots; each starts with the kernel banner or
+ * with a new BIOS-e820 table after the previous one ended, and only the last boot is used.
+ */
+export interface Boot {
+  /** 1-based line where this boot's lines start. */
+  firstLine: number
+  bios: MemoryRange[]
+  /** A line of another kind followed the BIOS table, so another BIOS-e820 line is a new boot. */
+  biosClosed: boolean
+  /** Update/remove lines and user-table starts, in log order. */
+  edits: E820Edit[]
+  /** The user-defined table being read (after its header), if any. */
+  userTable: MemoryRange[] | null
+  userTables: MemoryRange[][]
+  headerlessUserLines: number
+  srat: NumaMemblk[]
+  sratNonVolatileLines: number[]
+  merges: NumaMerge[]
+  /** `No NUMA configuration found` / `Faking a node` / `NUMA turned off`. */
+  noNuma: boolean
+  cmrs: CmrRange[]
+  kernelLog: KernelTdxLog
+  tdxKinds: Map<TdxLineKind, number[]>
+  /** Any memory, NUMA or TDX line seen: a kernel banner after this starts a new boot. */
+  hasContent: boolean
+}
+
+export function newBoot(firstLine: number): Boot {
+  return {
+    firstLine,
+    bios: [],
+    biosClosed: false,
+    edits: [],
+    userTable: null,
+    userTables: [],
+    headerlessUserLines: 0,
+    srat: [],
+    sratNonVolatileLines: [],
+    merges: [],
+    noNuma: false,
+    cmrs: [],
+    kernelLog: emptyKernelTdxLog(),
+    tdxKinds: new Map(),
+    hasContent: false
+  }
+}
+
+export function hasMemoryMap(boot: Boot): boolean {
+  return boot.bios.length > 0 || boot.userTables.length > 0 || boot.cmrs.length > 0
+}
