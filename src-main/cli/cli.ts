@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { describeApiError } from '@shared/api/errors'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
-import type { HostFormat } from '@shared/import/hostImport'
+import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
@@ -19,16 +19,6 @@ export interface CliContext {
   stdout: (s: string) => void
   stderr: (s: string) => void
 }
-
-const HOST_FORMATS = [
-  'auto',
-  'dmesg',
-  'proc-iomem',
-  'firmware-memmap',
-  'lsmem-json',
-  'numactl',
-  'host-json'
-] as const
 
 interface AnalyzeCliOptions {
   json?: boolean
@@ -75,7 +65,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .argument('<file>', 'host file')
     .option('--json', 'print the JSON contract instead of the report')
     .addOption(
-      new Option('--format <format>', 'input format').choices([...HOST_FORMATS]).default('auto')
+      new Option('--format <format>', 'input format')
+        .choices(['auto', ...HOST_FORMATS])
+        .default('auto')
     )
     .addOption(
       new Option(

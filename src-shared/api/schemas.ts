@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { HOST_FORMATS } from '../import/hostImport'
 import { MAX_HOST_FILE_BYTES } from '../import/limits'
 import type { PlannerMethodName } from './contract'
 import { modelOptionsSchema } from './modelOptions'
@@ -8,15 +9,7 @@ const jobId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'jobId must be 1-64 letters, digits, - or _')
 const fileName = z.string().min(1).max(512)
 const hostId = z.string().regex(/^h[0-9]{1,12}$/, 'hostId is not one the service issued')
-const hostFormat = z.enum([
-  'auto',
-  'dmesg',
-  'proc-iomem',
-  'firmware-memmap',
-  'lsmem-json',
-  'numactl',
-  'host-json'
-])
+const hostFormat = z.enum(['auto', ...HOST_FORMATS])
 
 /**
  * Runtime schemas for every request of the contract. Each adapter parses the incoming value with

@@ -12,7 +12,8 @@ import type {
 } from '../model/host/memoryMap'
 import type { HostImportResult, ImportSummary, ParseOptions } from './hostImport'
 import { ImportFailure } from './importError'
-import { MAX_HOST_FILE_BYTES, MAX_LINE_CHARS, formatLimitBytes } from './limits'
+import { MAX_LINE_CHARS } from './limits'
+import { checkIsText } from './textChecks'
 import { hasMemoryMap, newBoot, type Boot } from './dmesg/boot'
 import {
   BIOS_E820_RE,
@@ -48,27 +49,6 @@ const USER_HEADER = 'user-defined physical RAM map:'
 const BANNER_RE = /\bLinux version \d/
 const PROGRESS_EVERY_LINES = 1 << 16
 
-/** Reject files that are not text before looking for lines in them. */
-function checkIsText(text: string, fileName: string): void {
-  if (text.length > MAX_HOST_FILE_BYTES) {
-    fail(fileName, {
-      code: 'FILE_TOO_LARGE',
-      message: `file is larger than the ${formatLimitBytes(MAX_HOST_FILE_BYTES)} limit for host logs`
-    })
-  }
-  if (text.trim().length === 0) fail(fileName, { code: 'EMPTY_FILE', message: 'file is empty' })
-  // NUL bytes, or U+FFFD from decoding invalid UTF-8, never occur in a kernel log.
-  // eslint-disable-next-line no-control-regex -- looking for NUL is the point
-  const bad = text.search(/[\u0000\uFFFD]/)
-  if (bad >= 0) {
-    fail(fileName, {
-      code: 'BINARY_FILE',
-      line: text.slice(0, bad).split('\n').length,
-      message: 'file is binary, not a text boot log (NUL or invalid UTF-8 byte)'
-    })
-  }
-}
-
 /**
  * Parse a kernel boot log into a HostInput (dpamt-model.md §4). Memory: the `BIOS-e820:` table in
  * both vocabularies, or the `user:` table of mem=/memmap= which replaces it, with the kernel's
@@ -96,7 +76,7 @@ function parseOrThrow(
   fileName: string,
   options: ParseOptions
 ): { host: HostInput; summary: ImportSummary } {
-  checkIsText(text, fileName)
+  checkIsText(text, fileName, 'boot log')
   const lines = text.split(/\r?\n/)
   if (lines[lines.length - 1] === '') lines.pop()
 

@@ -2,13 +2,16 @@ import type { HostInput } from '../model/host/memoryMap'
 import type { ImportError } from './importError'
 
 /** Every host input format the planner reads (auto-detected by `importHostText`). */
-export type HostFormat =
-  | 'dmesg'
-  | 'proc-iomem'
-  | 'firmware-memmap'
-  | 'lsmem-json'
-  | 'numactl'
-  | 'host-json'
+export const HOST_FORMATS = [
+  'dmesg',
+  'proc-iomem',
+  'firmware-memmap',
+  'lsmem-json',
+  'numactl',
+  'host-json'
+] as const
+
+export type HostFormat = (typeof HOST_FORMATS)[number]
 
 /** One kind of line (or JSON element) an importer used, and how many of it. */
 export interface RecognisedItems {
@@ -33,8 +36,7 @@ export interface ImportSummary {
 }
 
 export type HostImportResult =
-  | { ok: true; host: HostInput; summary: ImportSummary }
-  | { ok: false; error: ImportError }
+  { ok: true; host: HostInput; summary: ImportSummary } | { ok: false; error: ImportError }
 
 export interface ParseOptions {
   /** Called with the fraction of lines done, at most every few thousand lines. */

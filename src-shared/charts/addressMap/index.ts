@@ -1,5 +1,16 @@
-export { addressMapChart, addressMapModel, MIN_BAR_PX, type AddressMapOptions } from './addressMapChart'
+export {
+  addressMapChart,
+  addressMapModel,
+  MIN_BAR_PX,
+  type AddressMapOptions
+} from './addressMapChart'
 export { addressMapCsv } from './addressMapCsv'
 export { addressMapLegend } from './legend'
-export { buildGapAxis, segmentWidth, MIN_SEGMENT_WIDTH, type AxisScale, type GapAxis } from './gapAxis'
+export {
+  buildGapAxis,
+  segmentWidth,
+  MIN_SEGMENT_WIDTH,
+  type AxisScale,
+  type GapAxis
+} from './gapAxis'
 export { ADDRESS_MAP_LANES, addressMapItems, type AddressMapItem, type LaneId } from './lanes'

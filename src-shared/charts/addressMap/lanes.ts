@@ -2,12 +2,7 @@ import type { HostAnalysis } from '../../model/host/analyzeHost'
 import type { MemoryRange } from '../../model/host/memoryMap'
 import type { NodeRange } from '../../model/host/numa'
 import { SZ_1G_BYTES } from '../../model/host/units'
-import {
-  LANE_COLORS,
-  MEMORY_TYPE_COLORS,
-  RAM_OUTSIDE_MEMBLOCK_COLOR,
-  nodeColor
-} from './colors'
+import { LANE_COLORS, MEMORY_TYPE_COLORS, RAM_OUTSIDE_MEMBLOCK_COLOR, nodeColor } from './colors'
 
 /** One row of the address map, top to bottom. */
 export const ADDRESS_MAP_LANES = [
@@ -50,11 +45,7 @@ function ramPieces(
   startIndex: number
 ): { pieces: AddressMapItem[]; next: number } {
   const pieces: AddressMapItem[] = []
-  const base = (
-    baseBytes: number,
-    endBytes: number,
-    nid: number | null
-  ): AddressMapItem => ({
+  const base = (baseBytes: number, endBytes: number, nid: number | null): AddressMapItem => ({
     lane: 'memory',
     baseBytes,
     endBytes,
@@ -201,7 +192,10 @@ export function refcountLane(a: HostAnalysis): AddressMapItem[] {
       lane: 'refcount' as const,
       baseBytes: r.firstPage * REFCOUNT_PAGE_COVERS_BYTES,
       endBytes: (r.lastPage + 1) * REFCOUNT_PAGE_COVERS_BYTES,
-      kind: pages === 1 ? `Refcount page ${r.firstPage}` : `Refcount pages ${r.firstPage}–${r.lastPage}`,
+      kind:
+        pages === 1
+          ? `Refcount page ${r.firstPage}`
+          : `Refcount pages ${r.firstPage}–${r.lastPage}`,
       label: pages === 1 ? `p${r.firstPage}` : `p${r.firstPage}–${r.lastPage}`,
       typeLabel: `${pages} populated ${pages === 1 ? 'page' : 'pages'} (4 KiB each, 2 GiB of PA per page)`,
       details: [],

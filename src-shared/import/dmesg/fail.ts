@@ -1,32 +1,24 @@
 import { MAX_PHYS_ADDR_BYTES } from '../../model/host/units'
-import { ImportFailure, type ImportError } from '../importError'
+import type { ImportError } from '../importError'
+import { fail as failImport, parseAddress as parseCheckedAddress } from '../textChecks'
+
+// The dmesg parser's argument order (file first) over the shared checks in textChecks.ts.
 
 /** Throw an ImportFailure for this file; parseBootLog turns it into an error value. */
 export function fail(fileName: string, detail: Omit<ImportError, 'fileName'>): never {
-  throw new ImportFailure({ fileName, ...detail })
+  return failImport(detail, fileName)
 }
 
 const LIMIT = BigInt(MAX_PHYS_ADDR_BYTES)
 
-/**
- * Parse a "0x…" address, rejecting anything at or beyond 2^52 (x86-64 MAXPHYADDR). An exclusive end
- * (a CMR's `b` in `[a, b)`) may be exactly 2^52: its last byte is still within 52 bits.
- */
+/** A "0x…" address below 2^52; an exclusive end may be exactly 2^52 (textChecks.parseAddress). */
 export function parseAddress(
   hex: string,
   fileName: string,
   line: number,
   exclusiveEnd = false
 ): number {
-  const value = BigInt(hex)
-  if (exclusiveEnd ? value > LIMIT : value >= LIMIT) {
-    fail(fileName, {
-      code: 'ADDRESS_TOO_LARGE',
-      line,
-      message: `address ${hex} is beyond 52 physical address bits (the x86-64 maximum)`
-    })
-  }
-  return Number(value)
+  return parseCheckedAddress(hex, fileName, line, { exclusiveEnd })
 }
 
 /**

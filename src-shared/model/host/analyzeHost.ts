@@ -137,26 +137,12 @@ export interface AnalyzeHostOptions {
   pamtMode?: PamtMode
 }
 
-function sumLevels(items: readonly PamtLevelsBytes[]): PamtLevelsBytes {
-  return items.reduce(
-    (s, l) => ({
-      pamt4kBytes: s.pamt4kBytes + l.pamt4kBytes,
-      pamt2mBytes: s.pamt2mBytes + l.pamt2mBytes,
-      pamt1gBytes: s.pamt1gBytes + l.pamt1gBytes
-    }),
-    { pamt4kBytes: 0, pamt2mBytes: 0, pamt1gBytes: 0 }
-  )
-}
-
-function sumDpamt(items: readonly DpamtStaticBytes[]): DpamtStaticBytes {
-  return items.reduce(
-    (s, l) => ({
-      bitmapBytes: s.bitmapBytes + l.bitmapBytes,
-      pamt2mBytes: s.pamt2mBytes + l.pamt2mBytes,
-      pamt1gBytes: s.pamt1gBytes + l.pamt1gBytes
-    }),
-    { bitmapBytes: 0, pamt2mBytes: 0, pamt1gBytes: 0 }
-  )
+/** Field-wise sum of per-TDMR byte records (PAMT levels, DPAMT parts). */
+function sumFields<T extends object>(items: readonly T[], zero: T): T {
+  const total = { ...zero } as Record<string, number>
+  for (const item of items)
+    for (const [k, v] of Object.entries(item)) total[k] = (total[k] ?? 0) + (v as number)
+  return total as T
 }
 
 const rangeText = (base: number, end: number): string => `[${toHex(base)}, ${toHex(end)})`
@@ -360,9 +346,15 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
     )
   }
 
-  const levels = sumLevels(tdmrs.map((t) => t.staticPamt))
+  const levels = sumFields(
+    tdmrs.map((t) => t.staticPamt),
+    { pamt4kBytes: 0, pamt2mBytes: 0, pamt1gBytes: 0 }
+  )
   const staticBytes = sumPamtLevels(levels)
-  const dpamtParts = sumDpamt(tdmrs.map((t) => t.dynamicPamtStatic))
+  const dpamtParts = sumFields(
+    tdmrs.map((t) => t.dynamicPamtStatic),
+    { bitmapBytes: 0, pamt2mBytes: 0, pamt1gBytes: 0 }
+  )
   const dpamtStaticBytesTotal = sumDpamtStatic(dpamtParts)
   const tdmrCoveredBytes = tdmrs.reduce((s, t) => s + t.sizeBytes, 0)
   const refcounts = refcountMemory(maxPfn, blocks)
