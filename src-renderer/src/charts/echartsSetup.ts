@@ -1,23 +1,31 @@
 import { use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
-import { BarChart, LineChart } from 'echarts/charts'
+import { BarChart, CustomChart, LineChart } from 'echarts/charts'
 import {
   AriaComponent,
+  BrushComponent,
+  DataZoomComponent,
   GridComponent,
   LegendComponent,
   TitleComponent,
+  ToolboxComponent,
   TooltipComponent
 } from 'echarts/components'
 
 // Tree-shaken ECharts: only what the charts/ builders use. SVG renders crisply at any zoom, exports
-// as vector graphics, and runs in the component-test DOM.
+// as vector graphics, and runs in the component-test DOM. The address map needs the custom series,
+// dataZoom (inside + slider), the lineX brush and the toolbox that switches brushing on.
 use([
   SVGRenderer,
   BarChart,
+  CustomChart,
   LineChart,
   AriaComponent,
+  BrushComponent,
+  DataZoomComponent,
   GridComponent,
   LegendComponent,
   TitleComponent,
+  ToolboxComponent,
   TooltipComponent
 ])

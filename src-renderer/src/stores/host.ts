@@ -8,12 +8,15 @@ import type {
   PlannerApi
 } from '@shared/api/contract'
 import type { ApiError, ApiResult } from '@shared/api/errors'
+import type { ModelOptions } from '@shared/api/modelOptions'
 import { formatLimitBytes } from '@shared/import/limits'
 
 /** A running job as the UI shows it. */
 export interface ActiveJob {
   jobId: string
   label: string
+  /** `reanalyze` jobs are superseded (and cancelled) by newer option changes. */
+  kind?: 'load' | 'reanalyze'
   phase: JobProgress['phase']
   fraction: number
 }
@@ -38,6 +41,8 @@ export const useHostStore = defineStore('host', () => {
   const job = ref<ActiveJob | null>(null)
   /** The last error, until dismissed or replaced by a success. */
   const error = ref<ApiError | null>(null)
+  /** What failed, for the error banner's headline. */
+  const errorAction = ref<'load' | 'reanalyze' | 'export'>('load')
 
   const busy = computed(() => job.value !== null)
 
@@ -56,15 +61,19 @@ export const useHostStore = defineStore('host', () => {
 
   async function runJob(
     label: string,
-    start: (jobId: string) => Promise<ApiResult<HostResult | null>>
+    start: (jobId: string) => Promise<ApiResult<HostResult | null>>,
+    kind: 'load' | 'reanalyze' = 'load'
   ): Promise<boolean> {
     const jobId = newJobId()
-    job.value = { jobId, label, phase: 'reading', fraction: 0 }
+    job.value = { jobId, label, kind, phase: 'reading', fraction: 0 }
     try {
       const result = await start(jobId)
       if (job.value?.jobId !== jobId) return false
       if (!result.ok) {
-        if (result.error.code !== 'CANCELLED') error.value = result.error
+        if (result.error.code !== 'CANCELLED') {
+          error.value = result.error
+          errorAction.value = kind
+        }
         return false
       }
       if (result.value) {
@@ -99,6 +108,7 @@ export const useHostStore = defineStore('host', () => {
   async function importFile(file: File): Promise<boolean> {
     const limit = appInfo.value?.maxHostFileBytes ?? Infinity
     if (file.size > limit) {
+      errorAction.value = 'load'
       error.value = {
         code: 'FILE_TOO_LARGE',
         fileName: file.name,
@@ -115,6 +125,40 @@ export const useHostStore = defineStore('host', () => {
   /** Desktop only: the native open dialog. */
   function openWithDialog(): Promise<boolean> {
     return runJob('Importing host log', (jobId) => requireApi().openHostFile({ jobId }))
+  }
+
+  /**
+   * Analyse the host on screen again with other model options (module parameters, hole source,
+   * placement policy, PAMT mode). A newer change supersedes a running re-analysis; on failure the
+   * shown host stays and the error is shown.
+   */
+  async function reanalyze(model: ModelOptions): Promise<boolean> {
+    const host = current.value
+    if (!host) return false
+    const running = job.value
+    if (running) {
+      if (running.kind !== 'reanalyze') return false
+      job.value = null
+      void requireApi().cancelJob({ jobId: running.jobId })
+    }
+    return runJob(
+      'Re-analysing with new model options',
+      (jobId) => requireApi().reanalyzeHost({ jobId, hostId: host.hostId, model }),
+      'reanalyze'
+    )
+  }
+
+  /** The shown host in the canonical JSON host format, or null (error shown) on failure. */
+  async function exportHostJson(): Promise<{ fileName: string; text: string } | null> {
+    const host = current.value
+    if (!host) return null
+    const result = await requireApi().exportHostJson({ hostId: host.hostId })
+    if (!result.ok) {
+      error.value = result.error
+      errorAction.value = 'export'
+      return null
+    }
+    return result.value
   }
 
   async function cancel(): Promise<void> {
@@ -134,12 +178,15 @@ export const useHostStore = defineStore('host', () => {
     current,
     job,
     error,
+    errorAction,
     busy,
     connect,
     init,
     loadExample,
     importFile,
     openWithDialog,
+    reanalyze,
+    exportHostJson,
     cancel,
     dismissError
   }

@@ -192,7 +192,10 @@ export function addressMapChart(a: HostAnalysis, opts: AddressMapOptions): EChar
     yAxis: {
       type: 'category',
       inverse: true,
-      data: ADDRESS_MAP_LANES.map((l) => l.label),
+      // An empty lane says so, rather than looking like a rendering gap.
+      data: ADDRESS_MAP_LANES.map((l) =>
+        items.some((i) => i.lane === l.id) ? l.label : `${l.label} (none)`
+      ),
       axisTick: { show: false },
       axisLabel: { fontSize: 12 },
       splitArea: { show: true }

@@ -12,12 +12,14 @@ export function addressMapLegend(a: HostAnalysis): Array<{ label: string; color:
     ...nids.map((nid) => ({ label: `RAM node ${nid}`, color: nodeColor(nid) })),
     { label: 'RAM not in memblock', color: RAM_OUTSIDE_MEMBLOCK_COLOR },
     ...types.map((t) => ({ label: t, color: MEMORY_TYPE_COLORS[t] })),
-    { label: 'CMR', color: LANE_COLORS.cmr },
+    ...(a.memoryMap.cmrs.length ? [{ label: 'CMR', color: LANE_COLORS.cmr }] : []),
     { label: 'TDMR (alternating)', color: LANE_COLORS.tdmrEven },
     { label: 'Hole area', color: LANE_COLORS.hole },
     { label: 'PAMT area', color: LANE_COLORS.pamtArea },
     { label: 'PAMT chunk', color: LANE_COLORS.pamtChunk },
     { label: 'Refcount pages', color: LANE_COLORS.refcount },
-    { label: 'Reserved areas exhausted (outline)', color: LANE_COLORS.exhausted }
+    ...(a.tdmrs.some((t) => t.reservedAreasExhausted)
+      ? [{ label: 'Reserved areas exhausted (outline)', color: LANE_COLORS.exhausted }]
+      : [])
   ]
 }

@@ -1,37 +1,77 @@
 import type { HostResult, JobProgress, PlannerApi } from '@shared/api/contract'
-import { err, ok } from '@shared/api/errors'
-import { parseBootLog } from '@shared/import/bootLog'
+import { err, ok, type ApiResult } from '@shared/api/errors'
+import { importHostText } from '@shared/import/importHost'
+import { hostInputToJson } from '@shared/import/hostJson'
+import type { ImportSummary } from '@shared/import/hostImport'
+import type { HostInput } from '@shared/model/host/memoryMap'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
+import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+
+interface StoredHost {
+  host: HostInput
+  summary: ImportSummary
+  source: HostResult['source']
+}
 
 /**
  * A PlannerApi for component tests that computes with the real shared model in-process (no main
- * process in happy-dom). Jobs can be held open to test progress and cancellation.
+ * process in happy-dom). Jobs can be held open to test progress and cancellation; `failNext` makes
+ * the next analysing call fail; `requests` records every re-analysis request.
  */
 export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   calls: string[]
   hold: boolean
+  failNext: boolean
+  requests: Array<{ hostId: string; model: ModelOptions }>
   release: () => void
   emit: (p: JobProgress) => void
 } {
   const listeners = new Set<(p: JobProgress) => void>()
+  const hosts = new Map<string, StoredHost>()
+  let nextHostId = 1
   let releaseHeld: () => void = () => undefined
+
+  const run = async (
+    stored: StoredHost,
+    hostId: string,
+    model: ModelOptions | undefined
+  ): Promise<ApiResult<HostResult>> => {
+    if (api.hold) await new Promise<void>((r) => (releaseHeld = r))
+    if (api.failNext) {
+      api.failNext = false
+      return err('INTERNAL', 'model worker crashed')
+    }
+    return ok({
+      hostId,
+      source: stored.source,
+      summary: stored.summary,
+      analysis: analyzeHost(stored.host, toAnalyzeOptions(model))
+    })
+  }
+
   const analyse = async (
     fileName: string,
     text: string,
     source: HostResult['source']
-  ): Promise<ReturnType<typeof ok<HostResult>> | ReturnType<typeof err>> => {
-    if (api.hold) await new Promise<void>((r) => (releaseHeld = r))
-    const imported = parseBootLog(text, fileName)
+  ): Promise<ApiResult<HostResult>> => {
+    const imported = importHostText(text, fileName)
     if (!imported.ok) {
+      if (api.hold) await new Promise<void>((r) => (releaseHeld = r))
       const { code, message, line } = imported.error
       return err(code, message, line !== undefined ? { fileName, line } : { fileName })
     }
-    return ok({ source, summary: imported.summary, analysis: analyzeHost(imported.host) })
+    const hostId = `h${nextHostId++}`
+    const stored = { host: imported.host, summary: imported.summary, source }
+    hosts.set(hostId, stored)
+    return run(stored, hostId, undefined)
   }
+
   const api = {
     calls: [] as string[],
     hold: false,
+    failNext: false,
+    requests: [] as Array<{ hostId: string; model: ModelOptions }>,
     release: () => releaseHeld(),
     emit: (p: JobProgress) => listeners.forEach((l) => l(p)),
     async getAppInfo() {
@@ -64,6 +104,20 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     },
     async openHostFile() {
       return err('UNAVAILABLE', 'no dialog')
+    },
+    async reanalyzeHost(req: { jobId: string; hostId: string; model: ModelOptions }) {
+      api.calls.push(`reanalyzeHost:${req.hostId}`)
+      api.requests.push({ hostId: req.hostId, model: req.model })
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      return run(stored, req.hostId, req.model)
+    },
+    async exportHostJson(req: { hostId: string }) {
+      api.calls.push(`exportHostJson:${req.hostId}`)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      const stem = stored.source.fileName.replace(/\.[^.]+$/, '')
+      return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.host) })
     },
     async cancelJob(req: { jobId: string }) {
       api.calls.push(`cancelJob:${req.jobId}`)

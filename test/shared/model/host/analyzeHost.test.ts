@@ -89,7 +89,11 @@ describe('dpamt-model.md §1.8 worked example', () => {
   it('puts both PAMT chunks in ZONE_NORMAL inside TDMR1: two PAMT areas, never merged (§1.8)', () => {
     // Chunk 0: 2053 pages at ALIGN(0x100000, 2053) = 0x100000. Chunk 1: 63613 pages; its first
     // candidate 0x100000 overlaps chunk 0, so the next one, 0x100000 + 63613 = 0x10f87d.
-    expect(a.tdmrs.map((t) => t.pamtChunk && [t.pamtChunk.baseBytes, t.pamtChunk.sizeBytes, t.pamtChunk.zone])).toEqual([
+    expect(
+      a.tdmrs.map(
+        (t) => t.pamtChunk && [t.pamtChunk.baseBytes, t.pamtChunk.sizeBytes, t.pamtChunk.zone]
+      )
+    ).toEqual([
       [0x100000000, 2053 * 4096, 'Normal'],
       [0x10f87d000, 63613 * 4096, 'Normal']
     ])

@@ -11,7 +11,12 @@ const blk = (nid: number, base: number, lastInclusive: number): NumaMemblk => ({
 })
 
 // The QEMU 2-node guest's SRAT and RAM (test/fixtures/hosts/qemu-kvm-guest-2node-8g.txt).
-const srat = [blk(0, 0, 0x9ffff), blk(0, 0x100000, 0xbfffffff), blk(0, 0x100000000, 0x143ffffff), blk(1, 0x144000000, 0x23fffffff)]
+const srat = [
+  blk(0, 0, 0x9ffff),
+  blk(0, 0x100000, 0xbfffffff),
+  blk(0, 0x100000000, 0x143ffffff),
+  blk(1, 0x144000000, 0x23fffffff)
+]
 const ram = [
   { baseBytes: 0, endBytes: 0x9f000 },
   { baseBytes: 0x100000, endBytes: 0xbffe0000 },
@@ -34,17 +39,33 @@ describe('numa_cleanup_meminfo (dpamt-model.md §1.2 step 1)', () => {
   })
 
   it('does not join across another node', () => {
-    const r = numaCleanupMeminfo([blk(0, 0, 0xfffffff), blk(1, 0x10000000, 0x1fffffff), blk(0, 0x20000000, 0x2fffffff)], [{ baseBytes: 0, endBytes: 0x30000000 }], 0x30000)
+    const r = numaCleanupMeminfo(
+      [blk(0, 0, 0xfffffff), blk(1, 0x10000000, 0x1fffffff), blk(0, 0x20000000, 0x2fffffff)],
+      [{ baseBytes: 0, endBytes: 0x30000000 }],
+      0x30000
+    )
     expect(r.ok && r.blocks.map((b) => b.nid)).toEqual([0, 1, 0])
   })
 
   it('drops blocks with no RAM and clips at max_pfn', () => {
-    const r = numaCleanupMeminfo([blk(0, 0, 0x3fffffff), blk(1, 0x80000000, 0xbfffffff)], [{ baseBytes: 0x100000, endBytes: 0x20000000 }], 0x20000)
-    expect(r).toEqual({ ok: true, merges: 0, blocks: [{ baseBytes: 0, endBytes: 0x20000000, nid: 0 }] })
+    const r = numaCleanupMeminfo(
+      [blk(0, 0, 0x3fffffff), blk(1, 0x80000000, 0xbfffffff)],
+      [{ baseBytes: 0x100000, endBytes: 0x20000000 }],
+      0x20000
+    )
+    expect(r).toEqual({
+      ok: true,
+      merges: 0,
+      blocks: [{ baseBytes: 0, endBytes: 0x20000000, nid: 0 }]
+    })
   })
 
   it('fails on blocks of different nodes that overlap', () => {
-    const r = numaCleanupMeminfo([blk(0, 0, 0x1fffffff), blk(1, 0x10000000, 0x2fffffff)], [{ baseBytes: 0, endBytes: 0x30000000 }], 0x30000)
+    const r = numaCleanupMeminfo(
+      [blk(0, 0, 0x1fffffff), blk(1, 0x10000000, 0x2fffffff)],
+      [{ baseBytes: 0, endBytes: 0x30000000 }],
+      0x30000
+    )
     expect(r.ok).toBe(false)
     expect(!r.ok && r.reason).toContain('overlaps with node 1')
   })
@@ -66,6 +87,11 @@ describe('node assignment (memblock_set_node)', () => {
   })
 
   it('measures RAM no block covers', () => {
-    expect(uncoveredRamBytes([{ baseBytes: 0, endBytes: 0x300000 }], [{ baseBytes: 0, endBytes: 0x100000, nid: 0 }])).toBe(0x200000)
+    expect(
+      uncoveredRamBytes(
+        [{ baseBytes: 0, endBytes: 0x300000 }],
+        [{ baseBytes: 0, endBytes: 0x100000, nid: 0 }]
+      )
+    ).toBe(0x200000)
   })
 })

@@ -55,13 +55,17 @@ describe('PAMT chunk placement', () => {
 
   it('falls back to ZONE_DMA32, then to other nodes', () => {
     const lowOnly = [{ baseBytes: 0x100000, endBytes: 2 * G, nid: 0 }]
-    expect(placePamtChunks([{ nrPages: 16, nid: 0 }], lowOnly, 'first-candidate')[0]?.zone).toBe('DMA32')
+    expect(placePamtChunks([{ nrPages: 16, nid: 0 }], lowOnly, 'first-candidate')[0]?.zone).toBe(
+      'DMA32'
+    )
     const twoNodes = [...lowOnly, { baseBytes: 4 * G, endBytes: 8 * G, nid: 1 }]
     const [c] = placePamtChunks([{ nrPages: 0x80000, nid: 0 }], twoNodes, 'first-candidate')
     expect(c).toMatchObject({ nid: 1, zone: 'Normal' })
   })
 
   it('returns null when no node has room', () => {
-    expect(placePamtChunks([{ nrPages: 0x100000, nid: 0 }], node0.slice(0, 1), 'first-candidate')).toEqual([null])
+    expect(
+      placePamtChunks([{ nrPages: 0x100000, nid: 0 }], node0.slice(0, 1), 'first-candidate')
+    ).toEqual([null])
   })
 })

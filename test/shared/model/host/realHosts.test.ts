@@ -15,7 +15,8 @@ function analyze(name: string): HostAnalysis {
 }
 
 const GiB = 2 ** 30
-const ranges = (a: HostAnalysis): Array<[number, number]> => a.tdmrs.map((t) => [t.baseBytes / GiB, (t.baseBytes + t.sizeBytes) / GiB])
+const ranges = (a: HostAnalysis): Array<[number, number]> =>
+  a.tdmrs.map((t) => [t.baseBytes / GiB, (t.baseBytes + t.sizeBytes) / GiB])
 const areaCounts = (a: HostAnalysis): number[] => a.tdmrs.map((t) => t.reservedAreas.length)
 
 describe('TDX SPR 8480C, 2 sockets, 256 GiB, CMRs only (kernel printed 1050636 KB)', () => {
@@ -34,7 +35,9 @@ describe('TDX SPR 8480C, 2 sockets, 256 GiB, CMRs only (kernel printed 1050636 K
     // Chunks of 2053, 129277 and 131329 pages at 0x100000, 0x11f8fd, 0x140202 (each first candidate
     // that does not overlap an earlier chunk); TDMR1 also has the tail hole after 0x206e000000.
     expect(areaCounts(a)).toEqual([2, 4, 1])
-    expect(a.tdmrs.map((t) => t.pamtChunk?.baseBytes)).toEqual([0x100000000, 0x11f8fd000, 0x140202000])
+    expect(a.tdmrs.map((t) => t.pamtChunk?.baseBytes)).toEqual([
+      0x100000000, 0x11f8fd000, 0x140202000
+    ])
   })
   it('sizes refcounts: dense 129 pages (max_pfn 0x4070000), sparse 128', () => {
     expect(a.refcounts.denseBytes).toBe(129 * 4096)

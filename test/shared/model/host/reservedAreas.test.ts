@@ -4,7 +4,13 @@ import { emptyKernelTdxLog, type HostInput, type MemoryRange } from '@shared/mod
 import { tdmrHoles, tdmrPamtAreas } from '@shared/model/host/reservedAreas'
 
 const G = 2 ** 30
-const ram = (base: number, end: number): MemoryRange => ({ baseBytes: base, endBytes: end, type: 'ram', typeLabel: 'usable', line: 0 })
+const ram = (base: number, end: number): MemoryRange => ({
+  baseBytes: base,
+  endBytes: end,
+  type: 'ram',
+  typeLabel: 'usable',
+  line: 0
+})
 
 function host(ranges: MemoryRange[], cmrs: Array<[number, number]> = []): HostInput {
   return {
@@ -32,7 +38,12 @@ function fineGrainedLow(gaps: number): MemoryRange[] {
 
 describe('reserved areas (dpamt-model.md §1.6)', () => {
   it('counts the leading 1 MiB, every gap and the tail as holes', () => {
-    expect(tdmrHoles({ baseBytes: 0, sizeBytes: G }, [{ baseBytes: 0x100000, endBytes: 0x200000 }, { baseBytes: 0x300000, endBytes: 0x400000 }])).toEqual([
+    expect(
+      tdmrHoles({ baseBytes: 0, sizeBytes: G }, [
+        { baseBytes: 0x100000, endBytes: 0x200000 },
+        { baseBytes: 0x300000, endBytes: 0x400000 }
+      ])
+    ).toEqual([
       { baseBytes: 0, sizeBytes: 0x100000, kind: 'hole' },
       { baseBytes: 0x200000, sizeBytes: 0x100000, kind: 'hole' },
       { baseBytes: 0x400000, sizeBytes: G - 0x400000, kind: 'hole' }
@@ -58,7 +69,9 @@ describe('reserved areas (dpamt-model.md §1.6)', () => {
     expect(a.initSucceeds).toBe(false)
     const p = a.problems.find((x) => x.code === 'RESERVED_AREAS_EXHAUSTED')
     // The first block ends below 1 GiB, so TDMR0 is [0, 1G) and the block crossing 1G starts TDMR1.
-    expect(p?.message).toContain('initialization failed: TDMR [0x0, 0x40000000): reserved areas exhausted.')
+    expect(p?.message).toContain(
+      'initialization failed: TDMR [0x0, 0x40000000): reserved areas exhausted.'
+    )
   })
 
   it('needs far fewer areas with CMR holes (KAI-CMR) when the CMRs are contiguous', () => {
@@ -79,12 +92,15 @@ describe('reserved areas (dpamt-model.md §1.6)', () => {
 
 describe('TDMR count (dpamt-model.md §1.3)', () => {
   /** n RAM ranges of 1 GiB, each followed by a 1 GiB gap: one TDMR each. */
-  const islands = (n: number): MemoryRange[] => Array.from({ length: n }, (_, i) => ram((2 * i + 4) * G, (2 * i + 5) * G))
+  const islands = (n: number): MemoryRange[] =>
+    Array.from({ length: n }, (_, i) => ram((2 * i + 4) * G, (2 * i + 5) * G))
 
   it('warns when fewer than 4 TDMR slots remain', () => {
     const a = analyzeHost(host(islands(61)))
     expect(a.tdmrs).toHaveLength(61)
-    expect(a.problems.find((p) => p.code === 'TDMRS_REACHING_LIMIT')?.message).toBe('consumed TDMRs reaching limit: 61 used out of 64')
+    expect(a.problems.find((p) => p.code === 'TDMRS_REACHING_LIMIT')?.message).toBe(
+      'consumed TDMRs reaching limit: 61 used out of 64'
+    )
   })
 
   it('fails with TDMRs exhausted past max_tdmrs', () => {
@@ -96,8 +112,16 @@ describe('TDMR count (dpamt-model.md §1.3)', () => {
 
 describe('CMR checks (dpamt-model.md §1.2 step 5)', () => {
   it('flags memory outside every CMR: TDX_TDMR_OUTSIDE_CMRS (mainline) or not convertible (KAI-CMR)', () => {
-    const h = host([ram(0x100000, 2 * G), ram(4 * G, 8 * G)], [[0x100000, 2 * G], [4 * G, 6 * G]])
+    const h = host(
+      [ram(0x100000, 2 * G), ram(4 * G, 8 * G)],
+      [
+        [0x100000, 2 * G],
+        [4 * G, 6 * G]
+      ]
+    )
     expect(analyzeHost(h).problems.map((p) => p.code)).toContain('TDMR_OUTSIDE_CMRS')
-    expect(analyzeHost(h, { holeSource: 'cmr' }).problems.map((p) => p.code)).toContain('MEMORY_NOT_CONVERTIBLE')
+    expect(analyzeHost(h, { holeSource: 'cmr' }).problems.map((p) => p.code)).toContain(
+      'MEMORY_NOT_CONVERTIBLE'
+    )
   })
 })

@@ -1,0 +1,249 @@
+import type { HostAnalysis } from '../host/analyzeHost'
+import { EventKind, PageEventBuffer } from '../runtime/pageEvents'
+import { SeededRandom } from './random'
+import { PAGES_PER_REGION, RegionPool, type StreamKind } from './regionPool'
+import type { Scenario, TdClass } from './scenario'
+import { controlPages, PAMT_CACHE_PAGES_PER_VCPU, septPages, tdMemoryLayout } from './tdPages'
+
+const PAGE = 4096
+const SZ_2M = 2 ** 21
+const SZ_1G = 2 ** 30
+
+/** One TD instance: its class, its times and the pages it holds (as pool positions and counts). */
+interface TdState {
+  id: number
+  cls: TdClass
+  slot: number
+  startNs: number
+  endNs: number | null
+  /** 4K pages held per stream, as runs of (pool position, pages). */
+  guestPos: number[]
+  guestPages: number[]
+  kernelPos: number[]
+  kernelPages: number[]
+  /** Pool positions of whole regions (2M mappings, and 512 per 1G mapping). */
+  wholePos: number[]
+  /** Pool positions of demoted 2M mappings: refcount 512, one pair each. */
+  demotedPos: number[]
+  acceptedFourK: number
+  acceptedTwoM: number
+  acceptedOneG: number
+  septHeld: number
+}
+
+type Action = {
+  timeNs: number
+  seq: number
+  td: TdState
+  kind: 'build' | 'accept' | 'demote' | 'teardown'
+  step?: number
+}
+
+/** What the generator could not do, reported with the results. */
+export interface GenerationNotes {
+  /** TDs that started before the end of the scenario. */
+  tdsStarted: number
+  /** 4K pages that found no free page anywhere on the host. */
+  unplacedPages: number
+  /** Whole regions (huge mappings) that found no entirely free region. */
+  unplacedRegions: number
+  /** Control and S-EPT pages whose reclaim failed, leaking their page (§2.8). */
+  leakedPages: number
+}
+
+/**
+ * Turn a scenario into the page-event stream on host PFNs that the kernel's Dynamic PAMT code would
+ * see (dpamt-model.md §2.7-2.8): control pages at TD creation, the build image by PAGE.ADD (4K),
+ * private memory accepted eagerly or lazily (4K pages get, 2M/1G mappings do not, S-EPT pages get),
+ * DEMOTE at mid-life, and teardown with optional reclaim failures. Events come out in time order.
+ */
+export function generateEvents(
+  host: HostAnalysis,
+  scenario: Scenario
+): { events: PageEventBuffer; notes: GenerationNotes; pool: RegionPool } {
+  const rng = new SeededRandom(scenario.seed)
+  const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
+  const events = new PageEventBuffer(4096)
+  const notes: GenerationNotes = {
+    tdsStarted: 0,
+    unplacedPages: 0,
+    unplacedRegions: 0,
+    leakedPages: 0
+  }
+  const actions: Action[] = []
+  let seq = 0
+  let nextId = 0
+
+  for (const cls of scenario.tdClasses) {
+    const arrivals = arrivalTimes(cls, rng.fork(nextId + 1))
+    for (const startNs of arrivals) {
+      if (startNs > scenario.durationNs) continue
+      const td: TdState = {
+        id: nextId,
+        cls,
+        slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
+        startNs,
+        endNs: cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs,
+        guestPos: [],
+        guestPages: [],
+        kernelPos: [],
+        kernelPages: [],
+        wholePos: [],
+        demotedPos: [],
+        acceptedFourK: 0,
+        acceptedTwoM: 0,
+        acceptedOneG: 0,
+        septHeld: 0
+      }
+      nextId++
+      notes.tdsStarted++
+      actions.push({ timeNs: startNs, seq: seq++, td, kind: 'build' })
+      const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
+      for (let s = 1; s <= steps; s++) {
+        const at =
+          cls.accept.mode === 'lazy' ? startNs + (cls.accept.durationNs * s) / steps : startNs
+        actions.push({ timeNs: at, seq: seq++, td, kind: 'accept', step: s })
+      }
+      const life = td.endNs === null ? scenario.durationNs - startNs : td.endNs - startNs
+      if (cls.demoteShare > 0)
+        actions.push({ timeNs: startNs + life / 2, seq: seq++, td, kind: 'demote' })
+      if (td.endNs !== null && td.endNs <= scenario.durationNs)
+        actions.push({ timeNs: td.endNs, seq: seq++, td, kind: 'teardown' })
+    }
+  }
+  actions.sort((a, b) => a.timeNs - b.timeNs || a.seq - b.seq)
+
+  const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {
+    const pos = stream === 'guest' ? td.guestPos : td.kernelPos
+    const cnt = stream === 'guest' ? td.guestPages : td.kernelPages
+    notes.unplacedPages += pool.allocate(stream, td.slot, pages, (p, n) => {
+      pushCoalesced(events, t, EventKind.Get, pool.region[p]!, n, td.id)
+      pos.push(p)
+      cnt.push(n)
+    })
+  }
+
+  for (const a of actions) {
+    const { td, timeNs: t } = a
+    const cls = td.cls
+    const layout = tdMemoryLayout(cls)
+    if (a.kind === 'build') {
+      get(t, td, 'kernel', controlPages(host.params, cls.vcpus).total)
+      events.push(
+        t,
+        EventKind.CacheFill,
+        0,
+        1,
+        Math.min(65535, PAMT_CACHE_PAGES_PER_VCPU * cls.vcpus),
+        td.id
+      )
+      // The image is added at build time, before the TD runs (PAGE.ADD, always 4K).
+      get(t, td, 'guest', layout.imagePages)
+      td.acceptedFourK = layout.imagePages
+      const sept = septPages(td.acceptedFourK * PAGE, 0, 0)
+      get(t, td, 'kernel', sept - td.septHeld)
+      td.septHeld = sept
+    } else if (a.kind === 'accept') {
+      const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
+      const frac = a.step! / steps
+      const fourK = Math.round(layout.imagePages + (layout.fourKPages - layout.imagePages) * frac)
+      const twoM = Math.round(layout.twoMMappings * frac)
+      const oneG = Math.round(layout.oneGMappings * frac)
+      get(t, td, 'guest', fourK - td.acceptedFourK)
+      const whole = twoM - td.acceptedTwoM + (oneG - td.acceptedOneG) * (SZ_1G / SZ_2M)
+      notes.unplacedRegions += pool.allocateWhole(td.slot, whole, (p) => td.wholePos.push(p))
+      td.acceptedFourK = fourK
+      td.acceptedTwoM = twoM
+      td.acceptedOneG = oneG
+      const sept = septPages(fourK * PAGE, twoM * SZ_2M, oneG * SZ_1G)
+      get(t, td, 'kernel', sept - td.septHeld)
+      td.septHeld = sept
+    } else if (a.kind === 'demote') {
+      // Only 2M mappings demote (1G pages are the tail of wholePos); each gets a pair and refcount
+      // 512, plus a new S-EPT page table.
+      const n = Math.round(td.acceptedTwoM * cls.demoteShare)
+      for (let i = 0; i < n && i < td.wholePos.length; i++) {
+        const pos = td.wholePos[i]!
+        td.demotedPos.push(pos)
+        events.push(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
+      }
+      td.wholePos.splice(0, td.demotedPos.length)
+      get(t, td, 'kernel', td.demotedPos.length)
+    } else {
+      teardown(t, td)
+    }
+  }
+
+  function teardown(t: number, td: TdState): void {
+    for (let i = 0; i < td.guestPos.length; i++) {
+      const p = td.guestPos[i]!
+      pushCoalesced(events, t, EventKind.Put, pool.region[p]!, td.guestPages[i]!, td.id)
+      pool.release(p, td.guestPages[i]!)
+    }
+    for (const p of td.demotedPos) {
+      events.push(t, EventKind.Put, pool.region[p]!, 1, PAGES_PER_REGION, td.id)
+      pool.release(p, PAGES_PER_REGION)
+    }
+    for (const p of td.wholePos) pool.release(p, PAGES_PER_REGION)
+    const fail = scenario.host.reclaimFailureRate
+    const leakRng = rng.fork(1_000_003 + td.id)
+    for (let i = 0; i < td.kernelPos.length; i++) {
+      const p = td.kernelPos[i]!
+      let ok = td.kernelPages[i]!
+      // tdx_reclaim_control_page returns early when reclaim fails: no put, the page stays.
+      if (fail > 0) for (let k = td.kernelPages[i]!; k > 0; k--) if (leakRng.next() < fail) ok--
+      notes.leakedPages += td.kernelPages[i]! - ok
+      if (ok > 0) {
+        pushCoalesced(events, t, EventKind.Put, pool.region[p]!, ok, td.id)
+        pool.release(p, ok)
+      }
+    }
+    events.push(
+      t,
+      EventKind.CacheFree,
+      0,
+      1,
+      Math.min(65535, PAMT_CACHE_PAGES_PER_VCPU * td.cls.vcpus),
+      td.id
+    )
+  }
+
+  return { events, notes, pool }
+}
+
+/** Start times of a class's TDs. */
+function arrivalTimes(cls: TdClass, rng: SeededRandom): number[] {
+  const a = cls.arrival
+  const times: number[] = []
+  let t = a.mode === 'together' ? a.atNs : a.startNs
+  for (let i = 0; i < cls.count; i++) {
+    times.push(t)
+    if (a.mode === 'staggered') t += a.intervalNs
+    else if (a.mode === 'poisson') t += rng.exponential(a.meanIntervalNs)
+  }
+  return times
+}
+
+/** Extend the previous event when it is the same operation on the next region with the same pages. */
+function pushCoalesced(
+  ev: PageEventBuffer,
+  t: number,
+  kind: EventKind,
+  region: number,
+  pages: number,
+  td: number
+): void {
+  const i = ev.length - 1
+  if (
+    i >= 0 &&
+    ev.kind[i] === kind &&
+    ev.timeNs[i] === t &&
+    ev.td[i] === td &&
+    ev.pagesPerRegion[i] === pages &&
+    ev.region[i]! + ev.regionCount[i]! === region
+  ) {
+    ev.regionCount[i]!++
+    return
+  }
+  ev.push(t, kind, region, 1, pages, td)
+}

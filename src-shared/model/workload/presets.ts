@@ -1,0 +1,98 @@
+import { scenarioSchema, type Scenario, type ScenarioInput } from './scenario'
+
+const GiB = 2 ** 30
+const S = 1e9
+
+/** The presets the issue names; each is a plain scenario file the user can edit and save. */
+const PRESET_INPUTS: Record<string, ScenarioInput> = {
+  'one-16g-td': {
+    name: 'One 16 GiB TD, 4K-mapped, on a fresh host',
+    durationNs: 60 * S,
+    tdClasses: [
+      {
+        name: '16 GiB TD',
+        count: 1,
+        memoryBytes: 16 * GiB,
+        vcpus: 4,
+        accept: { mode: 'lazy', durationNs: 20 * S, steps: 64 }
+      }
+    ]
+  },
+  'ten-16g-no-hugepages': {
+    name: '10 TDs x 16 GiB, no huge pages, started together then shut down (list measurement, §3.3)',
+    durationNs: 60 * S,
+    tdClasses: [
+      {
+        name: '16 GiB TD',
+        count: 10,
+        memoryBytes: 16 * GiB,
+        vcpus: 4,
+        accept: { mode: 'lazy', durationNs: 20 * S, steps: 64 },
+        lifetimeNs: 40 * S
+      }
+    ]
+  },
+  'guest-704g-1g-pages': {
+    name: '704 GiB guest backed by 1 GiB pages (list report: ~5 MB of DPAMT, §2.9)',
+    durationNs: 60 * S,
+    host: { fragmentation: 0.8 },
+    tdClasses: [
+      {
+        name: '704 GiB TD, 1G guest_memfd',
+        count: 1,
+        memoryBytes: 704 * GiB,
+        vcpus: 32,
+        share1g: 1,
+        imageBytes: 4 * 2 ** 20
+      }
+    ]
+  },
+  'host-90pct-4k': {
+    name: 'Host filled to 90% with 4K-mapped TDs',
+    durationNs: 60 * S,
+    tdClasses: [{ name: '32 GiB TD', count: 1, memoryBytes: 32 * GiB, vcpus: 8 }]
+  },
+  'mixed-fleet-churn': {
+    name: 'Mixed fleet with Poisson churn',
+    durationNs: 600 * S,
+    host: { fragmentation: 0.3, reclaimFailureRate: 0 },
+    tdClasses: [
+      {
+        name: 'small 4K',
+        count: 40,
+        memoryBytes: 8 * GiB,
+        vcpus: 2,
+        accept: { mode: 'lazy', durationNs: 10 * S, steps: 16 },
+        lifetimeNs: 120 * S,
+        arrival: { mode: 'poisson', startNs: 0, meanIntervalNs: 10 * S }
+      },
+      {
+        name: 'large 2M',
+        count: 8,
+        memoryBytes: 64 * GiB,
+        vcpus: 16,
+        share2m: 0.9,
+        demoteShare: 0.05,
+        lifetimeNs: 300 * S,
+        arrival: { mode: 'staggered', startNs: 0, intervalNs: 30 * S }
+      }
+    ]
+  }
+}
+
+export const PRESET_NAMES = Object.keys(PRESET_INPUTS)
+
+/**
+ * A preset scenario. `host-90pct-4k` is sized to the host: as many 32 GiB TDs as fill 90 % of its
+ * TDX memory (at least one).
+ */
+export function presetScenario(name: string, hostTdxMemoryBytes?: number): Scenario | null {
+  const input = PRESET_INPUTS[name]
+  if (!input) return null
+  const scenario = scenarioSchema.parse(input)
+  if (name === 'host-90pct-4k' && hostTdxMemoryBytes !== undefined) {
+    const cls = scenario.tdClasses[0]!
+    cls.count = Math.max(1, Math.floor((0.9 * hostTdxMemoryBytes) / cls.memoryBytes))
+  }
+  return scenario
+}

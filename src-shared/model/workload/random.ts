@@ -1,0 +1,29 @@
+/**
+ * mulberry32: a small, fast, seeded 32-bit generator. Every random choice in a run comes from one
+ * of these, seeded from the scenario's seed, so a run is reproducible (architecture.md principles).
+ */
+export class SeededRandom {
+  private state: number
+
+  constructor(seed: number) {
+    this.state = seed >>> 0
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+
+  /** Exponential with the given mean (Poisson inter-arrival times). */
+  exponential(mean: number): number {
+    return -Math.log(1 - this.next()) * mean
+  }
+
+  /** A derived generator for an independent stream (e.g. per TD). */
+  fork(salt: number): SeededRandom {
+    return new SeededRandom(Math.imul(this.state ^ (salt + 0x9e3779b9), 0x85ebca6b))
+  }
+}

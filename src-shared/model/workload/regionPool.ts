@@ -1,0 +1,183 @@
+import type { TdxMemoryBlock } from '../host/memoryBlocks'
+
+/** 4 KiB pages in a 2 MiB region. */
+export const PAGES_PER_REGION = 512
+
+/**
+ * Pages one allocation stream takes from each 2 MiB region it visits, for host fragmentation f:
+ * round(512^(1-f)) — 512 on a fresh host (regions fill whole), 1 when fully fragmented, and
+ * log-linear between (e.g. f = 0.5: 23 pages, f = 0.8: 3). Modelled (docs/workload-model.md).
+ */
+export function pagesPerRegionVisit(fragmentation: number): number {
+  return Math.max(
+    1,
+    Math.min(PAGES_PER_REGION, Math.round(PAGES_PER_REGION ** (1 - fragmentation)))
+  )
+}
+
+/** One allocation stream's choice of where its next pages go. */
+export type StreamKind = 'guest' | 'kernel'
+
+/**
+ * The host's TDX memory as 2 MiB regions, per NUMA node, with free pages per region. Two streams
+ * allocate 4K pages from it: guest memory from each node's low end upward, kernel allocations
+ * (control and S-EPT pages) from its high end downward, because the page allocator keeps movable
+ * and unmovable allocations in separate 2 MiB pageblocks. On a fragmented host a stream visits the
+ * node's regions in a scrambled (full-cycle) order and takes only a few pages from each.
+ * Whole-region allocations (2M and 1G mappings) take regions that are entirely free.
+ */
+export class RegionPool {
+  /** Region numbers (pfn >> 9), ascending within each node. */
+  readonly region: Float64Array
+  readonly free: Uint16Array
+  /** [start, end) of each node's slice of the arrays, by node order. */
+  readonly nodes: Array<{
+    nid: number
+    start: number
+    end: number
+    guestStep: number
+    kernelStep: number
+  }>
+  private readonly stride: number[]
+
+  constructor(
+    blocks: readonly TdxMemoryBlock[],
+    readonly fragmentation: number
+  ) {
+    const perNode = new Map<number, number[]>()
+    for (const b of blocks) {
+      const first = Math.ceil(b.startPfn / PAGES_PER_REGION)
+      const last = Math.floor(b.endPfn / PAGES_PER_REGION)
+      const list = perNode.get(b.nid) ?? []
+      for (let r = first; r < last; r++) list.push(r)
+      perNode.set(b.nid, list)
+    }
+    const nids = [...perNode.keys()].sort((a, b) => a - b)
+    const total = nids.reduce((s, n) => s + perNode.get(n)!.length, 0)
+    this.region = new Float64Array(total)
+    this.free = new Uint16Array(total).fill(PAGES_PER_REGION)
+    this.nodes = []
+    this.stride = []
+    let pos = 0
+    for (const nid of nids) {
+      const list = perNode.get(nid)!
+      list.sort((a, b) => a - b)
+      this.region.set(list, pos)
+      this.nodes.push({ nid, start: pos, end: pos + list.length, guestStep: 0, kernelStep: 0 })
+      this.stride.push(scrambleStride(list.length))
+      pos += list.length
+    }
+  }
+
+  get regionCount(): number {
+    return this.region.length
+  }
+
+  /** Index of the node slice holding node `nid`, or the first one. */
+  nodeSlot(nid: number): number {
+    const i = this.nodes.findIndex((n) => n.nid === nid)
+    return i < 0 ? 0 : i
+  }
+
+  /**
+   * Take `pages` 4K pages for a stream, starting on the node at `slot` and spilling to the others.
+   * Calls `take(pos, n)` for each region visited; returns the pages it could not place.
+   */
+  allocate(
+    stream: StreamKind,
+    slot: number,
+    pages: number,
+    take: (pos: number, n: number) => void
+  ): number {
+    const perVisit = pagesPerRegionVisit(this.fragmentation)
+    let left = pages
+    for (let k = 0; k < this.nodes.length && left > 0; k++) {
+      const s = (slot + k) % this.nodes.length
+      left = this.allocateOnNode(stream, s, left, perVisit, take)
+    }
+    return left
+  }
+
+  private allocateOnNode(
+    stream: StreamKind,
+    s: number,
+    pages: number,
+    perVisit: number,
+    take: (pos: number, n: number) => void
+  ): number {
+    const node = this.nodes[s]!
+    const n = node.end - node.start
+    if (n === 0) return pages
+    const stride = this.fragmentation > 0 ? this.stride[s]! : 1
+    let left = pages
+    let misses = 0
+    // Walk the node's regions in this stream's order until the pages are placed or a whole cycle
+    // finds nothing free.
+    while (left > 0 && misses < n) {
+      const step = stream === 'guest' ? node.guestStep : node.kernelStep
+      const offset = (step * stride) % n
+      const pos = stream === 'guest' ? node.start + offset : node.end - 1 - offset
+      const avail = this.free[pos]!
+      if (avail === 0) {
+        misses++
+        this.advance(node, stream)
+        continue
+      }
+      misses = 0
+      const t = Math.min(perVisit, avail, left)
+      this.free[pos] = avail - t
+      left -= t
+      take(pos, t)
+      // Keep filling the same region on a fresh host; move on once the visit's share is taken.
+      if (this.free[pos] === 0 || this.fragmentation > 0) this.advance(node, stream)
+    }
+    return left
+  }
+
+  private advance(node: { guestStep: number; kernelStep: number }, stream: StreamKind): void {
+    if (stream === 'guest') node.guestStep++
+    else node.kernelStep++
+  }
+
+  /** Take `count` entirely free regions for 2M/1G mappings, from the node's high end of the guest half. */
+  allocateWhole(slot: number, count: number, take: (pos: number) => void): number {
+    let left = count
+    for (let k = 0; k < this.nodes.length && left > 0; k++) {
+      const node = this.nodes[(slot + k) % this.nodes.length]!
+      // Huge pages come from the middle of the node down, away from both 4K streams' starting ends.
+      const mid = node.start + Math.floor((node.end - node.start) / 2)
+      for (let pos = mid; pos >= node.start && left > 0; pos--) {
+        if (this.free[pos] === PAGES_PER_REGION) {
+          this.free[pos] = 0
+          take(pos)
+          left--
+        }
+      }
+      for (let pos = mid + 1; pos < node.end && left > 0; pos++) {
+        if (this.free[pos] === PAGES_PER_REGION) {
+          this.free[pos] = 0
+          take(pos)
+          left--
+        }
+      }
+    }
+    return left
+  }
+
+  release(pos: number, pages: number): void {
+    this.free[pos] = Math.min(PAGES_PER_REGION, this.free[pos]! + pages)
+  }
+}
+
+/** A stride coprime with n near n·0.618, so `i·stride mod n` visits every region once per cycle. */
+function scrambleStride(n: number): number {
+  if (n <= 2) return 1
+  let s = Math.max(1, Math.floor(n * 0.6180339887))
+  while (gcd(s, n) !== 1) s++
+  return s
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b]
+  return a
+}
