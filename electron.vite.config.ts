@@ -16,7 +16,8 @@ export default defineConfig({
         input: {
           // Desktop window, the CLI and browser mode: three entries over the same services.
           index: resolve(__dirname, 'src-main/electron/main.ts'),
-          cli: resolve(__dirname, 'src-main/cli/main.ts')
+          cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          bench: resolve(__dirname, 'src-main/bench/bench.ts')
         }
       }
     }

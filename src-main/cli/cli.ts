@@ -10,6 +10,10 @@ import { InlineLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
 import { formatHostReport } from './formatHostReport'
+import { formatSimulationReport } from './formatSimulationReport'
+import type { SweepParameter } from '@shared/model/runtime/sweep'
+import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
+import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
 
 export interface CliContext {
   workerPath: string
@@ -40,6 +44,114 @@ function collectParam(value: string, previous: Record<string, number>): Record<s
     )
   }
   return { ...previous, [m[1]!]: Number(m[2]) }
+}
+
+interface SimulateCliOptions {
+  host: string
+  scenario?: string
+  preset?: string
+  trace?: string
+  refcounts: 'dense' | 'sparse'
+  sweep?: string
+  json?: boolean
+}
+
+/** `--sweep share4k=0,0.5,1` → the sweep request, or an error sentence. */
+function parseSweep(text: string): { parameter: SweepParameter; values: number[] } | string {
+  const m = /^(share4k|tdCount|fragmentation)=([\d.,\s]+)$/.exec(text)
+  if (!m) return 'expected --sweep share4k|tdCount|fragmentation=v1,v2,…'
+  const values = m[2]!.split(',').map((v) => Number(v.trim()))
+  if (values.length < 2 || values.some((v) => !Number.isFinite(v)))
+    return 'a sweep needs two or more numbers'
+  return { parameter: m[1] as SweepParameter, values }
+}
+
+async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Promise<number> {
+  const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
+  if (sources.length !== 1) {
+    ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
+    return 2
+  }
+  const sweep = options.sweep ? parseSweep(options.sweep) : undefined
+  if (typeof sweep === 'string') {
+    ctx.stderr(`${sweep}\n`)
+    return 2
+  }
+  const read = await readTextFile(options.host, MAX_HOST_FILE_BYTES)
+  if (!read.ok) {
+    ctx.stderr(`${describeApiError(read.error)}\n`)
+    return 1
+  }
+  const { planner } = createServices({
+    mode: 'browser',
+    launcher: new InlineLauncher(),
+    resourcesDir: ctx.resourcesDir
+  })
+  const host = await planner.analyzeHostText({
+    jobId: 'cli',
+    fileName: read.value.fileName,
+    text: read.value.text
+  })
+  if (!host.ok) {
+    ctx.stderr(`${describeApiError(host.error)}\n`)
+    return 1
+  }
+  const hostId = host.value.hostId
+  if (options.trace) {
+    const stored = planner.storedHostFor(hostId)!
+    const run = await planner.replayTracePath('cli', stored, options.trace, options.refcounts)
+    if (!run.ok) {
+      ctx.stderr(`${describeApiError(run.error)}\n`)
+      return 1
+    }
+    ctx.stdout(
+      options.json
+        ? `${JSON.stringify(run.value)}\n`
+        : `${formatSimulationReport(run.value.hostName, run.value.result, null, run.value.trace)}\n`
+    )
+    return 0
+  }
+  let scenario: unknown
+  if (options.preset) {
+    scenario = presetScenario(options.preset, host.value.analysis.tdxMemoryBytes)
+  } else {
+    const text = await readTextFile(options.scenario!, MAX_HOST_FILE_BYTES)
+    if (!text.ok) {
+      ctx.stderr(`${describeApiError(text.error)}\n`)
+      return 1
+    }
+    try {
+      scenario = JSON.parse(text.value.text)
+    } catch (e) {
+      ctx.stderr(`${text.value.fileName}: not JSON: ${(e as Error).message}\n`)
+      return 1
+    }
+    const checked = scenarioSchema.safeParse(scenario)
+    if (!checked.success) {
+      const issue = checked.error.issues[0]
+      ctx.stderr(
+        `${text.value.fileName}: ${issue?.path.join('.') || 'scenario'}: ${issue?.message ?? 'invalid'}\n`
+      )
+      return 1
+    }
+    scenario = checked.data
+  }
+  const run = await planner.simulate({
+    jobId: 'cli',
+    hostId,
+    scenario: scenario as ScenarioInput,
+    ...(sweep ? { sweep } : {})
+  })
+  if (!run.ok) {
+    ctx.stderr(`${describeApiError(run.error)}\n`)
+    return 1
+  }
+  ctx.stdout(
+    options.json
+      ? `${JSON.stringify(run.value)}\n`
+      : `${formatSimulationReport(run.value.hostName, run.value.result, run.value.sweep, null)}\n`
+  )
+  return 0
 }
 
 function parsePort(value: string): number {
@@ -142,6 +254,29 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
           ? `${JSON.stringify(hostAnalysisToJson(result.value.analysis), null, 2)}\n`
           : `${formatHostReport(result.value)}\n`
       )
+    })
+
+  program
+    .command('simulate')
+    .description(
+      'Dynamic PAMT over time for a TD workload (scenario, preset or recorded trace) on a host'
+    )
+    .requiredOption('--host <file>', 'host file (any format analyze reads)')
+    .option('--scenario <file>', 'scenario JSON (docs/workload-model.md)')
+    .addOption(new Option('--preset <name>', 'a built-in scenario').choices(PRESET_NAMES))
+    .option('--trace <file>', 'recorded trace, JSON Lines or CSV (docs/traces.md)')
+    .addOption(
+      new Option('--refcounts <scheme>', 'refcount array for traces')
+        .choices(['dense', 'sparse'])
+        .default('dense')
+    )
+    .option(
+      '--sweep <param=v1,v2,…>',
+      'also sweep one parameter: share4k, tdCount or fragmentation'
+    )
+    .option('--json', 'print the run as JSON')
+    .action(async (options: SimulateCliOptions) => {
+      exitCode = await simulateCommand(options, ctx)
     })
 
   program

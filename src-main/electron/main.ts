@@ -27,15 +27,25 @@ function isAllowedUrl(url: string): boolean {
 
 let mainWindow: BrowserWindow | null = null
 
-async function showOpenDialog(): Promise<string | null> {
-  const options: Electron.OpenDialogOptions = {
-    title: 'Open host boot log',
-    properties: ['openFile'],
-    filters: [
-      { name: 'Boot logs', extensions: ['txt', 'log', 'dmesg'] },
-      { name: 'All files', extensions: ['*'] }
-    ]
-  }
+async function showOpenDialog(what: 'host' | 'trace'): Promise<string | null> {
+  const options: Electron.OpenDialogOptions =
+    what === 'host'
+      ? {
+          title: 'Open host file',
+          properties: ['openFile'],
+          filters: [
+            { name: 'Host files', extensions: ['txt', 'log', 'dmesg', 'json'] },
+            { name: 'All files', extensions: ['*'] }
+          ]
+        }
+      : {
+          title: 'Open Dynamic PAMT trace',
+          properties: ['openFile'],
+          filters: [
+            { name: 'Traces', extensions: ['csv', 'jsonl', 'txt'] },
+            { name: 'All files', extensions: ['*'] }
+          ]
+        }
   const r = mainWindow
     ? await dialog.showOpenDialog(mainWindow, options)
     : await dialog.showOpenDialog(options)

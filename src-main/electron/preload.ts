@@ -16,6 +16,10 @@ const api: PlannerApi = {
   cancelJob: invoke('cancelJob'),
   reanalyzeHost: invoke('reanalyzeHost'),
   exportHostJson: invoke('exportHostJson'),
+  listScenarioPresets: invoke('listScenarioPresets'),
+  simulate: invoke('simulate'),
+  replayTraceText: invoke('replayTraceText'),
+  openTraceFile: invoke('openTraceFile'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

@@ -15,7 +15,7 @@ export function createServices(opts: {
   mode: AppInfo['mode']
   launcher: TaskLauncher
   resourcesDir: string
-  showOpenDialog?: () => Promise<string | null>
+  showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
 }): Services {
   const progress = new ProgressHub()
   const planner = new PlannerService({

@@ -4,12 +4,14 @@ import type { JobProgress } from '@shared/api/contract'
 import type { TaskOutput, WorkerMessage, WorkerTask } from '../worker/protocol'
 import { runTask } from '../worker/runTask'
 
-/** Starts a task somewhere (a worker thread, or inline in tests) and can stop it. */
+type ProgressFn = (phase: JobProgress['phase'], fraction: number) => void
+
+/** Starts a task somewhere (a worker thread, or inline in tests and the CLI) and can stop it. */
 export interface TaskLauncher {
-  launch(
-    task: WorkerTask,
-    onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void }
+  launch<T extends WorkerTask>(
+    task: T,
+    onProgress: ProgressFn
+  ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void }
 }
 
 /** Cap on the worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
@@ -22,15 +24,15 @@ const WORKER_HEAP_MB = 1536
 export class WorkerThreadLauncher implements TaskLauncher {
   constructor(private readonly workerPath: string) {}
 
-  launch(
-    task: WorkerTask,
-    onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void } {
+  launch<T extends WorkerTask>(
+    task: T,
+    onProgress: ProgressFn
+  ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
     const worker = new Worker(this.workerPath, {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }
     })
-    let settle: (r: ApiResult<TaskOutput>) => void = () => undefined
-    const result = new Promise<ApiResult<TaskOutput>>((resolve) => {
+    let settle: (r: ApiResult<TaskOutput<T>>) => void = () => undefined
+    const result = new Promise<ApiResult<TaskOutput<T>>>((resolve) => {
       let done = false
       settle = (r): void => {
         if (done) return
@@ -41,7 +43,7 @@ export class WorkerThreadLauncher implements TaskLauncher {
     })
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'progress') onProgress(m.phase, m.fraction)
-      else settle(m.result)
+      else settle(m.result as ApiResult<TaskOutput<T>>)
     })
     worker.on('error', (e) => settle(err('INTERNAL', `model worker failed: ${e.message}`)))
     worker.on('exit', (code) => settle(err('INTERNAL', `model worker exited with code ${code}`)))
@@ -50,12 +52,12 @@ export class WorkerThreadLauncher implements TaskLauncher {
   }
 }
 
-/** Runs the task on the calling thread (tests; no worker build needed). Cancel has no effect once started. */
+/** Runs the task on the calling thread (tests, the CLI). Cancel only takes effect before it starts. */
 export class InlineLauncher implements TaskLauncher {
-  launch(
-    task: WorkerTask,
-    onProgress: (phase: JobProgress['phase'], fraction: number) => void
-  ): { result: Promise<ApiResult<TaskOutput>>; cancel: () => void } {
+  launch<T extends WorkerTask>(
+    task: T,
+    onProgress: ProgressFn
+  ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
     let cancelled = false
     const result = Promise.resolve().then(() =>
       cancelled ? err('CANCELLED', 'cancelled') : runTask(task, onProgress)
@@ -80,7 +82,7 @@ export class JobRunner {
     private readonly now: () => number = Date.now
   ) {}
 
-  async run(jobId: string, task: WorkerTask): Promise<ApiResult<TaskOutput>> {
+  async run<T extends WorkerTask>(jobId: string, task: T): Promise<ApiResult<TaskOutput<T>>> {
     this.running.get(jobId)?.()
     let lastEmit = -Infinity
     const job = this.launcher.launch(task, (phase, fraction) => {

@@ -7,43 +7,68 @@ import type {
   HostResult,
   JobRequest,
   PlannerMethods,
-  ReanalyzeHostRequest
+  ReanalyzeHostRequest,
+  ReplayTraceRequest,
+  ScenarioPreset,
+  SimulateRequest,
+  SimulationRun,
+  TraceRun
 } from '@shared/api/contract'
 import { err, ok, type ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import { hostInputToJson } from '@shared/import/hostJson'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import type { ExampleHostCatalog } from './exampleHosts'
-import { HostStore } from './hostStore'
+import { HostStore, type StoredHost } from './hostStore'
 import type { JobRunner } from './jobRunner'
 import { readTextFile } from './readTextFile'
 import type { WorkerTask } from '../worker/protocol'
+import { basename } from 'node:path'
+import { analyzeHost } from '@shared/model/host/analyzeHost'
+import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
+import type { Scenario } from '@shared/model/workload/scenario'
 
 export interface PlannerServiceOptions {
   mode: AppInfo['mode']
   version: string
   jobs: JobRunner
   examples: ExampleHostCatalog
-  /** Native open dialog (desktop); returns a path or null when the user cancels. */
-  showOpenDialog?: () => Promise<string | null>
+  /** Native open dialog (desktop) for a host log or a trace; a path, or null when cancelled. */
+  showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
 }
 
 /**
  * The main-process services behind the PlannerApi: every transport (IPC, HTTP, CLI) calls these
  * same methods with already-validated requests. Model work always runs through the JobRunner.
  */
+/** Points in a replayed trace's time series. */
+const TRACE_SAMPLES = 2000
+
 export class PlannerService implements PlannerMethods {
   private readonly hosts = new HostStore()
 
   constructor(private readonly opts: PlannerServiceOptions) {}
 
-  /** Run a model task and keep its host for later re-analysis and export. */
-  private async runHostTask(jobId: string, task: WorkerTask): Promise<ApiResult<HostResult>> {
+  /** Run a host task and keep its host for later re-analysis, export and simulation. */
+  private async runHostTask(
+    jobId: string,
+    task: Extract<WorkerTask, { kind: 'importAndAnalyze' | 'analyze' }>
+  ): Promise<ApiResult<HostResult>> {
     const out = await this.opts.jobs.run(jobId, task)
     if (!out.ok) return out
     const { host, result } = out.value
     const hostId = this.hosts.add({ host, summary: result.summary, source: result.source })
     return ok({ hostId, ...result })
+  }
+
+  /** A stored host by id, for adapters (the CLI) that stream files from disk themselves. */
+  storedHostFor(hostId: string): StoredHost | undefined {
+    return this.hosts.get(hostId)
+  }
+
+  private storedHost(hostId: string): ApiResult<StoredHost> {
+    const stored = this.hosts.get(hostId)
+    return stored ? ok(stored) : err('NOT_FOUND', 'that host is no longer loaded: import it again')
   }
 
   async getAppInfo(): Promise<ApiResult<AppInfo>> {
@@ -91,7 +116,7 @@ export class PlannerService implements PlannerMethods {
   ): Promise<ApiResult<HostResult | null>> {
     if (!this.opts.showOpenDialog)
       return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
-    const path = await this.opts.showOpenDialog()
+    const path = await this.opts.showOpenDialog('host')
     if (path === null) return ok(null)
     this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
     const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
@@ -105,16 +130,87 @@ export class PlannerService implements PlannerMethods {
   }
 
   async reanalyzeHost(req: ReanalyzeHostRequest): Promise<ApiResult<HostResult>> {
-    const stored = this.hosts.get(req.hostId)
-    if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
-    return this.runHostTask(req.jobId, { kind: 'analyze', ...stored, model: req.model })
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    return this.runHostTask(req.jobId, { kind: 'analyze', ...stored.value, model: req.model })
   }
 
   async exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>> {
-    const stored = this.hosts.get(req.hostId)
-    if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
-    const stem = stored.source.fileName.replace(/\.[^.]+$/, '')
-    return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.host) })
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    const stem = stored.value.source.fileName.replace(/\.[^.]+$/, '')
+    return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.value.host) })
+  }
+
+  async listScenarioPresets(req: HostRef): Promise<ApiResult<ScenarioPreset[]>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    // Sizing a preset to the host needs its TDX memory: a quick analysis with default options.
+    const tdxBytes = analyzeHost(stored.value.host).tdxMemoryBytes
+    return ok(
+      PRESET_NAMES.map((id) => {
+        const scenario = presetScenario(id, tdxBytes)!
+        return { id, title: scenario.name, scenario }
+      })
+    )
+  }
+
+  async simulate(req: SimulateRequest): Promise<ApiResult<SimulationRun>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    return this.opts.jobs.run(req.jobId, {
+      kind: 'simulate',
+      host: stored.value.host,
+      model: req.model,
+      // The request schema has already filled in the scenario's defaults.
+      scenario: req.scenario as Scenario,
+      sweep: req.sweep
+    })
+  }
+
+  async replayTraceText(req: ReplayTraceRequest): Promise<ApiResult<TraceRun>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    return this.opts.jobs.run(req.jobId, {
+      kind: 'replayTrace',
+      host: stored.value.host,
+      model: req.model,
+      fileName: req.fileName,
+      source: { text: req.text },
+      refcounts: req.refcounts,
+      samples: TRACE_SAMPLES
+    })
+  }
+
+  async openTraceFile(
+    req: Omit<ReplayTraceRequest, 'fileName' | 'text'>
+  ): Promise<ApiResult<TraceRun | null>> {
+    if (!this.opts.showOpenDialog)
+      return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    const path = await this.opts.showOpenDialog('trace')
+    if (path === null) return ok(null)
+    return this.replayTracePath(req.jobId, stored.value, path, req.refcounts, req.model)
+  }
+
+  /** Stream a trace from disk in the worker (desktop dialog, CLI): no size limit but the event cap. */
+  replayTracePath(
+    jobId: string,
+    stored: StoredHost,
+    path: string,
+    refcounts: 'dense' | 'sparse',
+    model?: ModelOptions
+  ): Promise<ApiResult<TraceRun>> {
+    return this.opts.jobs.run(jobId, {
+      kind: 'replayTrace',
+      host: stored.host,
+      model,
+      fileName: basename(path),
+      source: { path },
+      refcounts,
+      samples: TRACE_SAMPLES
+    })
   }
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {

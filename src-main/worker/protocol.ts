@@ -1,10 +1,12 @@
 import type { ApiResult } from '@shared/api/errors'
-import type { HostResult, JobProgress } from '@shared/api/contract'
+import type { HostResult, JobProgress, SimulationRun, TraceRun } from '@shared/api/contract'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
 import type { HostInput } from '@shared/model/host/memoryMap'
+import type { SweepParameter } from '@shared/model/runtime/sweep'
+import type { Scenario } from '@shared/model/workload/scenario'
 
-/** A task for the model worker. Text crosses the thread boundary once; results come back as data. */
+/** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =
   | {
       kind: 'importAndAnalyze'
@@ -21,13 +23,40 @@ export type WorkerTask =
       model: ModelOptions | undefined
       source: HostResult['source']
     }
+  | {
+      kind: 'simulate'
+      host: HostInput
+      model: ModelOptions | undefined
+      scenario: Scenario
+      sweep: { parameter: SweepParameter; values: number[] } | undefined
+    }
+  | {
+      kind: 'replayTrace'
+      host: HostInput
+      model: ModelOptions | undefined
+      fileName: string
+      /** The trace text, or a path the worker streams from disk (desktop, CLI). */
+      source: { text: string } | { path: string }
+      refcounts: 'dense' | 'sparse'
+      samples: number
+    }
 
-/** What a task produces: the analysed host, plus its input so main can re-analyse it later. */
-export interface TaskOutput {
+/** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */
+export interface HostTaskOutput {
   host: HostInput
   result: Omit<HostResult, 'hostId'>
 }
 
+/** The output of each task kind. */
+export interface TaskOutputs {
+  importAndAnalyze: HostTaskOutput
+  analyze: HostTaskOutput
+  simulate: SimulationRun
+  replayTrace: TraceRun
+}
+
+export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]
+
 export type WorkerMessage =
   | { kind: 'progress'; phase: JobProgress['phase']; fraction: number }
-  | { kind: 'result'; result: ApiResult<TaskOutput> }
+  | { kind: 'result'; result: ApiResult<unknown> }

@@ -1,34 +1,113 @@
+import { createReadStream } from 'node:fs'
 import { err, ok, type ApiResult } from '@shared/api/errors'
 import type { JobProgress } from '@shared/api/contract'
 import { toAnalyzeOptions } from '@shared/api/modelOptions'
 import { importHostText } from '@shared/import/importHost'
+import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
-import type { TaskOutput, WorkerTask } from './protocol'
+import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
+import { sweepScenario } from '@shared/model/runtime/sweep'
+import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
+
+/** Chunk size when streaming a trace from disk: large enough to be cheap, small enough for progress. */
+const TRACE_CHUNK_BYTES = 4 * 1024 * 1024
 
 /**
  * Run one model task. Independent of worker_threads so tests and the inline launcher call it
  * directly; the worker entry only wires it to its port.
  */
-export function runTask(task: WorkerTask, progress: ProgressSink): ApiResult<TaskOutput> {
-  let host = task.kind === 'analyze' ? task.host : null
-  let summary = task.kind === 'analyze' ? task.summary : null
-  if (task.kind === 'importAndAnalyze') {
-    progress('parsing', 0)
-    const imported = importHostText(task.text, task.fileName, task.format, {
-      onProgress: (f) => progress('parsing', f)
-    })
-    if (!imported.ok) {
-      const { code, message, fileName, line } = imported.error
-      return err(code, message, line !== undefined ? { fileName, line } : { fileName })
+export async function runTask<T extends WorkerTask>(
+  task: T,
+  progress: ProgressSink
+): Promise<ApiResult<TaskOutput<T>>> {
+  const out = await run(task, progress)
+  return out as ApiResult<TaskOutput<T>>
+}
+
+async function run(
+  task: WorkerTask,
+  progress: ProgressSink
+): Promise<ApiResult<TaskOutputs[WorkerTask['kind']]>> {
+  switch (task.kind) {
+    case 'importAndAnalyze': {
+      progress('parsing', 0)
+      const imported = importHostText(task.text, task.fileName, task.format, {
+        onProgress: (f) => progress('parsing', f)
+      })
+      if (!imported.ok) {
+        const { code, message, fileName, line } = imported.error
+        return err(code, message, line !== undefined ? { fileName, line } : { fileName })
+      }
+      progress('analysing', 0)
+      const analysis = analyzeHost(imported.host, toAnalyzeOptions(task.model))
+      progress('done', 1)
+      return ok({
+        host: imported.host,
+        result: { source: task.source, summary: imported.summary, analysis }
+      })
     }
-    host = imported.host
-    summary = imported.summary
+    case 'analyze': {
+      progress('analysing', 0)
+      const analysis = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      progress('done', 1)
+      return ok({
+        host: task.host,
+        result: { source: task.source, summary: task.summary, analysis }
+      })
+    }
+    case 'simulate': {
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      const steps = 1 + (task.sweep?.values.length ?? 0)
+      const result = simulateScenario(host, task.scenario)
+      progress('analysing', 1 / steps)
+      const sweep = task.sweep
+        ? sweepScenario(host, task.scenario, task.sweep.parameter, task.sweep.values, (done) =>
+            progress('analysing', (1 + done) / steps)
+          )
+        : null
+      progress('done', 1)
+      return ok({ scenario: task.scenario, hostName: host.name, result, sweep })
+    }
+    case 'replayTrace': {
+      progress('parsing', 0)
+      const parser = new TraceParser(task.fileName)
+      if ('text' in task.source) {
+        const text = task.source.text
+        for (let at = 0; at < text.length; at += TRACE_CHUNK_BYTES) {
+          parser.feed(text.slice(at, at + TRACE_CHUNK_BYTES))
+          progress('parsing', at / text.length)
+        }
+      } else {
+        try {
+          for await (const chunk of createReadStream(task.source.path, {
+            encoding: 'utf8',
+            highWaterMark: TRACE_CHUNK_BYTES
+          })) {
+            parser.feed(chunk as string)
+            progress('parsing', 0.5)
+          }
+        } catch (e) {
+          return err('FILE_UNREADABLE', `cannot read trace: ${(e as Error).message}`, {
+            fileName: task.fileName
+          })
+        }
+      }
+      const parsed = parser.finish()
+      if (!parsed.ok) {
+        const { code, message, fileName, line } = parsed.error
+        return err(code, message, line !== undefined ? { fileName, line } : { fileName })
+      }
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      const result = simulateTrace(host, parsed.events, task.fileName, {
+        refcounts: task.refcounts,
+        samples: task.samples
+      })
+      progress('done', 1)
+      return ok({ hostName: host.name, trace: parsed.summary, result })
+    }
   }
-  if (!host || !summary) return err('INTERNAL', 'task carries no host')
-  progress('analysing', 0)
-  const analysis = analyzeHost(host, toAnalyzeOptions(task.model))
-  progress('done', 1)
-  return ok({ host, result: { source: task.source, summary, analysis } })
 }

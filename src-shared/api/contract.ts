@@ -1,5 +1,9 @@
 import type { HostFormat, ImportSummary } from '../import/hostImport'
 import type { ModelOptions } from './modelOptions'
+import type { Scenario, ScenarioInput } from '../model/workload/scenario'
+import type { SimulationResult } from '../model/runtime/simulate'
+import type { SweepParameter, SweepResult } from '../model/runtime/sweep'
+import type { TraceSummary } from '../import/trace/traceFormat'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
 
@@ -73,7 +77,7 @@ export interface JobRequest {
 }
 
 /** Request/response map: one entry per method, the same names on every transport. */
-export interface PlannerMethods {
+export interface PlannerMethods extends WorkloadMethods {
   getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
   listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
@@ -93,4 +97,56 @@ export type PlannerMethodName = keyof PlannerMethods
 export interface PlannerApi extends PlannerMethods {
   /** Subscribe to job progress; returns the unsubscribe function. */
   onProgress(listener: (p: JobProgress) => void): () => void
+}
+
+/** A named starting point for the scenario editor, sized to the host where the preset says so. */
+export interface ScenarioPreset {
+  id: string
+  title: string
+  scenario: Scenario
+}
+
+export interface SimulateRequest {
+  jobId: string
+  hostId: string
+  /** Host model options the simulation's host analysis uses (as in reanalyzeHost). */
+  model?: ModelOptions
+  /** A scenario; validated and given its defaults by the shared scenario schema. */
+  scenario: ScenarioInput
+  /** Optionally also run a sweep over one parameter. */
+  sweep?: { parameter: SweepParameter; values: number[] }
+}
+
+/** One simulation: the scenario as run (defaults filled in), its result and the optional sweep. */
+export interface SimulationRun {
+  scenario: Scenario
+  hostName: string
+  result: SimulationResult
+  sweep: SweepResult | null
+}
+
+export interface ReplayTraceRequest {
+  jobId: string
+  hostId: string
+  model?: ModelOptions
+  fileName: string
+  text: string
+  refcounts: 'dense' | 'sparse'
+}
+
+/** A replayed trace: its import summary and the same result shape as a simulation. */
+export interface TraceRun {
+  hostName: string
+  trace: TraceSummary
+  result: SimulationResult
+}
+
+/** Workload methods (issue "Workloads and the Dynamic PAMT runtime"). */
+export interface WorkloadMethods {
+  listScenarioPresets(req: HostRef): Promise<ApiResult<ScenarioPreset[]>>
+  simulate(req: SimulateRequest): Promise<ApiResult<SimulationRun>>
+  /** Replay a recorded trace uploaded as text (browser mode, drag and drop). */
+  replayTraceText(req: ReplayTraceRequest): Promise<ApiResult<TraceRun>>
+  /** Desktop only: pick a trace file; main streams it to the worker. `null` when cancelled. */
+  openTraceFile(req: Omit<ReplayTraceRequest, 'fileName' | 'text'>): Promise<ApiResult<TraceRun | null>>
 }

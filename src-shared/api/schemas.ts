@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { HOST_FORMATS } from '../import/hostImport'
-import { MAX_HOST_FILE_BYTES } from '../import/limits'
+import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '../import/limits'
 import type { PlannerMethodName } from './contract'
 import { modelOptionsSchema } from './modelOptions'
+import { scenarioSchema } from '../model/workload/scenario'
 
 const jobId = z
   .string()
@@ -33,6 +34,33 @@ export const requestSchemas = {
   openHostFile: z.strictObject({ jobId, model: modelOptionsSchema.optional() }),
   reanalyzeHost: z.strictObject({ jobId, hostId, model: modelOptionsSchema }),
   exportHostJson: z.strictObject({ hostId }),
+  listScenarioPresets: z.strictObject({ hostId }),
+  simulate: z.strictObject({
+    jobId,
+    hostId,
+    model: modelOptionsSchema.optional(),
+    scenario: scenarioSchema,
+    sweep: z
+      .strictObject({
+        parameter: z.enum(['share4k', 'tdCount', 'fragmentation']),
+        values: z.array(z.number().min(0).max(100_000)).min(2).max(101)
+      })
+      .optional()
+  }),
+  replayTraceText: z.strictObject({
+    jobId,
+    hostId,
+    model: modelOptionsSchema.optional(),
+    fileName,
+    text: z.string().max(MAX_TRACE_TEXT_BYTES, 'the trace exceeds the upload limit: open it from disk in the desktop app or the CLI'),
+    refcounts: z.enum(['dense', 'sparse'])
+  }),
+  openTraceFile: z.strictObject({
+    jobId,
+    hostId,
+    model: modelOptionsSchema.optional(),
+    refcounts: z.enum(['dense', 'sparse'])
+  }),
   cancelJob: z.strictObject({ jobId })
 } satisfies Record<PlannerMethodName, z.ZodType>
 

@@ -35,12 +35,29 @@ export const EVENT_KIND_NAMES: Readonly<Record<EventKind, string>> = {
   6: 'cache_free'
 }
 
+/**
+ * Anything that consumes page events in time order: the replay itself (scenarios stream straight
+ * into it, nothing buffered), or a PageEventBuffer (traces, which must be sorted first).
+ */
+export interface PageEventSink {
+  emit(
+    timeNs: number,
+    kind: EventKind,
+    region: number,
+    regionCount: number,
+    pagesPerRegion: number,
+    td: number,
+    cpu: number,
+    line: number
+  ): void
+}
+
 /** A growable columnar event buffer. */
-export class PageEventBuffer {
+export class PageEventBuffer implements PageEventSink {
   timeNs: Float64Array
   kind: Uint8Array
-  /** First 2 MiB region index (pfn >> 9). Float64 because 52-bit PFNs exceed 32 bits. */
-  region: Float64Array
+  /** First 2 MiB region index (pfn >> 9): below 2^31 for 52-bit addresses, so 32 bits suffice. */
+  region: Uint32Array
   regionCount: Uint32Array
   pagesPerRegion: Uint16Array
   /** TD id (scenario TD index, or the trace's TD id); -1 when unknown. */
@@ -54,7 +71,7 @@ export class PageEventBuffer {
   constructor(capacity = 1024) {
     this.timeNs = new Float64Array(capacity)
     this.kind = new Uint8Array(capacity)
-    this.region = new Float64Array(capacity)
+    this.region = new Uint32Array(capacity)
     this.regionCount = new Uint32Array(capacity)
     this.pagesPerRegion = new Uint16Array(capacity)
     this.td = new Int32Array(capacity)
@@ -78,12 +95,25 @@ export class PageEventBuffer {
     }
     this.timeNs = grow(this.timeNs, (n) => new Float64Array(n))
     this.kind = grow(this.kind, (n) => new Uint8Array(n))
-    this.region = grow(this.region, (n) => new Float64Array(n))
+    this.region = grow(this.region, (n) => new Uint32Array(n))
     this.regionCount = grow(this.regionCount, (n) => new Uint32Array(n))
     this.pagesPerRegion = grow(this.pagesPerRegion, (n) => new Uint16Array(n))
     this.td = grow(this.td, (n) => new Int32Array(n))
     this.cpu = grow(this.cpu, (n) => new Int32Array(n))
     this.line = grow(this.line, (n) => new Uint32Array(n))
+  }
+
+  emit(
+    timeNs: number,
+    kind: EventKind,
+    region: number,
+    regionCount: number,
+    pagesPerRegion: number,
+    td: number,
+    cpu: number,
+    line: number
+  ): void {
+    this.push(timeNs, kind, region, regionCount, pagesPerRegion, td, cpu, line)
   }
 
   push(

@@ -1,6 +1,6 @@
 import type { HostAnalysis } from '../host/analyzeHost'
 import type { NodeRange } from '../host/numa'
-import { EventKind, type PageEventBuffer } from './pageEvents'
+import { EventKind, type PageEventBuffer, type PageEventSink } from './pageEvents'
 
 /** 8 KiB: the PAMT page pair for one 2 MiB region (TDX_DPAMT_ENTRY_PAGE_CNT = 2, §2.4). */
 export const PAIR_BYTES = 2 * 4096
@@ -32,7 +32,7 @@ export interface ReplayOptions {
   startNs: number
   endNs: number
   samples: number
-  /** Whether PamtAdd/PamtRemove events are observations to check (traces). */
+  /** A recorded trace: check observed PamtAdd/PamtRemove, and report pairs still held at the end. */
   checkObservedSeamcalls: boolean
 }
 
@@ -73,231 +73,293 @@ export function regionNodeMap(nodeRanges: readonly NodeRange[], regionLimit: num
 }
 
 /**
- * Replay page events against the kernel's Dynamic PAMT bookkeeping (dpamt-model.md §2.6, §2.9):
- * a refcount per 2 MiB region, a pair (8 KiB) on 0→1 and its release on 1→0, refcount 512 on
- * DEMOTE, and pamt_cache pages held per vCPU. Events must be in time order (see timeOrder()).
- * Everything is typed arrays indexed by region; cost is per region touched, not per page.
+ * The kernel's Dynamic PAMT bookkeeping as a streaming consumer of page events in time order
+ * (dpamt-model.md §2.6, §2.9): a refcount per 2 MiB region, a pair (8 KiB) on 0→1 and its release
+ * on 1→0, refcount 512 on DEMOTE, and pamt_cache pages held per vCPU. Typed arrays indexed by
+ * region; cost is per region touched, not per page, and nothing per event is kept.
  */
+export class PamtReplay implements PageEventSink {
+  private readonly regionLimit: number
+  private readonly refcount: Uint16Array
+  private readonly observedPair: Uint8Array | null
+  private readonly nodeOf: Int16Array
+  private readonly nodeIds: number[]
+  private readonly nodeIndex: Int16Array
+  private readonly nodePairs: Float64Array
+  private readonly findings: ReplayFinding[] = []
+  private readonly findingCounts: Record<string, number> = {}
+  private pairs = 0
+  private cachePages = 0
+  private adds = 0
+  private removes = 0
+  private demotes = 0
+  private getOps = 0
+  private putOps = 0
+  private peakTotal = -1
+  private peakTime: number
+  private peakPairs = 0
+  private area = 0
+  private lastT: number
+  private readonly fixed: number
+  private readonly series: {
+    timeNs: number[]
+    pairs: number[]
+    cache: number[]
+    total: number[]
+    nodes: number[][]
+  }
+  private nextSample = 0
+  private readonly span: number
+
+  constructor(
+    host: HostAnalysis,
+    private readonly opts: ReplayOptions
+  ) {
+    this.regionLimit = Math.ceil(host.maxPfn / 512)
+    this.refcount = new Uint16Array(this.regionLimit)
+    this.observedPair = opts.checkObservedSeamcalls ? new Uint8Array(this.regionLimit) : null
+    this.nodeOf = regionNodeMap(host.memoryMap.nodeRanges, this.regionLimit)
+    this.nodeIds = [...new Set(host.memoryMap.nodeRanges.map((r) => r.nid))].sort((a, b) => a - b)
+    this.nodeIndex = new Int16Array(Math.max(1, ...this.nodeIds.map((n) => n + 1))).fill(-1)
+    this.nodeIds.forEach((n, i) => (this.nodeIndex[n] = i))
+    this.nodePairs = new Float64Array(this.nodeIds.length)
+    this.fixed = opts.staticPartBytes + opts.refcountBytes
+    this.peakTime = opts.startNs
+    this.lastT = opts.startNs
+    this.span = Math.max(1, opts.endNs - opts.startNs)
+    const n = opts.samples
+    this.series = {
+      timeNs: new Array(n),
+      pairs: new Array(n),
+      cache: new Array(n),
+      total: new Array(n),
+      nodes: this.nodeIds.map(() => new Array(n))
+    }
+  }
+
+  private total(): number {
+    return this.fixed + this.pairs * PAIR_BYTES + this.cachePages * PAGE
+  }
+
+  private find(f: ReplayFinding): void {
+    this.findingCounts[f.code] = (this.findingCounts[f.code] ?? 0) + 1
+    if (this.findings.length < MAX_DETAILED_FINDINGS) this.findings.push(f)
+  }
+
+  private sampleTime(k: number): number {
+    return this.opts.startNs + (this.span * k) / (this.opts.samples - 1)
+  }
+
+  /** Record every sample before time t: the state after all events at or before that sample. */
+  private recordUntil(t: number): void {
+    const s = this.series
+    while (this.nextSample < this.opts.samples && this.sampleTime(this.nextSample) < t) {
+      const k = this.nextSample++
+      s.timeNs[k] = this.sampleTime(k)
+      s.pairs[k] = this.pairs * PAIR_BYTES
+      s.cache[k] = this.cachePages * PAGE
+      s.total[k] = this.total()
+      for (let n = 0; n < this.nodeIds.length; n++) s.nodes[n]![k] = this.nodePairs[n]! * PAIR_BYTES
+    }
+  }
+
+  private addPair(r: number): void {
+    this.pairs++
+    this.adds++
+    const nid = this.nodeOf[r]!
+    if (nid >= 0) this.nodePairs[this.nodeIndex[nid]!]!++
+  }
+
+  private dropPair(r: number): void {
+    this.pairs--
+    this.removes++
+    const nid = this.nodeOf[r]!
+    if (nid >= 0) this.nodePairs[this.nodeIndex[nid]!]!--
+  }
+
+  emit(
+    t: number,
+    kind: EventKind,
+    r0: number,
+    count: number,
+    ppr: number,
+    _td: number,
+    _cpu: number,
+    line: number
+  ): void {
+    if (t > this.lastT) {
+      this.recordUntil(t)
+      this.area +=
+        this.total() * (Math.min(t, this.opts.endNs) - Math.min(this.lastT, this.opts.endNs))
+      this.lastT = t
+    }
+    const at = line > 0 ? { line, timeNs: t } : { timeNs: t }
+    const pfn = (r: number): string => `0x${(r * 512).toString(16)}`
+    if (
+      kind !== EventKind.CacheFill &&
+      kind !== EventKind.CacheFree &&
+      r0 + count > this.regionLimit
+    ) {
+      this.find({
+        code: 'REGION_OUTSIDE_HOST',
+        message: `event on the region at pfn ${pfn(r0)}, beyond max_pfn`,
+        ...at
+      })
+      return
+    }
+    const rc = this.refcount
+    switch (kind) {
+      case EventKind.Get:
+        this.getOps += count * ppr
+        for (let r = r0; r < r0 + count; r++) {
+          const before = rc[r]!
+          if (before === 0) this.addPair(r)
+          const next = before + ppr
+          if (next > 512 && before <= 512) {
+            this.find({
+              code: 'REFCOUNT_OVER_512',
+              message: `refcount of the region at pfn ${pfn(r)} exceeds 512`,
+              ...at
+            })
+          }
+          rc[r] = Math.min(65535, next)
+        }
+        break
+      case EventKind.Put:
+        this.putOps += count * ppr
+        for (let r = r0; r < r0 + count; r++) {
+          const before = rc[r]!
+          if (before < ppr) {
+            this.find({
+              code: 'PUT_WITHOUT_GET',
+              message: `put of ${ppr} page(s) in the region at pfn ${pfn(r)} whose refcount is ${before}: a put without a get (refcount underflow)`,
+              ...at
+            })
+            if (before > 0) this.dropPair(r)
+            rc[r] = 0
+          } else {
+            rc[r] = before - ppr
+            if (before === ppr) this.dropPair(r)
+          }
+        }
+        break
+      case EventKind.Demote:
+        for (let r = r0; r < r0 + count; r++) {
+          this.demotes++
+          if (rc[r] !== 0) {
+            this.find({
+              code: 'DEMOTE_ON_PAIRED_REGION',
+              message: `DEMOTE on the region at pfn ${pfn(r)}, which already has a pair`,
+              ...at
+            })
+            continue
+          }
+          this.addPair(r)
+          rc[r] = 512
+        }
+        break
+      case EventKind.PamtAdd:
+        if (this.observedPair) {
+          for (let r = r0; r < r0 + count; r++) {
+            if (this.observedPair[r])
+              this.find({
+                code: 'ADD_ON_PAIRED_REGION',
+                message: `PAMT.ADD on the region at pfn ${pfn(r)}, which has a pair`,
+                ...at
+              })
+            else if (rc[r] === 0)
+              this.find({
+                code: 'ADD_WITHOUT_GET',
+                message: `PAMT.ADD on the region at pfn ${pfn(r)} with no get before it`,
+                ...at
+              })
+            this.observedPair[r] = 1
+          }
+        }
+        break
+      case EventKind.PamtRemove:
+        if (this.observedPair) {
+          for (let r = r0; r < r0 + count; r++) {
+            if (!this.observedPair[r])
+              this.find({
+                code: 'REMOVE_WITHOUT_PAIR',
+                message: `PAMT.REMOVE on the region at pfn ${pfn(r)}, which has no pair`,
+                ...at
+              })
+            this.observedPair[r] = 0
+          }
+        }
+        break
+      case EventKind.CacheFill:
+        this.cachePages += count * ppr
+        break
+      case EventKind.CacheFree:
+        this.cachePages = Math.max(0, this.cachePages - count * ppr)
+        break
+    }
+    const tot = this.total()
+    if (tot > this.peakTotal) {
+      this.peakTotal = tot
+      this.peakTime = t
+    }
+    if (this.pairs > this.peakPairs) this.peakPairs = this.pairs
+  }
+
+  /** Close the series at the end time and return the results. */
+  finish(): ReplayResult {
+    this.recordUntil(Infinity)
+    if (this.lastT < this.opts.endNs) this.area += this.total() * (this.opts.endNs - this.lastT)
+    if (this.peakTotal < 0) this.peakTotal = this.total()
+    // In a scenario, pairs at the end are TDs still running (leaks are counted by the generator).
+    if (this.opts.checkObservedSeamcalls && this.pairs > 0) {
+      this.find({
+        code: 'PAIRS_HELD_AT_END',
+        message: `${this.pairs} region(s) still hold a PAMT pair at the end (${(this.pairs * PAIR_BYTES) / 1024} KiB): gets with no put in the trace, TDs still running, or leaked pages`
+      })
+    }
+    return {
+      timeNs: this.series.timeNs,
+      pairBytes: this.series.pairs,
+      cacheBytes: this.series.cache,
+      totalBytes: this.series.total,
+      perNodePairBytes: this.series.nodes,
+      nodeIds: this.nodeIds,
+      peakTotalBytes: this.peakTotal,
+      peakTimeNs: this.peakTime,
+      averageTotalBytes: this.area / this.span,
+      peakPairs: this.peakPairs,
+      pairsAtEnd: this.pairs,
+      addCount: this.adds,
+      removeCount: this.removes,
+      demoteCount: this.demotes,
+      getPageOps: this.getOps,
+      putPageOps: this.putOps,
+      findings: this.findings,
+      findingCounts: this.findingCounts
+    }
+  }
+}
+
+/** Replay a buffered event stream, in `order` (from timeOrder()) or as stored. */
 export function replayEvents(
   host: HostAnalysis,
   events: PageEventBuffer,
   order: Uint32Array | null,
   opts: ReplayOptions
 ): ReplayResult {
-  const regionLimit = Math.ceil(host.maxPfn / 512)
-  const refcount = new Uint16Array(regionLimit)
-  const observedPair = opts.checkObservedSeamcalls ? new Uint8Array(regionLimit) : null
-  const nodeOf = regionNodeMap(host.memoryMap.nodeRanges, regionLimit)
-  const nodeIds = [...new Set(host.memoryMap.nodeRanges.map((r) => r.nid))].sort((a, b) => a - b)
-  const nodeIndex = new Int16Array(Math.max(1, ...nodeIds.map((n) => n + 1))).fill(-1)
-  nodeIds.forEach((n, i) => (nodeIndex[n] = i))
-  const nodePairs = new Float64Array(nodeIds.length)
-
-  const findings: ReplayFinding[] = []
-  const findingCounts: Record<string, number> = {}
-  const find = (f: ReplayFinding): void => {
-    findingCounts[f.code] = (findingCounts[f.code] ?? 0) + 1
-    if (findings.length < MAX_DETAILED_FINDINGS) findings.push(f)
-  }
-  const at = (i: number): { line?: number; timeNs: number } => {
-    const line = events.line[i]!
-    return line > 0 ? { line, timeNs: events.timeNs[i]! } : { timeNs: events.timeNs[i]! }
-  }
-
-  let pairs = 0
-  let cachePages = 0
-  let adds = 0
-  let removes = 0
-  let demotes = 0
-  let getOps = 0
-  let putOps = 0
-  let peakTotal = -1
-  let peakTime = opts.startNs
-  let peakPairs = 0
-  let area = 0
-  let lastT = opts.startNs
-  const fixed = opts.staticPartBytes + opts.refcountBytes
-  const total = (): number => fixed + pairs * PAIR_BYTES + cachePages * PAGE
-
-  const samples = opts.samples
-  const timeNs: number[] = new Array(samples)
-  const pairSeries: number[] = new Array(samples)
-  const cacheSeries: number[] = new Array(samples)
-  const totalSeries: number[] = new Array(samples)
-  const nodeSeries: number[][] = nodeIds.map(() => new Array(samples))
-  const span = Math.max(1, opts.endNs - opts.startNs)
-  let nextSample = 0
-  const sampleTime = (k: number): number => opts.startNs + (span * k) / (samples - 1)
-  const recordUntil = (t: number): void => {
-    while (nextSample < samples && sampleTime(nextSample) < t) {
-      timeNs[nextSample] = sampleTime(nextSample)
-      pairSeries[nextSample] = pairs * PAIR_BYTES
-      cacheSeries[nextSample] = cachePages * PAGE
-      totalSeries[nextSample] = total()
-      for (let n = 0; n < nodeIds.length; n++)
-        nodeSeries[n]![nextSample] = nodePairs[n]! * PAIR_BYTES
-      nextSample++
-    }
-  }
-
-  const addPair = (r: number): void => {
-    pairs++
-    adds++
-    const ni = nodeOf[r]!
-    if (ni >= 0) nodePairs[nodeIndex[ni]!]!++
-  }
-  const dropPair = (r: number): void => {
-    pairs--
-    removes++
-    const ni = nodeOf[r]!
-    if (ni >= 0) nodePairs[nodeIndex[ni]!]!--
-  }
-
-  const n = events.length
-  for (let j = 0; j < n; j++) {
+  const replay = new PamtReplay(host, opts)
+  for (let j = 0; j < events.length; j++) {
     const i = order ? order[j]! : j
-    const t = events.timeNs[i]!
-    if (t > lastT) {
-      recordUntil(t)
-      area += total() * (Math.min(t, opts.endNs) - Math.min(lastT, opts.endNs))
-      lastT = t
-    }
-    const kind = events.kind[i]!
-    const r0 = events.region[i]!
-    const count = events.regionCount[i]!
-    const ppr = events.pagesPerRegion[i]!
-    if (kind !== EventKind.CacheFill && kind !== EventKind.CacheFree && r0 + count > regionLimit) {
-      find({
-        code: 'REGION_OUTSIDE_HOST',
-        message: `event on region ${r0} (pfn 0x${(r0 * 512).toString(16)}) beyond max_pfn`,
-        ...at(i)
-      })
-      continue
-    }
-    switch (kind) {
-      case EventKind.Get:
-        getOps += count * ppr
-        for (let r = r0; r < r0 + count; r++) {
-          const rc = refcount[r]!
-          if (rc === 0) addPair(r)
-          const next = rc + ppr
-          if (next > 512 && rc <= 512)
-            find({
-              code: 'REFCOUNT_OVER_512',
-              message: `refcount of region at pfn 0x${(r * 512).toString(16)} exceeds 512`,
-              ...at(i)
-            })
-          refcount[r] = Math.min(65535, next)
-        }
-        break
-      case EventKind.Put:
-        putOps += count * ppr
-        for (let r = r0; r < r0 + count; r++) {
-          const rc = refcount[r]!
-          if (rc < ppr) {
-            find({
-              code: 'PUT_WITHOUT_GET',
-              message: `put of ${ppr} page(s) in the region at pfn 0x${(r * 512).toString(16)} whose refcount is ${rc}: a put without a get (refcount underflow)`,
-              ...at(i)
-            })
-            if (rc > 0) dropPair(r)
-            refcount[r] = 0
-          } else {
-            refcount[r] = rc - ppr
-            if (rc === ppr) dropPair(r)
-          }
-        }
-        break
-      case EventKind.Demote:
-        for (let r = r0; r < r0 + count; r++) {
-          demotes++
-          if (refcount[r] !== 0) {
-            find({
-              code: 'DEMOTE_ON_PAIRED_REGION',
-              message: `DEMOTE on the region at pfn 0x${(r * 512).toString(16)}, which already has a pair`,
-              ...at(i)
-            })
-            continue
-          }
-          addPair(r)
-          refcount[r] = 512
-        }
-        break
-      case EventKind.PamtAdd:
-        if (observedPair) {
-          for (let r = r0; r < r0 + count; r++) {
-            if (observedPair[r])
-              find({
-                code: 'ADD_ON_PAIRED_REGION',
-                message: `PAMT.ADD on the region at pfn 0x${(r * 512).toString(16)}, which has a pair`,
-                ...at(i)
-              })
-            else if (refcount[r] === 0)
-              find({
-                code: 'ADD_WITHOUT_GET',
-                message: `PAMT.ADD on the region at pfn 0x${(r * 512).toString(16)} with no get before it`,
-                ...at(i)
-              })
-            observedPair[r] = 1
-          }
-        }
-        break
-      case EventKind.PamtRemove:
-        if (observedPair) {
-          for (let r = r0; r < r0 + count; r++) {
-            if (!observedPair[r])
-              find({
-                code: 'REMOVE_WITHOUT_PAIR',
-                message: `PAMT.REMOVE on the region at pfn 0x${(r * 512).toString(16)}, which has no pair`,
-                ...at(i)
-              })
-            observedPair[r] = 0
-          }
-        }
-        break
-      case EventKind.CacheFill:
-        cachePages += count * ppr
-        break
-      case EventKind.CacheFree:
-        cachePages = Math.max(0, cachePages - count * ppr)
-        break
-    }
-    const tot = total()
-    if (tot > peakTotal) {
-      peakTotal = tot
-      peakTime = t
-    }
-    if (pairs > peakPairs) peakPairs = pairs
+    replay.emit(
+      events.timeNs[i]!,
+      events.kind[i] as EventKind,
+      events.region[i]!,
+      events.regionCount[i]!,
+      events.pagesPerRegion[i]!,
+      events.td[i]!,
+      events.cpu[i]!,
+      events.line[i]!
+    )
   }
-  recordUntil(Infinity)
-  if (lastT < opts.endNs) area += total() * (opts.endNs - lastT)
-  if (peakTotal < 0) peakTotal = total()
-
-  if (pairs > 0) {
-    find({
-      code: 'PAIRS_HELD_AT_END',
-      message: `${pairs} region(s) still hold a PAMT pair at the end (${(pairs * PAIR_BYTES) / 1024} KiB): TDs still running, leaked pages, or gets with no put in the trace`
-    })
-  }
-
-  return {
-    timeNs,
-    pairBytes: pairSeries,
-    cacheBytes: cacheSeries,
-    totalBytes: totalSeries,
-    perNodePairBytes: nodeSeries,
-    nodeIds,
-    peakTotalBytes: peakTotal,
-    peakTimeNs: peakTime,
-    averageTotalBytes: area / span,
-    peakPairs,
-    pairsAtEnd: pairs,
-    addCount: adds,
-    removeCount: removes,
-    demoteCount: demotes,
-    getPageOps: getOps,
-    putPageOps: putOps,
-    findings,
-    findingCounts
-  }
+  return replay.finish()
 }

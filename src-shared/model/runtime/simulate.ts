@@ -3,7 +3,7 @@ import { generateEvents, type GenerationNotes } from '../workload/generateEvents
 import type { Scenario } from '../workload/scenario'
 import { breakEven, type BreakEven } from './breakEven'
 import type { PageEventBuffer } from './pageEvents'
-import { replayEvents, type ReplayResult } from './replay'
+import { PamtReplay, replayEvents, type ReplayResult } from './replay'
 
 /** Everything a run shows: the series, the summary, and the inputs that made it. */
 export interface SimulationResult {
@@ -34,7 +34,7 @@ function summarize(
   fragmentation: number,
   replay: ReplayResult,
   generation: GenerationNotes | null,
-  events: PageEventBuffer
+  counts: { eventCount: number; pageOperations: number }
 ): SimulationResult {
   const refcountBytes = scheme === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
   const staticPamtBytes = host.staticPamt.bytes
@@ -52,17 +52,20 @@ function summarize(
     savingsAverageBytes: staticPamtBytes - replay.averageTotalBytes,
     breakEven: breakEven(host, refcountBytes, fragmentation),
     generation,
-    eventCount: events.length,
-    pageOperations: events.pageOperations()
+    eventCount: counts.eventCount,
+    pageOperations: counts.pageOperations
   }
 }
 
-/** Run a what-if scenario on a host (dpamt-model.md §2.4-2.9). Pure and deterministic for a seed. */
+/**
+ * Run a what-if scenario on a host (dpamt-model.md §2.4-2.9). The generator streams its events
+ * straight into the replay, so memory does not grow with the number of events. Deterministic for a
+ * seed.
+ */
 export function simulateScenario(host: HostAnalysis, scenario: Scenario): SimulationResult {
-  const { events, notes } = generateEvents(host, scenario)
   const refcountBytes =
     scenario.refcounts === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
-  const replay = replayEvents(host, events, null, {
+  const replay = new PamtReplay(host, {
     staticPartBytes: host.dynamicPamt.staticBytes,
     refcountBytes,
     startNs: 0,
@@ -70,15 +73,19 @@ export function simulateScenario(host: HostAnalysis, scenario: Scenario): Simula
     samples: scenario.samples,
     checkObservedSeamcalls: false
   })
+  const { notes, eventCount, pageOperations } = generateEvents(host, scenario, replay)
   return summarize(
     host,
     scenario.name,
     scenario.seed,
     scenario.refcounts,
     scenario.host.fragmentation,
-    replay,
+    replay.finish(),
     notes,
-    events
+    {
+      eventCount,
+      pageOperations
+    }
   )
 }
 
@@ -102,5 +109,8 @@ export function simulateTrace(
     samples: opts.samples,
     checkObservedSeamcalls: true
   })
-  return summarize(host, name, 0, opts.refcounts, 0, replay, null, events)
+  return summarize(host, name, 0, opts.refcounts, 0, replay, null, {
+    eventCount: events.length,
+    pageOperations: events.pageOperations()
+  })
 }

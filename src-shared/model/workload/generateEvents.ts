@@ -1,5 +1,7 @@
 import type { HostAnalysis } from '../host/analyzeHost'
-import { EventKind, PageEventBuffer } from '../runtime/pageEvents'
+import { EventKind, type PageEventSink } from '../runtime/pageEvents'
+import { AllocationRuns } from './allocationRuns'
+import { CoalescingSink } from './coalescingSink'
 import { SeededRandom } from './random'
 import { PAGES_PER_REGION, RegionPool, type StreamKind } from './regionPool'
 import type { Scenario, TdClass } from './scenario'
@@ -17,10 +19,8 @@ interface TdState {
   startNs: number
   endNs: number | null
   /** 4K pages held per stream, as runs of (pool position, pages). */
-  guestPos: number[]
-  guestPages: number[]
-  kernelPos: number[]
-  kernelPages: number[]
+  guest: AllocationRuns
+  kernel: AllocationRuns
   /** Pool positions of whole regions (2M mappings, and 512 per 1G mapping). */
   wholePos: number[]
   /** Pool positions of demoted 2M mappings: refcount 512, one pair each. */
@@ -59,11 +59,12 @@ export interface GenerationNotes {
  */
 export function generateEvents(
   host: HostAnalysis,
-  scenario: Scenario
-): { events: PageEventBuffer; notes: GenerationNotes; pool: RegionPool } {
+  scenario: Scenario,
+  sink: PageEventSink
+): { notes: GenerationNotes; pool: RegionPool; eventCount: number; pageOperations: number } {
   const rng = new SeededRandom(scenario.seed)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
-  const events = new PageEventBuffer(4096)
+  const events = new CoalescingSink(sink)
   const notes: GenerationNotes = {
     tdsStarted: 0,
     unplacedPages: 0,
@@ -84,10 +85,8 @@ export function generateEvents(
         slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
         startNs,
         endNs: cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs,
-        guestPos: [],
-        guestPages: [],
-        kernelPos: [],
-        kernelPages: [],
+        guest: new AllocationRuns(),
+        kernel: new AllocationRuns(),
         wholePos: [],
         demotedPos: [],
         acceptedFourK: 0,
@@ -114,12 +113,10 @@ export function generateEvents(
   actions.sort((a, b) => a.timeNs - b.timeNs || a.seq - b.seq)
 
   const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {
-    const pos = stream === 'guest' ? td.guestPos : td.kernelPos
-    const cnt = stream === 'guest' ? td.guestPages : td.kernelPages
+    const runs = stream === 'guest' ? td.guest : td.kernel
     notes.unplacedPages += pool.allocate(stream, td.slot, pages, (p, n) => {
-      pushCoalesced(events, t, EventKind.Get, pool.region[p]!, n, td.id)
-      pos.push(p)
-      cnt.push(n)
+      events.emit(t, EventKind.Get, pool.region[p]!, 1, n, td.id)
+      runs.push(p, n)
     })
   }
 
@@ -129,7 +126,7 @@ export function generateEvents(
     const layout = tdMemoryLayout(cls)
     if (a.kind === 'build') {
       get(t, td, 'kernel', controlPages(host.params, cls.vcpus).total)
-      events.push(
+      events.emit(
         t,
         EventKind.CacheFill,
         0,
@@ -165,7 +162,7 @@ export function generateEvents(
       for (let i = 0; i < n && i < td.wholePos.length; i++) {
         const pos = td.wholePos[i]!
         td.demotedPos.push(pos)
-        events.push(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
+        events.emit(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
       }
       td.wholePos.splice(0, td.demotedPos.length)
       get(t, td, 'kernel', td.demotedPos.length)
@@ -175,30 +172,31 @@ export function generateEvents(
   }
 
   function teardown(t: number, td: TdState): void {
-    for (let i = 0; i < td.guestPos.length; i++) {
-      const p = td.guestPos[i]!
-      pushCoalesced(events, t, EventKind.Put, pool.region[p]!, td.guestPages[i]!, td.id)
-      pool.release(p, td.guestPages[i]!)
+    for (let i = 0; i < td.guest.length; i++) {
+      const p = td.guest.pos[i]!
+      events.emit(t, EventKind.Put, pool.region[p]!, 1, td.guest.pages[i]!, td.id)
+      pool.release(p, td.guest.pages[i]!)
     }
     for (const p of td.demotedPos) {
-      events.push(t, EventKind.Put, pool.region[p]!, 1, PAGES_PER_REGION, td.id)
+      events.emit(t, EventKind.Put, pool.region[p]!, 1, PAGES_PER_REGION, td.id)
       pool.release(p, PAGES_PER_REGION)
     }
     for (const p of td.wholePos) pool.release(p, PAGES_PER_REGION)
     const fail = scenario.host.reclaimFailureRate
     const leakRng = rng.fork(1_000_003 + td.id)
-    for (let i = 0; i < td.kernelPos.length; i++) {
-      const p = td.kernelPos[i]!
-      let ok = td.kernelPages[i]!
+    for (let i = 0; i < td.kernel.length; i++) {
+      const p = td.kernel.pos[i]!
+      const held = td.kernel.pages[i]!
+      let ok = held
       // tdx_reclaim_control_page returns early when reclaim fails: no put, the page stays.
-      if (fail > 0) for (let k = td.kernelPages[i]!; k > 0; k--) if (leakRng.next() < fail) ok--
-      notes.leakedPages += td.kernelPages[i]! - ok
+      if (fail > 0) for (let k = held; k > 0; k--) if (leakRng.next() < fail) ok--
+      notes.leakedPages += held - ok
       if (ok > 0) {
-        pushCoalesced(events, t, EventKind.Put, pool.region[p]!, ok, td.id)
+        events.emit(t, EventKind.Put, pool.region[p]!, 1, ok, td.id)
         pool.release(p, ok)
       }
     }
-    events.push(
+    events.emit(
       t,
       EventKind.CacheFree,
       0,
@@ -208,7 +206,8 @@ export function generateEvents(
     )
   }
 
-  return { events, notes, pool }
+  events.flush()
+  return { notes, pool, eventCount: events.events, pageOperations: events.pageOperations }
 }
 
 /** Start times of a class's TDs. */
@@ -222,28 +221,4 @@ function arrivalTimes(cls: TdClass, rng: SeededRandom): number[] {
     else if (a.mode === 'poisson') t += rng.exponential(a.meanIntervalNs)
   }
   return times
-}
-
-/** Extend the previous event when it is the same operation on the next region with the same pages. */
-function pushCoalesced(
-  ev: PageEventBuffer,
-  t: number,
-  kind: EventKind,
-  region: number,
-  pages: number,
-  td: number
-): void {
-  const i = ev.length - 1
-  if (
-    i >= 0 &&
-    ev.kind[i] === kind &&
-    ev.timeNs[i] === t &&
-    ev.td[i] === td &&
-    ev.pagesPerRegion[i] === pages &&
-    ev.region[i]! + ev.regionCount[i]! === region
-  ) {
-    ev.regionCount[i]!++
-    return
-  }
-  ev.push(t, kind, region, 1, pages, td)
 }

@@ -2,7 +2,7 @@ import type { WebContents } from 'electron'
 import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import type { JobProgress, PlannerMethodName, PlannerMethods } from '@shared/api/contract'
 import { ok, type ApiResult } from '@shared/api/errors'
-import { IPC_PROGRESS_CHANNEL, PLANNER_METHOD_NAMES, ipcChannel } from '@shared/api/schemas'
+import { IPC_PROGRESS_CHANNEL, PLANNER_METHOD_NAMES, ipcChannel, requestSchemas } from '@shared/api/schemas'
 import { ProgressHub } from '../../../src-main/services/progressHub'
 
 type IpcHandler = (event: unknown, body?: unknown) => Promise<ApiResult<unknown>>
@@ -56,6 +56,10 @@ function fakeService(): FakeService {
     openHostFile: vi.fn<PlannerMethods['openHostFile']>(async () => ok(null)),
     cancelJob: vi.fn<PlannerMethods['cancelJob']>(async () => ok({ cancelled: true })),
     reanalyzeHost: vi.fn<PlannerMethods['reanalyzeHost']>(unexpected),
+    listScenarioPresets: vi.fn<PlannerMethods['listScenarioPresets']>(async () => ok([])),
+    simulate: vi.fn<PlannerMethods['simulate']>(unexpected),
+    replayTraceText: vi.fn<PlannerMethods['replayTraceText']>(unexpected),
+    openTraceFile: vi.fn<PlannerMethods['openTraceFile']>(async () => ok(null)),
     exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
       ok({ fileName: 'h.host.json', text: '{}' })
     )
@@ -75,7 +79,15 @@ const validBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h1',
     model: { holeSource: 'cmr', params: { maxTdmrs: 32 } }
   },
-  exportHostJson: { hostId: 'h2' }
+  exportHostJson: { hostId: 'h2' },
+  listScenarioPresets: { hostId: 'h3' },
+  simulate: {
+    jobId: 'job-6',
+    hostId: 'h3',
+    scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] }
+  },
+  replayTraceText: { jobId: 'job-7', hostId: 'h3', fileName: 't.csv', text: 't_ns,ev,pfn,level,n,cpu,td', refcounts: 'dense' },
+  openTraceFile: { jobId: 'job-8', hostId: 'h3', refcounts: 'sparse' }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -87,7 +99,11 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   openHostFile: { jobId: 'has spaces!' },
   cancelJob: { jobId: 42 },
   reanalyzeHost: { jobId: 'job-5', hostId: 'h1', model: { params: { maxTdmrs: 0 } } },
-  exportHostJson: { hostId: '/etc/passwd' }
+  exportHostJson: { hostId: '/etc/passwd' },
+  listScenarioPresets: { hostId: 3 },
+  simulate: { jobId: 'job-6', hostId: 'h3', scenario: { name: 's', tdClasses: [] } },
+  replayTraceText: { jobId: 'job-7', hostId: 'h3', fileName: 't.csv', text: 'x', refcounts: 'compressed' },
+  openTraceFile: { jobId: 'job-8', hostId: 'h3' }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }
@@ -173,7 +189,8 @@ describe('registerIpc: handlers', () => {
 
       expect(result).toBe(expected)
       expect(service[method]).toHaveBeenCalledTimes(1)
-      expect(service[method]).toHaveBeenCalledWith(validBodies[method])
+      // The service gets the schema's parse: the body plus any defaults (a scenario's, for one).
+      expect(service[method]).toHaveBeenCalledWith(requestSchemas[method].parse(validBodies[method]))
       for (const other of PLANNER_METHOD_NAMES)
         if (other !== method) expect(service[other]).not.toHaveBeenCalled()
     })

@@ -16,17 +16,18 @@ const task: WorkerTask = {
 /** A launcher whose job reports the given progress steps and then waits to be resolved or cancelled. */
 function controllableLauncher(steps: number[]): {
   launcher: TaskLauncher
-  finish: (r: ApiResult<TaskOutput>) => void
+  finish: (r: ApiResult<TaskOutput<WorkerTask>>) => void
   cancelled: () => boolean
 } {
-  let finish: (r: ApiResult<TaskOutput>) => void = () => undefined
+  let finish: (r: ApiResult<TaskOutput<WorkerTask>>) => void = () => undefined
   let wasCancelled = false
   const launcher: TaskLauncher = {
     launch(_t, onProgress) {
-      const result = new Promise<ApiResult<TaskOutput>>((resolve) => (finish = resolve))
+      const result = new Promise<ApiResult<TaskOutput<WorkerTask>>>((resolve) => (finish = resolve))
       for (const f of steps) onProgress('parsing', f)
       return {
-        result,
+        // The fake serves every task kind with the same untyped outcome.
+        result: result as never,
         cancel: () => {
           wasCancelled = true
           finish({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } })

@@ -1,0 +1,86 @@
+import type { SimulationResult } from '@shared/model/runtime/simulate'
+import type { SweepResult } from '@shared/model/runtime/sweep'
+import type { TraceSummary } from '@shared/import/trace/traceFormat'
+import { formatBytes, formatPercent } from '@shared/charts/formatBytes'
+
+/** The human-readable `pamt-planner simulate` report: the numbers the Workload view shows. */
+export function formatSimulationReport(
+  hostName: string,
+  r: SimulationResult,
+  sweep: SweepResult | null,
+  trace: TraceSummary | null
+): string {
+  const out: string[] = []
+  const rp = r.replay
+  const line = (label: string, value: string): void => {
+    out.push(`  ${label.padEnd(38)} ${value}`)
+  }
+  out.push(`${r.scenarioName} on ${hostName}${trace ? '' : ` (seed ${r.seed})`}`)
+  if (trace) {
+    out.push(
+      `  trace: ${trace.format}, ${trace.rows} rows, ${trace.events} events, ${trace.tds} TDs, ${trace.cpus} CPUs`
+    )
+  }
+  out.push('')
+  line('static PAMT (reference)', formatBytes(r.staticPamtBytes))
+  line('Dynamic PAMT static part', formatBytes(r.staticPartBytes))
+  line(`refcount array (${r.refcountScheme})`, formatBytes(r.refcountBytes))
+  line(
+    'Dynamic PAMT peak',
+    `${formatBytes(rp.peakTotalBytes)} at ${(rp.peakTimeNs / 1e9).toFixed(3)} s (${rp.peakPairs} pairs)`
+  )
+  line('Dynamic PAMT average', formatBytes(rp.averageTotalBytes))
+  line(
+    'savings vs static at peak',
+    `${formatBytes(r.savingsAtPeakBytes)} (${formatPercent(r.savingsAtPeakFraction)})`
+  )
+  line('PAMT.ADD / PAMT.REMOVE / DEMOTE', `${rp.addCount} / ${rp.removeCount} / ${rp.demoteCount}`)
+  line('page gets / puts (4K)', `${rp.getPageOps} / ${rp.putPageOps}`)
+  line('pairs at end', `${rp.pairsAtEnd}`)
+  const be = r.breakEven
+  line(
+    'break-even 4K-mapped memory',
+    be.reachable
+      ? `${formatBytes(be.freshHostBytes)} on a fresh host; ${formatBytes(be.atFragmentationBytes)} at fragmentation ${be.fragmentation} (modelled)`
+      : `never: a pair on every region gives ${formatBytes(be.allRegionsPairedBytes)}, below static PAMT`
+  )
+  if (rp.nodeIds.length > 1) {
+    out.push('')
+    out.push('Per node (peak pair memory):')
+    rp.nodeIds.forEach((nid, i) =>
+      line(`node ${nid}`, formatBytes(Math.max(...rp.perNodePairBytes[i]!)))
+    )
+  }
+  if (r.generation) {
+    const g = r.generation
+    if (g.unplacedPages || g.unplacedRegions || g.leakedPages) {
+      out.push('')
+      line(
+        'not placed (host full)',
+        `${g.unplacedPages} 4K pages, ${g.unplacedRegions} huge regions`
+      )
+      line('leaked by failed reclaim', `${g.leakedPages} pages`)
+    }
+  }
+  if (sweep) {
+    out.push('')
+    out.push(`Sweep over ${sweep.parameter}:`)
+    out.push(
+      `  ${'value'.padStart(10)} ${'peak'.padStart(12)} ${'average'.padStart(12)} ${'savings'.padStart(12)}`
+    )
+    for (const p of sweep.points) {
+      out.push(
+        `  ${String(p.value).padStart(10)} ${formatBytes(p.peakTotalBytes).padStart(12)} ${formatBytes(p.averageTotalBytes).padStart(12)} ${formatBytes(p.savingsAtPeakBytes).padStart(12)}`
+      )
+    }
+  }
+  const counts = Object.entries(rp.findingCounts)
+  if (counts.length) {
+    out.push('')
+    out.push('Findings:')
+    for (const f of rp.findings.slice(0, 20))
+      out.push(`  ${f.code}${f.line ? ` (line ${f.line})` : ''}: ${f.message}`)
+    out.push(`  totals: ${counts.map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  }
+  return out.join('\n')
+}
