@@ -26,7 +26,7 @@ import type { WorkerTask } from '../worker/protocol'
 import { basename } from 'node:path'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
-import type { Scenario } from '@shared/model/workload/scenario'
+import { scenarioSchema } from '@shared/model/workload/scenario'
 
 export interface PlannerServiceOptions {
   mode: AppInfo['mode']
@@ -158,12 +158,20 @@ export class PlannerService implements PlannerMethods {
   async simulate(req: SimulateRequest): Promise<ApiResult<SimulationRun>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
+    // Parsed here too, not only by the adapters: it fills in defaults for direct callers (CLI).
+    const scenario = scenarioSchema.safeParse(req.scenario)
+    if (!scenario.success) {
+      const issue = scenario.error.issues[0]
+      return err(
+        'INVALID_REQUEST',
+        `scenario ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+      )
+    }
     return this.opts.jobs.run(req.jobId, {
       kind: 'simulate',
       host: stored.value.host,
       model: req.model,
-      // The request schema has already filled in the scenario's defaults.
-      scenario: req.scenario as Scenario,
+      scenario: scenario.data,
       sweep: req.sweep
     })
   }

@@ -180,3 +180,59 @@ describe('pamt-planner analyze options', () => {
     expect(badChoice.code).not.toBe(0)
   })
 })
+
+describe('pamt-planner simulate', () => {
+  it('runs a preset and prints the savings and break-even', async () => {
+    const r = await cli(
+      'simulate',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--preset',
+      'one-16g-td'
+    )
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('savings vs static at peak')
+    expect(r.stdout).toContain('break-even 4K-mapped memory')
+  })
+
+  it('prints the run as JSON with a sweep', async () => {
+    const r = await cli(
+      'simulate',
+      '--host',
+      hostFixturePath('qemu-q35-guest-20g-on-emr.txt'),
+      '--preset',
+      'one-16g-td',
+      '--sweep',
+      'share4k=0,1',
+      '--json'
+    )
+    const run = JSON.parse(r.stdout)
+    expect(run.sweep.points).toHaveLength(2)
+    expect(run.result.replay.totalBytes).toHaveLength(1000)
+  })
+
+  it('validates a scenario file, naming the field', async () => {
+    const path = tempFile(
+      'bad-scenario.json',
+      JSON.stringify({
+        name: 'x',
+        tdClasses: [{ name: 'td', count: 0, memoryBytes: 2 ** 30, vcpus: 1 }]
+      })
+    )
+    const r = await cli(
+      'simulate',
+      '--host',
+      hostFixturePath('qemu-q35-guest-20g-on-emr.txt'),
+      '--scenario',
+      path
+    )
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^bad-scenario\.json: tdClasses\.0\.count: /)
+  })
+
+  it('needs exactly one workload source', async () => {
+    const r = await cli('simulate', '--host', hostFixturePath('qemu-q35-guest-20g-on-emr.txt'))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('exactly one of --scenario, --preset or --trace')
+  })
+})

@@ -2,7 +2,12 @@ import type { WebContents } from 'electron'
 import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import type { JobProgress, PlannerMethodName, PlannerMethods } from '@shared/api/contract'
 import { ok, type ApiResult } from '@shared/api/errors'
-import { IPC_PROGRESS_CHANNEL, PLANNER_METHOD_NAMES, ipcChannel, requestSchemas } from '@shared/api/schemas'
+import {
+  IPC_PROGRESS_CHANNEL,
+  PLANNER_METHOD_NAMES,
+  ipcChannel,
+  requestSchemas
+} from '@shared/api/schemas'
 import { ProgressHub } from '../../../src-main/services/progressHub'
 
 type IpcHandler = (event: unknown, body?: unknown) => Promise<ApiResult<unknown>>
@@ -86,7 +91,13 @@ const validBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h3',
     scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] }
   },
-  replayTraceText: { jobId: 'job-7', hostId: 'h3', fileName: 't.csv', text: 't_ns,ev,pfn,level,n,cpu,td', refcounts: 'dense' },
+  replayTraceText: {
+    jobId: 'job-7',
+    hostId: 'h3',
+    fileName: 't.csv',
+    text: 't_ns,ev,pfn,level,n,cpu,td',
+    refcounts: 'dense'
+  },
   openTraceFile: { jobId: 'job-8', hostId: 'h3', refcounts: 'sparse' }
 }
 
@@ -102,7 +113,13 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   exportHostJson: { hostId: '/etc/passwd' },
   listScenarioPresets: { hostId: 3 },
   simulate: { jobId: 'job-6', hostId: 'h3', scenario: { name: 's', tdClasses: [] } },
-  replayTraceText: { jobId: 'job-7', hostId: 'h3', fileName: 't.csv', text: 'x', refcounts: 'compressed' },
+  replayTraceText: {
+    jobId: 'job-7',
+    hostId: 'h3',
+    fileName: 't.csv',
+    text: 'x',
+    refcounts: 'compressed'
+  },
   openTraceFile: { jobId: 'job-8', hostId: 'h3' }
 }
 
@@ -190,7 +207,9 @@ describe('registerIpc: handlers', () => {
       expect(result).toBe(expected)
       expect(service[method]).toHaveBeenCalledTimes(1)
       // The service gets the schema's parse: the body plus any defaults (a scenario's, for one).
-      expect(service[method]).toHaveBeenCalledWith(requestSchemas[method].parse(validBodies[method]))
+      expect(service[method]).toHaveBeenCalledWith(
+        requestSchemas[method].parse(validBodies[method])
+      )
       for (const other of PLANNER_METHOD_NAMES)
         if (other !== method) expect(service[other]).not.toHaveBeenCalled()
     })
