@@ -3,7 +3,7 @@
  * chunk of lines, or one CSV cell). They return numbers, never throw, and leave messages to the
  * caller: NaN means "not this syntax", {@link TOO_BIG} means "syntactically fine but huge".
  */
-import { TRACE_EVENT_KIND, type TraceEventName } from './traceFormat'
+import { TRACE_EVENT_KIND } from './traceFormat'
 
 /** Returned for numbers too large to hold exactly (≥ 2^53) or PFNs far beyond 2^40. */
 export const TOO_BIG = Infinity
@@ -81,9 +81,4 @@ export function decodeLevel(s: string, a: number, b: number): number {
   if (c0 === 50 && c1 === 109) return 1 // 2m
   if (c0 === 49 && c1 === 103) return 2 // 1g
   return -1
-}
-
-/** Name → code maps for the slow (JSON.parse-like) path. */
-export function evCodeOf(name: string): number {
-  return Object.hasOwn(TRACE_EVENT_KIND, name) ? TRACE_EVENT_KIND[name as TraceEventName] : -1
 }

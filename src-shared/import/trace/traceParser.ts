@@ -51,6 +51,7 @@ const LEVEL_4K = 0
 const LEVEL_2M = 1
 
 const INT32_MAX = 2 ** 31 - 1
+const MAX_SAFE = Number.MAX_SAFE_INTEGER
 
 const FORMAT_NONE = 0
 const FORMAT_JSONL = 1
@@ -63,28 +64,6 @@ const BINARY_RE = /[\u0000\uFFFD]/
 const TEXT_SLICE = 4 * 1024 * 1024
 
 const FIELD_LIST = 't_ns, ev, pfn, level, n, cpu, td'
-
-/** Field id of a JSON key in `s[a, b)`, or -1. */
-function keyId(s: string, a: number, b: number): number {
-  switch (b - a) {
-    case 1:
-      return s.charCodeAt(a) === 110 ? F_N : -1
-    case 2:
-      if (s.startsWith('ev', a)) return F_EV
-      if (s.startsWith('td', a)) return F_TD
-      return -1
-    case 3:
-      if (s.startsWith('pfn', a)) return F_PFN
-      if (s.startsWith('cpu', a)) return F_CPU
-      return -1
-    case 4:
-      return s.startsWith('t_ns', a) ? F_T : -1
-    case 5:
-      return s.startsWith('level', a) ? F_LEVEL : -1
-    default:
-      return -1
-  }
-}
 
 function skipWs(s: string, i: number, b: number): number {
   while (i < b) {
@@ -118,9 +97,8 @@ export class TraceParser {
   private nonBlank = false
   private format = FORMAT_NONE
 
-  // CSV layout: column index → field id, and the header text (a repeated header is skipped).
+  /** CSV layout: column index → field id. */
   private cols = new Int8Array(0)
-  private headerText = ''
 
   // Summary counters.
   private rows = 0
@@ -147,8 +125,8 @@ export class TraceParser {
   private pfnA = 0
   private pfnB = 0
 
-  /** Spans found by the fast scanners: [start, end, quoted] per field id. */
-  private readonly spans = new Int32Array(FIELD_COUNT * 3)
+  /** Cell spans found by the CSV scanner: [start, end) per column. */
+  private readonly spans = new Int32Array(FIELD_COUNT * 2)
 
   constructor(
     readonly fileName: string,
@@ -342,11 +320,18 @@ export class TraceParser {
     return false
   }
 
+  /**
+   * A line that cannot be a data row: bpftrace noise, or a header again (captures concatenated
+   * with `cat`), which is read afresh, so the later part may even order its columns differently.
+   */
   private skipCsvNonRow(s: string, i: number, b: number): boolean {
-    let e = b
-    while (e > i && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--
-    if (e - i === this.headerText.length && s.startsWith(this.headerText, i)) return true
-    return this.skipNoise(s, i, b)
+    if (this.skipNoise(s, i, b)) return true
+    let e = i
+    while (e < b && s.charCodeAt(e) !== 44) e++
+    const first = s.slice(i, e).trim().replace(/^"|"$/g, '').toLowerCase()
+    if (!(TRACE_FIELDS as readonly string[]).includes(first)) return false
+    this.readHeader(s.slice(i, b).trimEnd())
+    return true
   }
 
   private readHeader(text: string): void {
@@ -376,7 +361,6 @@ export class TraceParser {
       }
     }
     this.cols = cols
-    this.headerText = text
     this.format = FORMAT_CSV
   }
 
@@ -385,104 +369,129 @@ export class TraceParser {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Read `{"key":value,…}` with string values without escapes and integer values. Returns false
-   * for anything else (the caller then uses the full JSON reader, which accepts or reports it).
+   * Read `{"key":value,…}` with the seven known keys, string values without escapes and integer
+   * values, decoding as it goes. Returns false for anything else, including any problem with a
+   * value: the full JSON reader ({@link slowJson}) then accepts the line or reports the problem
+   * with the authoritative message, so this path never decides an error.
    */
   private scanJson(s: string, a: number, b: number): boolean {
-    const spans = this.spans
     let seen = 0
-    let unknownA = -1
-    let unknownB = -1
     let i = a + 1 // past '{'
-    i = skipWs(s, i, b)
-    if (i < b && s.charCodeAt(i) === 125) {
-      i++
-    } else {
+    this.n = 1
+    this.cpu = -1
+    this.td = -1
+    try {
       for (;;) {
-        if (i >= b || s.charCodeAt(i) !== 34) return false
-        const ka = i + 1
-        let kb = ka
-        for (; kb < b; kb++) {
-          const k = s.charCodeAt(kb)
-          if (k === 34) break
-          if (k === 92 || k < 32) return false
+        i = skipWs(s, i, b)
+        if (s.charCodeAt(i) !== 34) return false
+        let f = -1
+        switch (s.charCodeAt(i + 1)) {
+          case 116: // t
+            if (s.startsWith('t_ns"', i + 1)) {
+              f = F_T
+              i += 6
+            } else if (s.startsWith('td"', i + 1)) {
+              f = F_TD
+              i += 4
+            }
+            break
+          case 101: // e
+            if (s.startsWith('ev"', i + 1)) {
+              f = F_EV
+              i += 4
+            }
+            break
+          case 112: // p
+            if (s.startsWith('pfn"', i + 1)) {
+              f = F_PFN
+              i += 5
+            }
+            break
+          case 108: // l
+            if (s.startsWith('level"', i + 1)) {
+              f = F_LEVEL
+              i += 7
+            }
+            break
+          case 110: // n
+            if (s.charCodeAt(i + 2) === 34) {
+              f = F_N
+              i += 3
+            }
+            break
+          case 99: // c
+            if (s.startsWith('cpu"', i + 1)) {
+              f = F_CPU
+              i += 5
+            }
+            break
         }
-        if (kb >= b) return false
-        i = skipWs(s, kb + 1, b)
-        if (i >= b || s.charCodeAt(i) !== 58) return false
+        if (f < 0) return false // unknown or escaped key
+        i = skipWs(s, i, b)
+        if (s.charCodeAt(i) !== 58) return false
         i = skipWs(s, i + 1, b)
-        if (i >= b) return false
-        let c = s.charCodeAt(i)
-        let va: number
-        let vb: number
-        let quoted: number
+        const c = s.charCodeAt(i)
         if (c === 34) {
-          va = i + 1
-          for (vb = va; vb < b; vb++) {
-            const k = s.charCodeAt(vb)
-            if (k === 34) break
-            if (k === 92 || k < 32) return false
-          }
-          if (vb >= b) return false
-          quoted = 1
+          const va = i + 1
+          const vb = s.indexOf('"', va)
+          if (vb < 0 || vb >= b || s.charCodeAt(vb - 1) === 92) return false
+          this.setField(f, s, va, vb, true, true)
           i = vb + 1
         } else if (c === 45 || (c >= 48 && c <= 57)) {
-          va = i
-          const d0 = c === 45 ? va + 1 : va
-          for (vb = d0; vb < b; vb++) {
-            const k = s.charCodeAt(vb)
-            if (k < 48 || k > 57) break
+          const d0 = c === 45 ? i + 1 : i
+          let j = d0
+          let v = 0
+          for (; j < b; j++) {
+            const d = s.charCodeAt(j) - 48
+            if (d < 0 || d > 9) break
+            v = v * 10 + d
           }
-          if (vb === d0) return false // a lone '-'
-          if (s.charCodeAt(d0) === 48 && vb - d0 > 1) return false // leading zero: not JSON
-          if (vb < b) {
-            const k = s.charCodeAt(vb)
+          if (j === d0 || (s.charCodeAt(d0) === 48 && j - d0 > 1) || v > MAX_SAFE) return false
+          if (j < b) {
+            const k = s.charCodeAt(j)
             if (k === 46 || k === 101 || k === 69) return false // fraction or exponent
           }
-          quoted = 0
-          i = vb
+          if (f === F_PFN) this.setField(f, s, i, j, false, true)
+          else this.setNumber(f, c === 45 ? -v : v)
+          i = j
         } else {
-          return false // true, false, null, objects, arrays: the full reader decides
+          return false // true, false, null, objects, arrays
         }
-        const f = keyId(s, ka, kb)
-        if (f < 0) {
-          if (unknownA < 0) {
-            unknownA = ka
-            unknownB = kb
-          }
-        } else {
-          spans[f * 3] = va
-          spans[f * 3 + 1] = vb
-          spans[f * 3 + 2] = quoted
-          seen |= 1 << f
-        }
+        seen |= 1 << f
         i = skipWs(s, i, b)
-        if (i >= b) return false
-        c = s.charCodeAt(i)
-        if (c === 44) {
-          i = skipWs(s, i + 1, b)
+        const k = s.charCodeAt(i)
+        if (k === 44) {
+          i++
           continue
         }
-        if (c === 125) {
+        if (k === 125) {
           i++
           break
         }
         return false
       }
+    } catch (e) {
+      if (e instanceof ImportFailure) return false
+      throw e
     }
-    if (skipWs(s, i, b) !== b) return false
-    // The line is valid JSON of the simple shape: now its meaning.
-    if (unknownA >= 0) this.badKey(s.slice(unknownA, unknownB))
-    this.checkRequired(seen)
-    this.n = 1
-    this.cpu = -1
-    this.td = -1
-    for (let f = 0; f < FIELD_COUNT; f++) {
-      if (seen & (1 << f)) {
-        this.setField(f, s, spans[f * 3]!, spans[f * 3 + 1]!, spans[f * 3 + 2] === 1, true)
-      }
+    return skipWs(s, i, b) === b && (seen & REQUIRED_MASK) === REQUIRED_MASK
+  }
+
+  /** A JSON number for t_ns, n, cpu or td, already known to be a safe integer. */
+  private setNumber(f: number, v: number): void {
+    if (f === F_T) {
+      if (v < 0) this.bad(`t_ns ${v} is negative`)
+      this.tNs = v
+    } else if (f === F_N) {
+      if (v < 1) this.bad(`n is ${v}; it must be at least 1`)
+      this.n = v
+    } else if (f === F_CPU || f === F_TD) {
+      if (v < -1 || v > INT32_MAX) this.bad(`${TRACE_FIELDS[f]} ${v} is out of range`)
+      if (f === F_CPU) this.cpu = v
+      else this.td = v
+    } else {
+      this.bad(`${TRACE_FIELDS[f]} must be a string`)
     }
-    return true
   }
 
   /** Any other line: the full JSON reader (escapes, exponents, null, exact syntax errors). */
@@ -639,7 +648,11 @@ export class TraceParser {
         return
       }
       case F_PFN: {
-        const v = json ? (quoted ? decodePfn(s, a, b, false) : decodeInt(s, a, b)) : decodePfn(s, a, b, true)
+        const v = json
+          ? quoted
+            ? decodePfn(s, a, b, false)
+            : decodeInt(s, a, b)
+          : decodePfn(s, a, b, true)
         if (v !== v || v < 0) {
           this.bad(
             `pfn "${shown(s.slice(a, b))}" is not a page frame number (expected "0x…" hex or a whole number)`
@@ -672,7 +685,9 @@ export class TraceParser {
         const v = decodeInt(s, a, b)
         if (v !== v) this.bad(`${name} "${shown(s.slice(a, b))}" is not a whole number`)
         if (v < -1 || v > INT32_MAX) {
-          this.bad(`${name} ${shown(s.slice(a, b))} is out of range (-1 for unknown, else 0 to ${INT32_MAX})`)
+          this.bad(
+            `${name} ${shown(s.slice(a, b))} is out of range (-1 for unknown, else 0 to ${INT32_MAX})`
+          )
         }
         if (f === F_CPU) this.cpu = v
         else this.td = v
