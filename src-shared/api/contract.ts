@@ -148,5 +148,7 @@ export interface WorkloadMethods {
   /** Replay a recorded trace uploaded as text (browser mode, drag and drop). */
   replayTraceText(req: ReplayTraceRequest): Promise<ApiResult<TraceRun>>
   /** Desktop only: pick a trace file; main streams it to the worker. `null` when cancelled. */
-  openTraceFile(req: Omit<ReplayTraceRequest, 'fileName' | 'text'>): Promise<ApiResult<TraceRun | null>>
+  openTraceFile(
+    req: Omit<ReplayTraceRequest, 'fileName' | 'text'>
+  ): Promise<ApiResult<TraceRun | null>>
 }

@@ -52,7 +52,12 @@ export const requestSchemas = {
     hostId,
     model: modelOptionsSchema.optional(),
     fileName,
-    text: z.string().max(MAX_TRACE_TEXT_BYTES, 'the trace exceeds the upload limit: open it from disk in the desktop app or the CLI'),
+    text: z
+      .string()
+      .max(
+        MAX_TRACE_TEXT_BYTES,
+        'the trace exceeds the upload limit: open it from disk in the desktop app or the CLI'
+      ),
     refcounts: z.enum(['dense', 'sparse'])
   }),
   openTraceFile: z.strictObject({

@@ -53,6 +53,10 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     cancelJob: call('cancelJob'),
     reanalyzeHost: call('reanalyzeHost'),
     exportHostJson: call('exportHostJson'),
+    listScenarioPresets: call('listScenarioPresets'),
+    simulate: call('simulate'),
+    replayTraceText: call('replayTraceText'),
+    openTraceFile: call('openTraceFile'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

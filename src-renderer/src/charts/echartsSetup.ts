@@ -7,6 +7,8 @@ import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
   TitleComponent,
   ToolboxComponent,
   TooltipComponent
@@ -14,7 +16,8 @@ import {
 
 // Tree-shaken ECharts: only what the charts/ builders use. SVG renders crisply at any zoom, exports
 // as vector graphics, and runs in the component-test DOM. The address map needs the custom series,
-// dataZoom (inside + slider), the lineX brush and the toolbox that switches brushing on.
+// dataZoom (inside + slider), the lineX brush and the toolbox that switches brushing on; the
+// workload charts mark the peak (markPoint), the average and the break-even (markLine).
 use([
   SVGRenderer,
   BarChart,
@@ -25,6 +28,8 @@ use([
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
   TitleComponent,
   ToolboxComponent,
   TooltipComponent

@@ -43,6 +43,11 @@ export const useHostStore = defineStore('host', () => {
   const error = ref<ApiError | null>(null)
   /** What failed, for the error banner's headline. */
   const errorAction = ref<'load' | 'reanalyze' | 'export'>('load')
+  /**
+   * Model options the shown host was last analysed with (undefined: the model's defaults). The
+   * workload view sends them with every simulation so both views model the same host.
+   */
+  const modelOptions = shallowRef<ModelOptions | undefined>(undefined)
 
   const busy = computed(() => job.value !== null)
 
@@ -62,7 +67,8 @@ export const useHostStore = defineStore('host', () => {
   async function runJob(
     label: string,
     start: (jobId: string) => Promise<ApiResult<HostResult | null>>,
-    kind: 'load' | 'reanalyze' = 'load'
+    kind: 'load' | 'reanalyze' = 'load',
+    model?: ModelOptions
   ): Promise<boolean> {
     const jobId = newJobId()
     job.value = { jobId, label, kind, phase: 'reading', fraction: 0 }
@@ -78,6 +84,7 @@ export const useHostStore = defineStore('host', () => {
       }
       if (result.value) {
         current.value = result.value
+        modelOptions.value = model
         error.value = null
       }
       return true
@@ -144,7 +151,8 @@ export const useHostStore = defineStore('host', () => {
     return runJob(
       'Re-analysing with new model options',
       (jobId) => requireApi().reanalyzeHost({ jobId, hostId: host.hostId, model }),
-      'reanalyze'
+      'reanalyze',
+      model
     )
   }
 
@@ -173,6 +181,8 @@ export const useHostStore = defineStore('host', () => {
   }
 
   return {
+    api: requireApi,
+    modelOptions,
     appInfo,
     examples,
     current,

@@ -7,6 +7,18 @@ import type { HostInput } from '@shared/model/host/memoryMap'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+import type {
+  ReplayTraceRequest,
+  ScenarioPreset,
+  SimulateRequest,
+  SimulationRun,
+  TraceRun
+} from '@shared/api/contract'
+import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
+import { scenarioSchema } from '@shared/model/workload/scenario'
+import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
+import { sweepScenario } from '@shared/model/runtime/sweep'
+import { parseTraceText } from '@shared/import/trace/traceParser'
 
 interface StoredHost {
   host: HostInput
@@ -24,6 +36,8 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   hold: boolean
   failNext: boolean
   requests: Array<{ hostId: string; model: ModelOptions }>
+  /** Every simulate / replayTraceText request, as sent. */
+  workloadRequests: Array<SimulateRequest | ReplayTraceRequest>
   release: () => void
   emit: (p: JobProgress) => void
 } {
@@ -67,8 +81,19 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     return run(stored, hostId, undefined)
   }
 
+  /** Workload jobs: held and failed like the host jobs, computed with the real shared model. */
+  const workloadJob = async <T>(compute: () => ApiResult<T>): Promise<ApiResult<T>> => {
+    if (api.hold) await new Promise<void>((r) => (releaseHeld = r))
+    if (api.failNext) {
+      api.failNext = false
+      return err('INTERNAL', 'model worker crashed')
+    }
+    return compute()
+  }
+
   const api = {
     calls: [] as string[],
+    workloadRequests: [] as Array<SimulateRequest | ReplayTraceRequest>,
     hold: false,
     failNext: false,
     requests: [] as Array<{ hostId: string; model: ModelOptions }>,
@@ -118,6 +143,67 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
       if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
       const stem = stored.source.fileName.replace(/\.[^.]+$/, '')
       return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.host) })
+    },
+    async listScenarioPresets(req: { hostId: string }): Promise<ApiResult<ScenarioPreset[]>> {
+      api.calls.push(`listScenarioPresets:${req.hostId}`)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      const tdxBytes = analyzeHost(stored.host).tdxMemoryBytes
+      return ok(
+        PRESET_NAMES.map((id) => {
+          const scenario = presetScenario(id, tdxBytes)!
+          return { id, title: scenario.name, scenario }
+        })
+      )
+    },
+    async simulate(req: SimulateRequest): Promise<ApiResult<SimulationRun>> {
+      api.calls.push(`simulate:${req.hostId}`)
+      api.workloadRequests.push(req)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      return workloadJob(() => {
+        // As the transport does: the request schema fills in the defaults.
+        const parsed = scenarioSchema.safeParse(req.scenario)
+        if (!parsed.success) return err('INVALID_REQUEST', parsed.error.issues[0]!.message)
+        const analysis = analyzeHost(stored.host, toAnalyzeOptions(req.model))
+        return ok({
+          scenario: parsed.data,
+          hostName: stored.source.fileName,
+          result: simulateScenario(analysis, parsed.data),
+          sweep: req.sweep
+            ? sweepScenario(analysis, parsed.data, req.sweep.parameter, req.sweep.values)
+            : null
+        })
+      })
+    },
+    async replayTraceText(req: ReplayTraceRequest): Promise<ApiResult<TraceRun>> {
+      api.calls.push(`replayTraceText:${req.fileName}`)
+      api.workloadRequests.push(req)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      return workloadJob(() => {
+        const parsed = parseTraceText(req.text, req.fileName)
+        if (!parsed.ok) {
+          const { code, message, line } = parsed.error
+          return err(
+            code,
+            message,
+            line !== undefined ? { fileName: req.fileName, line } : { fileName: req.fileName }
+          )
+        }
+        const analysis = analyzeHost(stored.host, toAnalyzeOptions(req.model))
+        return ok({
+          hostName: stored.source.fileName,
+          trace: parsed.summary,
+          result: simulateTrace(analysis, parsed.events, req.fileName, {
+            refcounts: req.refcounts,
+            samples: 200
+          })
+        })
+      })
+    },
+    async openTraceFile() {
+      return err('UNAVAILABLE', 'no dialog')
     },
     async cancelJob(req: { jobId: string }) {
       api.calls.push(`cancelJob:${req.jobId}`)

@@ -1,0 +1,202 @@
+import type { Scenario, ScenarioInput, TdClass } from '@shared/model/workload/scenario'
+import { scenarioSchema } from '@shared/model/workload/scenario'
+
+/**
+ * The scenario editor's form: the scenario in the units people type (GiB, MiB, seconds, percent).
+ * Number fields hold `number | ''` because an emptied `<input type="number">` gives ''. The 4K share
+ * is not stored: it is what the 2M and 1G shares leave.
+ */
+export interface TdClassDraft {
+  name: string
+  count: number | ''
+  memoryGiB: number | ''
+  vcpus: number | ''
+  share2mPct: number | ''
+  share1gPct: number | ''
+  imageMiB: number | ''
+  acceptMode: 'eager' | 'lazy'
+  acceptDurationS: number | ''
+  acceptSteps: number | ''
+  /** Empty: the TD runs to the end of the scenario. */
+  lifetimeS: number | ''
+  demotePct: number | ''
+  arrivalMode: 'together' | 'staggered' | 'poisson'
+  /** `together`: start time; `staggered` / `poisson`: first arrival. */
+  arrivalStartS: number | ''
+  /** `staggered`: interval; `poisson`: mean interval. */
+  arrivalIntervalS: number | ''
+}
+
+export interface ScenarioDraft {
+  name: string
+  durationS: number | ''
+  seed: number | ''
+  samples: number | ''
+  /** Host fragmentation 0..1 (slider). */
+  fragmentation: number
+  reclaimFailurePct: number | ''
+  refcounts: 'dense' | 'sparse'
+  classes: TdClassDraft[]
+}
+
+const GiB = 2 ** 30
+const MiB = 2 ** 20
+const S = 1e9
+
+/** '' stays NaN so the schema reports the field instead of silently taking 0. */
+const num = (v: number | ''): number => (v === '' ? Number.NaN : Number(v))
+const round = (v: number, digits = 6): number => Number(v.toFixed(digits))
+
+export function classToDraft(c: TdClass): TdClassDraft {
+  const arrival = c.arrival
+  return {
+    name: c.name,
+    count: c.count,
+    memoryGiB: round(c.memoryBytes / GiB),
+    vcpus: c.vcpus,
+    share2mPct: round(c.share2m * 100),
+    share1gPct: round(c.share1g * 100),
+    imageMiB: round(c.imageBytes / MiB),
+    acceptMode: c.accept.mode,
+    acceptDurationS: c.accept.mode === 'lazy' ? round(c.accept.durationNs / S) : 20,
+    acceptSteps: c.accept.mode === 'lazy' ? c.accept.steps : 64,
+    lifetimeS: c.lifetimeNs === null ? '' : round(c.lifetimeNs / S),
+    demotePct: round(c.demoteShare * 100),
+    arrivalMode: arrival.mode,
+    arrivalStartS: round((arrival.mode === 'together' ? arrival.atNs : arrival.startNs) / S),
+    arrivalIntervalS:
+      arrival.mode === 'staggered'
+        ? round(arrival.intervalNs / S)
+        : arrival.mode === 'poisson'
+          ? round(arrival.meanIntervalNs / S)
+          : 10
+  }
+}
+
+export function scenarioToDraft(s: Scenario): ScenarioDraft {
+  return {
+    name: s.name,
+    durationS: round(s.durationNs / S),
+    seed: s.seed,
+    samples: s.samples,
+    fragmentation: s.host.fragmentation,
+    reclaimFailurePct: round(s.host.reclaimFailureRate * 100),
+    refcounts: s.refcounts,
+    classes: s.tdClasses.map(classToDraft)
+  }
+}
+
+/** A new TD class row: one 4K-mapped 8 GiB TD, eager accept, started at 0. */
+export function newClassDraft(index: number): TdClassDraft {
+  return {
+    name: `class ${index + 1}`,
+    count: 1,
+    memoryGiB: 8,
+    vcpus: 2,
+    share2mPct: 0,
+    share1gPct: 0,
+    imageMiB: 4,
+    acceptMode: 'eager',
+    acceptDurationS: 20,
+    acceptSteps: 64,
+    lifetimeS: '',
+    demotePct: 0,
+    arrivalMode: 'together',
+    arrivalStartS: 0,
+    arrivalIntervalS: 10
+  }
+}
+
+/** The 4K-mapped share in percent: what the 2M and 1G shares leave. */
+export function share4kPct(c: TdClassDraft): number {
+  return round(100 - num(c.share2mPct) - num(c.share1gPct), 4)
+}
+
+function classToInput(c: TdClassDraft): ScenarioInput['tdClasses'][number] {
+  const start = num(c.arrivalStartS) * S
+  const interval = num(c.arrivalIntervalS) * S
+  return {
+    name: c.name,
+    count: num(c.count),
+    memoryBytes: Math.round(num(c.memoryGiB) * GiB),
+    vcpus: num(c.vcpus),
+    share1g: num(c.share1gPct) / 100,
+    share2m: num(c.share2mPct) / 100,
+    imageBytes: Math.round(num(c.imageMiB) * MiB),
+    accept:
+      c.acceptMode === 'eager'
+        ? { mode: 'eager' }
+        : { mode: 'lazy', durationNs: num(c.acceptDurationS) * S, steps: num(c.acceptSteps) },
+    lifetimeNs: c.lifetimeS === '' ? null : num(c.lifetimeS) * S,
+    demoteShare: num(c.demotePct) / 100,
+    arrival:
+      c.arrivalMode === 'together'
+        ? { mode: 'together', atNs: start }
+        : c.arrivalMode === 'staggered'
+          ? { mode: 'staggered', startNs: start, intervalNs: interval }
+          : { mode: 'poisson', startNs: start, meanIntervalNs: interval }
+  }
+}
+
+/** The form as a scenario file (the request's `scenario`); not yet validated. */
+export function draftToInput(d: ScenarioDraft): ScenarioInput {
+  return {
+    format: 'pamt-planner-scenario',
+    name: d.name,
+    seed: num(d.seed),
+    durationNs: num(d.durationS) * S,
+    tdClasses: d.classes.map(classToInput),
+    host: { fragmentation: d.fragmentation, reclaimFailureRate: num(d.reclaimFailurePct) / 100 },
+    refcounts: d.refcounts,
+    samples: num(d.samples)
+  }
+}
+
+/** Field errors keyed by the schema path ("tdClasses.0.memoryBytes"); "" is the whole scenario. */
+export type FieldErrors = Record<string, string>
+
+/** "tdClasses[0].memoryBytes" for messages that name the field. */
+export function describePath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('')
+}
+
+function describeIssue(message: string, code: string): string {
+  // An emptied number field arrives as NaN.
+  if (code === 'invalid_type' && /NaN|number/i.test(message)) return 'enter a number'
+  return message
+}
+
+/** Validate with the shared schema; the first error per field, keyed by its path. */
+export function validateScenario(
+  input: unknown
+): { ok: true; scenario: Scenario } | { ok: false; errors: FieldErrors } {
+  const parsed = scenarioSchema.safeParse(input)
+  if (parsed.success) return { ok: true, scenario: parsed.data }
+  const errors: FieldErrors = {}
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).join('.')
+    errors[key] ??= describeIssue(issue.message, issue.code)
+  }
+  // Zod skips a class's cross-field refinements while one of its fields fails; check the share
+  // sum here too so every error shows at once (the schema still decides what is valid).
+  const classes = (input as { tdClasses?: unknown } | null)?.tdClasses
+  if (Array.isArray(classes)) {
+    classes.forEach((c: { share1g?: unknown; share2m?: unknown }, i) => {
+      const sum = Number(c?.share1g ?? 0) + Number(c?.share2m ?? 0)
+      if (sum > 1) errors[`tdClasses.${i}`] ??= 'share1g + share2m must not exceed 1'
+    })
+  }
+  return { ok: false, errors }
+}
+
+/** One line naming every invalid field, for a file that fails validation. */
+export function describeSchemaErrors(input: unknown): string | null {
+  const parsed = scenarioSchema.safeParse(input)
+  if (parsed.success) return null
+  return parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? describePath(i.path) : 'scenario'}: ${i.message}`)
+    .join('; ')
+}

@@ -1,0 +1,338 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { PlannerApi, ScenarioPreset, SimulationRun, TraceRun } from '@shared/api/contract'
+import type { ApiError, ApiResult } from '@shared/api/errors'
+import { MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
+import type { SweepParameter } from '@shared/model/runtime/sweep'
+import type { Scenario } from '@shared/model/workload/scenario'
+import { useHostStore, type ActiveJob } from './host'
+import {
+  describeSchemaErrors,
+  draftToInput,
+  newClassDraft,
+  scenarioToDraft,
+  validateScenario,
+  type FieldErrors,
+  type ScenarioDraft
+} from './scenarioDraft'
+
+/** What the workload error banner says failed. */
+export type WorkloadAction = 'simulate' | 'sweep' | 'trace' | 'scenario-file' | 'presets'
+
+/** Preset the editor starts from (the issue's "10 TDs x 16 GiB, no huge pages"). */
+export const DEFAULT_PRESET_ID = 'ten-16g-no-hugepages'
+
+/**
+ * The Workload view's state: the scenario being edited, the last simulation and the last trace
+ * replay, the job in flight and the last error. Runs go through the PlannerApi of the host store
+ * against the host on screen, with that host's model options. A failed or cancelled run never
+ * replaces a result: the previous one stays and the error is shown beside it.
+ */
+export const useWorkloadStore = defineStore('workload', () => {
+  const host = useHostStore()
+  let subscribedTo: PlannerApi | null = null
+
+  /** Presets for the current host (`host-90pct-4k` is sized to it). */
+  const presets = ref<ScenarioPreset[]>([])
+  /** The host the presets were fetched for. */
+  const presetsHostId = ref<string | null>(null)
+  /** The preset the draft was last loaded from ('' once a file was opened). */
+  const presetId = ref('')
+  /** The scenario editor's form, in the units people type; null until presets arrive. */
+  const draft = ref<ScenarioDraft | null>(null)
+  /** Whether to show field errors (after the first edit or run attempt). */
+  const showErrors = ref(false)
+  /** The last successful simulation (with its sweep, when one was run). */
+  const simulation = shallowRef<SimulationRun | null>(null)
+  /** The last successful trace replay. */
+  const trace = shallowRef<TraceRun | null>(null)
+  /** Which result the charts show. */
+  const shown = ref<'simulation' | 'trace'>('simulation')
+  /** The one workload job in flight, if any. */
+  const job = ref<ActiveJob | null>(null)
+  /** The last error, until dismissed or replaced by a success. */
+  const error = ref<ApiError | null>(null)
+  /** What failed, for the banner's headline. */
+  const errorAction = ref<WorkloadAction>('simulate')
+
+  const busy = computed(() => job.value !== null)
+
+  /** The draft as a request scenario, and its validation with the shared schema. */
+  const validation = computed(() =>
+    draft.value ? validateScenario(draftToInput(draft.value)) : null
+  )
+  /** Field errors keyed by schema path ("tdClasses.0.memoryBytes"). */
+  const fieldErrors = computed<FieldErrors>(() =>
+    validation.value && !validation.value.ok ? validation.value.errors : {}
+  )
+  const valid = computed(() => validation.value?.ok === true)
+
+  /** The result the charts show: the chosen one, else whichever exists. */
+  const shownResult = computed(() => {
+    if (shown.value === 'trace' && trace.value) return trace.value.result
+    return simulation.value?.result ?? trace.value?.result ?? null
+  })
+
+  function api(): PlannerApi {
+    const a = host.api()
+    if (subscribedTo !== a) {
+      subscribedTo = a
+      a.onProgress((p) => {
+        if (job.value && job.value.jobId === p.jobId)
+          job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
+      })
+    }
+    return a
+  }
+
+  function fail(action: WorkloadAction, e: ApiError): void {
+    error.value = e
+    errorAction.value = action
+  }
+
+  async function runJob<T>(
+    label: string,
+    action: WorkloadAction,
+    start: (jobId: string) => Promise<ApiResult<T>>
+  ): Promise<T | null> {
+    const jobId = crypto.randomUUID()
+    job.value = { jobId, label, phase: 'analysing', fraction: 0 }
+    try {
+      const result = await start(jobId)
+      if (job.value?.jobId !== jobId) return null
+      if (!result.ok) {
+        if (result.error.code !== 'CANCELLED') fail(action, result.error)
+        return null
+      }
+      error.value = null
+      return result.value
+    } finally {
+      if (job.value?.jobId === jobId) job.value = null
+    }
+  }
+
+  /** Fetch the presets for the host on screen; the draft starts from the default preset. */
+  async function loadPresets(): Promise<void> {
+    const current = host.current
+    if (!current || presetsHostId.value === current.hostId) return
+    const hostId = current.hostId
+    const result = await api().listScenarioPresets({ hostId })
+    if (!result.ok) {
+      fail('presets', result.error)
+      return
+    }
+    presets.value = result.value
+    presetsHostId.value = hostId
+    if (!draft.value) {
+      const first = result.value.find((p) => p.id === DEFAULT_PRESET_ID) ?? result.value[0] ?? null
+      if (first) applyPreset(first.id)
+    }
+  }
+
+  /** Replace the draft with a preset. */
+  function applyPreset(id: string): boolean {
+    const preset = presets.value.find((p) => p.id === id)
+    if (!preset) return false
+    presetId.value = id
+    draft.value = scenarioToDraft(preset.scenario)
+    showErrors.value = false
+    return true
+  }
+
+  function addClass(): void {
+    if (!draft.value || draft.value.classes.length >= 64) return
+    draft.value.classes.push(newClassDraft(draft.value.classes.length))
+  }
+
+  function removeClass(index: number): void {
+    if (!draft.value || draft.value.classes.length <= 1) return
+    draft.value.classes.splice(index, 1)
+  }
+
+  /** The validated scenario, or null with the field errors shown. */
+  function checkedScenario(): Scenario | null {
+    showErrors.value = true
+    const v = validation.value
+    return v?.ok ? v.scenario : null
+  }
+
+  function hostRef(): { hostId: string; model?: (typeof host)['modelOptions'] } | null {
+    const current = host.current
+    if (!current) return null
+    return host.modelOptions
+      ? { hostId: current.hostId, model: host.modelOptions }
+      : { hostId: current.hostId }
+  }
+
+  async function simulateWith(
+    label: string,
+    action: WorkloadAction,
+    sweep?: { parameter: SweepParameter; values: number[] }
+  ): Promise<boolean> {
+    if (job.value) return false
+    const scenario = checkedScenario()
+    const target = hostRef()
+    if (!scenario || !target) return false
+    const run = await runJob(label, action, (jobId) =>
+      api().simulate({ jobId, ...target, scenario, ...(sweep ? { sweep } : {}) })
+    )
+    if (!run) return false
+    // A plain run keeps the sweep on screen when the scenario is unchanged.
+    const previous = simulation.value
+    simulation.value =
+      !sweep &&
+      previous?.sweep &&
+      JSON.stringify(previous.scenario) === JSON.stringify(run.scenario)
+        ? { ...run, sweep: previous.sweep }
+        : run
+    shown.value = 'simulation'
+    return true
+  }
+
+  /** Simulate the edited scenario on the host on screen (Ctrl+Enter). */
+  function run(): Promise<boolean> {
+    return simulateWith('Simulating the workload', 'simulate')
+  }
+
+  /** Simulate and sweep one parameter over `values` (model units: fractions, TD counts). */
+  function runSweep(parameter: SweepParameter, values: number[]): Promise<boolean> {
+    return simulateWith(`Sweeping ${values.length} values`, 'sweep', { parameter, values })
+  }
+
+  /** Replay a trace file from upload or drag and drop; the size is checked before reading. */
+  async function importTrace(file: File): Promise<boolean> {
+    if (job.value) return false
+    if (file.size > MAX_TRACE_TEXT_BYTES) {
+      fail('trace', {
+        code: 'FILE_TOO_LARGE',
+        fileName: file.name,
+        message: `file is ${(file.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(MAX_TRACE_TEXT_BYTES)} upload limit for traces: open it in the desktop app or with the CLI`
+      })
+      return false
+    }
+    const target = hostRef()
+    if (!target) return false
+    const text = await file.text()
+    const refcounts = draft.value?.refcounts ?? 'dense'
+    const result = await runJob(`Replaying ${file.name}`, 'trace', (jobId) =>
+      api().replayTraceText({ jobId, ...target, fileName: file.name, text, refcounts })
+    )
+    if (!result) return false
+    trace.value = result
+    shown.value = 'trace'
+    return true
+  }
+
+  /** Desktop only: pick a trace with the native dialog; main streams it to the worker. */
+  async function openTraceWithDialog(): Promise<boolean> {
+    if (job.value) return false
+    const target = hostRef()
+    if (!target) return false
+    const refcounts = draft.value?.refcounts ?? 'dense'
+    const result = await runJob('Replaying trace', 'trace', (jobId) =>
+      api().openTraceFile({ jobId, ...target, refcounts })
+    )
+    if (!result) return false
+    trace.value = result
+    shown.value = 'trace'
+    return true
+  }
+
+  /** The edited scenario as a scenario file, or null (errors shown) when it is not valid. */
+  function scenarioFile(): { fileName: string; text: string } | null {
+    const scenario = checkedScenario()
+    if (!scenario) return null
+    const stem =
+      scenario.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario'
+    return {
+      fileName: `${stem.slice(0, 60)}.scenario.json`,
+      text: JSON.stringify(scenario, null, 2)
+    }
+  }
+
+  /** Load a scenario file into the editor; a file that fails the schema names the field. */
+  async function openScenarioFile(file: File): Promise<boolean> {
+    if (file.size > 4 * 2 ** 20) {
+      fail('scenario-file', {
+        code: 'FILE_TOO_LARGE',
+        fileName: file.name,
+        message: 'a scenario file is a few KiB of JSON; this file is larger than 4 MiB'
+      })
+      return false
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(await file.text())
+    } catch (e) {
+      fail('scenario-file', {
+        code: 'MALFORMED_LINE',
+        fileName: file.name,
+        message: `not JSON: ${(e as Error).message}`
+      })
+      return false
+    }
+    const problem = describeSchemaErrors(data)
+    const checked = validateScenario(data)
+    if (problem !== null || !checked.ok) {
+      fail('scenario-file', {
+        code: 'INVALID_REQUEST',
+        fileName: file.name,
+        message: problem ?? 'not a scenario'
+      })
+      return false
+    }
+    draft.value = scenarioToDraft(checked.scenario)
+    presetId.value = ''
+    showErrors.value = false
+    error.value = null
+    return true
+  }
+
+  async function cancel(): Promise<void> {
+    const running = job.value
+    if (!running) return
+    job.value = null
+    await api().cancelJob({ jobId: running.jobId })
+  }
+
+  function dismissError(): void {
+    error.value = null
+  }
+
+  // Presets are per host: fetch them again when another host is shown.
+  watch(
+    () => host.current?.hostId,
+    (id) => {
+      if (id && id !== presetsHostId.value && presetsHostId.value !== null) void loadPresets()
+    }
+  )
+
+  return {
+    presets,
+    presetId,
+    draft,
+    showErrors,
+    simulation,
+    trace,
+    shown,
+    job,
+    error,
+    errorAction,
+    busy,
+    fieldErrors,
+    valid,
+    shownResult,
+    loadPresets,
+    applyPreset,
+    addClass,
+    removeClass,
+    run,
+    runSweep,
+    importTrace,
+    openTraceWithDialog,
+    scenarioFile,
+    openScenarioFile,
+    cancel,
+    dismissError
+  }
+})

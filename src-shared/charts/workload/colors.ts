@@ -1,0 +1,22 @@
+/** Colours of the workload charts: one per PAMT part, the same in every chart and in the legend. */
+export const WORKLOAD_COLORS = {
+  staticPart: '#8c9bb5',
+  refcounts: '#9b6fc6',
+  pairs: '#e0803a',
+  caches: '#e7c23c',
+  staticPamt: '#b3261e',
+  average: '#1f5fbf',
+  savings: '#1d7a3a'
+} as const
+
+/** Node colours for the per-node chart (cycled). */
+export const NODE_COLORS = [
+  '#4f81bd',
+  '#e0803a',
+  '#5aa469',
+  '#c0504d',
+  '#8064a2',
+  '#4bacc6',
+  '#f79646',
+  '#7f7f7f'
+] as const

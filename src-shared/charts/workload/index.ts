@@ -1,0 +1,8 @@
+export { pamtOverTimeChart, pamtParts, STATIC_PAMT_SERIES } from './pamtOverTimeChart'
+export { perNodeChart, nodeSeriesName } from './perNodeChart'
+export { sweepChart, sweepBreakEven, sweepAxisValue, SWEEP_SERIES } from './sweepChart'
+export { SWEEP_PARAMETERS, formatSweepValue, sweepValues } from './sweepParameter'
+export { pamtOverTimeCsv, perNodeCsv, sweepCsv } from './workloadCsv'
+export { formatSeconds, sampleSeconds } from './timeAxis'
+export { WORKLOAD_COLORS, NODE_COLORS } from './colors'
+export { bytesAxisInterval, bytesAxisScale, formatAxisBytes } from './bytesAxis'

@@ -1,0 +1,249 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import App from '@renderer/App.vue'
+import { useHostStore } from '@renderer/stores/host'
+import { useWorkloadStore } from '@renderer/stores/workload'
+import type { SimulateRequest } from '@shared/api/contract'
+import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+})
+
+const GiB = 2 ** 30
+
+async function mountWorkload(): Promise<{
+  w: VueWrapper
+  api: ReturnType<typeof modelBackedApi>
+  store: ReturnType<typeof useWorkloadStore>
+}> {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const host = useHostStore()
+  const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
+  host.connect(api)
+  wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
+  await host.init()
+  await flushPromises()
+  await wrapper.get('[data-testid=nav-workload]').trigger('click')
+  await flushPromises()
+  return { w: wrapper, api, store: useWorkloadStore() }
+}
+
+/** A small, quick scenario: two 4 GiB TDs with half their memory 2M-mapped. */
+async function editSmall(w: VueWrapper): Promise<void> {
+  await w.get('[data-testid=class-0-count]').setValue('2')
+  await w.get('[data-testid=class-0-memory]').setValue('4')
+  await w.get('[data-testid=class-0-share2m]').setValue('50')
+  await w.get('[data-testid=scenario-seed]').setValue('7')
+}
+
+const simulateRequests = (api: ReturnType<typeof modelBackedApi>): SimulateRequest[] =>
+  api.workloadRequests.filter((r): r is SimulateRequest => 'scenario' in r)
+
+describe('workload view', () => {
+  it('starts from the host’s presets and keeps the host view one click away', async () => {
+    const { w, api } = await mountWorkload()
+    expect(api.calls).toContain('listScenarioPresets:h1')
+    const select = w.get('[data-testid=preset-select]').element as HTMLSelectElement
+    expect(select.value).toBe('ten-16g-no-hugepages')
+    expect(w.get('[data-testid=scenario-editor]').text()).toContain('TD classes')
+    expect(w.get('[data-testid=class-0-share4k]').text()).toBe('100')
+    expect(w.find('[data-testid=no-result]').exists()).toBe(true)
+    await w.get('[data-testid=nav-host]').trigger('click')
+    expect(w.get('[data-testid=static-pamt-kb]').text()).toBe('262,664')
+  })
+
+  it('sends the edited scenario and shows the results', async () => {
+    const { w, api } = await mountWorkload()
+    await editSmall(w)
+    expect(w.get('[data-testid=class-0-share4k]').text()).toBe('50')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const [req] = simulateRequests(api)
+    expect(req).toMatchObject({
+      hostId: 'h1',
+      scenario: {
+        seed: 7,
+        durationNs: 60e9,
+        refcounts: 'dense',
+        tdClasses: [
+          {
+            count: 2,
+            memoryBytes: 4 * GiB,
+            share2m: 0.5,
+            share1g: 0,
+            accept: { mode: 'lazy', durationNs: 20e9, steps: 64 },
+            lifetimeNs: 40e9
+          }
+        ]
+      }
+    })
+    expect(req!.model).toBeUndefined()
+    expect(w.get('[data-testid=peak-total]').text()).toContain('Peak Dynamic PAMT')
+    expect(w.get('[data-testid=static-pamt-ref]').text()).toContain('256.51 MiB')
+    expect(w.get('[data-testid=static-pamt-ref]').attributes('title')).toBe('268,967,936 bytes')
+    expect(Number(w.get('[data-testid=add-count] .v').text().replace(/,/g, ''))).toBeGreaterThan(0)
+    expect(w.get('[data-testid=savings-at-peak]').text()).toContain('Saved at peak')
+    expect(w.get('[data-testid=break-even]').text()).toContain('of 4K-mapped TD memory')
+    for (const id of ['chart-pamt-over-time', 'chart-per-node']) {
+      expect(w.get(`[data-testid=${id}]`).find('svg').exists()).toBe(true)
+    }
+  })
+
+  it('runs with Ctrl+Enter and the host’s model options', async () => {
+    const { w, api } = await mountWorkload()
+    const host = useHostStore()
+    await editSmall(w)
+    const model = { holeSource: 'e820' as const, pamtMode: 'dynamic' as const }
+    await host.reanalyze(model)
+    await flushPromises()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }))
+    await flushPromises()
+    expect(simulateRequests(api)[0]!.model).toEqual(model)
+  })
+
+  it('shows field errors inline and does not send an invalid scenario', async () => {
+    const { w, api } = await mountWorkload()
+    await w.get('[data-testid=class-0-memory]').setValue('')
+    await w.get('[data-testid=class-0-share2m]').setValue('80')
+    await w.get('[data-testid=class-0-share1g]').setValue('40')
+    await w.get('[data-testid=scenario-samples]').setValue('3')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api)).toHaveLength(0)
+    expect(w.get('[data-testid=class-0-memory-error]').text()).toBe('enter a number')
+    expect(w.get('[data-testid=class-0-error]').text()).toContain(
+      'share1g + share2m must not exceed 1'
+    )
+    expect(w.get('[data-testid=scenario-samples-error]').text()).toMatch(/16/)
+    expect(w.get('[data-testid=scenario-invalid]').text()).toContain('3 fields need fixing')
+    expect(w.get('[data-testid=class-0-share4k]').text()).toBe('-20')
+  })
+
+  it('keeps the previous result when a run fails, and says so', async () => {
+    const { w, api, store } = await mountWorkload()
+    await editSmall(w)
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const before = w.get('[data-testid=peak-total]').text()
+    const run = store.simulation
+    api.failNext = true
+    await w.get('[data-testid=class-0-count]').setValue('3')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const banner = w.get('[data-testid=error-banner]')
+    expect(banner.text()).toContain('Could not run the simulation.')
+    expect(banner.text()).toContain('model worker crashed')
+    expect(banner.text()).toContain('The previous result is still shown.')
+    expect(store.simulation).toBe(run)
+    expect(w.get('[data-testid=peak-total]').text()).toBe(before)
+    // Escape dismisses the banner.
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    await flushPromises()
+    expect(w.find('[data-testid=error-banner]').exists()).toBe(false)
+  })
+
+  it('shows progress and cancels the run with Escape', async () => {
+    const { w, api, store } = await mountWorkload()
+    await editSmall(w)
+    api.hold = true
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const jobId = store.job!.jobId
+    api.emit({ jobId, phase: 'analysing', fraction: 0.4 })
+    await flushPromises()
+    expect(w.get('[data-testid=job-progress]').text()).toContain('40%')
+    expect(w.get('[data-testid=run-simulation]').attributes('disabled')).toBeDefined()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    await flushPromises()
+    expect(api.calls).toContain(`cancelJob:${jobId}`)
+    expect(w.find('[data-testid=job-progress]').exists()).toBe(false)
+    expect(store.simulation).toBeNull()
+  })
+
+  it('replays an uploaded trace and lists its findings with line numbers', async () => {
+    const { w, api } = await mountWorkload()
+    const trace = [
+      't_ns,ev,pfn,level,n,cpu,td',
+      '1000,get,0x100000,4k,1,0,1',
+      '2000,put,0x200000,4k,1,0,1',
+      '3000,put,0x100000,4k,1,0,1'
+    ].join('\n')
+    const input = w.get('[data-testid=trace-input]')
+    Object.defineProperty(input.element, 'files', {
+      value: [new File([trace], 'capture.csv')],
+      configurable: true
+    })
+    await input.trigger('change')
+    await flushPromises()
+    expect(api.calls).toContain('replayTraceText:capture.csv')
+    const findings = w.get('[data-testid=trace-findings]')
+    expect(findings.text()).toContain('line 3')
+    expect(findings.text()).toContain('PUT_WITHOUT_GET')
+    expect(w.get('[data-testid=trace-summary]').text()).toContain('Event rows3')
+    expect(w.get('[data-testid=add-count] .v').text()).toBe('1')
+    expect(w.get('[data-testid=result-title]').text()).toContain('Trace')
+  })
+
+  it('draws the sweep over TD count', async () => {
+    const { w, api } = await mountWorkload()
+    await editSmall(w)
+    await w.get('[data-testid=sweep-parameter]').setValue('tdCount')
+    await w.get('[data-testid=sweep-from]').setValue('1')
+    await w.get('[data-testid=sweep-to]').setValue('3')
+    await w.get('[data-testid=sweep-steps]').setValue('3')
+    await w.get('[data-testid=run-sweep]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api)[0]!.sweep).toEqual({ parameter: 'tdCount', values: [1, 2, 3] })
+    expect(w.get('[data-testid=chart-sweep]').find('svg').exists()).toBe(true)
+    expect(w.find('[data-testid=chart-pamt-over-time]').exists()).toBe(true)
+  })
+
+  it('opens a scenario file, naming the field a bad one gets wrong', async () => {
+    const { w, store } = await mountWorkload()
+    const bad = { name: 'x', tdClasses: [{ name: 'a', count: 0, memoryBytes: GiB, vcpus: 1 }] }
+    expect(await store.openScenarioFile(new File([JSON.stringify(bad)], 'bad.json'))).toBe(false)
+    await flushPromises()
+    expect(w.get('[data-testid=error-banner]').text()).toContain('bad.json: tdClasses[0].count:')
+    expect(w.get('[data-testid=error-banner]').text()).toContain(
+      'The scenario being edited is unchanged.'
+    )
+    const good = {
+      name: 'from file',
+      tdClasses: [{ name: 'b', count: 3, memoryBytes: 2 * GiB, vcpus: 1 }]
+    }
+    expect(await store.openScenarioFile(new File([JSON.stringify(good)], 'good.json'))).toBe(true)
+    await flushPromises()
+    expect((w.get('[data-testid=scenario-name]').element as HTMLInputElement).value).toBe(
+      'from file'
+    )
+    expect((w.get('[data-testid=class-0-count]').element as HTMLInputElement).value).toBe('3')
+    // Saving writes the same scenario back, with the schema's defaults.
+    const saved = JSON.parse(store.scenarioFile()!.text)
+    expect(saved).toMatchObject({ format: 'pamt-planner-scenario', name: 'from file', seed: 1 })
+    expect(saved.tdClasses[0]).toMatchObject({ count: 3, memoryBytes: 2 * GiB })
+  })
+
+  it('adds and removes TD classes', async () => {
+    const { w, api } = await mountWorkload()
+    await editSmall(w)
+    await w.get('[data-testid=add-class]').trigger('click')
+    expect(w.findAll('fieldset.td-class')).toHaveLength(2)
+    await w.get('[data-testid=class-1-accept]').setValue('lazy')
+    await w.get('[data-testid=class-1-arrival]').setValue('poisson')
+    await w.get('[data-testid=class-1-arrival-interval]').setValue('5')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api)[0]!.scenario.tdClasses[1]).toMatchObject({
+      accept: { mode: 'lazy', durationNs: 20e9, steps: 64 },
+      arrival: { mode: 'poisson', startNs: 0, meanIntervalNs: 5e9 }
+    })
+    await w.get('[data-testid=class-0-remove]').trigger('click')
+    expect(w.findAll('fieldset.td-class')).toHaveLength(1)
+    expect(w.get('[data-testid=class-0-remove]').attributes('disabled')).toBeDefined()
+  })
+})
