@@ -80,7 +80,50 @@ const PRESET_INPUTS: Record<string, ScenarioInput> = {
   }
 }
 
+/**
+ * Contention presets from the list threads: the measured boot storm (§3.3), two TDs shutting down at
+ * once (every put is a 1→0 with PAMT.REMOVE under the lock), and DEMOTE under load from a second TD
+ * (SEED004: DEMOTE's shared walks on its pair pages against another TD's PAMT.ADD).
+ */
+const CONTENTION_PRESET_INPUTS: Record<string, ScenarioInput> = {
+  'calibration-10x16g': {
+    name: 'Calibration: 10 TDs x 16 GB, 4 vCPUs, 2 sockets, no huge pages, start then shut down (§3.3)',
+    durationNs: 40 * S,
+    tdClasses: [
+      { name: '16 GiB TD', count: 10, memoryBytes: 16 * GiB, vcpus: 4, lifetimeNs: 15 * S }
+    ]
+  },
+  'two-td-shutdown': {
+    name: 'Two 64 GiB TDs shutting down at once',
+    durationNs: 30 * S,
+    tdClasses: [{ name: '64 GiB TD', count: 2, memoryBytes: 64 * GiB, vcpus: 8, lifetimeNs: 1 * S }]
+  },
+  'demote-under-load': {
+    name: 'DEMOTE under load from a second TD (SEED004)',
+    durationNs: 30 * S,
+    tdClasses: [
+      {
+        name: 'demoting TD (2M)',
+        count: 1,
+        memoryBytes: 64 * GiB,
+        vcpus: 8,
+        share2m: 1,
+        demoteShare: 0.5,
+        imageBytes: 4 * 2 ** 20
+      },
+      { name: 'booting TD (4K)', count: 4, memoryBytes: 16 * GiB, vcpus: 4 }
+    ]
+  }
+}
+
 export const PRESET_NAMES = Object.keys(PRESET_INPUTS)
+export const CONTENTION_PRESET_NAMES = Object.keys(CONTENTION_PRESET_INPUTS)
+
+/** A contention preset scenario, or null. */
+export function contentionPresetScenario(name: string): Scenario | null {
+  const input = CONTENTION_PRESET_INPUTS[name]
+  return input ? scenarioSchema.parse(input) : null
+}
 
 /**
  * A preset scenario. `host-90pct-4k` is sized to the host: as many 32 GiB TDs as fill 90 % of its
