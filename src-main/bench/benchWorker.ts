@@ -5,6 +5,8 @@ import { PamtReplay, replayEvents } from '@shared/model/runtime/replay'
 import { PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema } from '@shared/model/workload/scenario'
+import { contentionPresetScenario } from '@shared/model/workload/presets'
+import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
 
 // Runs inside a worker with a 1 GiB heap cap, as the app's model worker does, and reports timings.
 const GiB = 2 ** 30
@@ -87,10 +89,50 @@ function run(
   }
 }
 
+/** Contention: the calibration scenario (v6), and a lock-heavy run for events per second. */
+function runContentionBench(): Record<string, number | string>[] {
+  const host = analyzeHost(host2TiB())
+  const calibration = contentionPresetScenario('calibration-10x16g')!
+  const t0 = performance.now()
+  const v6 = runContention(host, calibration, contentionSettingsSchema.parse({ designs: ['v6'] }))
+  const t1 = performance.now()
+  const heavy = scenarioSchema.parse({
+    name: 'always-lock, 4 TDs x 4 GiB',
+    durationNs: 10e9,
+    tdClasses: [{ name: 'td', count: 4, memoryBytes: 4 * GiB, vcpus: 4, lifetimeNs: 2e9 }]
+  })
+  const t2 = performance.now()
+  const lockHeavy = runContention(
+    host,
+    heavy,
+    contentionSettingsSchema.parse({ designs: ['always-lock'] })
+  )
+  const t3 = performance.now()
+  const lock = v6.outcomes[0]!.locks[0]!
+  return [
+    {
+      name: 'contention: calibration scenario (10 TDs x 16 GB, v6)',
+      events: v6.events,
+      wallMs: +(t1 - t0).toFixed(1),
+      eventsPerSec: v6.events / ((t1 - t0) / 1000),
+      contended: lock.contended,
+      totalWaitMs: +(lock.totalWaitNs / 1e6).toFixed(2)
+    },
+    {
+      name: 'contention: lock-heavy (always-lock, every get and put takes the lock)',
+      events: lockHeavy.events,
+      wallMs: +(t3 - t2).toFixed(1),
+      eventsPerSec: lockHeavy.events / ((t3 - t2) / 1000),
+      contended: lockHeavy.outcomes[0]!.locks[0]!.contended,
+      totalWaitMs: +(lockHeavy.outcomes[0]!.locks[0]!.totalWaitNs / 1e6).toFixed(2)
+    }
+  ]
+}
+
 const results = [
   // The target: a 2 TiB host filled with 4K-mapped TDs (128 × 16 GiB), fresh host.
   run('2 TiB filled with 4K TDs, fresh host', 0, 127, 16 * GiB),
   // The same at fragmentation 0.5 (23 pages per region visit): many more, smaller events.
   run('2 TiB filled with 4K TDs, fragmentation 0.5', 0.5, 127, 16 * GiB)
 ]
-parentPort?.postMessage(results)
+parentPort?.postMessage({ replay: results, contention: runContentionBench() })

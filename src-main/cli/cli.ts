@@ -11,9 +11,21 @@ import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
 import { formatHostReport } from './formatHostReport'
 import { formatSimulationReport } from './formatSimulationReport'
+import { formatContentionReport } from './formatContentionReport'
+import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import { DEFAULT_CONTENTION_COSTS } from '@shared/model/contention/costs'
+import { traceContention } from '@shared/model/contention/traceContention'
+import { perfLockCsv, perfLockTable } from '@shared/charts/contention/perfLock'
+import { parseTraceText } from '@shared/import/trace/traceParser'
+import { MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
-import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
-import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
+import {
+  CONTENTION_PRESET_NAMES,
+  PRESET_NAMES,
+  contentionPresetScenario,
+  presetScenario
+} from '@shared/model/workload/presets'
+import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
 
 export interface CliContext {
   workerPath: string
@@ -154,6 +166,147 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
   return 0
 }
 
+interface ContentionCliOptions {
+  host: string
+  scenario?: string
+  preset?: string
+  trace?: string
+  designs: string
+  demote: string
+  cost: Record<string, number>
+  csv?: boolean
+  json?: boolean
+}
+
+/** `--cost pamtAddNs=6000`: a known cost key and a number of nanoseconds. */
+function collectCost(value: string, previous: Record<string, number>): Record<string, number> {
+  const m = /^([A-Za-z0-9]+)=(\d+(?:\.\d+)?)$/.exec(value)
+  if (!m) throw new InvalidArgumentError('expected key=nanoseconds, e.g. pamtAddNs=6000')
+  if (!Object.hasOwn(DEFAULT_CONTENTION_COSTS, m[1]!)) {
+    throw new InvalidArgumentError(
+      `unknown cost "${m[1]}"; known: ${Object.keys(DEFAULT_CONTENTION_COSTS).join(', ')}`
+    )
+  }
+  return { ...previous, [m[1]!]: Number(m[2]) }
+}
+
+/** Read, parse and validate a scenario file; an error sentence naming the file and field on failure. */
+async function readScenarioFile(
+  path: string
+): Promise<{ ok: true; scenario: Scenario } | { ok: false; message: string }> {
+  const text = await readTextFile(path, MAX_HOST_FILE_BYTES)
+  if (!text.ok) return { ok: false, message: describeApiError(text.error) }
+  let json: unknown
+  try {
+    json = JSON.parse(text.value.text)
+  } catch (e) {
+    return { ok: false, message: `${text.value.fileName}: not JSON: ${(e as Error).message}` }
+  }
+  const checked = scenarioSchema.safeParse(json)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]
+    return {
+      ok: false,
+      message: `${text.value.fileName}: ${issue?.path.join('.') || 'scenario'}: ${issue?.message ?? 'invalid'}`
+    }
+  }
+  return { ok: true, scenario: checked.data }
+}
+
+async function contentionCommand(options: ContentionCliOptions, ctx: CliContext): Promise<number> {
+  const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
+  if (sources.length !== 1) {
+    ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
+    return 2
+  }
+  const settings = contentionSettingsSchema.safeParse({
+    designs: options.designs.split(',').map((d) => d.trim()),
+    demoteVariants: options.demote.split(',').map((d) => d.trim()),
+    costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost }
+  })
+  if (!settings.success) {
+    const issue = settings.error.issues[0]
+    ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
+    return 2
+  }
+  const read = await readTextFile(options.host, MAX_HOST_FILE_BYTES)
+  if (!read.ok) {
+    ctx.stderr(`${describeApiError(read.error)}\n`)
+    return 1
+  }
+  const { planner } = createServices({
+    mode: 'browser',
+    launcher: new InlineLauncher(),
+    resourcesDir: ctx.resourcesDir
+  })
+  const hostResult = await planner.analyzeHostText({
+    jobId: 'cli',
+    fileName: read.value.fileName,
+    text: read.value.text
+  })
+  if (!hostResult.ok) {
+    ctx.stderr(`${describeApiError(hostResult.error)}\n`)
+    return 1
+  }
+  if (options.trace) {
+    const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES)
+    if (!text.ok) {
+      ctx.stderr(`${describeApiError(text.error)}\n`)
+      return 1
+    }
+    const parsed = parseTraceText(text.value.text, text.value.fileName)
+    if (!parsed.ok) {
+      ctx.stderr(`${describeApiError(parsed.error)}\n`)
+      return 1
+    }
+    const outcomes = settings.data.designs.map((d) =>
+      traceContention(hostResult.value.analysis, parsed.events, d, settings.data.costs)
+    )
+    if (options.json) ctx.stdout(`${JSON.stringify(outcomes)}\n`)
+    else {
+      const rows = outcomes.map((o) => ({
+        design: o.design,
+        demote: 'lock-around' as const,
+        locks: o.locks
+      }))
+      ctx.stdout(
+        options.csv
+          ? perfLockCsv(rows)
+          : `${perfLockTable(rows)}\n(open-loop replay of ${text.value.fileName}: waits do not delay later events)\n`
+      )
+    }
+    return 0
+  }
+  let scenario: Scenario
+  if (options.preset) {
+    scenario =
+      contentionPresetScenario(options.preset) ??
+      presetScenario(options.preset, hostResult.value.analysis.tdxMemoryBytes)!
+  } else {
+    const s = await readScenarioFile(options.scenario!)
+    if (!s.ok) {
+      ctx.stderr(`${s.message}\n`)
+      return 1
+    }
+    scenario = s.scenario
+  }
+  const run = await planner.runContention({
+    jobId: 'cli',
+    hostId: hostResult.value.hostId,
+    scenario,
+    settings: settings.data
+  })
+  if (!run.ok) {
+    ctx.stderr(`${describeApiError(run.error)}\n`)
+    return 1
+  }
+  const outcomes = run.value.report.outcomes
+  if (options.json) ctx.stdout(`${JSON.stringify(run.value)}\n`)
+  else if (options.csv) ctx.stdout(perfLockCsv(outcomes))
+  else ctx.stdout(`${formatContentionReport(run.value)}\n`)
+  return 0
+}
+
 function parsePort(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be 0-65535')
@@ -277,6 +430,42 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .option('--json', 'print the run as JSON')
     .action(async (options: SimulateCliOptions) => {
       exitCode = await simulateCommand(options, ctx)
+    })
+
+  program
+    .command('contention')
+    .description(
+      'pamt_lock contention per design for a TD workload (scenario, preset or recorded trace)'
+    )
+    .requiredOption('--host <file>', 'host file (any format analyze reads)')
+    .option('--scenario <file>', 'scenario JSON (docs/workload-model.md)')
+    .addOption(
+      new Option('--preset <name>', 'a built-in scenario').choices([
+        ...CONTENTION_PRESET_NAMES,
+        ...PRESET_NAMES
+      ])
+    )
+    .option('--trace <file>', 'recorded trace: open-loop lock replay (docs/contention-model.md)')
+    .option(
+      '--designs <list>',
+      'comma-separated: v6, always-lock, per-2m, hashed:N, module-only',
+      'v6,always-lock,per-2m,hashed:64,module-only'
+    )
+    .option(
+      '--demote <list>',
+      'DEMOTE variants: lock-around, try-then-lock',
+      'lock-around,try-then-lock'
+    )
+    .option(
+      '--cost <key=ns>',
+      'override a cost in ns, repeatable (docs/contention-model.md)',
+      collectCost,
+      {}
+    )
+    .option('--csv', 'print perf lock contention -x , CSV (raw ns)')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: ContentionCliOptions) => {
+      exitCode = await contentionCommand(options, ctx)
     })
 
   program

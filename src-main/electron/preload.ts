@@ -20,6 +20,8 @@ const api: PlannerApi = {
   simulate: invoke('simulate'),
   replayTraceText: invoke('replayTraceText'),
   openTraceFile: invoke('openTraceFile'),
+  listContentionPresets: invoke('listContentionPresets'),
+  runContention: invoke('runContention'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

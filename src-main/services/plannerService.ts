@@ -1,5 +1,7 @@
 import type {
   AnalyzeExampleRequest,
+  ContentionRequest,
+  ContentionRun,
   AnalyzeHostTextRequest,
   AppInfo,
   ExampleHost,
@@ -25,7 +27,13 @@ import { readTextFile } from './readTextFile'
 import type { WorkerTask } from '../worker/protocol'
 import { basename } from 'node:path'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
-import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
+import {
+  CONTENTION_PRESET_NAMES,
+  PRESET_NAMES,
+  contentionPresetScenario,
+  presetScenario
+} from '@shared/model/workload/presets'
+import { contentionSettingsSchema } from '@shared/model/contention/runContention'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 
 export interface PlannerServiceOptions {
@@ -173,6 +181,37 @@ export class PlannerService implements PlannerMethods {
       model: req.model,
       scenario: scenario.data,
       sweep: req.sweep
+    })
+  }
+
+  async listContentionPresets(): Promise<ApiResult<ScenarioPreset[]>> {
+    return ok(
+      CONTENTION_PRESET_NAMES.map((id) => {
+        const scenario = contentionPresetScenario(id)!
+        return { id, title: scenario.name, scenario }
+      })
+    )
+  }
+
+  async runContention(req: ContentionRequest): Promise<ApiResult<ContentionRun>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    const scenario = scenarioSchema.safeParse(req.scenario)
+    const settings = contentionSettingsSchema.safeParse(req.settings ?? {})
+    if (!scenario.success || !settings.success) {
+      const issue =
+        (scenario.success ? settings.error?.issues[0] : scenario.error.issues[0]) ?? null
+      return err(
+        'INVALID_REQUEST',
+        `${scenario.success ? 'settings' : 'scenario'} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+      )
+    }
+    return this.opts.jobs.run(req.jobId, {
+      kind: 'contention',
+      host: stored.value.host,
+      model: req.model,
+      scenario: scenario.data,
+      settings: settings.data
     })
   }
 

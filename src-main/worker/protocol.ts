@@ -1,5 +1,12 @@
 import type { ApiResult } from '@shared/api/errors'
-import type { HostResult, JobProgress, SimulationRun, TraceRun } from '@shared/api/contract'
+import type {
+  ContentionRun,
+  HostResult,
+  JobProgress,
+  SimulationRun,
+  TraceRun
+} from '@shared/api/contract'
+import type { ContentionRunSettings } from '@shared/model/contention/runContention'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
 import type { HostInput } from '@shared/model/host/memoryMap'
@@ -40,6 +47,13 @@ export type WorkerTask =
       refcounts: 'dense' | 'sparse'
       samples: number
     }
+  | {
+      kind: 'contention'
+      host: HostInput
+      model: ModelOptions | undefined
+      scenario: Scenario
+      settings: ContentionRunSettings
+    }
 
 /** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */
 export interface HostTaskOutput {
@@ -53,6 +67,7 @@ export interface TaskOutputs {
   analyze: HostTaskOutput
   simulate: SimulationRun
   replayTrace: TraceRun
+  contention: ContentionRun
 }
 
 export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]

@@ -7,6 +7,7 @@ import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
+import { runContention } from '@shared/model/contention/runContention'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
@@ -70,6 +71,15 @@ async function run(
         : null
       progress('done', 1)
       return ok({ scenario: task.scenario, hostName: host.name, result, sweep })
+    }
+    case 'contention': {
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      const report = runContention(host, task.scenario, task.settings, (f) =>
+        progress('analysing', f)
+      )
+      progress('done', 1)
+      return ok({ hostName: host.name, scenario: task.scenario, report })
     }
     case 'replayTrace': {
       progress('parsing', 0)

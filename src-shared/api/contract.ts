@@ -4,6 +4,7 @@ import type { Scenario, ScenarioInput } from '../model/workload/scenario'
 import type { SimulationResult } from '../model/runtime/simulate'
 import type { SweepParameter, SweepResult } from '../model/runtime/sweep'
 import type { TraceSummary } from '../import/trace/traceFormat'
+import type { ContentionReport, ContentionSettingsInput } from '../model/contention/runContention'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
 
@@ -77,7 +78,7 @@ export interface JobRequest {
 }
 
 /** Request/response map: one entry per method, the same names on every transport. */
-export interface PlannerMethods extends WorkloadMethods {
+export interface PlannerMethods extends WorkloadMethods, ContentionMethods {
   getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
   listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
@@ -151,4 +152,26 @@ export interface WorkloadMethods {
   openTraceFile(
     req: Omit<ReplayTraceRequest, 'fileName' | 'text'>
   ): Promise<ApiResult<TraceRun | null>>
+}
+
+/** A contention preset from the seeds, or any workload scenario. */
+export interface ContentionRequest {
+  jobId: string
+  hostId: string
+  model?: ModelOptions
+  scenario: ScenarioInput
+  /** Designs, DEMOTE variants, costs and machine; every field has a documented default. */
+  settings?: ContentionSettingsInput
+}
+
+export interface ContentionRun {
+  hostName: string
+  scenario: Scenario
+  report: ContentionReport
+}
+
+/** Contention methods (issue "Lock contention: pamt_lock and its alternatives"). */
+export interface ContentionMethods {
+  listContentionPresets(req: Record<string, never>): Promise<ApiResult<ScenarioPreset[]>>
+  runContention(req: ContentionRequest): Promise<ApiResult<ContentionRun>>
 }

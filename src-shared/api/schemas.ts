@@ -4,6 +4,7 @@ import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '../import/limits'
 import type { PlannerMethodName } from './contract'
 import { modelOptionsSchema } from './modelOptions'
 import { scenarioSchema } from '../model/workload/scenario'
+import { contentionSettingsSchema } from '../model/contention/runContention'
 
 const jobId = z
   .string()
@@ -59,6 +60,14 @@ export const requestSchemas = {
         'the trace exceeds the upload limit: open it from disk in the desktop app or the CLI'
       ),
     refcounts: z.enum(['dense', 'sparse'])
+  }),
+  listContentionPresets: z.strictObject({}),
+  runContention: z.strictObject({
+    jobId,
+    hostId,
+    model: modelOptionsSchema.optional(),
+    scenario: scenarioSchema,
+    settings: contentionSettingsSchema.optional()
   }),
   openTraceFile: z.strictObject({
     jobId,

@@ -536,7 +536,7 @@ export function simulateContention(
   return {
     design,
     demote,
-    locks: [finished],
+    locks: moduleOnly ? [] : [finished],
     faults,
     faultSpanNs: faultSpan,
     faultsPerSec: faultSpan > 0 ? faults / (faultSpan / 1e9) : 0,

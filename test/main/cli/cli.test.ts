@@ -236,3 +236,99 @@ describe('pamt-planner simulate', () => {
     expect(r.stderr).toContain('exactly one of --scenario, --preset or --trace')
   })
 })
+
+describe('pamt-planner contention', () => {
+  const smallScenario = (): string =>
+    tempFile(
+      'small.json',
+      JSON.stringify({
+        name: 'small shutdown',
+        durationNs: 5e9,
+        tdClasses: [{ name: 'td', count: 2, memoryBytes: 2 ** 31, vcpus: 4, lifetimeNs: 1e9 }]
+      })
+    )
+
+  it('prints perf lock contention rows per design for a preset', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'v6,module-only'
+    )
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      ' contended   total wait     max wait     avg wait         type   caller'
+    )
+    expect(r.stdout).toMatch(/spinlock {3}tdx_pamt_(get|put)/)
+    expect(r.stdout).toContain('(no kernel lock: the TDX module try-locks only)')
+  })
+
+  it('prints the -x , CSV with raw nanoseconds', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'hashed:16',
+      '--csv'
+    )
+    const lines = r.stdout.trim().split('\n')
+    expect(lines[0]).toBe('# output: contended, total wait, max wait, avg wait, type, caller')
+    expect(lines[1]).toBe('# design: hashed:16, demote: lock-around')
+    expect(lines[2]).toMatch(/^\d+, \d+, \d+, \d+, spinlock, /)
+  })
+
+  it('replays a trace open-loop', async () => {
+    const trace = tempFile(
+      't.csv',
+      [
+        't_ns,ev,pfn,level,n,cpu,td',
+        '0,get,0x100000,4k,1,0,1',
+        '10,get,0x100200,4k,1,1,1',
+        '20,put,0x100000,4k,1,0,1'
+      ].join('\n')
+    )
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--trace',
+      trace,
+      '--designs',
+      'v6',
+      '--csv'
+    )
+    // Two 0->1 gets 10 ns apart: the second waits for the first's PAMT.ADD; then a 1->0 put waits too.
+    expect(r.stdout.split('\n')[2]).toMatch(/^2, /)
+  })
+
+  it('rejects an unknown design or cost', async () => {
+    const bad = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'v7'
+    )
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('a design is v6, always-lock, per-2m, hashed:N or module-only')
+    const cost = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--cost',
+      'warpNs=1'
+    )
+    expect(cost.code).not.toBe(0)
+    expect(cost.stderr).toContain('unknown cost "warpNs"')
+  })
+})

@@ -65,6 +65,8 @@ function fakeService(): FakeService {
     simulate: vi.fn<PlannerMethods['simulate']>(unexpected),
     replayTraceText: vi.fn<PlannerMethods['replayTraceText']>(unexpected),
     openTraceFile: vi.fn<PlannerMethods['openTraceFile']>(async () => ok(null)),
+    listContentionPresets: vi.fn<PlannerMethods['listContentionPresets']>(async () => ok([])),
+    runContention: vi.fn<PlannerMethods['runContention']>(unexpected),
     exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
       ok({ fileName: 'h.host.json', text: '{}' })
     )
@@ -98,7 +100,14 @@ const validBodies: Record<PlannerMethodName, unknown> = {
     text: 't_ns,ev,pfn,level,n,cpu,td',
     refcounts: 'dense'
   },
-  openTraceFile: { jobId: 'job-8', hostId: 'h3', refcounts: 'sparse' }
+  openTraceFile: { jobId: 'job-8', hostId: 'h3', refcounts: 'sparse' },
+  listContentionPresets: {},
+  runContention: {
+    jobId: 'job-9',
+    hostId: 'h3',
+    scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
+    settings: { designs: ['v6', 'hashed:16'] }
+  }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -120,7 +129,14 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
     text: 'x',
     refcounts: 'compressed'
   },
-  openTraceFile: { jobId: 'job-8', hostId: 'h3' }
+  openTraceFile: { jobId: 'job-8', hostId: 'h3' },
+  listContentionPresets: { x: 1 },
+  runContention: {
+    jobId: 'job-9',
+    hostId: 'h3',
+    scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
+    settings: { designs: ['hashed:0'] }
+  }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }

@@ -1,0 +1,23 @@
+import type { ContentionRun } from '@shared/api/contract'
+import { formatPerfTime, perfLockTable } from '@shared/charts/contention/perfLock'
+
+/** `pamt-planner contention`: perf's table, then the per-design figures perf does not print. */
+export function formatContentionReport(run: ContentionRun): string {
+  const r = run.report
+  const out: string[] = [
+    `${r.scenarioName} on ${run.hostName} (seed ${r.seed}; costs are estimates: docs/contention-model.md)`,
+    ''
+  ]
+  out.push(perfLockTable(r.outcomes))
+  out.push(
+    'design          demote          acquired  contended%   p50 added    p99 added  p99.9 added   faults/s     BUSY  retries  failed'
+  )
+  for (const o of r.outcomes) {
+    const l = o.locks[0]
+    const pct = l && l.acquisitions ? ((100 * l.contended) / l.acquisitions).toFixed(2) : '0.00'
+    out.push(
+      `${o.design.padEnd(15)} ${o.demote.padEnd(15)} ${String(l?.acquisitions ?? 0).padStart(8)} ${pct.padStart(10)} ${formatPerfTime(o.addedLatency.p50Ns).padStart(12)} ${formatPerfTime(o.addedLatency.p99Ns).padStart(12)} ${formatPerfTime(o.addedLatency.p999Ns).padStart(12)} ${Math.round(o.faultsPerSec).toString().padStart(10)} ${String(o.busy).padStart(8)} ${String(o.retries).padStart(8)} ${String(o.failedSeamcalls).padStart(7)}`
+    )
+  }
+  return out.join('\n')
+}

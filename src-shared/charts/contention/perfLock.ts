@@ -1,0 +1,54 @@
+import type { ContentionOutcome } from '../../model/contention/simulateContention'
+
+/** What the perf formatters need of an outcome (closed-loop runs and trace replays alike). */
+export type PerfLockRows = ReadonlyArray<Pick<ContentionOutcome, 'design' | 'demote' | 'locks'>>
+
+/**
+ * `perf lock contention -x ,` CSV: a comment header, then one row per lock with raw nanoseconds
+ * (conventions.md §3.1). The design (and DEMOTE variant) is appended to the caller column's
+ * neighbour as a comment line above each block, so rows stay in perf's exact shape.
+ */
+export function perfLockCsv(outcomes: PerfLockRows): string {
+  const lines = ['# output: contended, total wait, max wait, avg wait, type, caller']
+  for (const o of outcomes) {
+    lines.push(`# design: ${o.design}, demote: ${o.demote}`)
+    for (const l of o.locks) {
+      const avg = l.contended ? Math.round(l.totalWaitNs / l.contended) : 0
+      lines.push(
+        `${l.contended}, ${Math.round(l.totalWaitNs)}, ${Math.round(l.maxWaitNs)}, ${avg}, ${l.type}, ${l.caller || l.name}`
+      )
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** perf's auto-scaled time column: ns, us, ms or s with two decimals. */
+export function formatPerfTime(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(2)} ns`
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(2)} us`
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(2)} ms`
+  return `${(ns / 1e9).toFixed(2)} s`
+}
+
+/** The default `perf lock contention` table, one block per design. */
+export function perfLockTable(outcomes: PerfLockRows): string {
+  const head = ` contended   total wait     max wait     avg wait         type   caller`
+  const out: string[] = []
+  for (const o of outcomes) {
+    out.push(`# ${o.design} (DEMOTE: ${o.demote})`)
+    out.push(head)
+    out.push('')
+    if (o.locks.length === 0)
+      out.push(
+        '                                        (no kernel lock: the TDX module try-locks only)'
+      )
+    for (const l of o.locks) {
+      const avg = l.contended ? l.totalWaitNs / l.contended : 0
+      out.push(
+        `${String(l.contended).padStart(10)} ${formatPerfTime(l.totalWaitNs).padStart(12)} ${formatPerfTime(l.maxWaitNs).padStart(12)} ${formatPerfTime(avg).padStart(12)} ${l.type.padStart(12)}   ${l.caller || l.name}`
+      )
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}
