@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import type { PlannerMethods } from '@shared/api/contract'
 import { dispatchPlannerRequest } from '@shared/api/validate'
-import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
 import type { ProgressHub } from '../services/progressHub'
 import { BROWSER_CSP, isAllowedHost, tokenMatches } from './security'
 
@@ -24,7 +24,7 @@ export interface RunningBrowserServer {
 }
 
 /** JSON escaping can double a text's size (every newline becomes "\n"), so allow that much. */
-const BODY_LIMIT_BYTES = 2 * MAX_HOST_FILE_BYTES + 1024 * 1024
+const BODY_LIMIT_BYTES = 2 * Math.max(MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES) + 1024 * 1024
 const HEARTBEAT_MS = 15_000
 
 /**
@@ -60,7 +60,7 @@ export async function startBrowserServer(
           ok: false,
           error: {
             code: 'FILE_TOO_LARGE',
-            message: `upload is larger than the ${MAX_HOST_FILE_BYTES / 2 ** 20} MiB limit for host logs`
+            message: `upload is larger than the server accepts (${MAX_HOST_FILE_BYTES / 2 ** 20} MiB for host files, ${MAX_TRACE_TEXT_BYTES / 2 ** 20} MiB for traces)`
           }
         })
       }

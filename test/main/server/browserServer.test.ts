@@ -101,7 +101,8 @@ describe('browser-mode server', () => {
   })
 
   it('refuses an upload over the body limit with FILE_TOO_LARGE', async () => {
-    const text = 'x'.repeat(140 * 1024 * 1024)
+    // Over the body limit: twice the largest text (JSON escaping) plus 1 MiB.
+    const text = 'x'.repeat(260 * 1024 * 1024)
     const res = await post('analyzeHostText', { jobId: 'big', fileName: 'big.txt', text })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE' } })
