@@ -174,6 +174,9 @@ interface ContentionCliOptions {
   designs: string
   demote: string
   cost: Record<string, number>
+  sockets?: number
+  cpusPerSocket?: number
+  kernelWindow?: number
   csv?: boolean
   json?: boolean
 }
@@ -222,7 +225,10 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   const settings = contentionSettingsSchema.safeParse({
     designs: options.designs.split(',').map((d) => d.trim()),
     demoteVariants: options.demote.split(',').map((d) => d.trim()),
-    costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost }
+    costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost },
+    ...(options.sockets !== undefined ? { sockets: options.sockets } : {}),
+    ...(options.cpusPerSocket !== undefined ? { cpusPerSocket: options.cpusPerSocket } : {}),
+    ...(options.kernelWindow !== undefined ? { kernelWindowRegions: options.kernelWindow } : {})
   })
   if (!settings.success) {
     const issue = settings.error.issues[0]
@@ -305,6 +311,12 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   else if (options.csv) ctx.stdout(perfLockCsv(outcomes))
   else ctx.stdout(`${formatContentionReport(run.value)}\n`)
   return 0
+}
+
+function parseCount(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer')
+  return n
 }
 
 function parsePort(value: string): number {
@@ -461,6 +473,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       'override a cost in ns, repeatable (docs/contention-model.md)',
       collectCost,
       {}
+    )
+    .option('--sockets <n>', 'sockets (default 2)', parseCount)
+    .option('--cpus-per-socket <n>', 'CPUs per socket (default 56)', parseCount)
+    .option(
+      '--kernel-window <n>',
+      'kernel page window in 2 MiB regions (modelled, default 8)',
+      parseCount
     )
     .option('--csv', 'print perf lock contention -x , CSV (raw ns)')
     .option('--json', 'print the report as JSON')

@@ -57,6 +57,8 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     simulate: call('simulate'),
     replayTraceText: call('replayTraceText'),
     openTraceFile: call('openTraceFile'),
+    listContentionPresets: call('listContentionPresets'),
+    runContention: call('runContention'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

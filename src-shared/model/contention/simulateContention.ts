@@ -256,8 +256,10 @@ export function simulateContention(
         paired[region] = 1
         refcount[region] = 1
       } else {
-        // v6: WARN and -EIO; the fault is retried by KVM, which takes the same path again.
-        failed++
+        // v6 and seed 000 WARN and return -EIO (KVM retries the fault); the per-2M and hashed
+        // designs would have to retry BUSY themselves. Either way the get runs again.
+        if (design === 'v6' || design === 'always-lock') failed++
+        else retries++
         release(ctx, lockId)
         yield D(ctx, c.busyBackoffNs)
         yield* get(ctx, region, slot)
@@ -433,7 +435,6 @@ export function simulateContention(
                 }
                 // This fault's exit, plus the previous fault's AUG, in one step.
                 yield D(ctx, carryNs + c.faultOutsideNs)
-                carryNs = 0
                 const t1 = ctx.now
                 if (gpaPages % 512 === 0) {
                   // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).

@@ -8,13 +8,21 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import type {
+  ContentionRequest,
+  ContentionRun,
   ReplayTraceRequest,
   ScenarioPreset,
   SimulateRequest,
   SimulationRun,
   TraceRun
 } from '@shared/api/contract'
-import { PRESET_NAMES, presetScenario } from '@shared/model/workload/presets'
+import {
+  CONTENTION_PRESET_NAMES,
+  contentionPresetScenario,
+  PRESET_NAMES,
+  presetScenario
+} from '@shared/model/workload/presets'
+import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
@@ -38,6 +46,8 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   requests: Array<{ hostId: string; model: ModelOptions }>
   /** Every simulate / replayTraceText request, as sent. */
   workloadRequests: Array<SimulateRequest | ReplayTraceRequest>
+  /** Every runContention request, as sent. */
+  contentionRequests: ContentionRequest[]
   release: () => void
   emit: (p: JobProgress) => void
 } {
@@ -94,6 +104,7 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   const api = {
     calls: [] as string[],
     workloadRequests: [] as Array<SimulateRequest | ReplayTraceRequest>,
+    contentionRequests: [] as ContentionRequest[],
     hold: false,
     failNext: false,
     requests: [] as Array<{ hostId: string; model: ModelOptions }>,
@@ -204,6 +215,34 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     },
     async openTraceFile() {
       return err('UNAVAILABLE', 'no dialog')
+    },
+    async listContentionPresets(): Promise<ApiResult<ScenarioPreset[]>> {
+      api.calls.push('listContentionPresets')
+      return ok(
+        CONTENTION_PRESET_NAMES.map((id) => {
+          const scenario = contentionPresetScenario(id)!
+          return { id, title: scenario.name, scenario }
+        })
+      )
+    },
+    async runContention(req: ContentionRequest): Promise<ApiResult<ContentionRun>> {
+      api.calls.push(`runContention:${req.hostId}`)
+      api.contentionRequests.push(req)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      return workloadJob(() => {
+        // As the main process does: both schemas fill in the defaults.
+        const scenario = scenarioSchema.safeParse(req.scenario)
+        const settings = contentionSettingsSchema.safeParse(req.settings ?? {})
+        if (!scenario.success) return err('INVALID_REQUEST', scenario.error.issues[0]!.message)
+        if (!settings.success) return err('INVALID_REQUEST', settings.error.issues[0]!.message)
+        const analysis = analyzeHost(stored.host, toAnalyzeOptions(req.model))
+        return ok({
+          hostName: stored.source.fileName,
+          scenario: scenario.data,
+          report: runContention(analysis, scenario.data, settings.data)
+        })
+      })
     },
     async cancelJob(req: { jobId: string }) {
       api.calls.push(`cancelJob:${req.jobId}`)

@@ -1,0 +1,126 @@
+import type { BarSeriesOption, EChartsOption, XAXisComponentOption } from 'echarts'
+import type { ContentionOutcome } from '../../model/contention/simulateContention'
+import { designSummaries } from './designSummary'
+import { formatNs } from './labels'
+
+/** Series names of the comparison chart, one colour each. */
+export const COMPARISON_SERIES = {
+  contended: { name: 'contended %', color: '#1f5fbf' },
+  busy: { name: 'TDX_OPERAND_BUSY', color: '#b3261e' },
+  retries: { name: 'retries', color: '#e0803a' },
+  p50: { name: 'added p50', color: '#8c9bb5' },
+  p99: { name: 'added p99', color: '#9b6fc6' },
+  p999: { name: 'added p99.9', color: '#3d2a73' }
+} as const
+
+/** The three panels' left edges, in percent of the width. */
+const PANELS = [
+  { left: 5, width: 24 },
+  { left: 38, width: 24 },
+  { left: 71, width: 27 }
+] as const
+
+/**
+ * Designs side by side in three panels sharing the design axis: contended % of kernel lock
+ * acquisitions; TDX_OPERAND_BUSY returns and retries; and the latency Dynamic PAMT adds to a fault
+ * at p50, p99 and p99.9 (log axis).
+ */
+export function designComparisonChart(outcomes: readonly ContentionOutcome[]): EChartsOption {
+  const rows = designSummaries(outcomes)
+  const labels = rows.map((r) => r.label)
+  const bar = (
+    key: keyof typeof COMPARISON_SERIES,
+    values: number[],
+    axis: number,
+    format: (v: number) => string
+  ): BarSeriesOption => ({
+    name: COMPARISON_SERIES[key].name,
+    type: 'bar',
+    xAxisIndex: axis,
+    yAxisIndex: axis,
+    color: COMPARISON_SERIES[key].color,
+    barMaxWidth: 26,
+    data: values,
+    tooltip: { valueFormatter: (v) => format(Number(v)) }
+  })
+  const count = (v: number): string => v.toLocaleString('en-US')
+  const pct = (v: number): string => `${Number(v.toFixed(3))} %`
+  // A log axis cannot show 0: latencies are at least the atomic fast path, clamp to 1 ns anyway.
+  const ns = (v: number): number => Math.max(1, v)
+  const category = (i: number): XAXisComponentOption => ({
+    type: 'category',
+    gridIndex: i,
+    data: labels,
+    axisLabel: { interval: 0, rotate: labels.length > 3 ? 30 : 0, fontSize: 11 }
+  })
+  const titles = ['Contended acquisitions', 'BUSY and retries', 'Added fault latency']
+  return {
+    animation: false,
+    aria: { enabled: true },
+    title: titles.map((text, i) => ({
+      text,
+      left: `${PANELS[i]!.left + PANELS[i]!.width / 2}%`,
+      textAlign: 'center',
+      top: 4,
+      textStyle: { fontSize: 13 }
+    })),
+    legend: { top: 30, itemWidth: 14 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
+    grid: PANELS.map((p) => ({
+      left: `${p.left}%`,
+      width: `${p.width}%`,
+      top: 74,
+      bottom: labels.length > 3 ? 70 : 40,
+      containLabel: false
+    })),
+    xAxis: [category(0), category(1), category(2)],
+    yAxis: [
+      { type: 'value', gridIndex: 0, min: 0, axisLabel: { formatter: '{value} %' } },
+      { type: 'value', gridIndex: 1, min: 0, minInterval: 1 },
+      {
+        type: 'log',
+        gridIndex: 2,
+        logBase: 10,
+        axisLabel: { formatter: (v: number) => formatNs(v) }
+      }
+    ],
+    series: [
+      bar(
+        'contended',
+        rows.map((r) => Number((r.contendedFraction * 100).toFixed(4))),
+        0,
+        pct
+      ),
+      bar(
+        'busy',
+        rows.map((r) => r.busy),
+        1,
+        count
+      ),
+      bar(
+        'retries',
+        rows.map((r) => r.retries),
+        1,
+        count
+      ),
+      bar(
+        'p50',
+        rows.map((r) => ns(r.addedP50Ns)),
+        2,
+        formatNs
+      ),
+      bar(
+        'p99',
+        rows.map((r) => ns(r.addedP99Ns)),
+        2,
+        formatNs
+      ),
+      bar(
+        'p999',
+        rows.map((r) => ns(r.addedP999Ns)),
+        2,
+        formatNs
+      )
+    ]
+  }
+}

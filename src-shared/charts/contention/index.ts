@@ -1,0 +1,14 @@
+export { latencyCdfChart, cdfPoints, CDF_MIN_NS, ninesLabel, toNines } from './latencyCdfChart'
+export { designComparisonChart, COMPARISON_SERIES } from './designComparisonChart'
+export { lockTimelineChart, timelineSeconds, TIMELINE_SERIES } from './lockTimelineChart'
+export { designComparisonCsv, latencyCdfCsv, lockTimelineCsv } from './contentionCsv'
+export { designSummaries, formatCallers, type DesignSummary } from './designSummary'
+export {
+  designColor,
+  DESIGN_COLORS,
+  formatNs,
+  hasDemoteVariants,
+  outcomeLabel,
+  outcomeLabels
+} from './labels'
+export { perfLockCsv, perfLockTable, formatPerfTime } from './perfLock'

@@ -1,0 +1,350 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import App from '@renderer/App.vue'
+import { useHostStore } from '@renderer/stores/host'
+import { useContentionStore } from '@renderer/stores/contention'
+import { COST_FIELDS } from '@renderer/stores/contentionFields'
+import { contentionCostsSchema, DEFAULT_CONTENTION_COSTS } from '@shared/model/contention/costs'
+import type { ScenarioPreset } from '@shared/api/contract'
+import { ok } from '@shared/api/errors'
+import { scenarioSchema } from '@shared/model/workload/scenario'
+import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+
+let wrapper: VueWrapper | null = null
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  vi.restoreAllMocks()
+})
+
+/** A small boot storm, quick to simulate on the worked-example host. */
+const SMALL = scenarioSchema.parse({
+  name: 'small boot storm',
+  durationNs: 3e9,
+  tdClasses: [{ name: 'td', count: 3, memoryBytes: 2 ** 30, vcpus: 4, lifetimeNs: 1e9 }]
+})
+const SMALL_DEMOTE = scenarioSchema.parse({
+  name: 'small demote',
+  durationNs: 3e9,
+  tdClasses: [
+    {
+      name: 'demoting',
+      count: 1,
+      memoryBytes: 2 ** 30,
+      vcpus: 4,
+      share2m: 1,
+      demoteShare: 0.5,
+      imageBytes: 4 * 2 ** 20
+    },
+    { name: 'booting', count: 2, memoryBytes: 2 ** 30, vcpus: 4 }
+  ]
+})
+
+async function mountContention(): Promise<{
+  w: VueWrapper
+  api: ReturnType<typeof modelBackedApi>
+  store: ReturnType<typeof useContentionStore>
+}> {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const host = useHostStore()
+  const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
+  // The real presets are 10 × 16 GiB boot storms: keep the ids, shrink the scenarios.
+  const real = api.listContentionPresets.bind(api)
+  api.listContentionPresets = async (req) => {
+    const r = await real(req)
+    if (!r.ok) return r
+    return ok(
+      r.value.map((p): ScenarioPreset => ({
+        ...p,
+        scenario: {
+          ...(p.id === 'demote-under-load' ? SMALL_DEMOTE : SMALL),
+          name: p.scenario.name
+        }
+      }))
+    )
+  }
+  host.connect(api)
+  wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
+  await host.init()
+  await flushPromises()
+  await wrapper.get('[data-testid=nav-contention]').trigger('click')
+  await flushPromises()
+  return { w: wrapper, api, store: useContentionStore() }
+}
+
+/** v6, per-2m, hashed:64 and module-only (always-lock is the slow one). */
+async function pickQuickDesigns(w: VueWrapper): Promise<void> {
+  await w.get('[data-testid=design-always-lock]').setValue(false)
+}
+
+describe('contention view', () => {
+  it('is the third tab, starts from the calibration preset and offers every control', async () => {
+    const { w, api } = await mountContention()
+    expect(api.calls).toContain('listContentionPresets')
+    const tab = w.get('[data-testid=nav-contention]')
+    expect(tab.attributes('aria-selected')).toBe('true')
+    const select = w.get('[data-testid=contention-preset]').element as HTMLSelectElement
+    expect(select.value).toBe('calibration-10x16g')
+    expect([...select.options].map((o) => o.value)).toEqual([
+      '',
+      'calibration-10x16g',
+      'two-td-shutdown',
+      'demote-under-load'
+    ])
+    for (const d of ['v6', 'always-lock', 'per-2m', 'hashed', 'module-only'])
+      expect((w.get(`[data-testid=design-${d}]`).element as HTMLInputElement).checked).toBe(true)
+    expect((w.get('[data-testid=hashed-locks]').element as HTMLInputElement).value).toBe('64')
+    for (const f of COST_FIELDS) {
+      const input = w.get(`[data-testid=cost-${f.key}]`)
+      expect(Number((input.element as HTMLInputElement).value)).toBe(
+        DEFAULT_CONTENTION_COSTS[f.key]
+      )
+      // The schema's doc comment is the field's help, tied to the input.
+      const help = document.getElementById(input.attributes('aria-describedby')!)
+      expect(help?.textContent).toBe(f.help)
+    }
+    expect(w.get('[data-testid=costs-panel] summary').text()).toContain(
+      'Costs (estimates — fit them)'
+    )
+    expect(w.get('[data-testid=costs-note]').text()).toContain(
+      'No SEAMCALL latencies are published'
+    )
+    expect(w.get('[data-testid=calibration-note]').text()).toContain('1,136 contentions')
+    expect(w.find('[data-testid=no-contention-result]').exists()).toBe(true)
+    // Every control has a label.
+    for (const el of w.findAll('[data-testid=contention-settings] input, select')) {
+      const input = el.element as HTMLInputElement
+      const labelled =
+        input.closest('label') !== null || input.hasAttribute('aria-label') || input.id !== ''
+      expect(labelled, input.outerHTML).toBe(true)
+    }
+  })
+
+  it('lists every cost of the schema, with help', () => {
+    expect(COST_FIELDS.map((f) => f.key)).toEqual(Object.keys(contentionCostsSchema.shape))
+    expect(COST_FIELDS.every((f) => f.help.length > 10)).toBe(true)
+  })
+
+  it('blocks the run while the settings are invalid, naming each field', async () => {
+    const { w, api } = await mountContention()
+    for (const d of ['v6', 'always-lock', 'per-2m', 'hashed', 'module-only'])
+      await w.get(`[data-testid=design-${d}]`).setValue(false)
+    await w.get('[data-testid=demote-lock-around]').setValue(false)
+    await w.get('[data-testid=demote-try-then-lock]').setValue(false)
+    await w.get('[data-testid=machine-sockets]').setValue('0')
+    await w.get('[data-testid=cost-pamtAddNs]').setValue('')
+    await w.get('[data-testid=cost-demoteNs]').setValue('-5')
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests).toHaveLength(0)
+    expect(w.get('[data-testid=designs-error]').text()).toBe('pick at least one design')
+    expect(w.get('[data-testid=demote-error]').text()).toBe('pick at least one DEMOTE variant')
+    expect(w.get('[data-testid=machine-sockets-error]').text()).toMatch(/1/)
+    expect(w.get('[data-testid=cost-pamtAddNs-error]').text()).toBe('enter a number')
+    expect(w.get('[data-testid=cost-demoteNs-error]').text()).toMatch(/0/)
+    expect((w.get('[data-testid=costs-panel]').element as HTMLDetailsElement).open).toBe(true)
+    expect(w.get('[data-testid=settings-invalid]').text()).toContain('5 fields need fixing')
+
+    // hashed:N needs a whole N.
+    await w.get('[data-testid=design-hashed]').setValue(true)
+    await w.get('[data-testid=hashed-locks]').setValue('0')
+    expect(w.get('[data-testid=hashed-locks-error]').text()).toContain('whole number')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }))
+    await flushPromises()
+    expect(api.contentionRequests).toHaveLength(0)
+  })
+
+  it('sends the selected designs, variants, machine and costs with the host’s model options', async () => {
+    const { w, api } = await mountContention()
+    const host = useHostStore()
+    const model = { holeSource: 'e820' as const, pamtMode: 'dynamic' as const }
+    await host.reanalyze(model)
+    await flushPromises()
+    await pickQuickDesigns(w)
+    await w.get('[data-testid=hashed-locks]').setValue('16')
+    await w.get('[data-testid=demote-try-then-lock]').setValue(false)
+    await w.get('[data-testid=machine-sockets]').setValue('1')
+    await w.get('[data-testid=machine-cpus]').setValue('32')
+    await w.get('[data-testid=machine-window]').setValue('4')
+    await w.get('[data-testid=cost-pamtAddNs]').setValue('6000')
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests).toHaveLength(1)
+    const req = api.contentionRequests[0]!
+    expect(req.hostId).toBe('h1')
+    expect(req.model).toEqual(model)
+    expect(req.scenario).toMatchObject({ tdClasses: [{ count: 3, memoryBytes: 2 ** 30 }] })
+    expect(req.settings).toEqual({
+      designs: ['v6', 'per-2m', 'hashed:16', 'module-only'],
+      demoteVariants: ['lock-around'],
+      costs: { ...DEFAULT_CONTENTION_COSTS, pamtAddNs: 6000 },
+      sockets: 1,
+      cpusPerSocket: 32,
+      kernelWindowRegions: 4,
+      timelineBins: 400
+    })
+  })
+
+  it('renders perf lock contention, the design table and the charts', async () => {
+    const { w, store } = await mountContention()
+    await pickQuickDesigns(w)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }))
+    await flushPromises()
+    expect(store.run).not.toBeNull()
+    const perf = w.get('[data-testid=perf-lock-table]').text()
+    expect(perf).toContain('pamt_lock')
+    expect(perf).toContain('spinlock')
+    expect(perf).toContain(
+      ' contended   total wait     max wait     avg wait         type   caller'
+    )
+    expect(perf).toContain('# hashed:64 (DEMOTE: lock-around)')
+    const table = w.get('[data-testid=design-table]')
+    expect(table.findAll('thead th').map((t) => t.text())).toEqual([
+      'per design',
+      'v6',
+      'per-2m',
+      'hashed:64',
+      'module-only'
+    ])
+    const v6 = store.run!.report.outcomes[0]!.locks[0]!
+    expect(w.get('[data-testid=metric-contended] td').text()).toBe(
+      v6.contended.toLocaleString('en-US')
+    )
+    expect(w.get('[data-testid=metric-callers] td').text()).toMatch(/tdx_pamt_get \d+/)
+    for (const key of ['p50', 'p99', 'p999', 'busy', 'retries', 'failed', 'lost-races'])
+      expect(w.find(`[data-testid=metric-${key}]`).exists()).toBe(true)
+    for (const id of ['chart-latency-cdf', 'chart-design-comparison', 'chart-lock-timeline'])
+      expect(w.get(`[data-testid=${id}]`).find('svg').exists()).toBe(true)
+    // The calibration preset ran with v6: its numbers stand beside the measurement.
+    expect(w.get('[data-testid=calibration-run]').text()).toContain(
+      `${v6.contended.toLocaleString('en-US')} contentions`
+    )
+    // The timeline follows the selected design.
+    await w.get('[data-testid=timeline-design]').setValue('3')
+    expect(w.get('[data-testid=chart-lock-timeline]').text()).toContain('module-only')
+  })
+
+  it('saves the perf table as perf -x , CSV', async () => {
+    const { w } = await mountContention()
+    await pickQuickDesigns(w)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob)
+      return 'blob:x'
+    })
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined)
+    await w.get('[data-testid=save-perf-csv]').trigger('click')
+    const text = await blobs[0]!.text()
+    expect(text.split('\n')[0]).toBe(
+      '# output: contended, total wait, max wait, avg wait, type, caller'
+    )
+    expect(text).toMatch(/\n\d+, \d+, \d+, \d+, spinlock, tdx_pamt_/)
+  })
+
+  it('runs each design per DEMOTE variant when the scenario demotes', async () => {
+    const { w, store } = await mountContention()
+    await w.get('[data-testid=contention-preset]').setValue('demote-under-load')
+    expect(w.get('[data-testid=demote-note]').text()).toContain('this scenario demotes')
+    for (const d of ['always-lock', 'per-2m', 'hashed', 'module-only'])
+      await w.get(`[data-testid=design-${d}]`).setValue(false)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(store.run!.report.outcomes.map((o) => o.demote)).toEqual([
+      'lock-around',
+      'try-then-lock'
+    ])
+    expect(
+      w
+        .get('[data-testid=design-table]')
+        .findAll('thead th')
+        .map((t) => t.text())
+    ).toEqual(['per design', 'v6 · lock-around', 'v6 · try-then-lock'])
+    // Not the calibration preset: no run numbers beside the measurement.
+    expect(w.find('[data-testid=calibration-note]').exists()).toBe(false)
+  })
+
+  it('takes the Workload view’s scenario', async () => {
+    const { w, api } = await mountContention()
+    await w.get('[data-testid=nav-workload]').trigger('click')
+    await flushPromises()
+    await w.get('[data-testid=class-0-count]').setValue('2')
+    await w.get('[data-testid=class-0-memory]').setValue('1')
+    await w.get('[data-testid=nav-contention]').trigger('click')
+    await flushPromises()
+    await w.get('[data-testid=use-workload-scenario]').trigger('click')
+    await flushPromises()
+    expect((w.get('[data-testid=contention-preset]').element as HTMLSelectElement).value).toBe('')
+    expect(w.get('[data-testid=contention-scenario]').text()).toContain('from the Workload view')
+    await w.get('[data-testid=design-always-lock]').setValue(false)
+    for (const d of ['per-2m', 'hashed', 'module-only'])
+      await w.get(`[data-testid=design-${d}]`).setValue(false)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests[0]!.scenario).toMatchObject({
+      tdClasses: [{ count: 2, memoryBytes: 2 ** 30 }]
+    })
+  })
+
+  it('refuses an invalid Workload scenario and keeps its own', async () => {
+    const { w, store } = await mountContention()
+    const before = store.scenario
+    await w.get('[data-testid=nav-workload]').trigger('click')
+    await flushPromises()
+    await w.get('[data-testid=class-0-memory]').setValue('')
+    await w.get('[data-testid=nav-contention]').trigger('click')
+    await flushPromises()
+    await w.get('[data-testid=use-workload-scenario]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=error-banner]').text()).toContain(
+      'Could not take the Workload scenario.'
+    )
+    expect(store.scenario).toBe(before)
+  })
+
+  it('keeps the previous run when a run fails, and says so', async () => {
+    const { w, api, store } = await mountContention()
+    await pickQuickDesigns(w)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    const run = store.run
+    const perf = w.get('[data-testid=perf-lock-table]').text()
+    api.failNext = true
+    await w.get('[data-testid=design-per-2m]').setValue(false)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    const banner = w.get('[data-testid=error-banner]')
+    expect(banner.text()).toContain('Could not run the contention simulation.')
+    expect(banner.text()).toContain('model worker crashed')
+    expect(banner.text()).toContain('The previous run is still shown.')
+    expect(store.run).toBe(run)
+    expect(w.get('[data-testid=perf-lock-table]').text()).toBe(perf)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    await flushPromises()
+    expect(w.find('[data-testid=error-banner]').exists()).toBe(false)
+  })
+
+  it('shows progress and cancels the run with Escape, keeping what was shown', async () => {
+    const { w, api, store } = await mountContention()
+    await pickQuickDesigns(w)
+    api.hold = true
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    const jobId = store.job!.jobId
+    api.emit({ jobId, phase: 'analysing', fraction: 0.4 })
+    await flushPromises()
+    expect(w.get('[data-testid=job-progress]').text()).toContain('40%')
+    expect(w.get('[data-testid=run-contention]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid=cancel-contention]').exists()).toBe(true)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    await flushPromises()
+    expect(api.calls).toContain(`cancelJob:${jobId}`)
+    expect(store.job).toBeNull()
+    expect(store.run).toBeNull()
+    expect(w.find('[data-testid=job-progress]').exists()).toBe(false)
+    expect(w.find('[data-testid=error-banner]').exists()).toBe(false)
+  })
+})
