@@ -6,6 +6,8 @@ import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
+import type { PlannerService } from '../services/plannerService'
+import type { HostResult } from '@shared/api/contract'
 import { InlineLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
@@ -78,6 +80,26 @@ function parseSweep(text: string): { parameter: SweepParameter; values: number[]
   return { parameter: m[1] as SweepParameter, values }
 }
 
+/** Read and analyse the --host file with the CLI's in-process services; an error line on failure. */
+async function loadHost(
+  path: string,
+  ctx: CliContext
+): Promise<{ planner: PlannerService; host: HostResult } | { error: string }> {
+  const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
+  if (!read.ok) return { error: describeApiError(read.error) }
+  const { planner } = createServices({
+    mode: 'browser',
+    launcher: new InlineLauncher(),
+    resourcesDir: ctx.resourcesDir
+  })
+  const host = await planner.analyzeHostText({
+    jobId: 'cli',
+    fileName: read.value.fileName,
+    text: read.value.text
+  })
+  return host.ok ? { planner, host: host.value } : { error: describeApiError(host.error) }
+}
+
 async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Promise<number> {
   const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
   if (sources.length !== 1) {
@@ -89,26 +111,13 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
     ctx.stderr(`${sweep}\n`)
     return 2
   }
-  const read = await readTextFile(options.host, MAX_HOST_FILE_BYTES)
-  if (!read.ok) {
-    ctx.stderr(`${describeApiError(read.error)}\n`)
+  const loaded = await loadHost(options.host, ctx)
+  if ('error' in loaded) {
+    ctx.stderr(`${loaded.error}\n`)
     return 1
   }
-  const { planner } = createServices({
-    mode: 'browser',
-    launcher: new InlineLauncher(),
-    resourcesDir: ctx.resourcesDir
-  })
-  const host = await planner.analyzeHostText({
-    jobId: 'cli',
-    fileName: read.value.fileName,
-    text: read.value.text
-  })
-  if (!host.ok) {
-    ctx.stderr(`${describeApiError(host.error)}\n`)
-    return 1
-  }
-  const hostId = host.value.hostId
+  const { planner } = loaded
+  const hostId = loaded.host.hostId
   if (options.trace) {
     const stored = planner.storedHostFor(hostId)!
     const run = await planner.replayTracePath('cli', stored, options.trace, options.refcounts)
@@ -125,28 +134,14 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
   }
   let scenario: unknown
   if (options.preset) {
-    scenario = presetScenario(options.preset, host.value.analysis.tdxMemoryBytes)
+    scenario = presetScenario(options.preset, loaded.host.analysis.tdxMemoryBytes)
   } else {
-    const text = await readTextFile(options.scenario!, MAX_HOST_FILE_BYTES)
-    if (!text.ok) {
-      ctx.stderr(`${describeApiError(text.error)}\n`)
+    const file = await readScenarioFile(options.scenario!)
+    if (!file.ok) {
+      ctx.stderr(`${file.message}\n`)
       return 1
     }
-    try {
-      scenario = JSON.parse(text.value.text)
-    } catch (e) {
-      ctx.stderr(`${text.value.fileName}: not JSON: ${(e as Error).message}\n`)
-      return 1
-    }
-    const checked = scenarioSchema.safeParse(scenario)
-    if (!checked.success) {
-      const issue = checked.error.issues[0]
-      ctx.stderr(
-        `${text.value.fileName}: ${issue?.path.join('.') || 'scenario'}: ${issue?.message ?? 'invalid'}\n`
-      )
-      return 1
-    }
-    scenario = checked.data
+    scenario = file.scenario
   }
   const run = await planner.simulate({
     jobId: 'cli',
@@ -235,25 +230,12 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
     ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
     return 2
   }
-  const read = await readTextFile(options.host, MAX_HOST_FILE_BYTES)
-  if (!read.ok) {
-    ctx.stderr(`${describeApiError(read.error)}\n`)
+  const loaded = await loadHost(options.host, ctx)
+  if ('error' in loaded) {
+    ctx.stderr(`${loaded.error}\n`)
     return 1
   }
-  const { planner } = createServices({
-    mode: 'browser',
-    launcher: new InlineLauncher(),
-    resourcesDir: ctx.resourcesDir
-  })
-  const hostResult = await planner.analyzeHostText({
-    jobId: 'cli',
-    fileName: read.value.fileName,
-    text: read.value.text
-  })
-  if (!hostResult.ok) {
-    ctx.stderr(`${describeApiError(hostResult.error)}\n`)
-    return 1
-  }
+  const { planner } = loaded
   if (options.trace) {
     const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES)
     if (!text.ok) {
@@ -266,7 +248,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
       return 1
     }
     const outcomes = settings.data.designs.map((d) =>
-      traceContention(hostResult.value.analysis, parsed.events, d, settings.data.costs)
+      traceContention(loaded.host.analysis, parsed.events, d, settings.data.costs)
     )
     if (options.json) ctx.stdout(`${JSON.stringify(outcomes)}\n`)
     else {
@@ -287,7 +269,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   if (options.preset) {
     scenario =
       contentionPresetScenario(options.preset) ??
-      presetScenario(options.preset, hostResult.value.analysis.tdxMemoryBytes)!
+      presetScenario(options.preset, loaded.host.analysis.tdxMemoryBytes)!
   } else {
     const s = await readScenarioFile(options.scenario!)
     if (!s.ok) {
@@ -298,7 +280,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   }
   const run = await planner.runContention({
     jobId: 'cli',
-    hostId: hostResult.value.hostId,
+    hostId: loaded.host.hostId,
     scenario,
     settings: settings.data
   })

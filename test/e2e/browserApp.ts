@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -71,4 +71,21 @@ export function launchChromium(): Promise<Browser> {
     )
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+}
+
+/** A new page on the app, loaded and showing a host; optionally an example host and a tab. */
+export async function openApp(
+  browser: Browser,
+  app: BrowserModeApp,
+  opts: { example?: string; tab?: 'workload' | 'contention' } = {}
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  await page.goto(app.url)
+  await page.getByTestId('host-name').waitFor()
+  if (opts.example) {
+    await page.getByTestId('example-select').selectOption(opts.example)
+    await page.getByText(`${opts.example}.txt`, { exact: true }).first().waitFor()
+  }
+  if (opts.tab) await page.getByTestId(`nav-${opts.tab}`).click()
+  return page
 }

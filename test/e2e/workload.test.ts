@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startBrowserMode, type BrowserModeApp } from './browserApp'
+import { launchChromium, openApp, startBrowserMode, type BrowserModeApp } from './browserApp'
 
 let app: BrowserModeApp
 let browser: Browser
@@ -15,12 +15,7 @@ afterAll(async () => {
   await app?.stop()
 })
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-  await page.goto(app.url)
-  await page.getByTestId('host-name').waitFor()
-  await page.getByTestId('example-select').selectOption('tdx-spr-8480c-2s-256g-cmr-only')
-  await page.getByText('tdx-spr-8480c-2s-256g-cmr-only.txt', { exact: true }).first().waitFor()
-  await page.getByTestId('nav-workload').click()
+  page = await openApp(browser, app, { example: 'tdx-spr-8480c-2s-256g-cmr-only', tab: 'workload' })
   await page.getByTestId('scenario-editor').waitFor()
 })
 

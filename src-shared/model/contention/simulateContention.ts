@@ -1,7 +1,8 @@
 import type { HostAnalysis } from '../host/analyzeHost'
+import { arrivalTimes } from '../workload/arrivals'
 import { SeededRandom } from '../workload/random'
 import { pagesPerRegionVisit, RegionPool } from '../workload/regionPool'
-import type { Scenario, TdClass } from '../workload/scenario'
+import type { Scenario } from '../workload/scenario'
 import { controlPages, tdMemoryLayout } from '../workload/tdPages'
 import type { ContentionCosts } from './costs'
 import { lockIndexFor, lockName, type DemoteVariant, type LockDesign } from './designs'
@@ -564,19 +565,6 @@ export function simulateContention(
     },
     events
   }
-}
-
-/** Start times of a class's TDs (as the workload generator draws them). */
-function arrivalTimes(cls: TdClass, rng: SeededRandom): number[] {
-  const a = cls.arrival
-  const times: number[] = []
-  let t = a.mode === 'together' ? a.atNs : a.startNs
-  for (let i = 0; i < cls.count; i++) {
-    times.push(t)
-    if (a.mode === 'staggered') t += a.intervalNs
-    else if (a.mode === 'poisson') t += rng.exponential(a.meanIntervalNs)
-  }
-  return times
 }
 
 /** Split runs into n contiguous shares of about equal page counts (vCPUs fault disjoint GPA). */

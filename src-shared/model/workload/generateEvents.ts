@@ -1,4 +1,5 @@
 import type { HostAnalysis } from '../host/analyzeHost'
+import { arrivalTimes } from './arrivals'
 import { EventKind, type PageEventSink } from '../runtime/pageEvents'
 import { AllocationRuns } from './allocationRuns'
 import { CoalescingSink } from './coalescingSink'
@@ -208,17 +209,4 @@ export function generateEvents(
 
   events.flush()
   return { notes, pool, eventCount: events.events, pageOperations: events.pageOperations }
-}
-
-/** Start times of a class's TDs. */
-function arrivalTimes(cls: TdClass, rng: SeededRandom): number[] {
-  const a = cls.arrival
-  const times: number[] = []
-  let t = a.mode === 'together' ? a.atNs : a.startNs
-  for (let i = 0; i < cls.count; i++) {
-    times.push(t)
-    if (a.mode === 'staggered') t += a.intervalNs
-    else if (a.mode === 'poisson') t += rng.exponential(a.meanIntervalNs)
-  }
-  return times
 }
