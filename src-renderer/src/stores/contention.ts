@@ -1,14 +1,14 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ContentionRun, PlannerApi, ScenarioPreset } from '@shared/api/contract'
-import type { ApiError, ApiResult } from '@shared/api/errors'
 import {
   contentionSettingsSchema,
   type ContentionRunSettings,
   type ContentionSettingsInput
 } from '@shared/model/contention/runContention'
 import type { Scenario } from '@shared/model/workload/scenario'
-import { useHostStore, type ActiveJob } from './host'
+import { useHostStore } from './host'
+import { createJobTracker } from '../composables/jobTracker'
 import { useWorkloadStore } from './workload'
 import { draftToInput, validateScenario, type FieldErrors } from './scenarioDraft'
 import {
@@ -122,7 +122,6 @@ export function validateSettings(
  */
 export const useContentionStore = defineStore('contention', () => {
   const host = useHostStore()
-  let subscribedTo: PlannerApi | null = null
 
   const presets = ref<ScenarioPreset[]>([])
   /** The preset the scenario came from ('' when it came from the Workload view). */
@@ -138,11 +137,9 @@ export const useContentionStore = defineStore('contention', () => {
   const runPresetId = ref('')
   /** Index into run.report.outcomes of the design whose timeline is shown. */
   const timelineIndex = ref(0)
-  const job = ref<ActiveJob | null>(null)
-  const error = ref<ApiError | null>(null)
-  const errorAction = ref<ContentionAction>('run')
-
-  const busy = computed(() => job.value !== null)
+  /** The contention job in flight, the last error and what failed (composables/jobTracker). */
+  const jobs = createJobTracker<ContentionAction>('run')
+  const { job, error, errorAction, busy } = jobs
   const settingsInput = computed(() => draftToSettings(draft.value))
   const validation = computed(() => validateSettings(settingsInput.value))
   const fieldErrors = computed<FieldErrors>(() =>
@@ -152,20 +149,11 @@ export const useContentionStore = defineStore('contention', () => {
 
   function api(): PlannerApi {
     const a = host.api()
-    if (subscribedTo !== a) {
-      subscribedTo = a
-      a.onProgress((p) => {
-        if (job.value && job.value.jobId === p.jobId)
-          job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
-      })
-    }
+    jobs.follow(a)
     return a
   }
 
-  function fail(action: ContentionAction, e: ApiError): void {
-    error.value = e
-    errorAction.value = action
-  }
+  const fail = jobs.fail
 
   /** Fetch the contention presets once; the scenario starts from the calibration preset. */
   async function loadPresets(): Promise<void> {
@@ -238,48 +226,28 @@ export const useContentionStore = defineStore('contention', () => {
     const s = scenario.value
     if (!v.ok || !current || !s) return false
     const forPreset = presetId.value
-    const jobId = crypto.randomUUID()
     const n = v.settings.designs.length
-    job.value = {
-      jobId,
-      label: `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}`,
-      phase: 'analysing',
-      fraction: 0
-    }
-    let result: ApiResult<ContentionRun>
-    try {
-      result = await api().runContention({
-        jobId,
-        hostId: current.hostId,
-        ...(host.modelOptions ? { model: host.modelOptions } : {}),
-        scenario: s,
-        settings: v.settings
-      })
-      // Cancelled (or superseded) while running: keep what is shown.
-      if (job.value?.jobId !== jobId) return false
-    } finally {
-      if (job.value?.jobId === jobId) job.value = null
-    }
-    if (!result.ok) {
-      if (result.error.code !== 'CANCELLED') fail('run', result.error)
-      return false
-    }
-    run.value = result.value
+    const out = await jobs.run(
+      `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}`,
+      'run',
+      (jobId) =>
+        api().runContention({
+          jobId,
+          hostId: current.hostId,
+          ...(host.modelOptions ? { model: host.modelOptions } : {}),
+          scenario: s,
+          settings: v.settings
+        })
+    )
+    if (!out) return false
+    run.value = out.value
     runPresetId.value = forPreset
-    if (timelineIndex.value >= result.value.report.outcomes.length) timelineIndex.value = 0
-    error.value = null
+    if (timelineIndex.value >= out.value.report.outcomes.length) timelineIndex.value = 0
     return true
   }
 
-  async function cancel(): Promise<void> {
-    const running = job.value
-    if (!running) return
-    job.value = null
-    await api().cancelJob({ jobId: running.jobId })
-  }
-
-  function dismissError(): void {
-    error.value = null
+  function cancel(): Promise<void> {
+    return jobs.cancel(api())
   }
 
   return {
@@ -306,6 +274,6 @@ export const useContentionStore = defineStore('contention', () => {
     resetSettings,
     runContention,
     cancel,
-    dismissError
+    dismissError: jobs.dismissError
   }
 })

@@ -1,29 +1,12 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
-import type {
-  AppInfo,
-  ExampleHost,
-  HostResult,
-  JobProgress,
-  PlannerApi
-} from '@shared/api/contract'
-import type { ApiError, ApiResult } from '@shared/api/errors'
+import { ref, shallowRef } from 'vue'
+import type { AppInfo, ExampleHost, HostResult, PlannerApi } from '@shared/api/contract'
+import type { ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import { formatLimitBytes } from '@shared/import/limits'
+import { createJobTracker } from '../composables/jobTracker'
 
-/** A running job as the UI shows it. */
-export interface ActiveJob {
-  jobId: string
-  label: string
-  /** `reanalyze` jobs are superseded (and cancelled) by newer option changes. */
-  kind?: 'load' | 'reanalyze'
-  phase: JobProgress['phase']
-  fraction: number
-}
-
-function newJobId(): string {
-  return crypto.randomUUID()
-}
+export type { ActiveJob } from '../composables/jobTracker'
 
 /**
  * The analysed host on screen and the work that may replace it. A failed or cancelled import never
@@ -37,26 +20,18 @@ export const useHostStore = defineStore('host', () => {
   const examples = ref<ExampleHost[]>([])
   /** The host on screen; model results only, never computed here. */
   const current = shallowRef<HostResult | null>(null)
-  /** The one job in flight, if any. */
-  const job = ref<ActiveJob | null>(null)
-  /** The last error, until dismissed or replaced by a success. */
-  const error = ref<ApiError | null>(null)
-  /** What failed, for the error banner's headline. */
-  const errorAction = ref<'load' | 'reanalyze' | 'export'>('load')
+  /** The job in flight, the last error and what failed (shared lifecycle: composables/jobTracker). */
+  const jobs = createJobTracker<'load' | 'reanalyze' | 'export'>('load')
+  const { job, error, errorAction, busy } = jobs
   /**
    * Model options the shown host was last analysed with (undefined: the model's defaults). The
    * workload view sends them with every simulation so both views model the same host.
    */
   const modelOptions = shallowRef<ModelOptions | undefined>(undefined)
 
-  const busy = computed(() => job.value !== null)
-
   function connect(plannerApi: PlannerApi): void {
     api = plannerApi
-    api.onProgress((p) => {
-      if (job.value && job.value.jobId === p.jobId)
-        job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
-    })
+    jobs.follow(plannerApi)
   }
 
   function requireApi(): PlannerApi {
@@ -64,33 +39,20 @@ export const useHostStore = defineStore('host', () => {
     return api
   }
 
+  /** Run a host job; on success the result replaces the shown host. */
   async function runJob(
     label: string,
     start: (jobId: string) => Promise<ApiResult<HostResult | null>>,
     kind: 'load' | 'reanalyze' = 'load',
     model?: ModelOptions
   ): Promise<boolean> {
-    const jobId = newJobId()
-    job.value = { jobId, label, kind, phase: 'reading', fraction: 0 }
-    try {
-      const result = await start(jobId)
-      if (job.value?.jobId !== jobId) return false
-      if (!result.ok) {
-        if (result.error.code !== 'CANCELLED') {
-          error.value = result.error
-          errorAction.value = kind
-        }
-        return false
-      }
-      if (result.value) {
-        current.value = result.value
-        modelOptions.value = model
-        error.value = null
-      }
-      return true
-    } finally {
-      if (job.value?.jobId === jobId) job.value = null
+    const out = await jobs.run(label, kind, start, { kind, phase: 'reading' })
+    if (!out) return false
+    if (out.value) {
+      current.value = out.value
+      modelOptions.value = model
     }
+    return true
   }
 
   /** Load app facts and examples, then show the first example host. */
@@ -115,12 +77,11 @@ export const useHostStore = defineStore('host', () => {
   async function importFile(file: File): Promise<boolean> {
     const limit = appInfo.value?.maxHostFileBytes ?? Infinity
     if (file.size > limit) {
-      errorAction.value = 'load'
-      error.value = {
+      jobs.fail('load', {
         code: 'FILE_TOO_LARGE',
         fileName: file.name,
         message: `file is ${(file.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(limit)} limit for host logs`
-      }
+      })
       return false
     }
     const text = await file.text()
@@ -162,22 +123,14 @@ export const useHostStore = defineStore('host', () => {
     if (!host) return null
     const result = await requireApi().exportHostJson({ hostId: host.hostId })
     if (!result.ok) {
-      error.value = result.error
-      errorAction.value = 'export'
+      jobs.fail('export', result.error)
       return null
     }
     return result.value
   }
 
-  async function cancel(): Promise<void> {
-    const running = job.value
-    if (!running) return
-    job.value = null
-    await requireApi().cancelJob({ jobId: running.jobId })
-  }
-
-  function dismissError(): void {
-    error.value = null
+  function cancel(): Promise<void> {
+    return jobs.cancel(requireApi())
   }
 
   return {
@@ -198,6 +151,6 @@ export const useHostStore = defineStore('host', () => {
     reanalyze,
     exportHostJson,
     cancel,
-    dismissError
+    dismissError: jobs.dismissError
   }
 })

@@ -1,11 +1,12 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { PlannerApi, ScenarioPreset, SimulationRun, TraceRun } from '@shared/api/contract'
-import type { ApiError, ApiResult } from '@shared/api/errors'
+import type { ApiResult } from '@shared/api/errors'
 import { MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
 import type { Scenario } from '@shared/model/workload/scenario'
-import { useHostStore, type ActiveJob } from './host'
+import { useHostStore } from './host'
+import { createJobTracker } from '../composables/jobTracker'
 import {
   describeSchemaErrors,
   draftToInput,
@@ -30,7 +31,6 @@ export const DEFAULT_PRESET_ID = 'ten-16g-no-hugepages'
  */
 export const useWorkloadStore = defineStore('workload', () => {
   const host = useHostStore()
-  let subscribedTo: PlannerApi | null = null
 
   /** Presets for the current host (`host-90pct-4k` is sized to it). */
   const presets = ref<ScenarioPreset[]>([])
@@ -48,14 +48,9 @@ export const useWorkloadStore = defineStore('workload', () => {
   const trace = shallowRef<TraceRun | null>(null)
   /** Which result the charts show. */
   const shown = ref<'simulation' | 'trace'>('simulation')
-  /** The one workload job in flight, if any. */
-  const job = ref<ActiveJob | null>(null)
-  /** The last error, until dismissed or replaced by a success. */
-  const error = ref<ApiError | null>(null)
-  /** What failed, for the banner's headline. */
-  const errorAction = ref<WorkloadAction>('simulate')
-
-  const busy = computed(() => job.value !== null)
+  /** The workload job in flight, the last error and what failed (composables/jobTracker). */
+  const jobs = createJobTracker<WorkloadAction>('simulate')
+  const { job, error, errorAction, busy } = jobs
 
   /** The draft as a request scenario, and its validation with the shared schema. */
   const validation = computed(() =>
@@ -75,40 +70,20 @@ export const useWorkloadStore = defineStore('workload', () => {
 
   function api(): PlannerApi {
     const a = host.api()
-    if (subscribedTo !== a) {
-      subscribedTo = a
-      a.onProgress((p) => {
-        if (job.value && job.value.jobId === p.jobId)
-          job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
-      })
-    }
+    jobs.follow(a)
     return a
   }
 
-  function fail(action: WorkloadAction, e: ApiError): void {
-    error.value = e
-    errorAction.value = action
-  }
+  const fail = jobs.fail
 
+  /** Run a workload job: its value on success, null on failure (error shown) or cancel. */
   async function runJob<T>(
     label: string,
     action: WorkloadAction,
     start: (jobId: string) => Promise<ApiResult<T>>
   ): Promise<T | null> {
-    const jobId = crypto.randomUUID()
-    job.value = { jobId, label, phase: 'analysing', fraction: 0 }
-    try {
-      const result = await start(jobId)
-      if (job.value?.jobId !== jobId) return null
-      if (!result.ok) {
-        if (result.error.code !== 'CANCELLED') fail(action, result.error)
-        return null
-      }
-      error.value = null
-      return result.value
-    } finally {
-      if (job.value?.jobId === jobId) job.value = null
-    }
+    const out = await jobs.run(label, action, start)
+    return out ? out.value : null
   }
 
   /** Fetch the presets for the host on screen; the draft starts from the default preset. */
@@ -288,15 +263,8 @@ export const useWorkloadStore = defineStore('workload', () => {
     return true
   }
 
-  async function cancel(): Promise<void> {
-    const running = job.value
-    if (!running) return
-    job.value = null
-    await api().cancelJob({ jobId: running.jobId })
-  }
-
-  function dismissError(): void {
-    error.value = null
+  function cancel(): Promise<void> {
+    return jobs.cancel(api())
   }
 
   // Presets are per host: fetch them again when another host is shown.
@@ -333,6 +301,6 @@ export const useWorkloadStore = defineStore('workload', () => {
     scenarioFile,
     openScenarioFile,
     cancel,
-    dismissError
+    dismissError: jobs.dismissError
   }
 })

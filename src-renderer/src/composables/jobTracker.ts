@@ -1,0 +1,114 @@
+import { computed, ref, type ComputedRef, type Ref } from 'vue'
+import type { JobProgress, PlannerApi } from '@shared/api/contract'
+import type { ApiError, ApiResult } from '@shared/api/errors'
+
+/** A running job as the UI shows it. */
+export interface ActiveJob {
+  jobId: string
+  label: string
+  /** `reanalyze` jobs are superseded (and cancelled) by newer option changes. */
+  kind?: 'load' | 'reanalyze'
+  phase: JobProgress['phase']
+  fraction: number
+}
+
+export interface JobTracker<Action extends string> {
+  /** The one job in flight, if any. */
+  job: Ref<ActiveJob | null>
+  /** The last error, until dismissed or replaced by a success. */
+  error: Ref<ApiError | null>
+  /** What failed, for the error banner's headline. */
+  errorAction: Ref<Action>
+  busy: ComputedRef<boolean>
+  /** Follow this API's progress events (once per API object). */
+  follow(api: PlannerApi): void
+  /**
+   * Run one job: a fresh id, progress shown, the result returned on success (the error cleared),
+   * null on failure (the error shown; the caller keeps what it showed), cancel or supersession.
+   */
+  run<T>(
+    label: string,
+    action: Action,
+    start: (jobId: string) => Promise<ApiResult<T>>,
+    opts?: { kind?: ActiveJob['kind']; phase?: JobProgress['phase'] }
+  ): Promise<{ value: T } | null>
+  fail(action: Action, e: ApiError): void
+  /** Stop the running job (the service terminates its worker). */
+  cancel(api: PlannerApi): Promise<void>
+  dismissError(): void
+}
+
+/**
+ * The job lifecycle every store shares: progress, failure without losing what is shown, cancel.
+ * One job at a time per tracker; a result that arrives after its job was cancelled or replaced is
+ * dropped.
+ */
+export function createJobTracker<Action extends string>(initialAction: Action): JobTracker<Action> {
+  const job = ref<ActiveJob | null>(null)
+  const error = ref<ApiError | null>(null)
+  const errorAction = ref(initialAction) as Ref<Action>
+  let followed: PlannerApi | null = null
+
+  function follow(api: PlannerApi): void {
+    if (followed === api) return
+    followed = api
+    api.onProgress((p) => {
+      if (job.value && job.value.jobId === p.jobId)
+        job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
+    })
+  }
+
+  function fail(action: Action, e: ApiError): void {
+    error.value = e
+    errorAction.value = action
+  }
+
+  async function run<T>(
+    label: string,
+    action: Action,
+    start: (jobId: string) => Promise<ApiResult<T>>,
+    opts: { kind?: ActiveJob['kind']; phase?: JobProgress['phase'] } = {}
+  ): Promise<{ value: T } | null> {
+    const jobId = crypto.randomUUID()
+    job.value = {
+      jobId,
+      label,
+      phase: opts.phase ?? 'analysing',
+      fraction: 0,
+      ...(opts.kind ? { kind: opts.kind } : {})
+    }
+    try {
+      const result = await start(jobId)
+      if (job.value?.jobId !== jobId) return null
+      if (!result.ok) {
+        if (result.error.code !== 'CANCELLED') fail(action, result.error)
+        return null
+      }
+      error.value = null
+      return { value: result.value }
+    } finally {
+      if (job.value?.jobId === jobId) job.value = null
+    }
+  }
+
+  async function cancel(api: PlannerApi): Promise<void> {
+    const running = job.value
+    if (!running) return
+    job.value = null
+    await api.cancelJob({ jobId: running.jobId })
+  }
+
+  return {
+    job,
+    error,
+    errorAction,
+    busy: computed(() => job.value !== null),
+    follow,
+    run,
+    fail,
+    cancel,
+    dismissError: () => {
+      error.value = null
+    }
+  }
+}
