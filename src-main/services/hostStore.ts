@@ -6,6 +6,8 @@ export interface StoredHost {
   host: HostInput
   summary: ImportSummary
   source: HostResult['source']
+  /** TDX memory from the worker's analysis (sizes presets without re-running the model). */
+  tdxMemoryBytes: number
 }
 
 /**

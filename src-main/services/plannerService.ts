@@ -26,7 +26,6 @@ import type { JobRunner } from './jobRunner'
 import { readTextFile } from './readTextFile'
 import type { WorkerTask } from '../worker/protocol'
 import { basename } from 'node:path'
-import { analyzeHost } from '@shared/model/host/analyzeHost'
 import {
   CONTENTION_PRESET_NAMES,
   PRESET_NAMES,
@@ -65,7 +64,12 @@ export class PlannerService implements PlannerMethods {
     const out = await this.opts.jobs.run(jobId, task)
     if (!out.ok) return out
     const { host, result } = out.value
-    const hostId = this.hosts.add({ host, summary: result.summary, source: result.source })
+    const hostId = this.hosts.add({
+      host,
+      summary: result.summary,
+      source: result.source,
+      tdxMemoryBytes: result.analysis.tdxMemoryBytes
+    })
     return ok({ hostId, ...result })
   }
 
@@ -140,7 +144,8 @@ export class PlannerService implements PlannerMethods {
   async reanalyzeHost(req: ReanalyzeHostRequest): Promise<ApiResult<HostResult>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
-    return this.runHostTask(req.jobId, { kind: 'analyze', ...stored.value, model: req.model })
+    const { host, summary, source } = stored.value
+    return this.runHostTask(req.jobId, { kind: 'analyze', host, summary, source, model: req.model })
   }
 
   async exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>> {
@@ -153,8 +158,7 @@ export class PlannerService implements PlannerMethods {
   async listScenarioPresets(req: HostRef): Promise<ApiResult<ScenarioPreset[]>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
-    // Sizing a preset to the host needs its TDX memory: a quick analysis with default options.
-    const tdxBytes = analyzeHost(stored.value.host).tdxMemoryBytes
+    const tdxBytes = stored.value.tdxMemoryBytes
     return ok(
       PRESET_NAMES.map((id) => {
         const scenario = presetScenario(id, tdxBytes)!

@@ -18,7 +18,7 @@ export async function readTextFile(
     if (info.size > maxBytes) {
       return err(
         'FILE_TOO_LARGE',
-        `file is ${formatLimitBytes(info.size).replace(/\.\d+/, '')}+, larger than the ${formatLimitBytes(maxBytes)} limit for host logs`,
+        `file is ${(info.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(maxBytes)} limit for host logs`,
         { fileName }
       )
     }

@@ -79,8 +79,6 @@ interface ThreadSpec {
   body: (ctx: Ctx) => Generator<number, void, void>
 }
 
-const PAGE = 4096
-
 /**
  * Discrete-event simulation of the concurrent paths that call tdx_pamt_get/put and DEMOTE
  * (dpamt-model.md §2.6-2.8, §3): vCPU fault threads pinned to CPUs on sockets, a VMM thread per TD
@@ -589,5 +587,3 @@ function splitRuns(runs: readonly Run[], n: number): Run[][] {
   }
   return out
 }
-
-export { PAGE as CONTENTION_PAGE_BYTES }

@@ -62,7 +62,7 @@ export function generateEvents(
   host: HostAnalysis,
   scenario: Scenario,
   sink: PageEventSink
-): { notes: GenerationNotes; pool: RegionPool; eventCount: number; pageOperations: number } {
+): { notes: GenerationNotes; eventCount: number; pageOperations: number } {
   const rng = new SeededRandom(scenario.seed)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const events = new CoalescingSink(sink)
@@ -208,5 +208,5 @@ export function generateEvents(
   }
 
   events.flush()
-  return { notes, pool, eventCount: events.events, pageOperations: events.pageOperations }
+  return { notes, eventCount: events.events, pageOperations: events.pageOperations }
 }
