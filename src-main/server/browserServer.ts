@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import type { PlannerMethods } from '@shared/api/contract'
 import { dispatchPlannerRequest } from '@shared/api/validate'
@@ -14,6 +14,8 @@ export interface BrowserServerOptions {
   token: string
   /** 0 picks a free port. */
   port: number
+  /** Largest request body accepted; DEFAULT_BODY_LIMIT_BYTES unless a test needs a small one. */
+  bodyLimitBytes?: number
 }
 
 export interface RunningBrowserServer {
@@ -24,8 +26,28 @@ export interface RunningBrowserServer {
 }
 
 /** JSON escaping can double a text's size (every newline becomes "\n"), so allow that much. */
-const BODY_LIMIT_BYTES = 2 * Math.max(MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES) + 1024 * 1024
+export const DEFAULT_BODY_LIMIT_BYTES =
+  2 * Math.max(MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES) + 1024 * 1024
 const HEARTBEAT_MS = 15_000
+
+/** By the matched route (routing precedes onRequest), so an encoded or odd path cannot slip by. */
+function isApiRequest(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || (req.routeOptions.url ?? '').startsWith('/api/')
+}
+
+/**
+ * The token a request carries: a Bearer header, or ?token= on the event stream (EventSource
+ * cannot set headers, and only GET /api/events accepts it there).
+ */
+function requestToken(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization
+  if (auth?.startsWith('Bearer ')) return auth.slice(7)
+  if (req.method === 'GET' && req.routeOptions.url === '/api/events') {
+    const query = req.url.indexOf('?')
+    return new URLSearchParams(query < 0 ? '' : req.url.slice(query + 1)).get('token') ?? undefined
+  }
+  return undefined
+}
 
 /**
  * Browser mode: the built renderer and the PlannerApi over HTTP on 127.0.0.1 only. Every API request
@@ -35,14 +57,25 @@ const HEARTBEAT_MS = 15_000
 export async function startBrowserServer(
   opts: BrowserServerOptions
 ): Promise<RunningBrowserServer> {
-  const app: FastifyInstance = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false })
+  const app: FastifyInstance = Fastify({
+    bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    logger: false
+  })
   let port = opts.port
 
+  // Host and token are checked in onRequest, before Fastify reads or parses any body: an
+  // unauthenticated request costs a header parse, never a buffered upload.
   app.addHook('onRequest', async (req, reply) => {
     if (!isAllowedHost(req.headers.host, port)) {
       return reply
         .code(403)
         .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'host not allowed' } })
+    }
+    if (isApiRequest(req) && !tokenMatches(requestToken(req), opts.token)) {
+      return reply.code(401).send({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
+      })
     }
     return undefined
   })
@@ -72,26 +105,11 @@ export async function startBrowserServer(
     }
   )
 
-  app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
-    const auth = req.headers.authorization
-    const given = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined
-    if (!tokenMatches(given, opts.token)) {
-      return reply.code(401).send({
-        ok: false,
-        error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
-      })
-    }
-    return dispatchPlannerRequest(opts.service, req.params.method, req.body)
-  })
+  app.post<{ Params: { method: string } }>('/api/:method', async (req) =>
+    dispatchPlannerRequest(opts.service, req.params.method, req.body)
+  )
 
-  app.get<{ Querystring: { token?: string } }>('/api/events', (req, reply) => {
-    if (!tokenMatches(req.query.token, opts.token)) {
-      void reply.code(401).send({
-        ok: false,
-        error: { code: 'UNAUTHORIZED', message: 'missing or wrong access token' }
-      })
-      return
-    }
+  app.get('/api/events', (req, reply) => {
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
 import {
+  DEFAULT_BODY_LIMIT_BYTES,
   startBrowserServer,
   type RunningBrowserServer
 } from '../../../src-main/server/browserServer'
@@ -11,6 +13,11 @@ import { inlineServices } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
 
 const TOKEN = 'test-token-0123456789'
+/**
+ * A small body limit, so the over-limit test sends 64 KiB instead of the default's 257 MiB: the
+ * check is the same code, and the test's time no longer depends on the machine's speed.
+ */
+const BODY_LIMIT_BYTES = 64 * 1024
 let server: RunningBrowserServer
 let base: string
 
@@ -23,7 +30,8 @@ beforeAll(async () => {
     progress: services.progress,
     rendererDir,
     token: TOKEN,
-    port: 0
+    port: 0,
+    bodyLimitBytes: BODY_LIMIT_BYTES
   })
   base = `http://127.0.0.1:${server.port}`
 })
@@ -101,11 +109,51 @@ describe('browser-mode server', () => {
   })
 
   it('refuses an upload over the body limit with FILE_TOO_LARGE', async () => {
-    // Over the body limit: twice the largest text (JSON escaping) plus 1 MiB.
-    const text = 'x'.repeat(260 * 1024 * 1024)
+    const text = 'x'.repeat(BODY_LIMIT_BYTES)
     const res = await post('analyzeHostText', { jobId: 'big', fileName: 'big.txt', text })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE' } })
+  })
+
+  it('accepts a body just under the limit (the limit is the body, not the text)', async () => {
+    // The JSON envelope around the text is 60 bytes here; leave 1 KiB for it.
+    const text = 'x'.repeat(BODY_LIMIT_BYTES - 1024)
+    const res = await post('analyzeHostText', { jobId: 'under', fileName: 'under.txt', text })
+    expect(res.status).toBe(200)
+    // Read as a host file, it is one long line of x: refused by the importer, not by the server.
+    expect(await res.json()).toMatchObject({ ok: false })
+  })
+
+  it('by default fits the largest trace text even when JSON escaping doubles it', () => {
+    // A trace of MAX_TRACE_TEXT_BYTES made only of newlines becomes twice as long as JSON ("\\n").
+    expect(DEFAULT_BODY_LIMIT_BYTES).toBeGreaterThanOrEqual(2 * MAX_TRACE_TEXT_BYTES)
+    expect(DEFAULT_BODY_LIMIT_BYTES).toBeGreaterThanOrEqual(2 * MAX_HOST_FILE_BYTES)
+  })
+
+  it('refuses an unauthenticated body before reading it: 401, not 413', async () => {
+    // Over the limit and without a token: the token check comes first, in onRequest.
+    const res = await post('analyzeHostText', { text: 'x'.repeat(2 * BODY_LIMIT_BYTES) }, null)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+  })
+
+  it('does not take the token from the query string except on the event stream', async () => {
+    const res = await fetch(`${base}/api/getAppInfo?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}'
+    })
+    expect(res.status).toBe(401)
+  })
+
+  it('guards percent-encoded API paths with the token too', async () => {
+    const res = await fetch(`${base}/%61pi/getAppInfo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}'
+    })
+    // The router decodes %61 to "a" and matches /api/:method; the check follows the matched route.
+    expect(res.status).toBe(401)
   })
 
   it('streams job progress as server-sent events to token holders only', async () => {
