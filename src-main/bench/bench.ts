@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads'
 import benchWorkerPath from './benchWorker?modulePath'
+import type { ImportBenchRow } from './importBench'
 
-// `npm run bench`: throughput and memory of the Dynamic PAMT replay and the contention simulation.
+// `npm run bench`: throughput and memory of the Dynamic PAMT replay, the contention simulation and
+// the importers at their size limits.
 // A benchmark, not a test: it prints figures; it fails only if the worker exceeds its 1 GiB heap.
 const TARGET_PAGE_OPS_PER_SEC = 100e6
 const TARGET_EVENTS_PER_SEC = 5e6
@@ -32,10 +34,18 @@ function printContention(r: Row): void {
   )
 }
 
+function printImport(r: ImportBenchRow): void {
+  process.stdout.write(
+    `${r.name}\n` +
+      `  ${r.lines.toLocaleString('en-US')} lines (${r.mib} MiB) in ${r.wallMs} ms: ${(r.linesPerSec / 1e6).toFixed(2)} M lines/s\n`
+  )
+}
+
 const worker = new Worker(benchWorkerPath, { resourceLimits: { maxOldGenerationSizeMb: 1024 } })
-worker.on('message', (msg: { replay: Row[]; contention: Row[] }) => {
+worker.on('message', (msg: { replay: Row[]; contention: Row[]; imports: ImportBenchRow[] }) => {
   msg.replay.forEach(printReplay)
   msg.contention.forEach(printContention)
+  msg.imports.forEach(printImport)
 })
 worker.on('error', (e) => {
   process.stderr.write(`bench failed: ${e.message}\n`)

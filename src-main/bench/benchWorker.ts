@@ -7,6 +7,7 @@ import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { contentionPresetScenario } from '@shared/model/workload/presets'
 import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
+import { runImportBench } from './importBench'
 
 // Runs inside a worker with a 1 GiB heap cap, as the app's model worker does, and reports timings.
 const GiB = 2 ** 30
@@ -135,4 +136,8 @@ const results = [
   // The same at fragmentation 0.5 (23 pages per region visit): many more, smaller events.
   run('2 TiB filled with 4K TDs, fragmentation 0.5', 0.5, 127, 16 * GiB)
 ]
-parentPort?.postMessage({ replay: results, contention: runContentionBench() })
+parentPort?.postMessage({
+  replay: results,
+  contention: runContentionBench(),
+  imports: runImportBench()
+})

@@ -6,6 +6,7 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { emptyKernelTdxLog } from '@shared/model/host/memoryMap'
 import { hostFixturePath, readHostFixture } from '../../support/fixtures'
 import { SKIPPED_SAMPLE_COUNT } from '@shared/import/hostImport'
+import { syntheticBootLog } from '../../../src-main/bench/syntheticInputs'
 import { cmrLine, countOf, e820Line, GiB, parseOk, rangesOf } from './support'
 
 const E820 = [e820Line(0, 0x9efff), e820Line(0x100000, 2 * GiB - 1)]
@@ -441,28 +442,21 @@ describe('host fixtures', () => {
   })
 })
 
-describe('performance', () => {
-  it('parses a 64 MiB log of realistic lines in well under a few seconds', () => {
-    const head = [...E820, cmrLine(0x100000, 0x77800000)]
-    const noise = [
-      '[   12.345678] usb 1-1: new high-speed USB device number 2 using xhci_hcd',
-      '[   12.345678] e820: reserve RAM buffer [mem 0x0009f000-0x0009ffff]',
-      '[   12.345678] pci 0000:00:1f.3: [mem 0x6001100000-0x60011fffff 64bit] BAR 4',
-      '[   12.345678] ACPI: SRAT: PXM 1 -> APIC 0x40 -> Node 1',
-      '[   12.345678] kvm_intel: TDX is not supported by this CPU model, disabling',
-      '[   12.345678] NUMA: Initialized distance table, cnt=2',
-      '[   12.345678] EXT4-fs (nvme0n1p2): mounted filesystem with ordered data mode'
-    ].join('\n')
-    const copies = Math.floor((64 * 2 ** 20 - 4096) / (noise.length + 1))
-    const text = [...head, ...Array<string>(copies).fill(noise)].join('\n')
+describe('a log at the size limit', () => {
+  // Speed is measured by `npm run bench` (import section), never here: CI machines vary.
+  it('parses a 64 MiB log of realistic lines, counting every skipped line', () => {
+    const { text, copies } = syntheticBootLog(64 * 2 ** 20)
     expect(text.length).toBeLessThanOrEqual(64 * 2 ** 20)
     expect(text.length).toBeGreaterThan(63 * 2 ** 20)
-    const t0 = performance.now()
-    const { summary } = parseOk(text)
-    const ms = performance.now() - t0
+    const { host, summary } = parseOk(text)
+    // Ranges are half-open: the e820 line's inclusive end + 1.
+    expect(rangesOf(host)).toEqual([
+      [0, 0x9f000, 'ram', 'usable'],
+      [0x100000, 0x80000000, 'ram', 'usable']
+    ])
+    // Of the seven repeated lines, "e820: reserve RAM buffer" is recognised as e820 (other), the
+    // SRAT PXM -> APIC line as SRAT CPU affinity and the distance-table line as NUMA; four are skipped.
     expect(countOf(summary, 'e820Other')).toBe(copies)
     expect(summary.linesSkipped).toBe(copies * 4)
-    // Typically well under a second; the bound leaves room for slow CI machines.
-    expect(ms).toBeLessThan(5000)
-  })
+  }, 60_000)
 })
