@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import App from '@renderer/App.vue'
@@ -9,6 +9,7 @@ import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
+  vi.useRealTimers()
   wrapper?.unmount()
   wrapper = null
 })
@@ -30,8 +31,6 @@ async function mountApp(
   await flushPromises()
   return { w: wrapper, store, api }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 describe('model options panel', () => {
   it('re-analyses with the chosen hole source and the full parameter set', async () => {
@@ -72,22 +71,31 @@ describe('model options panel', () => {
     })
   })
 
-  it('debounces parameter typing into one request, and skips invalid values', async () => {
+  it('debounces parameter typing into one request 450 ms after the last key, and skips invalid values', async () => {
     const { w, store, api } = await mountApp()
+    vi.useFakeTimers()
     const input = w.get('[data-testid=param-maxReservedPerTdmr]')
     await input.setValue('1')
+    await vi.advanceTimersByTimeAsync(300)
     await input.setValue('')
+    await vi.advanceTimersByTimeAsync(300)
     await input.setValue('2')
+    // 600 ms after the first key, but only 449 ms after the last: nothing sent yet.
+    await vi.advanceTimersByTimeAsync(449)
     expect(api.requests).toHaveLength(0)
-    await sleep(600)
+    await vi.advanceTimersByTimeAsync(1)
+    vi.useRealTimers()
     await flushPromises()
     expect(api.requests).toHaveLength(1)
     expect(api.requests[0]!.model.params?.maxReservedPerTdmr).toBe(2)
     expect(store.current?.analysis.params.maxReservedPerTdmr).toBe(2)
 
+    vi.useFakeTimers()
     await input.setValue('0')
     expect(input.attributes('aria-invalid')).toBe('true')
-    await sleep(600)
+    await vi.advanceTimersByTimeAsync(10_000)
+    vi.useRealTimers()
+    await flushPromises()
     expect(api.requests).toHaveLength(1)
   })
 
