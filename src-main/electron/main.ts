@@ -5,25 +5,15 @@ import workerPath from '../worker/worker?modulePath'
 import { appPaths } from '../services/appPaths'
 import { createServices } from '../services/createServices'
 import { WorkerThreadLauncher } from '../services/jobRunner'
+import { createUrlAllowList } from './allowedUrl'
 import { registerIpc } from './ipc'
 import { applySecurityRules } from './security'
 
 // Desktop entry (out/main/index.js): one window over the same services as browser mode.
 const paths = appPaths(import.meta.url)
 const rendererIndex = join(paths.rendererDir, 'index.html')
-const devServerUrl = process.env['ELECTRON_RENDERER_URL']
-const appOrigin = devServerUrl ? new URL(devServerUrl).origin : null
-const rendererFileUrl = pathToFileURL(rendererIndex).href
-
-function isAllowedUrl(url: string): boolean {
-  try {
-    const u = new URL(url)
-    if (appOrigin) return u.origin === appOrigin
-    return u.protocol === 'file:' && u.href.split(/[?#]/)[0] === rendererFileUrl
-  } catch {
-    return false
-  }
-}
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'] || null
+const isAllowedUrl = createUrlAllowList(devServerUrl, pathToFileURL(rendererIndex).href)
 
 let mainWindow: BrowserWindow | null = null
 

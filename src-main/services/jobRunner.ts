@@ -14,26 +14,55 @@ export interface TaskLauncher {
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void }
 }
 
-/** Cap on the worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
-const WORKER_HEAP_MB = 1536
+/** Default cap on a worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
+export const WORKER_HEAP_MB = 1536
+
+export interface WorkerThreadLauncherOptions {
+  /** Cap on each worker's old-generation heap, in MiB (default WORKER_HEAP_MB). */
+  heapMb?: number
+  /** Called once per worker thread when it has exited (after its result, cancel or crash). */
+  onWorkerExit?: (exitCode: number) => void
+}
+
+/** One line for an error shown to users: a multi-line message (a stack, a report) is joined. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\r?\n\s*/g, ' ').trim()
+}
 
 /**
  * One worker_threads worker per job: cancellation is `terminate()`, which stops even a long
  * synchronous parse at once, and a crash in the model cannot take the main process with it.
  */
 export class WorkerThreadLauncher implements TaskLauncher {
-  constructor(private readonly workerPath: string) {}
+  private readonly heapMb: number
+  private readonly onWorkerExit: ((exitCode: number) => void) | undefined
+  private live = 0
+
+  /** `workerPath`: the built worker entry (an absolute path, or a file: or data: URL). */
+  constructor(
+    private readonly workerPath: string | URL,
+    options: WorkerThreadLauncherOptions = {}
+  ) {
+    this.heapMb = options.heapMb ?? WORKER_HEAP_MB
+    this.onWorkerExit = options.onWorkerExit
+  }
+
+  /** Worker threads started and not yet exited. */
+  get liveWorkers(): number {
+    return this.live
+  }
 
   launch<T extends WorkerTask>(
     task: T,
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
     const worker = new Worker(this.workerPath, {
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
     })
+    this.live++
+    let done = false
     let settle: (r: ApiResult<TaskOutput<T>>) => void = () => undefined
     const result = new Promise<ApiResult<TaskOutput<T>>>((resolve) => {
-      let done = false
       settle = (r): void => {
         if (done) return
         done = true
@@ -42,11 +71,30 @@ export class WorkerThreadLauncher implements TaskLauncher {
       }
     })
     worker.on('message', (m: WorkerMessage) => {
+      // Nothing from a job after its outcome, whatever the worker had still queued.
+      if (done) return
       if (m.kind === 'progress') onProgress(m.phase, m.fraction)
       else settle(m.result as ApiResult<TaskOutput<T>>)
     })
-    worker.on('error', (e) => settle(err('INTERNAL', `model worker failed: ${e.message}`)))
-    worker.on('exit', (code) => settle(err('INTERNAL', `model worker exited with code ${code}`)))
+    worker.on('error', (e: unknown) => {
+      // A worker may throw anything; Node passes an Error for its own failures.
+      const error = e instanceof Error ? e : new Error(String(e))
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        settle(
+          err(
+            'INTERNAL',
+            `model worker ran out of memory (its heap is capped at ${this.heapMb} MiB); the input is too large to model`
+          )
+        )
+      } else {
+        settle(err('INTERNAL', oneLine(`model worker failed: ${error.message}`)))
+      }
+    })
+    worker.on('exit', (code) => {
+      this.live--
+      settle(err('INTERNAL', `model worker exited with code ${code}`))
+      this.onWorkerExit?.(code)
+    })
     worker.postMessage(task)
     return { result, cancel: () => settle(err('CANCELLED', 'cancelled')) }
   }

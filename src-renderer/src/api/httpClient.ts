@@ -14,23 +14,23 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
   const call =
     <M extends PlannerMethodName>(method: M) =>
     async (req: Parameters<PlannerMethods[M]>[0]): Promise<ApiResult<never>> => {
+      let res: Response
+      let text: string
       try {
-        const res = await fetch(`${baseUrl}/api/${method}`, {
+        res = await fetch(`${baseUrl}/api/${method}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify(req)
         })
-        const body = (await res.json()) as ApiResult<never>
-        return body
+        text = await res.text()
       } catch (e) {
-        return {
-          ok: false,
-          error: {
-            code: 'UNAVAILABLE',
-            message: `cannot reach the PAMT Planner server: ${(e as Error).message}`
-          }
-        }
+        return unavailable(`cannot reach the PAMT Planner server: ${(e as Error).message}`)
       }
+      const body = parseResult(text)
+      if (body) return body
+      // Not our server's answer (a proxy's error page, a wrong address): say what came back.
+      const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`
+      return unavailable(`the PAMT Planner server answered ${status} without an API result`)
     }
 
   const listeners = new Set<(p: JobProgress) => void>()
@@ -65,4 +65,24 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
       return () => listeners.delete(listener)
     }
   }
+}
+
+function unavailable(message: string): ApiResult<never> {
+  return { ok: false, error: { code: 'UNAVAILABLE', message } }
+}
+
+/** The body as an ApiResult, or null when it is not JSON of that shape (ok, or an error message). */
+function parseResult(text: string): ApiResult<never> | null {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return null
+  if (body.ok === true) return body as ApiResult<never>
+  if (body.ok !== false || !('error' in body)) return null
+  const error = body.error
+  if (typeof error !== 'object' || error === null || !('message' in error)) return null
+  return typeof error.message === 'string' ? (body as ApiResult<never>) : null
 }

@@ -32,10 +32,12 @@ vi.mock('electron', () => ({
   session: {}
 }))
 
+import { createUrlAllowList } from '../../../src-main/electron/allowedUrl'
 import { registerIpc } from '../../../src-main/electron/ipc'
 
 const APP_URL = 'file:///opt/pamt-planner/out/renderer/index.html'
-const isAllowedUrl = vi.fn((url: string): boolean => url.split(/[?#]/)[0] === APP_URL)
+/** The app's real allow-list for a built app (as main.ts makes it), spied on. */
+const isAllowedUrl = vi.fn(createUrlAllowList(null, APP_URL))
 
 type FakeService = { [K in PlannerMethodName]: Mock<PlannerMethods[K]> }
 

@@ -27,10 +27,12 @@ const electron = vi.hoisted(() => {
 
 vi.mock('electron', () => ({ app: electron.app, session: electron.session }))
 
+import { createUrlAllowList } from '../../../src-main/electron/allowedUrl'
 import { applySecurityRules, isTrustedSender } from '../../../src-main/electron/security'
 
 const APP_URL = 'file:///opt/pamt-planner/out/renderer/index.html'
-const isAllowedUrl = vi.fn((url: string): boolean => url.split(/[?#]/)[0] === APP_URL)
+/** The app's real allow-list for a built app (as main.ts makes it), spied on. */
+const isAllowedUrl = vi.fn(createUrlAllowList(null, APP_URL))
 
 interface FakeEvent {
   preventDefault: ReturnType<typeof vi.fn>
@@ -112,6 +114,13 @@ describe('applySecurityRules', () => {
       applySecurityRules(isAllowedUrl)
       const contents = createContents()
       const e = contents.emit(eventName, 'file:///etc/passwd')
+      expect(e.preventDefault).toHaveBeenCalledTimes(1)
+    })
+
+    it("prevents a file: URL that only starts with the app's index path", () => {
+      applySecurityRules(isAllowedUrl)
+      const contents = createContents()
+      const e = contents.emit(eventName, `${APP_URL}.evil`)
       expect(e.preventDefault).toHaveBeenCalledTimes(1)
     })
 
