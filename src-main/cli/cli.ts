@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { describeApiError } from '@shared/api/errors'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
@@ -29,6 +29,19 @@ import {
 } from '@shared/model/workload/presets'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
 
+/** Exit codes, the same for every command (README, `--help`). */
+export const EXIT_OK = 0
+export const EXIT_BAD_INPUT = 1
+export const EXIT_USAGE = 2
+export const EXIT_INIT_FAILS = 3
+const EXIT_CODES_HELP = `
+Exit codes (every command):
+  ${EXIT_OK}  done (analysed, simulated)
+  ${EXIT_BAD_INPUT}  bad input: a file that cannot be read or parsed (one line names the file and line)
+  ${EXIT_USAGE}  usage: an unknown command or option, or a value out of range
+  ${EXIT_INIT_FAILS}  analyze --check: the model predicts TDX init fails on this host
+`
+
 export interface CliContext {
   workerPath: string
   resourcesDir: string
@@ -40,6 +53,7 @@ export interface CliContext {
 
 interface AnalyzeCliOptions {
   json?: boolean
+  check?: boolean
   format: HostFormat | 'auto'
   holeSource?: 'e820' | 'cmr'
   placement?: 'first-candidate' | 'last-candidate'
@@ -104,17 +118,17 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
   const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
   if (sources.length !== 1) {
     ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
-    return 2
+    return EXIT_USAGE
   }
   const sweep = options.sweep ? parseSweep(options.sweep) : undefined
   if (typeof sweep === 'string') {
     ctx.stderr(`${sweep}\n`)
-    return 2
+    return EXIT_USAGE
   }
   const loaded = await loadHost(options.host, ctx)
   if ('error' in loaded) {
     ctx.stderr(`${loaded.error}\n`)
-    return 1
+    return EXIT_BAD_INPUT
   }
   const { planner } = loaded
   const hostId = loaded.host.hostId
@@ -123,7 +137,7 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
     const run = await planner.replayTracePath('cli', stored, options.trace, options.refcounts)
     if (!run.ok) {
       ctx.stderr(`${describeApiError(run.error)}\n`)
-      return 1
+      return EXIT_BAD_INPUT
     }
     ctx.stdout(
       options.json
@@ -139,7 +153,7 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
     const file = await readScenarioFile(options.scenario!)
     if (!file.ok) {
       ctx.stderr(`${file.message}\n`)
-      return 1
+      return EXIT_BAD_INPUT
     }
     scenario = file.scenario
   }
@@ -151,7 +165,7 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
   })
   if (!run.ok) {
     ctx.stderr(`${describeApiError(run.error)}\n`)
-    return 1
+    return EXIT_BAD_INPUT
   }
   ctx.stdout(
     options.json
@@ -215,7 +229,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
   if (sources.length !== 1) {
     ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
-    return 2
+    return EXIT_USAGE
   }
   const settings = contentionSettingsSchema.safeParse({
     designs: options.designs.split(',').map((d) => d.trim()),
@@ -228,24 +242,24 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   if (!settings.success) {
     const issue = settings.error.issues[0]
     ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
-    return 2
+    return EXIT_USAGE
   }
   const loaded = await loadHost(options.host, ctx)
   if ('error' in loaded) {
     ctx.stderr(`${loaded.error}\n`)
-    return 1
+    return EXIT_BAD_INPUT
   }
   const { planner } = loaded
   if (options.trace) {
     const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES)
     if (!text.ok) {
       ctx.stderr(`${describeApiError(text.error)}\n`)
-      return 1
+      return EXIT_BAD_INPUT
     }
     const parsed = parseTraceText(text.value.text, text.value.fileName)
     if (!parsed.ok) {
       ctx.stderr(`${describeApiError(parsed.error)}\n`)
-      return 1
+      return EXIT_BAD_INPUT
     }
     const outcomes = settings.data.designs.map((d) =>
       traceContention(loaded.host.analysis, parsed.events, d, settings.data.costs)
@@ -274,7 +288,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
     const s = await readScenarioFile(options.scenario!)
     if (!s.ok) {
       ctx.stderr(`${s.message}\n`)
-      return 1
+      return EXIT_BAD_INPUT
     }
     scenario = s.scenario
   }
@@ -286,7 +300,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
   })
   if (!run.ok) {
     ctx.stderr(`${describeApiError(run.error)}\n`)
-    return 1
+    return EXIT_BAD_INPUT
   }
   const outcomes = run.value.report.outcomes
   if (options.json) ctx.stdout(`${JSON.stringify(run.value)}\n`)
@@ -309,12 +323,13 @@ function parsePort(value: string): number {
 
 /** `pamt-planner`: the same services as the app, from a terminal. Resolves to the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
-  let exitCode = 0
+  let exitCode = EXIT_OK
   const program = new Command('pamt-planner')
     .description('Static vs Dynamic PAMT memory for Intel TDX hosts')
     .version(ctx.version)
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .addHelpText('after', EXIT_CODES_HELP)
 
   program
     .command('analyze')
@@ -323,6 +338,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     )
     .argument('<file>', 'host file')
     .option('--json', 'print the JSON contract instead of the report')
+    .option(
+      '--check',
+      `exit ${EXIT_INIT_FAILS} when the model predicts TDX init fails (for scripts and CI)`
+    )
     .addOption(
       new Option('--format <format>', 'input format')
         .choices(['auto', ...HOST_FORMATS])
@@ -370,13 +389,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         ctx.stderr(
           `invalid option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'bad value'}\n`
         )
-        exitCode = 2
+        exitCode = EXIT_USAGE
         return
       }
       const read = await readTextFile(file, MAX_HOST_FILE_BYTES)
       if (!read.ok) {
         ctx.stderr(`${describeApiError(read.error)}\n`)
-        exitCode = 1
+        exitCode = EXIT_BAD_INPUT
         return
       }
       const { planner } = createServices({
@@ -393,7 +412,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       })
       if (!result.ok) {
         ctx.stderr(`${describeApiError(result.error)}\n`)
-        exitCode = 1
+        exitCode = EXIT_BAD_INPUT
         return
       }
       ctx.stdout(
@@ -401,6 +420,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
           ? `${JSON.stringify(hostAnalysisToJson(result.value.analysis), null, 2)}\n`
           : `${formatHostReport(result.value)}\n`
       )
+      if (options.check && result.value.analysis.verdict.model === 'fails')
+        exitCode = EXIT_INIT_FAILS
     })
 
   program
@@ -495,8 +516,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   try {
     await program.parseAsync([...argv], { from: 'user' })
   } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode
-    return typeof code === 'number' ? code : 1
+    // Commander's own errors are usage errors (help and --version exit 0); anything else is ours.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE
+    ctx.stderr(`pamt-planner: ${e instanceof Error ? e.message : String(e)}\n`)
+    return EXIT_BAD_INPUT
   }
   return exitCode
 }

@@ -20,7 +20,13 @@ export function formatHostReport(r: HostResult): string {
   out.push(
     `  model: holes from ${a.options.holeSource === 'cmr' ? 'CMR gaps (KAI-CMR)' : 'memory blocks (mainline)'}, ${a.options.pamtMode} PAMT chunks, placement ${a.options.pamtPlacement} (modelled)`
   )
-  out.push(`  TDX init in the model: ${a.initSucceeds ? 'succeeds' : 'FAILS'}`)
+  const v = a.verdict
+  const kernelSays =
+    v.kernel === 'not in log'
+      ? `not in log${v.tdxInLog ? '' : ' (no TDX lines)'}`
+      : `${v.kernel.toUpperCase() === 'FAILED' ? 'FAILED' : 'succeeded'}${v.kernelLine !== null ? ` (line ${v.kernelLine})` : ''}`
+  out.push(`  TDX init: kernel ${kernelSays}; model ${v.model === 'fails' ? 'FAILS' : 'succeeds'}`)
+  if (v.explanation) out.push(`  ${v.explanation}`)
   out.push('')
   out.push(
     `TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}; reserved areas max ${a.params.maxReservedPerTdmr}):`

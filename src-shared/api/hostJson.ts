@@ -56,6 +56,14 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       dynamicPamtStaticBytes: n.dynamicPamtStaticBytes
     })),
     initSucceeds: a.initSucceeds,
+    verdict: {
+      model: a.verdict.model,
+      kernel: a.verdict.kernel,
+      tdxInLog: a.verdict.tdxInLog,
+      kernelLine: a.verdict.kernelLine,
+      kernelFailure: a.verdict.kernelFailure,
+      explanation: a.verdict.explanation
+    },
     options: a.options,
     staticPamt: {
       kb: a.staticPamt.kb,

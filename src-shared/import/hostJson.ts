@@ -39,7 +39,9 @@
  *   `tdrBaseBytes`, `tdcsBaseBytes`, `tdvpsBaseBytes`) as integers within
  *   TDX_MODULE_PARAM_LIMITS; missing keys take the planner's defaults (TDX module 1.5).
  * - `kernelLog.pamtKb` is the kernel's `N KB allocated for PAMT` value (or null);
- *   `kernelLog.dynamicPamt` says whether the kernel printed `Enable Dynamic PAMT`.
+ *   `kernelLog.dynamicPamt` says whether the kernel printed `Enable Dynamic PAMT`;
+ *   `kernelLog.initialized` is the kernel's TDX init outcome (true, false, or null when the log
+ *   had none) and `kernelLog.initFailure` what it said failed.
  * - Objects are strict: an unknown key is an error (it is usually a typo).
  */
 import { z } from 'zod'
@@ -146,7 +148,13 @@ const kernelLogSchema = z.strictObject({
     .max(Number.MAX_SAFE_INTEGER, 'is too large')
     .nullable()
     .optional(),
-  dynamicPamt: z.boolean({ error: 'must be true or false' }).optional()
+  dynamicPamt: z.boolean({ error: 'must be true or false' }).optional(),
+  initialized: z.boolean({ error: 'must be true, false or null' }).nullable().optional(),
+  initFailure: z
+    .string({ error: 'must be a string or null' })
+    .max(200, 'must be at most 200 characters')
+    .nullable()
+    .optional()
 })
 
 const hostJsonSchema = z.strictObject({
@@ -208,9 +216,13 @@ export function hostInputToJson(host: HostInput): string {
     }
     doc.tdxModule = params
   }
+  const log = host.kernelLog
   doc.kernelLog = {
-    pamtKb: host.kernelLog.pamtKb,
-    dynamicPamt: host.kernelLog.dynamicPamtEnabled
+    pamtKb: log.pamtKb,
+    dynamicPamt: log.dynamicPamtEnabled,
+    // Only when the log had an init outcome, so hosts without one write what they always wrote.
+    ...(log.initialized !== null ? { initialized: log.initialized } : {}),
+    ...(log.initFailure !== null ? { initFailure: log.initFailure } : {})
   }
   return JSON.stringify(doc, null, 2) + '\n'
 }
@@ -292,6 +304,12 @@ export function parseHostJson(
       kernelLog.pamtKbLine = lineOf(['kernelLog', 'pamtKb'])
     }
     kernelLog.dynamicPamtEnabled = json.kernelLog?.dynamicPamt ?? false
+    const initialized = json.kernelLog?.initialized ?? null
+    if (initialized !== null) {
+      kernelLog.initialized = initialized
+      kernelLog.initLine = lineOf(['kernelLog', 'initialized'])
+      if (!initialized) kernelLog.initFailure = json.kernelLog?.initFailure ?? 'initialization failed'
+    }
 
     const host: HostInput = {
       name: json.name ?? fileName,

@@ -52,7 +52,7 @@ const SEAMCALL_REGS_RE =
 const RBP_RE = /frame pointer \(RBP\) clobber bug present, upgrade TDX module/
 const S3_RE = /Disable ACPI S3\. Turn off TDX in the BIOS to use ACPI S3\./
 const DISABLED_RE =
-  /initiali[sz]ation failed: (?:too few private KeyIDs available|Hibernation support is enabled)/
+  /initiali[sz]ation failed: (too few private KeyIDs available|Hibernation support is enabled)/
 const NOT_LOADED_RE = /virt\/tdx: module not loaded/
 /** Pre-2025 downstream series: `%s module.` and `TDX_FEATURES0: 0x%llx` (§4). */
 const MODULE_KIND_RE = /virt\/tdx: (?:[\w-]+ ){1,2}module\.\s*$/
@@ -85,6 +85,23 @@ const VERSION_PARSERS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
  * know (the caller counts it as skipped). Call only when mayBeTdxLine(raw).
  */
 export function readTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLineKind | null {
+  const kind = readKnownTdxLine(raw, line, log)
+  if (kind !== null) log.tdxLines += 1
+  return kind
+}
+
+/** Record the kernel's init outcome; the first failure printed is the cause, later ones follow it. */
+function initOutcome(log: KernelTdxLog, line: number, failure: string | null): void {
+  if (failure === null) {
+    log.initialized ??= true
+  } else {
+    log.initialized = false
+    log.initFailure ??= failure
+  }
+  log.initLine ??= line
+}
+
+function readKnownTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLineKind | null {
   let m: RegExpExecArray | null
   if ((m = PAMT_KB_RE.exec(raw))) {
     log.pamtKb = Number(m[1])
@@ -105,22 +122,27 @@ export function readTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLi
   // Before the init-result patterns: these also say "initialization failed".
   if (TDMRS_EXHAUSTED_RE.test(raw)) {
     log.tdmrsExhausted = true
+    initOutcome(log, line, 'TDMRs exhausted')
     return 'tdx'
   }
   if ((m = RSVD_EXHAUSTED_RE.exec(raw))) {
     const range = tdmrRange(m[1]!, m[2]!)
     if (range === null) return null
     log.reservedAreasExhausted = { ...range, line }
+    initOutcome(log, line, `TDMR [0x${m[1]!}, 0x${m[2]!}): reserved areas exhausted`)
     return 'tdx'
   }
-  if (DISABLED_RE.test(raw)) return 'tdx-disabled'
+  if ((m = DISABLED_RE.exec(raw))) {
+    initOutcome(log, line, m[1]!)
+    return 'tdx-disabled'
+  }
   if ((m = INIT_FAIL_RE.exec(raw))) {
-    log.initialized = false
     if (m[1] !== undefined) log.initErrno = Number(m[1])
+    initOutcome(log, line, m[0])
     return 'tdx'
   }
   if (INIT_OK_RE.test(raw)) {
-    log.initialized = true
+    initOutcome(log, line, null)
     return 'tdx'
   }
   if ((m = TDMRS_LIMIT_RE.exec(raw))) {
@@ -135,7 +157,10 @@ export function readTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLi
   if (NODE_FALLBACK_RE.test(raw)) return 'pamt-node-fallback'
   if (RBP_RE.test(raw)) return 'rbp-bug'
   if (S3_RE.test(raw)) return 'tdx'
-  if (NOT_LOADED_RE.test(raw)) return 'module-not-loaded'
+  if (NOT_LOADED_RE.test(raw)) {
+    initOutcome(log, line, 'module not loaded')
+    return 'module-not-loaded'
+  }
   for (const [re, text] of VERSION_PARSERS) {
     if ((m = re.exec(raw))) {
       log.moduleVersion = text(m)

@@ -1,3 +1,4 @@
+import { hostVerdict, type HostVerdict } from './verdict'
 import type { CmrRange, HostInput, MemoryRange, MemorySource, NumaSource } from './memoryMap'
 import {
   buildMemblockMemory,
@@ -121,6 +122,8 @@ export interface HostAnalysis {
   refcounts: RefcountMemory
   /** True when nothing in the model says the kernel would fail TDX init. */
   initSucceeds: boolean
+  /** The kernel's printed init outcome beside the model's: the host's headline. */
+  verdict: HostVerdict
   /** What the kernel printed and how the model compares (§1.7), or null when nothing was printed. */
   calibration: Calibration | null
   params: TdxModuleParams
@@ -428,6 +431,7 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
     },
     refcounts,
     initSucceeds,
+    verdict: hostVerdict(host.kernelLog, host.cmrs.length, problems),
     calibration,
     params,
     kernel,

@@ -66,6 +66,12 @@ export interface KernelTdxLog {
   initialized: boolean | null
   /** The errno of `initialization failed (N)`, e.g. -28 (ENOSPC) or -5 (EIO). */
   initErrno: number | null
+  /** The line of the first init outcome printed (success, failure or TDX disabled). */
+  initLine: number | null
+  /** What the kernel said failed, as printed (e.g. "TDMRs exhausted", "module initialization failed (-5)"). */
+  initFailure: string | null
+  /** TDX lines recognised in the log (0: the log says nothing about TDX). */
+  tdxLines: number
   /** `BIOS enabled: private KeyID range [a, b)`. */
   keyIdRange: { first: number; end: number } | null
   /** `initialization failed: TDMRs exhausted.` */
@@ -103,6 +109,9 @@ export function emptyKernelTdxLog(): KernelTdxLog {
     moduleVersion: null,
     initialized: null,
     initErrno: null,
+    initLine: null,
+    initFailure: null,
+    tdxLines: 0,
     keyIdRange: null,
     tdmrsExhausted: false,
     tdmrsReachingLimit: null,

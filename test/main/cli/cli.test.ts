@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -91,9 +91,62 @@ describe('pamt-planner analyze', () => {
     expect(bin.stderr).toMatch(/^core\.bin:1: file is binary/)
   })
 
-  it('reports usage errors with a non-zero code', async () => {
-    expect((await cli('analyze')).code).not.toBe(0)
-    expect((await cli('frobnicate')).code).not.toBe(0)
+  it('reports usage errors with exit code 2, and documents every exit code in --help', async () => {
+    expect((await cli('analyze')).code).toBe(2)
+    expect((await cli('frobnicate')).code).toBe(2)
+    expect((await cli('analyze', 'x.txt', '--hole-source', 'bios')).code).toBe(2)
+    const help = await cli('--help')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Exit codes (every command):')
+    expect(help.stdout).toMatch(/^ {2}0 {2}done/m)
+    expect(help.stdout).toMatch(/^ {2}1 {2}bad input/m)
+    expect(help.stdout).toMatch(/^ {2}2 {2}usage/m)
+    expect(help.stdout).toMatch(/^ {2}3 {2}analyze --check/m)
+  })
+})
+
+describe('pamt-planner analyze: verdict', () => {
+  const hostsDir = hostFixturePath('')
+  const hosts = readdirSync(hostsDir).filter((f) => f.endsWith('.txt'))
+  it.each(hosts)('%s: --json carries the verdict', async (name) => {
+    const r = await cli('analyze', join(hostsDir, name), '--json')
+    expect(r.code).toBe(0)
+    const { verdict } = JSON.parse(r.stdout) as { verdict: Record<string, unknown> }
+    expect(Object.keys(verdict)).toEqual([
+      'model',
+      'kernel',
+      'tdxInLog',
+      'kernelLine',
+      'kernelFailure',
+      'explanation'
+    ])
+    expect(verdict['tdxInLog']).toBe(name.startsWith('tdx-'))
+  })
+
+  it('the gappy-CMR log: kernel failed, model succeeds, the report leads with both', async () => {
+    const path = hostFixturePath('tdx-spr-gappy-cmrs-tdx10-fail.txt')
+    const json = JSON.parse((await cli('analyze', path, '--json')).stdout)
+    expect(json.verdict).toMatchObject({ model: 'succeeds', kernel: 'failed', tdxInLog: true })
+    const report = (await cli('analyze', path)).stdout.split('\n')
+    expect(report[3]).toBe('  TDX init: kernel FAILED (line 18); model succeeds')
+    expect(report[4]).toContain('the failure lies elsewhere: SEAMCALL 0x0000000000000022')
+  })
+
+  it('a laptop log: no TDX lines, said in the report', async () => {
+    const r = await cli('analyze', hostFixturePath('laptop-dell-xps13-9370-16g.txt'))
+    expect(r.stdout).toContain('TDX init: kernel not in log (no TDX lines); model succeeds')
+    expect(r.stdout).toContain('the figures assume all usable RAM were TDX-convertible memory')
+  })
+
+  it('--check exits 3 when the model predicts init fails, 0 when it succeeds', async () => {
+    const spr = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
+    expect((await cli('analyze', spr, '--check')).code).toBe(0)
+    // One TDMR cannot cover the SPR host's three memory blocks on two nodes.
+    const fails = await cli('analyze', spr, '--check', '--json', '--param', 'maxTdmrs=1')
+    expect(fails.code).toBe(3)
+    expect(JSON.parse(fails.stdout).verdict).toMatchObject({ model: 'fails', kernel: 'succeeded' })
+    // Without --check the same analysis exits 0: it was analysed.
+    expect((await cli('analyze', spr, '--param', 'maxTdmrs=1')).code).toBe(0)
   })
 })
 

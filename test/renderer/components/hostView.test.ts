@@ -5,6 +5,9 @@ import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
 import naples from '../../fixtures/hosts/amd-epyc-naples-2s-1tib-8node.txt?raw'
+import gappy from '../../fixtures/hosts/tdx-spr-gappy-cmrs-tdx10-fail.txt?raw'
+import laptop from '../../fixtures/hosts/laptop-dell-xps13-9370-16g.txt?raw'
+import spr from '../../fixtures/hosts/tdx-spr-8480c-2s-256g-cmr-only.txt?raw'
 import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
@@ -176,6 +179,39 @@ describe('host view tables', () => {
     expect(imp.text()).toContain('dmesg')
     expect(imp.text()).toContain('lines skipped')
     expect(w.get('[data-testid=verdict]').text()).toContain('TDX init succeeds')
+  })
+})
+
+describe('verdict banner: the kernel’s outcome leads', () => {
+  it('the gappy-CMR log: red, the kernel failed, the model fits, the SEAMCALL named', async () => {
+    const { w } = await mountApp({ gappy })
+    const banner = w.get('[data-testid=verdict]')
+    expect(banner.classes()).toContain('fail')
+    expect(w.get('[data-testid=verdict-kernel]').text()).toBe(
+      "✗ The kernel's TDX init failed (line 18): module initialization failed (-5)."
+    )
+    expect(w.get('[data-testid=verdict-model]').text()).toContain('Model: TDX init succeeds.')
+    expect(w.get('[data-testid=verdict-explanation]').text()).toContain(
+      'the failure lies elsewhere: SEAMCALL 0x0000000000000022 failed with 0xc000050500000000 (line 15)'
+    )
+  })
+
+  it('a log without TDX: neutral, says so and what the figures assume', async () => {
+    const { w } = await mountApp({ laptop })
+    expect(w.get('[data-testid=verdict]').classes()).toContain('neutral')
+    expect(w.get('[data-testid=verdict-kernel]').text()).toBe('This log has no TDX lines.')
+    expect(w.get('[data-testid=verdict-explanation]').text()).toBe(
+      'This log has no TDX lines: the figures assume all usable RAM were TDX-convertible memory.'
+    )
+  })
+
+  it('the SPR 8480C log: green, the kernel initialized TDX and no explanation is needed', async () => {
+    const { w } = await mountApp({ spr })
+    expect(w.get('[data-testid=verdict]').classes()).toContain('ok')
+    expect(w.get('[data-testid=verdict-kernel]').text()).toBe(
+      '✓ The kernel initialized TDX (line 18).'
+    )
+    expect(w.find('[data-testid=verdict-explanation]').exists()).toBe(false)
   })
 })
 

@@ -417,7 +417,11 @@ describe('host fixtures', () => {
       pamtKbLine: 17,
       moduleVersion: '1.5 build 698 (20240129)',
       initialized: true,
-      keyIdRange: { first: 64, end: 128 }
+      initLine: 18,
+      keyIdRange: { first: 64, end: 128 },
+      // Lines 10 (KeyIDs), 11 (ACPI S3), 13 (version), 17 (KB), 18 (initialized); CMR lines are
+      // read as the memory map, not counted here.
+      tdxLines: 5
     })
     expect(analyzeHost(r.host).staticPamt.kb).toBe(1_050_636)
   })
@@ -431,6 +435,9 @@ describe('host fixtures', () => {
       moduleVersion: '1.0 build 457 (20230206)',
       initialized: false,
       initErrno: -5,
+      initLine: 18,
+      initFailure: 'module initialization failed (-5)',
+      tdxLines: 5,
       seamcallFailures: [{ leaf: '0x0000000000000022', status: '0xc000050500000000', line: 15 }]
     })
     expect(r.host.memorySource).toBe('cmr')

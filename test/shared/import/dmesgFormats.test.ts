@@ -59,7 +59,10 @@ describe('synthetic dmesg fixtures (test/fixtures/formats/dmesg)', () => {
       pamtKb: 2568,
       pamtKbLine: 20,
       dynamicPamtEnabled: true,
-      initialized: true
+      initialized: true,
+      // The last boot's lines 19-21.
+      initLine: 21,
+      tdxLines: 3
     })
     expect(summary.notes).toEqual([
       'The log holds 2 boots with identical BIOS-e820 tables (from lines 6, 16); the table is used once, with the lines of the last boot (from line 14).'
@@ -111,6 +114,11 @@ describe('synthetic dmesg fixtures (test/fixtures/formats/dmesg)', () => {
       moduleVersion: '1.5.24',
       initialized: false,
       initErrno: -28,
+      // The first failure printed is the cause; the errno comes from the later summary line.
+      initLine: 13,
+      initFailure: 'TDMR [0x0, 0x80000000): reserved areas exhausted',
+      // Lines 7-17: ten TDX lines and the node-0 fallback warning.
+      tdxLines: 11,
       keyIdRange: { first: 16, end: 64 },
       tdmrsReachingLimit: { used: 62, max: 64 },
       reservedAreasExhausted: { baseBytes: 0, endBytes: 0x80000000, line: 13 },

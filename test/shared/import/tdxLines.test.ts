@@ -55,20 +55,34 @@ const cases: Array<[string, string, Partial<KernelTdxLog>]> = [
     { moduleVersion: '1.5.0' }
   ],
   ['ad hoc "verson" dotted', 'module verson: 1.5.1.0', { moduleVersion: '1.5.1.0' }],
-  ['module initialized', 'module initialized', { initialized: true }],
-  ['TDX-Module initialized', 'TDX-Module initialized', { initialized: true }],
-  ['module initialised (British)', 'module initialised', { initialized: true }],
+  ['module initialized', 'module initialized', { initialized: true, initLine: 3 }],
+  ['TDX-Module initialized', 'TDX-Module initialized', { initialized: true, initLine: 3 }],
+  ['module initialised (British)', 'module initialised', { initialized: true, initLine: 3 }],
   [
     'module initialization failed',
     'module initialization failed (-28)',
-    { initialized: false, initErrno: -28 }
+    {
+      initialized: false,
+      initErrno: -28,
+      initLine: 3,
+      initFailure: 'module initialization failed (-28)'
+    }
   ],
   [
     'TDX-Module initialization failed',
     'TDX-Module initialization failed (-22)',
-    { initialized: false, initErrno: -22 }
+    {
+      initialized: false,
+      initErrno: -22,
+      initLine: 3,
+      initFailure: 'TDX-Module initialization failed (-22)'
+    }
   ],
-  ['TDMRs exhausted', 'initialization failed: TDMRs exhausted.', { tdmrsExhausted: true }],
+  [
+    'TDMRs exhausted',
+    'initialization failed: TDMRs exhausted.',
+    { tdmrsExhausted: true, initialized: false, initLine: 3, initFailure: 'TDMRs exhausted' }
+  ],
   [
     'consumed TDMRs reaching limit',
     'consumed TDMRs reaching limit: 61 used out of 64',
@@ -77,7 +91,12 @@ const cases: Array<[string, string, Partial<KernelTdxLog>]> = [
   [
     'reserved areas exhausted (canonical/tdx#135)',
     'initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted.',
-    { reservedAreasExhausted: { baseBytes: 0, endBytes: 0x80000000, line: 3 } }
+    {
+      reservedAreasExhausted: { baseBytes: 0, endBytes: 0x80000000, line: 3 },
+      initialized: false,
+      initLine: 3,
+      initFailure: 'TDMR [0x0, 0x80000000): reserved areas exhausted'
+    }
   ],
   [
     'SEAMCALL failure',
@@ -102,7 +121,8 @@ const cases: Array<[string, string, Partial<KernelTdxLog>]> = [
 describe('TDX kernel lines (dpamt-model.md §4)', () => {
   it.each(cases)('reads %s', (_name, message, fields) => {
     const { host, summary } = withTdx(message)
-    expect(host.kernelLog).toEqual({ ...emptyKernelTdxLog(), ...fields })
+    // Every recognised line counts as a TDX line: the log says something about TDX.
+    expect(host.kernelLog).toEqual({ ...emptyKernelTdxLog(), tdxLines: 1, ...fields })
     expect(countOf(summary, 'tdx')).toBe(1)
     expect(summary.linesSkipped).toBe(0)
   })
@@ -122,7 +142,7 @@ describe('TDX kernel lines (dpamt-model.md §4)', () => {
     const { host, summary } = withTdx(warn, warn.replace('0x1', '0x2'))
     expect(countOf(summary, 'pamtNodeFallback')).toBe(2)
     expect(countOf(summary, 'tdx')).toBe(0)
-    expect(host.kernelLog).toEqual(emptyKernelTdxLog())
+    expect(host.kernelLog).toEqual({ ...emptyKernelTdxLog(), tdxLines: 2 })
     expect(summary.notes).toEqual([
       'The kernel found no local NUMA node for 2 TDMR PAMT allocations and used node 0 (line 3).'
     ])
@@ -131,21 +151,28 @@ describe('TDX kernel lines (dpamt-model.md §4)', () => {
   it.each([
     [
       'frame pointer (RBP) clobber bug present, upgrade TDX module',
-      'The TDX module has the frame pointer (RBP) clobber bug (line 3): the kernel does not use it.'
+      'The TDX module has the frame pointer (RBP) clobber bug (line 3): the kernel does not use it.',
+      {}
     ],
-    ['module not loaded', 'The TDX module was not loaded (line 3).'],
+    [
+      'module not loaded',
+      'The TDX module was not loaded (line 3).',
+      { initialized: false, initLine: 3, initFailure: 'module not loaded' }
+    ],
     [
       'initialization failed: too few private KeyIDs available.',
-      'The kernel did not enable TDX (line 3).'
+      'The kernel did not enable TDX (line 3).',
+      { initialized: false, initLine: 3, initFailure: 'too few private KeyIDs available' }
     ],
     [
       'initialization failed: Hibernation support is enabled',
-      'The kernel did not enable TDX (line 3).'
+      'The kernel did not enable TDX (line 3).',
+      { initialized: false, initLine: 3, initFailure: 'Hibernation support is enabled' }
     ]
-  ])('recognises "%s" and notes it', (message, note) => {
+  ])('recognises "%s" and notes it', (message, note, outcome) => {
     const { host, summary } = withTdx(message)
     expect(countOf(summary, 'tdx')).toBe(1)
-    expect(host.kernelLog).toEqual(emptyKernelTdxLog())
+    expect(host.kernelLog).toEqual({ ...emptyKernelTdxLog(), tdxLines: 1, ...outcome })
     expect(summary.notes).toEqual([note])
   })
 
@@ -160,9 +187,23 @@ describe('TDX kernel lines (dpamt-model.md §4)', () => {
     expect(host.kernelLog).toMatchObject({ pamtKb: 200, pamtKbLine: 6 })
   })
 
-  it('does not read "initialization failed: TDMRs exhausted." as an init result', () => {
-    const { host } = withTdx('initialization failed: TDMRs exhausted.')
-    expect(host.kernelLog.initialized).toBeNull()
+  it('keeps the first failure as the cause when the errno line follows it', () => {
+    const { host } = withTdx(
+      'initialization failed: TDMRs exhausted.',
+      'module initialization failed (-28)'
+    )
+    expect(host.kernelLog).toMatchObject({
+      initialized: false,
+      initErrno: -28,
+      initLine: 3,
+      initFailure: 'TDMRs exhausted',
+      tdxLines: 2
+    })
+  })
+
+  it('keeps a failure when a success line follows it', () => {
+    const { host } = withTdx('module initialization failed (-5)', 'module initialized')
+    expect(host.kernelLog).toMatchObject({ initialized: false, initLine: 3 })
   })
 
   it.each([

@@ -95,6 +95,8 @@ export function carried(host: HostInput): unknown {
     cmrs: host.cmrs.map(({ line: _l, ...c }) => c),
     pamtKb: host.kernelLog.pamtKb,
     dynamicPamtEnabled: host.kernelLog.dynamicPamtEnabled,
+    initialized: host.kernelLog.initialized,
+    initFailure: host.kernelLog.initFailure,
     params: host.params
   }
 }

@@ -202,6 +202,31 @@ describe('parseHostJson: good input', () => {
     expect(host.params).toEqual(TDX_MODULE_1_5_PARAMS)
   })
 
+  it("reads the kernel's init outcome: a failure keeps what the kernel said", () => {
+    const failed = ok(
+      parseHostJson,
+      edit(
+        '"dynamicPamt": false',
+        '"dynamicPamt": false,\n    "initialized": false,\n    "initFailure": "module initialization failed (-5)"'
+      )
+    ).host.kernelLog
+    expect(failed).toMatchObject({
+      initialized: false,
+      initFailure: 'module initialization failed (-5)'
+    })
+    expect(failed.initLine).toBeGreaterThan(0)
+    const bare = ok(
+      parseHostJson,
+      edit('"dynamicPamt": false', '"dynamicPamt": false, "initialized": false')
+    ).host.kernelLog
+    expect(bare.initFailure).toBe('initialization failed')
+    const none = ok(
+      parseHostJson,
+      edit('"dynamicPamt": false', '"dynamicPamt": false, "initialized": null')
+    ).host.kernelLog
+    expect(none).toMatchObject({ initialized: null, initFailure: null, initLine: null })
+  })
+
   it('accepts pamtKb null, a BOM and CRLF', () => {
     const text =
       '\uFEFF' +
