@@ -48,9 +48,18 @@ describe('PAMT chunk placement', () => {
       { baseBytes: 4 * G, endBytes: 4 * G + 0x5000, nid: 0 },
       { baseBytes: 5 * G, endBytes: 6 * G, nid: 0 }
     ]
+    // RAM pfn [0x100000, 0x100005) and [0x140000, 0x180000), one ZONE_NORMAL spanning both.
+    // 8 pages: candidates ALIGN(0x100000, 8) = 0x100000 + k·8. The first (0x100000..0x100008)
+    // runs past the 5 pages of RAM; 0x40000 = 8·0x8000 is a multiple of 8, so candidate
+    // k = 0x8000 starts exactly at 0x140000 (5 GiB), the first wholly in RAM.
     const [c] = placePamtChunks([{ nrPages: 8, nid: 0 }], gappy, 'first-candidate')
-    // First candidates at 0x100000 (5 pages of RAM only), then stepping 8 pages until 5 GiB.
-    expect(c?.startPfn).toBe(kernelAlign(0x100000, 8) + Math.ceil((0x140000 - 0x100000) / 8) * 8)
+    expect(c?.startPfn).toBe(0x140000)
+    // 6 pages: ALIGN(0x100000, 6) = (0x100000 + 5) & ~5 = 0x100000 (bits 0 and 2 clear), so
+    // candidates are 0x100000 + k·6. 0x40000 = 262144 = 6·43690 + 4, so k = 43690 gives
+    // 0x13fffc (straddles the hole) and k = 43691 gives 0x140002: not 2 MiB- or 6-aligned, but
+    // the first candidate wholly in RAM.
+    const [d] = placePamtChunks([{ nrPages: 6, nid: 0 }], gappy, 'first-candidate')
+    expect(d?.startPfn).toBe(0x140002)
   })
 
   it('falls back to ZONE_DMA32, then to other nodes', () => {

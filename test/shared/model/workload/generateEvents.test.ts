@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest'
+import type { HostAnalysis } from '@shared/model/host/analyzeHost'
+import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
+import { simulateScenario, type SimulationResult } from '@shared/model/runtime/simulate'
+import { generateEvents } from '@shared/model/workload/generateEvents'
+import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
+import { fixtureHost, GiB, MiB, S, syntheticHost } from './testHosts'
+
+type TdInput = ScenarioInput['tdClasses'][number]
+
+/**
+ * Host A: RAM [4 GiB, 8 GiB) on one node. TDMR [4G, 8G): DPAMT static part 40·4 + 4 = 164 KiB;
+ * max_pfn 0x200000, dense refcounts ⌈0x200000/512 · 4 / 4096⌉ = 4 pages = 16 KiB. The region pool
+ * is regions 2048..4095 (2048 regions); pool position p is region 2048 + p.
+ */
+const hostA = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])
+const FIXED_A = 164 * 1024 + 16 * 1024
+/** Host B: RAM [4 GiB, 5 GiB): 512 regions, 2048..2559. */
+const hostB = syntheticHost('host-b', [{ base: 4 * GiB, end: 5 * GiB }])
+
+const PAIR = 8192
+const PAGE = 4096
+
+/** A one-TD class with 1 vCPU and no image unless overridden. */
+const td = (x: Partial<TdInput> = {}): TdInput => ({
+  name: 'td',
+  count: 1,
+  memoryBytes: 2 * MiB,
+  vcpus: 1,
+  imageBytes: 0,
+  ...x
+})
+
+function simulate(host: HostAnalysis, input: Omit<ScenarioInput, 'name'>): SimulationResult {
+  return simulateScenario(host, scenarioSchema.parse({ name: 'test', ...input }))
+}
+
+function events(host: HostAnalysis, input: Omit<ScenarioInput, 'name'>): PageEventBuffer {
+  const buf = new PageEventBuffer()
+  generateEvents(host, scenarioSchema.parse({ name: 'test', ...input }), buf)
+  return buf
+}
+
+/** [time, region, regionCount, pagesPerRegion] of the events of one kind. */
+function rows(buf: PageEventBuffer, kind: EventKind): number[][] {
+  const out: number[][] = []
+  for (let i = 0; i < buf.length; i++)
+    if (buf.kind[i] === kind)
+      out.push([buf.timeNs[i]!, buf.region[i]!, buf.regionCount[i]!, buf.pagesPerRegion[i]!])
+  return out
+}
+
+describe('fragmentation sets the regions a TD touches, so its pairs', () => {
+  // One 2 MiB TD, no image, 1 vCPU, eager. Guest stream: 512 pages. Kernel stream: control
+  // 1 TDR + 6 TDCS + 6 per vCPU = 13 pages at build, then S-EPT for 2 MiB of 4K = 1 PT + 1 PD +
+  // 1 PDPT = 3 pages at accept. Pages per visit v = round(512^(1−f)); each allocation starts a new
+  // visit on a fragmented host, so the kernel stream makes ⌈13/v⌉ + ⌈3/v⌉ visits.
+  // The two streams never meet here: host A's scramble stride is 1265 (⌊2048·0.618⌋, odd, so
+  // coprime with 2048); guest visit i lands on offset 1265·i and kernel visit j on 2047 − 1265·j
+  // (mod 2048), the same region only when 1265·(i + j) ≡ −1, i.e. i + j ≡ 1007 (1265⁻¹ = 1041,
+  // 1265·1041 = 643·2048 + 1). Here i ≤ 511 and j ≤ 15, so i + j ≤ 526.
+  const pairsAt = (f: number): SimulationResult =>
+    simulate(hostA, { host: { fragmentation: f }, tdClasses: [td()] })
+
+  it('f = 0: one guest region and one kernel region (13 + 3 pages share it)', () => {
+    expect(pairsAt(0).replay.peakPairs).toBe(2)
+  })
+
+  it('f = 0.5: 23 pages per visit: ⌈512/23⌉ = 23 guest regions + 1 + 1 kernel regions', () => {
+    const r = pairsAt(0.5)
+    expect(r.replay.peakPairs).toBe(25)
+    expect(r.replay.getPageOps).toBe(512 + 16)
+    // Guest gets: 22 visits of 23 pages and one of 512 − 22·23 = 6; kernel gets: 13 and 3.
+    const ppr = rows(
+      events(hostA, { host: { fragmentation: 0.5 }, tdClasses: [td()] }),
+      EventKind.Get
+    ).map((e) => e[3])
+    expect(ppr.filter((n) => n === 23)).toHaveLength(22)
+    expect(ppr.filter((n) => n !== 23).sort((a, b) => a! - b!)).toEqual([3, 6, 13])
+  })
+
+  it('f = 0.8: 3 pages per visit: ⌈512/3⌉ = 171 guest + ⌈13/3⌉ + ⌈3/3⌉ = 5 + 1 kernel regions', () => {
+    expect(pairsAt(0.8).replay.peakPairs).toBe(177)
+  })
+
+  it('f = 1: every page in its own region: 512 + 13 + 3 = 528 pairs', () => {
+    const r = pairsAt(1)
+    expect(r.replay.peakPairs).toBe(528)
+    expect(r.replay.addCount).toBe(528)
+  })
+})
+
+describe('eager versus lazy accept', () => {
+  // One 64 MiB TD with a 4 MiB image, 1 vCPU, lifetime 20 s, in a 30 s scenario on host A
+  // sampled every second (31 samples). 4K pages: 16384 = 32 regions, the image 1024 = 2 regions.
+  // Kernel: 13 control + S-EPT for 64 MiB (32 PT + 1 PD + 1 PDPT = 34) = 47 pages, one region.
+  // So 33 pairs at full acceptance, and 16384 + 47 = 16431 gets.
+  const base = { durationNs: 30 * S, samples: 31 }
+  const cls = { memoryBytes: 64 * MiB, imageBytes: 4 * MiB, lifetimeNs: 20 * S }
+  const eager = simulate(hostA, { ...base, tdClasses: [td(cls)] })
+  const lazy = simulate(hostA, {
+    ...base,
+    tdClasses: [td({ ...cls, accept: { mode: 'lazy', durationNs: 10 * S, steps: 4 } })]
+  })
+  const pairs = (r: SimulationResult): number[] => r.replay.pairBytes.map((b) => b / PAIR)
+
+  it('eager: every guest page at start, 33 pairs from t = 0 until teardown at 20 s', () => {
+    expect(pairs(eager)).toEqual([...Array<number>(20).fill(33), ...Array<number>(11).fill(0)])
+    expect(eager.replay.peakTimeNs).toBe(0)
+  })
+
+  it('lazy: the 15360 non-image pages in 4 steps of 3840 at 2.5, 5, 7.5 and 10 s', () => {
+    // Regions held: image 2 + kernel 1 = 3 at build; after step s the guest holds 1024 + 3840·s
+    // pages = ⌈(1024 + 3840·s)/512⌉ = 10, 17, 25, 32 regions (+1 kernel): 11, 18, 26, 33.
+    // Sample k (t = k s) shows the state after every event at or before k s.
+    expect(pairs(lazy)).toEqual([
+      3,
+      3,
+      3,
+      11,
+      11,
+      18,
+      18,
+      18,
+      26,
+      26,
+      ...Array<number>(10).fill(33),
+      ...Array<number>(11).fill(0)
+    ])
+    expect(lazy.replay.peakTimeNs).toBe(10 * S)
+  })
+
+  it('both reach the same peak and the same totals', () => {
+    // Peak = 180 KiB fixed + 33 pairs + 10 cache pages = 184320 + 270336 + 40960 = 495616.
+    for (const r of [eager, lazy]) {
+      expect(r.replay.peakTotalBytes).toBe(495_616)
+      expect(r.replay.addCount).toBe(33)
+      expect(r.replay.removeCount).toBe(33)
+      expect(r.replay.getPageOps).toBe(16_431)
+      expect(r.replay.putPageOps).toBe(16_431)
+      expect(r.replay.totalBytes.at(-1)).toBe(FIXED_A)
+    }
+  })
+
+  it('lazy accept lowers the time-weighted average by the pair-seconds it saves', () => {
+    // Eager: 33 pairs · 20 s = 660 pair-seconds. Lazy: 2.5 s · (3 + 11 + 18 + 26) + 10 s · 33 =
+    // 145 + 330 = 475. Caches: 10 pages for 20 s. Average over 30 s = fixed + (cache + pairs) / 30.
+    expect(eager.replay.averageTotalBytes).toBeCloseTo(
+      FIXED_A + (10 * PAGE * 20 + 660 * PAIR) / 30,
+      6
+    )
+    expect(lazy.replay.averageTotalBytes).toBeCloseTo(
+      FIXED_A + (10 * PAGE * 20 + 475 * PAIR) / 30,
+      6
+    )
+  })
+})
+
+describe('DEMOTE (dpamt-model.md §2.8)', () => {
+  // A 64 MiB TD, 4 MiB image, share2m 1, demoteShare 0.5, lifetime 20 s on host A. Layout: image
+  // 1024 pages (2 regions), 60 MiB → 30 2M mappings taking whole regions from the middle of the
+  // node down: positions 1024..995, regions 3072..3043. Kernel: 13 control + S-EPT 2 PT + 1 PD +
+  // 1 PDPT = 4 (2M mappings add neither a PT nor, within the first GiB, a PD) = 17 pages.
+  // At mid-life (10 s) round(30 · 0.5) = 15 mappings demote: the first 15 taken, regions
+  // 3072..3058, each a pair with refcount 512, plus 15 new S-EPT pages (kernel region).
+  const input = {
+    durationNs: 30 * S,
+    samples: 31,
+    tdClasses: [
+      td({
+        memoryBytes: 64 * MiB,
+        imageBytes: 4 * MiB,
+        share2m: 1,
+        demoteShare: 0.5,
+        lifetimeNs: 20 * S
+      })
+    ]
+  }
+  const r = simulate(hostA, input)
+  const buf = events(hostA, input)
+
+  it('demotes the first 15 mappings at mid-life, one DEMOTE event per region', () => {
+    expect(rows(buf, EventKind.Demote)).toEqual(
+      Array.from({ length: 15 }, (_, k) => [10 * S, 3072 - k, 1, 512])
+    )
+    expect(r.replay.demoteCount).toBe(15)
+  })
+
+  it('installs a pair per demoted region: 3 pairs before, 3 + 15 = 18 after', () => {
+    expect(r.replay.pairBytes.map((b) => b / PAIR)).toEqual([
+      ...Array<number>(10).fill(3),
+      ...Array<number>(10).fill(18),
+      ...Array<number>(11).fill(0)
+    ])
+    expect(r.replay.addCount).toBe(18)
+  })
+
+  it('frees every demoted pair at teardown: 512 puts each', () => {
+    expect(r.replay.removeCount).toBe(18)
+    expect(r.replay.pairsAtEnd).toBe(0)
+    // Gets: 1024 image + 17 + 15 kernel = 1056. Puts: 1024 + 15·512 demoted + 32 kernel = 8736.
+    expect(r.replay.getPageOps).toBe(1056)
+    expect(r.replay.putPageOps).toBe(8736)
+    expect(r.replay.findings).toEqual([])
+  })
+})
+
+describe('huge mappings take no pair for guest memory', () => {
+  it('a 1G-backed TD pays pairs only for its image and kernel pages', () => {
+    // 2 GiB, 4 MiB image, share1g 1: 1 1G mapping (512 regions) + (1 GiB − 4 MiB)/2 MiB = 510 2M
+    // mappings, no get; image 1024 pages (2 pairs); kernel 13 + S-EPT 4 (2 PT, 1 PD, 1 PDPT;
+    // at accept still 4) = 17 pages (1 pair). 3 pairs, 1041 gets.
+    const r = simulate(hostA, {
+      tdClasses: [td({ memoryBytes: 2 * GiB, imageBytes: 4 * MiB, share1g: 1 })]
+    })
+    expect(r.replay.peakPairs).toBe(3)
+    expect(r.replay.getPageOps).toBe(1041)
+    expect(r.generation?.unplacedRegions).toBe(0)
+  })
+
+  it('a TD of 2M mappings with no image needs only its kernel region', () => {
+    // 2 GiB, share2m 1: 1024 2M mappings; kernel 13 + S-EPT 2 PD + 1 PDPT = 16 pages.
+    const r = simulate(hostA, { tdClasses: [td({ memoryBytes: 2 * GiB, share2m: 1 })] })
+    expect(r.replay.peakPairs).toBe(1)
+    expect(r.replay.getPageOps).toBe(16)
+  })
+
+  it('the same TD fully 4K-mapped needs a pair per 2 MiB', () => {
+    // 2 GiB of 4K: 1024 guest regions; kernel 13 + 1024 PT + 2 PD + 1 PDPT = 1040 pages → 3
+    // regions (512, 512, 16).
+    const r = simulate(hostA, { tdClasses: [td({ memoryBytes: 2 * GiB })] })
+    expect(r.replay.peakPairs).toBe(1024 + 3)
+  })
+})
+
+describe('overcommit: what does not fit is counted, not placed', () => {
+  // Host B has 512 regions. A TD's kernel pages take the top one, leaving 511 entirely free.
+  it('2M mappings: 513 asked, 511 free → 2 unplaced regions', () => {
+    // Kernel: 13 + S-EPT ⌈1026 MiB / 1 GiB⌉ = 2 PD + 1 PDPT = 16 pages in region 2559.
+    const r = simulate(hostB, { tdClasses: [td({ memoryBytes: 513 * 2 * MiB, share2m: 1 })] })
+    expect(r.generation).toEqual({
+      tdsStarted: 1,
+      unplacedPages: 0,
+      unplacedRegions: 2,
+      leakedPages: 0
+    })
+    expect(r.replay.peakPairs).toBe(1)
+  })
+
+  it('1G mappings: a 1 GiB TD needs 512 whole regions, 511 free → 1 unplaced', () => {
+    const r = simulate(hostB, { tdClasses: [td({ memoryBytes: GiB, share1g: 1 })] })
+    expect(r.generation?.unplacedRegions).toBe(1)
+  })
+
+  it('4K pages: a 1 GiB TD on a 1 GiB host leaves its S-EPT and the last guest pages unplaced', () => {
+    // Demand: guest 262144 + kernel 13 + S-EPT 512 PT + 1 PD + 1 PDPT = 262671 pages; the host
+    // has 512 · 512 = 262144. Unplaced: 262671 − 262144 = 527 (17 guest pages that found the
+    // kernel region full, and 510 S-EPT pages asked after the guest filled the rest).
+    const r = simulate(hostB, { tdClasses: [td({ memoryBytes: GiB, imageBytes: 4 * MiB })] })
+    expect(r.generation?.unplacedPages).toBe(527)
+    expect(r.replay.peakPairs).toBe(512)
+  })
+
+  it('on the SPR 8480C host: N = 130731 regions − 1 kernel region, N + 5 asked → 5 unplaced', () => {
+    // Pool regions (whole 2 MiB regions of the TDX memory blocks): pfn [0x100, 0x77800) →
+    // regions 1..955 (955); [0x100000, 0x206e000) → 2048..66415 (64368); [0x2080000,
+    // 0x4070000) → 66560..131967 (65408). 955 + 64368 + 65408 = 130731. The TD's kernel pages
+    // (13 + ⌈255.3⌉ = 256 PD + 1 PDPT = 270) take one region: 130730 entirely free.
+    const host = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')
+    const r = simulate(host, {
+      tdClasses: [td({ memoryBytes: (130_730 + 5) * 2 * MiB, share2m: 1 })]
+    })
+    expect(r.generation?.unplacedRegions).toBe(5)
+    expect(r.generation?.unplacedPages).toBe(0)
+  })
+})
+
+describe('arrivals in the generator', () => {
+  it('starts only TDs that arrive by the end of the scenario', () => {
+    const staggered = (durationNs: number): number | undefined =>
+      simulate(hostA, {
+        durationNs,
+        tdClasses: [
+          td({ count: 10, arrival: { mode: 'staggered', startNs: 0, intervalNs: 10 * S } })
+        ]
+      }).generation?.tdsStarted
+    // Arrivals 0, 10, 20, 30, 40 s, …: four by 30 s (inclusive), three by 29.999 s.
+    expect(staggered(30 * S)).toBe(4)
+    expect(staggered(29.999 * S)).toBe(3)
+  })
+
+  it('builds each TD at its arrival time', () => {
+    const buf = events(hostA, {
+      durationNs: 60 * S,
+      tdClasses: [
+        td({ count: 3, arrival: { mode: 'staggered', startNs: 1 * S, intervalNs: 2 * S } })
+      ]
+    })
+    expect(rows(buf, EventKind.CacheFill).map((e) => e[0])).toEqual([1 * S, 3 * S, 5 * S])
+  })
+
+  it('draws Poisson arrivals from the scenario seed: same seed same run, another seed another', () => {
+    const input = (seed: number): Omit<ScenarioInput, 'name'> => ({
+      seed,
+      durationNs: 600 * S,
+      tdClasses: [
+        td({ count: 5, arrival: { mode: 'poisson', startNs: 2 * S, meanIntervalNs: 10 * S } })
+      ]
+    })
+    const starts = (seed: number): number[] =>
+      rows(events(hostA, input(seed)), EventKind.CacheFill).map((e) => e[0]!)
+    const a = starts(1)
+    expect(a).toHaveLength(5)
+    expect(a[0]).toBe(2 * S)
+    expect(starts(1)).toEqual(a)
+    expect(starts(2)).not.toEqual(a)
+  })
+})
+
+describe('NUMA placement', () => {
+  it('puts TD i on node i mod N and counts its pairs there', () => {
+    // Node 0 [4G, 6G), node 1 [6G, 8G). Two 64 MiB TDs (4 MiB image, 1 vCPU, eager): each 32
+    // guest regions + 1 kernel region = 33 pairs, TD 0 on node 0 and TD 1 on node 1.
+    const host = syntheticHost('two-nodes', [
+      { base: 4 * GiB, end: 6 * GiB, nid: 0 },
+      { base: 6 * GiB, end: 8 * GiB, nid: 1 }
+    ])
+    const r = simulate(host, {
+      tdClasses: [td({ count: 2, memoryBytes: 64 * MiB, imageBytes: 4 * MiB })]
+    })
+    expect(r.replay.nodeIds).toEqual([0, 1])
+    expect(r.replay.perNodePairBytes.map((s) => s.at(-1))).toEqual([33 * PAIR, 33 * PAIR])
+  })
+})
+
+describe('teardown with reclaim failures (dpamt-model.md §2.8)', () => {
+  it('leaks every control and S-EPT page, and their region’s pair, when every reclaim fails', () => {
+    // 64 MiB TD (as in the accept tests): 47 kernel pages in one region, 32 guest regions.
+    // With reclaimFailureRate 1 no kernel page is put: 47 leaked, 1 pair left, 32 removed.
+    const r = simulate(hostA, {
+      durationNs: 30 * S,
+      host: { reclaimFailureRate: 1 },
+      tdClasses: [td({ memoryBytes: 64 * MiB, imageBytes: 4 * MiB, lifetimeNs: 20 * S })]
+    })
+    expect(r.generation?.leakedPages).toBe(47)
+    expect(r.replay.pairsAtEnd).toBe(1)
+    expect(r.replay.removeCount).toBe(32)
+    // The caches are freed with the vCPU: what stays is the fixed part plus the leaked pair.
+    expect(r.replay.totalBytes.at(-1)).toBe(FIXED_A + PAIR)
+  })
+})
