@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
+import { E2E_HOOK_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS } from './test/e2e/timeouts.js'
 
 const alias = {
   '@shared': fileURLToPath(new URL('./src-shared', import.meta.url)),
@@ -36,8 +37,10 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Above every Playwright wait (E2E_WAIT_MS): a hung step fails with the locator's message,
+          // not vitest's timeout (the reasoning is in test/e2e/timeouts.ts).
+          testTimeout: E2E_TEST_TIMEOUT_MS,
+          hookTimeout: E2E_HOOK_TIMEOUT_MS,
           fileParallelism: false
         }
       }

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { E2E_WAIT_MS, SERVER_START_MS } from './timeouts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -39,7 +41,10 @@ export async function startBrowserMode(): Promise<BrowserModeApp> {
   })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000)
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${SERVER_START_MS} ms:\n${output}`)),
+      SERVER_START_MS
+    )
     const onData = (d: Buffer): void => {
       output += d.toString()
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output)
@@ -70,16 +75,38 @@ export function launchChromium(): Promise<Browser> {
       `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium)`
     )
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    timeout: E2E_WAIT_MS
+  })
 }
 
-/** A new page on the app, loaded and showing a host; optionally an example host and a tab. */
+export interface OpenOptions {
+  /** An example host to select after the start-up host is shown. */
+  example?: string
+  tab?: 'workload' | 'contention'
+  /** A test id to wait for once the tab is shown (the view has loaded its presets). */
+  ready?: string
+  /** Called with the new page before it loads (to listen for page errors). */
+  onPage?: (page: Page) => void
+}
+
+/**
+ * A new page, in its own browser context, on the app: loaded and showing a host; optionally an
+ * example host and a tab. Every Playwright wait on it (locators, events, navigation) times out
+ * after E2E_WAIT_MS, below the test timeout. Close it with closeApp.
+ */
 export async function openApp(
   browser: Browser,
   app: BrowserModeApp,
-  opts: { example?: string; tab?: 'workload' | 'contention' } = {}
+  opts: OpenOptions = {}
 ): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } })
+  context.setDefaultTimeout(E2E_WAIT_MS)
+  context.setDefaultNavigationTimeout(E2E_WAIT_MS)
+  const page = await context.newPage()
+  opts.onPage?.(page)
   await page.goto(app.url)
   await page.getByTestId('host-name').waitFor()
   if (opts.example) {
@@ -87,5 +114,123 @@ export async function openApp(
     await page.getByText(`${opts.example}.txt`, { exact: true }).first().waitFor()
   }
   if (opts.tab) await page.getByTestId(`nav-${opts.tab}`).click()
+  if (opts.ready) await page.getByTestId(opts.ready).waitFor()
   return page
+}
+
+/** Close a page opened by openApp together with its browser context (downloads included). */
+export async function closeApp(page: Page | undefined): Promise<void> {
+  await page?.context().close()
+}
+
+/** One server and one Chromium per test file, and a fresh page (own context) per test. */
+export interface BrowserModeSession {
+  readonly app: BrowserModeApp
+  readonly browser: Browser
+  /** The page of the running test. */
+  readonly page: Page
+}
+
+/**
+ * Register the hooks of an e2e file: start the app and Chromium once, open a page before each test
+ * with `opts`, close it (and its context) after each test, stop everything at the end.
+ */
+export function useBrowserMode(opts: OpenOptions = {}): BrowserModeSession {
+  let app: BrowserModeApp | undefined
+  let browser: Browser | undefined
+  let page: Page | undefined
+  beforeAll(async () => {
+    app = await startBrowserMode()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+  })
+  beforeEach(async () => {
+    page = await openApp(browser!, app!, opts)
+  })
+  afterEach(async () => {
+    await closeApp(page)
+    page = undefined
+  })
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not ready: use it inside a test`)
+    return v
+  }
+  return {
+    get app() {
+      return need(app, 'the app')
+    },
+    get browser() {
+      return need(browser, 'the browser')
+    },
+    get page() {
+      return need(page, 'the page')
+    }
+  }
+}
+
+/** Click a test id that downloads a file; the file's suggested name and its text (UTF-8). */
+export async function downloadText(
+  page: Page,
+  testId: string
+): Promise<{ name: string; text: string; path: string }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(testId).click()
+  ])
+  const path = await download.path()
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8'), path }
+}
+
+/** Wait until the element with `testId` shows exactly `expected` (trimmed text). */
+export async function waitForText(page: Page, testId: string, expected: string): Promise<void> {
+  await page.waitForFunction(
+    ([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === want,
+    [testId, expected] as const
+  )
+}
+
+/** "1,163" → 1163 (the en-US grouping the views use). */
+export function parseInteger(text: string): number {
+  const clean = text.trim().replace(/,/g, '')
+  if (!/^-?\d+$/.test(clean)) throw new Error(`not an integer: ${JSON.stringify(text)}`)
+  return Number(clean)
+}
+
+/** A card's exact byte count from its title, "78,438,400 bytes" → 78438400. */
+export async function titleBytes(page: Page, testId: string): Promise<number> {
+  const title = (await page.getByTestId(testId).getAttribute('title')) ?? ''
+  const m = /^(-?[\d,]+) bytes$/.exec(title)
+  if (!m) throw new Error(`${testId}: title ${JSON.stringify(title)} is not "<n> bytes"`)
+  return parseInteger(m[1]!)
+}
+
+/** The contention view's per-design table: column labels and each metric row's cells by label. */
+export async function readDesignTable(
+  page: Page
+): Promise<{ labels: string[]; cell: (metric: string, label: string) => string }> {
+  await page.getByTestId('design-table').waitFor()
+  const { labels, rows } = await page.evaluate(() => {
+    const table = document.querySelector('[data-testid=design-table]')!
+    const labels = [...table.querySelectorAll('thead th[data-testid^="design-col-"]')].map((th) =>
+      th.getAttribute('data-testid')!.slice('design-col-'.length)
+    )
+    const rows: Record<string, string[]> = {}
+    for (const tr of table.querySelectorAll('tbody tr[data-testid^="metric-"]'))
+      rows[tr.getAttribute('data-testid')!.slice('metric-'.length)] = [
+        ...tr.querySelectorAll('td')
+      ].map((td) => (td.textContent ?? '').trim())
+    return { labels, rows }
+  })
+  return {
+    labels,
+    cell: (metric, label) => {
+      const i = labels.indexOf(label)
+      const row = rows[metric]
+      if (i < 0 || !row) throw new Error(`no cell ${metric} / ${label} (columns: ${labels})`)
+      return row[i]!
+    }
+  }
 }

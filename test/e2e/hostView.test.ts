@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { hostFixturePath } from '../support/fixtures'
-import { launchChromium, startBrowserMode, type BrowserModeApp } from './browserApp'
+import { useBrowserMode } from './browserApp'
+import { E2E_WAIT_MS } from './timeouts'
 
-let app: BrowserModeApp
-let browser: Browser
-let page: Page
 const pageErrors: string[] = []
-
-beforeAll(async () => {
-  app = await startBrowserMode()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-beforeEach(async () => {
-  pageErrors.length = 0
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(app.url)
-  await page.getByTestId('host-name').waitFor()
+const s = useBrowserMode({
+  onPage: (page) => {
+    pageErrors.length = 0
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+  }
 })
 
-const text = (testId: string): Promise<string> => page.getByTestId(testId).innerText()
+const text = (testId: string): Promise<string> => s.page.getByTestId(testId).innerText()
 
 describe('browser mode, host view', () => {
   it('starts with the example host analysed and both charts drawn', async () => {
@@ -32,65 +19,65 @@ describe('browser mode, host view', () => {
     expect(await text('static-pamt-kb')).toBe('525,320')
     for (const chart of ['chart-pamt-by-level', 'chart-refcounts']) {
       // ECharts' SVG renderer draws each bar as a <path>; the titles are <text>.
-      await page.locator(`[data-testid=${chart}] svg path`).first().waitFor({ state: 'attached' })
-      expect(await page.locator(`[data-testid=${chart}] svg path`).count()).toBeGreaterThan(4)
+      await s.page.locator(`[data-testid=${chart}] svg path`).first().waitFor({ state: 'attached' })
+      expect(await s.page.locator(`[data-testid=${chart}] svg path`).count()).toBeGreaterThan(4)
     }
-    expect(await page.locator('[data-testid=chart-pamt-by-level] svg').innerHTML()).toContain(
+    expect(await s.page.locator('[data-testid=chart-pamt-by-level] svg').innerHTML()).toContain(
       '512.00 MiB'
     )
     expect(pageErrors).toEqual([])
   })
 
   it('removes the token from the address bar once it is kept', async () => {
-    expect(page.url()).toBe(`${app.origin}/`)
+    expect(s.page.url()).toBe(`${s.app.origin}/`)
   })
 
   it('imports the SPR 8480C log and shows the 1050636 KB its kernel printed', async () => {
-    await page
+    await s.page
       .getByTestId('file-input')
       .setInputFiles(hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'))
-    await page.getByText('tdx-spr-8480c-2s-256g-cmr-only.txt', { exact: true }).first().waitFor()
+    await s.page.getByText('tdx-spr-8480c-2s-256g-cmr-only.txt', { exact: true }).first().waitFor()
     expect(await text('host-name')).toBe('tdx-spr-8480c-2s-256g-cmr-only.txt')
     expect(await text('static-pamt-kb')).toBe('1,050,636')
     expect(await text('kernel-kb')).toBe('1,050,636 KB')
     expect(await text('model-kb')).toBe('1,050,636 KB')
     expect(await text('calibration-verdict')).toContain('exact match')
-    expect(await page.locator('[data-testid=tdmr-table] tbody tr').count()).toBe(3)
+    expect(await s.page.locator('[data-testid=tdmr-table] tbody tr').count()).toBe(3)
   })
 
   it('shows a bad file as an error naming file and line, keeping the previous host', async () => {
-    await page.getByTestId('file-input').setInputFiles({
+    await s.page.getByTestId('file-input').setInputFiles({
       name: 'broken.log',
       mimeType: 'text/plain',
       buffer: Buffer.from(
         '[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\nBIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff\n'
       )
     })
-    await page.getByTestId('error-banner').waitFor()
+    await s.page.getByTestId('error-banner').waitFor()
     expect(await text('error-banner')).toContain('broken.log:2:')
     expect(await text('host-name')).toBe('dell-r750xs-icx-1s-128g.txt')
-    await page.keyboard.press('Escape')
-    await page.getByTestId('error-banner').waitFor({ state: 'detached' })
+    await s.page.keyboard.press('Escape')
+    await s.page.getByTestId('error-banner').waitFor({ state: 'detached' })
   })
 
   it('refuses an empty file and a binary file with clear errors', async () => {
-    await page
+    await s.page
       .getByTestId('file-input')
       .setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) })
-    await page.getByTestId('error-banner').waitFor()
+    await s.page.getByTestId('error-banner').waitFor()
     expect(await text('error-banner')).toContain('empty.txt: file is empty')
-    await page.getByTestId('file-input').setInputFiles({
+    await s.page.getByTestId('file-input').setInputFiles({
       name: 'vmlinux',
       mimeType: 'application/octet-stream',
       buffer: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])
     })
-    await page.getByText('vmlinux:1: file is binary', { exact: false }).waitFor()
+    await s.page.getByText('vmlinux:1: file is binary', { exact: false }).waitFor()
     expect(await text('host-name')).toBe('dell-r750xs-icx-1s-128g.txt')
   })
 
   it('imports a dropped file', async () => {
     const content = 'BIOS-e820: [mem 0x0000000000100000-0x000000107fffffff] usable\n'
-    await page.evaluate((c) => {
+    await s.page.evaluate((c) => {
       const dt = new DataTransfer()
       dt.items.add(new File([c], 'dropped.log', { type: 'text/plain' }))
       const target = document.querySelector('.app')!
@@ -99,22 +86,28 @@ describe('browser mode, host view', () => {
         new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })
       )
     }, content)
-    await page.getByText('dropped.log', { exact: true }).first().waitFor()
+    await s.page.getByText('dropped.log', { exact: true }).first().waitFor()
     // [1 MiB, 66 GiB) in one block → TDMR [0, 66 GiB): 4104·66 + 4 KB.
     expect(await text('static-pamt-kb')).toBe((4104 * 66 + 4).toLocaleString('en-US'))
   })
 
   it('switches between example hosts', async () => {
-    await page.getByTestId('example-select').selectOption('hp-superdome2-16s-12tb')
-    await page.getByText('hp-superdome2-16s-12tb.txt', { exact: true }).first().waitFor()
-    expect(await page.locator('[data-testid=tdmr-table] tbody tr').count()).toBeGreaterThan(0)
+    await s.page.getByTestId('example-select').selectOption('hp-superdome2-16s-12tb')
+    await s.page.getByText('hp-superdome2-16s-12tb.txt', { exact: true }).first().waitFor()
+    expect(await s.page.locator('[data-testid=tdmr-table] tbody tr').count()).toBeGreaterThan(0)
   })
 
   it('refuses the API without the token', async () => {
-    const other = await browser.newPage()
-    await other.goto(`${app.origin}/`)
-    await other.getByTestId('error-banner').waitFor()
-    expect(await other.getByTestId('error-banner').innerText()).toContain('access token')
-    await other.close()
+    // A second context: the app without the token in its address (nothing stored either).
+    const context = await s.browser.newContext()
+    context.setDefaultTimeout(E2E_WAIT_MS)
+    try {
+      const other = await context.newPage()
+      await other.goto(`${s.app.origin}/`)
+      await other.getByTestId('error-banner').waitFor()
+      expect(await other.getByTestId('error-banner').innerText()).toContain('access token')
+    } finally {
+      await context.close()
+    }
   })
 })
