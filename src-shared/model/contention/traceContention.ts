@@ -70,7 +70,9 @@ export function traceContention(
             request(
               0,
               t,
-              before === 0 && k === 0 ? costs.pamtAddNs : costs.lockHoldExtraNs,
+              before === 0 && k === 0
+                ? costs.pamtAddNs + costs.lockHoldExtraNs
+                : costs.lockHoldExtraNs,
               'tdx_pamt_get'
             )
         else if (before === 0 && lockId >= 0)
@@ -84,7 +86,9 @@ export function traceContention(
             request(
               0,
               t,
-              after === 0 && k === ppr - 1 ? costs.pamtRemoveNs : costs.lockHoldExtraNs,
+              after === 0 && k === ppr - 1
+                ? costs.pamtRemoveNs + costs.lockHoldExtraNs
+                : costs.lockHoldExtraNs,
               'tdx_pamt_put'
             )
         else if (before > 0 && after === 0 && lockId >= 0)

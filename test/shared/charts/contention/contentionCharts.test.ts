@@ -18,10 +18,107 @@ import {
   TIMELINE_SERIES,
   toNines
 } from '@shared/charts/contention'
+import type { LockDesign } from '@shared/model/contention/designs'
+import type { ContentionOutcome } from '@shared/model/contention/simulateContention'
+import { newLockStats, type LockStats } from '@shared/model/contention/spinlock'
 import { contention, SMALL_DEMOTE } from './support'
 
 const report = contention()
 const demoting = contention(SMALL_DEMOTE, { designs: ['v6', 'module-only'] })
+
+/** An outcome built by hand: the given lock rows and fields, zeros elsewhere. */
+function handOutcome(
+  design: LockDesign,
+  locks: LockStats[],
+  over: Partial<ContentionOutcome> = {}
+): ContentionOutcome {
+  return {
+    design,
+    demote: 'lock-around',
+    locks,
+    faults: 0,
+    faultSpanNs: 0,
+    faultsPerSec: 0,
+    teardownSpanNs: 0,
+    addedLatency: { meanNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, maxNs: 0 },
+    latencyCdf: [],
+    pamtAdds: 0,
+    pamtRemoves: 0,
+    demotes: 0,
+    busy: 0,
+    retries: 0,
+    failedSeamcalls: 0,
+    lostRaces: 0,
+    timeline: { binNs: 1, occupancy: [], maxWaiters: [] },
+    events: 0,
+    ...over
+  }
+}
+
+const row = (name: string, fields: Partial<LockStats>): LockStats => ({
+  ...newLockStats(name),
+  ...fields
+})
+
+/**
+ * Three designs with hand-made lock rows:
+ *  - v6: one row, 3 acquisitions, 1 contended (the sameRegionRace case: wait 4150, holds 8150);
+ *  - hashed:4: three rows, as a design with several locks could report them (one bucket never
+ *    contended);
+ *  - module-only: no kernel lock, BUSY and retries instead.
+ */
+const HAND_OUTCOMES: ContentionOutcome[] = [
+  handOutcome(
+    'v6',
+    [
+      row('pamt_lock', {
+        acquisitions: 3,
+        contended: 1,
+        totalWaitNs: 4150,
+        maxWaitNs: 4150,
+        totalHoldNs: 8150,
+        maxHoldNs: 4050,
+        contendedByCaller: { tdx_pamt_get: 1 }
+      })
+    ],
+    { addedLatency: { meanNs: 38, p50Ns: 20, p99Ns: 20, p999Ns: 4720, maxNs: 4720 } }
+  ),
+  handOutcome(
+    'hashed:4',
+    [
+      row('pamt_lock[hash 4]', {
+        acquisitions: 400,
+        contended: 10,
+        totalWaitNs: 50_000,
+        maxWaitNs: 9_000,
+        totalHoldNs: 1_620_000,
+        maxHoldNs: 4_050,
+        contendedByCaller: { tdx_pamt_get: 8, tdx_pamt_put: 2 }
+      }),
+      row('pamt_lock[hash 4]', {
+        acquisitions: 300,
+        contended: 20,
+        totalWaitNs: 130_000,
+        maxWaitNs: 12_500,
+        totalHoldNs: 1_000_000,
+        maxHoldNs: 3_050,
+        contendedByCaller: { tdx_pamt_get: 5, tdx_pamt_put: 15 }
+      }),
+      row('pamt_lock[hash 4]', {
+        acquisitions: 300,
+        contended: 0,
+        totalHoldNs: 80_000,
+        maxHoldNs: 4_050
+      })
+    ],
+    {
+      busy: 2,
+      retries: 2,
+      addedLatency: { meanNs: 90, p50Ns: 20, p99Ns: 4580, p999Ns: 9000, maxNs: 16000 }
+    }
+  ),
+  handOutcome('module-only', [], { busy: 7, retries: 7 })
+]
 
 describe('labels and summaries', () => {
   it('names designs, and the DEMOTE variant only when the run has both', () => {
@@ -43,20 +140,59 @@ describe('labels and summaries', () => {
   })
 
   it('sums lock rows per design: contended %, perf avg wait, hold times, callers', () => {
-    const [v6, , , moduleOnly] = designSummaries(report.outcomes)
-    const lock = report.outcomes[0]!.locks[0]!
-    expect(v6!.acquisitions).toBe(lock.acquisitions)
-    expect(v6!.contended).toBe(lock.contended)
-    expect(v6!.contendedFraction).toBeCloseTo(lock.contended / lock.acquisitions, 12)
-    expect(v6!.avgWaitNs).toBeCloseTo(lock.totalWaitNs / lock.contended, 9)
-    expect(v6!.meanHoldNs).toBeCloseTo(lock.totalHoldNs / lock.acquisitions, 9)
-    expect(v6!.contendedByCaller).toEqual(lock.contendedByCaller)
-    expect(v6!.addedP99Ns).toBe(report.outcomes[0]!.addedLatency.p99Ns)
-    // module-only takes no kernel lock: zeros, not NaN.
-    expect(moduleOnly!.acquisitions).toBe(0)
-    expect(moduleOnly!.contendedFraction).toBe(0)
-    expect(moduleOnly!.avgWaitNs).toBe(0)
-    expect(moduleOnly!.busy).toBe(report.outcomes[3]!.busy)
+    const [v6, hashed, moduleOnly] = designSummaries(HAND_OUTCOMES)
+    // v6, one row: 1 of 3 contended; avg wait 4150 / 1; mean hold 8150 / 3.
+    expect(v6).toMatchObject({
+      label: 'v6',
+      acquisitions: 3,
+      contended: 1,
+      contendedFraction: 1 / 3,
+      totalWaitNs: 4150,
+      maxWaitNs: 4150,
+      avgWaitNs: 4150,
+      meanHoldNs: 8150 / 3,
+      maxHoldNs: 4050,
+      addedP99Ns: 20,
+      contendedByCaller: { tdx_pamt_get: 1 }
+    })
+    // hashed:4, three rows summed:
+    //   acquisitions 400 + 300 + 300 = 1000, contended 10 + 20 + 0 = 30: 3 %;
+    //   total wait 50000 + 130000 = 180000; perf's avg wait is total / contended = 6000 (not the
+    //   mean of the rows' averages, (5000 + 6500) / 2 = 5750); max wait 12500 (the larger row);
+    //   mean hold (1620000 + 1000000 + 80000) / 1000 = 2700, max hold 4050;
+    //   callers: get 8 + 5 = 13, put 2 + 15 = 17.
+    expect(hashed).toMatchObject({
+      label: 'hashed:4',
+      acquisitions: 1000,
+      contended: 30,
+      contendedFraction: 0.03,
+      totalWaitNs: 180_000,
+      maxWaitNs: 12_500,
+      avgWaitNs: 6000,
+      meanHoldNs: 2700,
+      maxHoldNs: 4050,
+      busy: 2,
+      retries: 2,
+      contendedByCaller: { tdx_pamt_get: 13, tdx_pamt_put: 17 }
+    })
+    // module-only takes no kernel lock: zeros, not NaN; BUSY and retries passed through.
+    expect(moduleOnly).toMatchObject({
+      acquisitions: 0,
+      contended: 0,
+      contendedFraction: 0,
+      avgWaitNs: 0,
+      meanHoldNs: 0,
+      busy: 7,
+      retries: 7,
+      contendedByCaller: {}
+    })
+  })
+
+  it('a lock taken but never contended has avg wait 0, not NaN', () => {
+    const [s] = designSummaries([
+      handOutcome('v6', [row('pamt_lock', { acquisitions: 5, totalHoldNs: 500 })])
+    ])
+    expect(s).toMatchObject({ contendedFraction: 0, avgWaitNs: 0, meanHoldNs: 100 })
   })
 
   it('lists callers most contended first', () => {
@@ -111,33 +247,48 @@ describe('latencyCdfChart', () => {
 })
 
 describe('designComparisonChart', () => {
-  const option = designComparisonChart(report.outcomes)
+  const option = designComparisonChart(HAND_OUTCOMES)
   const series = option.series as BarSeriesOption[]
 
   it('groups contended %, BUSY and retries, and the added-latency percentiles', () => {
     expect(series.map((s) => s.name)).toEqual(Object.values(COMPARISON_SERIES).map((s) => s.name))
-    expect((option.xAxis as Array<{ data: string[] }>)[0]!.data).toEqual(
-      outcomeLabels(report.outcomes)
-    )
-    const rows = designSummaries(report.outcomes)
-    expect(series[0]!.data).toEqual(rows.map((r) => Number((r.contendedFraction * 100).toFixed(4))))
-    expect(series[1]!.data).toEqual(report.outcomes.map((o) => o.busy))
-    expect(series[2]!.data).toEqual(report.outcomes.map((o) => o.retries))
-    expect(series[4]!.data).toEqual(report.outcomes.map((o) => o.addedLatency.p99Ns))
+    expect((option.xAxis as Array<{ data: string[] }>)[0]!.data).toEqual([
+      'v6',
+      'hashed:4',
+      'module-only'
+    ])
+    // Contended % to 4 decimals: 1/3 = 33.3333 %, 30/1000 = 3 %, no lock = 0.
+    expect(series[0]!.data).toEqual([33.3333, 3, 0])
+    expect(series[1]!.data).toEqual([0, 2, 7])
+    expect(series[2]!.data).toEqual([0, 2, 7])
+    // p50, p99, p99.9 on a log axis: a 0 (module-only's empty histogram) is drawn at 1 ns.
+    expect(series[3]!.data).toEqual([20, 20, 1])
+    expect(series[4]!.data).toEqual([20, 4580, 1])
+    expect(series[5]!.data).toEqual([4720, 9000, 1])
     expect(series.slice(3).every((s) => s.xAxisIndex === 2 && s.yAxisIndex === 2)).toBe(true)
   })
 
   it('exports the comparison as CSV with raw ns, one row per design', () => {
-    const parsed = Papa.parse<Record<string, string>>(designComparisonCsv(report.outcomes), {
+    const parsed = Papa.parse<Record<string, string>>(designComparisonCsv(HAND_OUTCOMES), {
       header: true
     })
-    expect(parsed.data.map((r) => r.design)).toEqual(['v6', 'per-2m', 'hashed:64', 'module-only'])
-    const v6 = parsed.data[0]!
-    const lock = report.outcomes[0]!.locks[0]!
-    expect(Number(v6.contended)).toBe(lock.contended)
-    expect(Number(v6.total_wait_ns)).toBe(Math.round(lock.totalWaitNs))
-    expect(Number(v6.busy)).toBe(0)
-    expect(v6.contended_by_caller).toMatch(/^tdx_pamt_get \d+, tdx_pamt_put \d+$/)
+    expect(parsed.data.map((r) => r.design)).toEqual(['v6', 'hashed:4', 'module-only'])
+    // The hashed:4 sums (see 'sums lock rows per design'); ns rounded to integers.
+    expect(parsed.data[1]).toMatchObject({
+      acquisitions: '1000',
+      contended: '30',
+      contended_fraction: '0.03',
+      total_wait_ns: '180000',
+      max_wait_ns: '12500',
+      avg_wait_ns: '6000',
+      mean_hold_ns: '2700',
+      max_hold_ns: '4050',
+      busy: '2',
+      contended_by_caller: 'tdx_pamt_put 17, tdx_pamt_get 13'
+    })
+    // v6: mean hold 8150 / 3 = 2716.67, rounded.
+    expect(parsed.data[0]!.mean_hold_ns).toBe('2717')
+    expect(parsed.data[2]!.contended_by_caller).toBe('')
     expect(parsed.meta.fields).toContain('added_p999_ns')
   })
 })
