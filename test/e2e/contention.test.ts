@@ -287,6 +287,8 @@ describe('browser mode, contention view (real worker)', () => {
     expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
     await s.page.getByTestId('job-progress').waitFor({ state: 'detached' })
     expect(await s.page.getByTestId('error-banner').count()).toBe(0)
+    // The cancel is said in a notice, so the result on screen does not pass for the cancelled run.
+    expect(await text('job-notice')).toContain('cancelled. Nothing on screen comes from it.')
     expect(await s.page.getByTestId('run-contention').isEnabled()).toBe(true)
     // The v6 result is still the one shown.
     expect((await readDesignTable(s.page)).labels).toEqual(['v6'])

@@ -19,6 +19,8 @@ export interface JobTracker<Action extends string> {
   error: Ref<ApiError | null>
   /** What failed, for the error banner's headline. */
   errorAction: Ref<Action>
+  /** A one-line note on the last job's end that is not an error (e.g. it was cancelled). */
+  notice: Ref<string | null>
   busy: ComputedRef<boolean>
   /** Follow this API's progress events (once per API object). */
   follow(api: PlannerApi): void
@@ -36,6 +38,7 @@ export interface JobTracker<Action extends string> {
   /** Stop the running job (the service terminates its worker). */
   cancel(api: PlannerApi): Promise<void>
   dismissError(): void
+  dismissNotice(): void
 }
 
 /**
@@ -47,6 +50,7 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
   const job = ref<ActiveJob | null>(null)
   const error = ref<ApiError | null>(null)
   const errorAction = ref(initialAction) as Ref<Action>
+  const notice = ref<string | null>(null)
   let followed: PlannerApi | null = null
 
   function follow(api: PlannerApi): void {
@@ -70,6 +74,7 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     opts: { kind?: ActiveJob['kind']; phase?: JobProgress['phase'] } = {}
   ): Promise<{ value: T } | null> {
     const jobId = crypto.randomUUID()
+    notice.value = null
     job.value = {
       jobId,
       label,
@@ -95,6 +100,8 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     const running = job.value
     if (!running) return
     job.value = null
+    // Say so: the view keeps its previous result, which must not pass for the cancelled run's.
+    notice.value = `${running.label}: cancelled. Nothing on screen comes from it.`
     await api.cancelJob({ jobId: running.jobId })
   }
 
@@ -102,6 +109,7 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     job,
     error,
     errorAction,
+    notice,
     busy: computed(() => job.value !== null),
     follow,
     run,
@@ -109,6 +117,9 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     cancel,
     dismissError: () => {
       error.value = null
+    },
+    dismissNotice: () => {
+      notice.value = null
     }
   }
 }

@@ -274,6 +274,8 @@ export const useContentionStore = defineStore('contention', () => {
     resetSettings,
     runContention,
     cancel,
-    dismissError: jobs.dismissError
+    dismissError: jobs.dismissError,
+    notice: jobs.notice,
+    dismissNotice: jobs.dismissNotice
   }
 })

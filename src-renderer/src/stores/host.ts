@@ -151,6 +151,8 @@ export const useHostStore = defineStore('host', () => {
     reanalyze,
     exportHostJson,
     cancel,
-    dismissError: jobs.dismissError
+    dismissError: jobs.dismissError,
+    notice: jobs.notice,
+    dismissNotice: jobs.dismissNotice
   }
 })

@@ -301,6 +301,8 @@ export const useWorkloadStore = defineStore('workload', () => {
     scenarioFile,
     openScenarioFile,
     cancel,
-    dismissError: jobs.dismissError
+    dismissError: jobs.dismissError,
+    notice: jobs.notice,
+    dismissNotice: jobs.dismissNotice
   }
 })

@@ -163,6 +163,11 @@ describe('workload view', () => {
     expect(api.calls).toContain(`cancelJob:${jobId}`)
     expect(w.find('[data-testid=job-progress]').exists()).toBe(false)
     expect(store.simulation).toBeNull()
+    // The cancel is said, so whatever is on screen does not pass for the cancelled run.
+    const label = w.get('[data-testid=job-notice]').text()
+    expect(label).toMatch(/: cancelled\. Nothing on screen comes from it\.Dismiss$/)
+    await w.get('[data-testid=job-notice] button').trigger('click')
+    expect(w.find('[data-testid=job-notice]').exists()).toBe(false)
   })
 
   it('replays an uploaded trace and lists its findings with line numbers', async () => {
