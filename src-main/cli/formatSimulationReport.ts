@@ -2,6 +2,7 @@ import type { SimulationResult } from '@shared/model/runtime/simulate'
 import type { SweepResult } from '@shared/model/runtime/sweep'
 import type { TraceSummary } from '@shared/import/trace/traceFormat'
 import { formatBytes, formatPercent } from '@shared/charts/formatBytes'
+import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
 
 /** The human-readable `pamt-planner simulate` report: the numbers the Workload view shows. */
 export function formatSimulationReport(
@@ -21,6 +22,12 @@ export function formatSimulationReport(
       `  trace: ${trace.format}, ${trace.rows} rows, ${trace.events} events, ${trace.tds} TDs, ${trace.cpus} CPUs`
     )
   }
+  if (r.capacity) {
+    // Capacity before savings: a figure for TDs that did not start would mislead.
+    out.push(`  capacity: ${capacitySentence(r.capacity)}`)
+    const caveat = capacityCaveat(r.capacity)
+    if (caveat) out.push(`  NOT ALL TDs FIT: ${caveat}`)
+  }
   out.push('')
   line('static PAMT (reference)', formatBytes(r.staticPamtBytes))
   line('Dynamic PAMT static part', formatBytes(r.staticPartBytes))
@@ -31,7 +38,9 @@ export function formatSimulationReport(
   )
   line('Dynamic PAMT average', formatBytes(rp.averageTotalBytes))
   line(
-    'savings vs static at peak',
+    r.capacity && !r.capacity.fits
+      ? `savings vs static at peak (${r.capacity.tdsStarted} TDs started)`
+      : 'savings vs static at peak',
     `${formatBytes(r.savingsAtPeakBytes)} (${formatPercent(r.savingsAtPeakFraction)})`
   )
   line('PAMT.ADD / PAMT.REMOVE / DEMOTE', `${rp.addCount} / ${rp.removeCount} / ${rp.demoteCount}`)

@@ -1,5 +1,6 @@
 import type { HostAnalysis } from '../host/analyzeHost'
 import { generateEvents, type GenerationNotes } from '../workload/generateEvents'
+import type { ScenarioCapacity } from '../workload/capacity'
 import type { Scenario } from '../workload/scenario'
 import { breakEven, type BreakEven } from './breakEven'
 import type { PageEventBuffer } from './pageEvents'
@@ -19,6 +20,11 @@ export interface SimulationResult {
   savingsAtPeakFraction: number
   savingsAverageBytes: number
   breakEven: BreakEven
+  /**
+   * Requested vs started TDs (null for traces): TDs that do not fit are not started, and every
+   * figure above is for the TDs that started. Shown first wherever the result is shown.
+   */
+  capacity: ScenarioCapacity | null
   /** What the workload generator could not place or leaked (null for traces). */
   generation: GenerationNotes | null
   /** Events and page operations replayed, for throughput figures. */
@@ -34,6 +40,7 @@ function summarize(
   fragmentation: number,
   replay: ReplayResult,
   generation: GenerationNotes | null,
+  capacity: ScenarioCapacity | null,
   counts: { eventCount: number; pageOperations: number }
 ): SimulationResult {
   const refcountBytes = scheme === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
@@ -51,6 +58,7 @@ function summarize(
       staticPamtBytes > 0 ? (staticPamtBytes - replay.peakTotalBytes) / staticPamtBytes : 0,
     savingsAverageBytes: staticPamtBytes - replay.averageTotalBytes,
     breakEven: breakEven(host, refcountBytes, fragmentation),
+    capacity,
     generation,
     eventCount: counts.eventCount,
     pageOperations: counts.pageOperations
@@ -73,7 +81,7 @@ export function simulateScenario(host: HostAnalysis, scenario: Scenario): Simula
     samples: scenario.samples,
     checkObservedSeamcalls: false
   })
-  const { notes, eventCount, pageOperations } = generateEvents(host, scenario, replay)
+  const { notes, capacity, eventCount, pageOperations } = generateEvents(host, scenario, replay)
   return summarize(
     host,
     scenario.name,
@@ -82,6 +90,7 @@ export function simulateScenario(host: HostAnalysis, scenario: Scenario): Simula
     scenario.host.fragmentation,
     replay.finish(),
     notes,
+    capacity,
     {
       eventCount,
       pageOperations
@@ -109,7 +118,7 @@ export function simulateTrace(
     samples: opts.samples,
     checkObservedSeamcalls: true
   })
-  return summarize(host, name, 0, opts.refcounts, 0, replay, null, {
+  return summarize(host, name, 0, opts.refcounts, 0, replay, null, null, {
     eventCount: events.length,
     pageOperations: events.pageOperations()
   })

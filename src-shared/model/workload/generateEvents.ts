@@ -1,5 +1,5 @@
 import type { HostAnalysis } from '../host/analyzeHost'
-import { arrivalTimes } from './arrivals'
+import { admitTds, planTds, type ScenarioCapacity } from './capacity'
 import { EventKind, type PageEventSink } from '../runtime/pageEvents'
 import { AllocationRuns } from './allocationRuns'
 import { CoalescingSink } from './coalescingSink'
@@ -62,7 +62,12 @@ export function generateEvents(
   host: HostAnalysis,
   scenario: Scenario,
   sink: PageEventSink
-): { notes: GenerationNotes; eventCount: number; pageOperations: number } {
+): {
+  notes: GenerationNotes
+  capacity: ScenarioCapacity
+  eventCount: number
+  pageOperations: number
+} {
   const rng = new SeededRandom(scenario.seed)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const events = new CoalescingSink(sink)
@@ -76,40 +81,46 @@ export function generateEvents(
   let seq = 0
   let nextId = 0
 
-  for (const cls of scenario.tdClasses) {
-    const arrivals = arrivalTimes(cls, rng.fork(nextId + 1))
-    for (const startNs of arrivals) {
-      if (startNs > scenario.durationNs) continue
-      const td: TdState = {
-        id: nextId,
-        cls,
-        slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
-        startNs,
-        endNs: cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs,
-        guest: new AllocationRuns(),
-        kernel: new AllocationRuns(),
-        wholePos: [],
-        demotedPos: [],
-        acceptedFourK: 0,
-        acceptedTwoM: 0,
-        acceptedOneG: 0,
-        septHeld: 0
-      }
-      nextId++
-      notes.tdsStarted++
-      actions.push({ timeNs: startNs, seq: seq++, td, kind: 'build' })
-      const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
-      for (let s = 1; s <= steps; s++) {
-        const at =
-          cls.accept.mode === 'lazy' ? startNs + (cls.accept.durationNs * s) / steps : startNs
-        actions.push({ timeNs: at, seq: seq++, td, kind: 'accept', step: s })
-      }
-      const life = td.endNs === null ? scenario.durationNs - startNs : td.endNs - startNs
-      if (cls.demoteShare > 0)
-        actions.push({ timeNs: startNs + life / 2, seq: seq++, td, kind: 'demote' })
-      if (td.endNs !== null && td.endNs <= scenario.durationNs)
-        actions.push({ timeNs: td.endNs, seq: seq++, td, kind: 'teardown' })
+  const planned = planTds(scenario)
+  const { admitted, capacity } = admitTds(
+    planned,
+    host.tdxMemoryBytes,
+    host.params,
+    scenario.durationNs
+  )
+  for (const plan of planned) {
+    // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
+    if (!admitted[plan.id]) continue
+    const { cls, startNs } = plan
+    const td: TdState = {
+      id: nextId,
+      cls,
+      slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
+      startNs,
+      endNs: plan.endNs,
+      guest: new AllocationRuns(),
+      kernel: new AllocationRuns(),
+      wholePos: [],
+      demotedPos: [],
+      acceptedFourK: 0,
+      acceptedTwoM: 0,
+      acceptedOneG: 0,
+      septHeld: 0
     }
+    nextId++
+    notes.tdsStarted++
+    actions.push({ timeNs: startNs, seq: seq++, td, kind: 'build' })
+    const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
+    for (let s = 1; s <= steps; s++) {
+      const at =
+        cls.accept.mode === 'lazy' ? startNs + (cls.accept.durationNs * s) / steps : startNs
+      actions.push({ timeNs: at, seq: seq++, td, kind: 'accept', step: s })
+    }
+    const life = td.endNs === null ? scenario.durationNs - startNs : td.endNs - startNs
+    if (cls.demoteShare > 0)
+      actions.push({ timeNs: startNs + life / 2, seq: seq++, td, kind: 'demote' })
+    if (td.endNs !== null && td.endNs <= scenario.durationNs)
+      actions.push({ timeNs: td.endNs, seq: seq++, td, kind: 'teardown' })
   }
   actions.sort((a, b) => a.timeNs - b.timeNs || a.seq - b.seq)
 
@@ -208,5 +219,5 @@ export function generateEvents(
   }
 
   events.flush()
-  return { notes, eventCount: events.events, pageOperations: events.pageOperations }
+  return { notes, capacity, eventCount: events.events, pageOperations: events.pageOperations }
 }

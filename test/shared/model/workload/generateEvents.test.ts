@@ -4,7 +4,7 @@ import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { simulateScenario, type SimulationResult } from '@shared/model/runtime/simulate'
 import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
-import { fixtureHost, GiB, MiB, S, syntheticHost } from './testHosts'
+import { GiB, MiB, S, syntheticHost } from './testHosts'
 
 type TdInput = ScenarioInput['tdClasses'][number]
 
@@ -233,45 +233,80 @@ describe('huge mappings take no pair for guest memory', () => {
   })
 })
 
-describe('overcommit: what does not fit is counted, not placed', () => {
-  // Host B has 512 regions. A TD's kernel pages take the top one, leaving 511 entirely free.
-  it('2M mappings: 513 asked, 511 free → 2 unplaced regions', () => {
-    // Kernel: 13 + S-EPT ⌈1026 MiB / 1 GiB⌉ = 2 PD + 1 PDPT = 16 pages in region 2559.
+describe('capacity: a TD that does not fit is not started', () => {
+  // Host B: 512 regions = 1 GiB of TDX memory. A TD holds its guest memory plus its control
+  // (1 TDR + 6 TDCS + 6 per vCPU = 13) and S-EPT pages.
+  it('a 1026 MiB TD on a 1 GiB host is not started, and nothing is placed', () => {
     const r = simulate(hostB, { tdClasses: [td({ memoryBytes: 513 * 2 * MiB, share2m: 1 })] })
+    expect(r.capacity).toEqual({
+      tdsRequested: 1,
+      tdsStarted: 0,
+      requestedBytes: 1026 * MiB,
+      startedBytes: 0,
+      tdxMemoryBytes: GiB,
+      peakCommittedBytes: 0,
+      fits: false,
+      classes: [{ name: 'td', requested: 1, started: 0 }]
+    })
     expect(r.generation).toEqual({
-      tdsStarted: 1,
+      tdsStarted: 0,
       unplacedPages: 0,
-      unplacedRegions: 2,
+      unplacedRegions: 0,
       leakedPages: 0
     })
-    expect(r.replay.peakPairs).toBe(1)
+    expect(r.replay.peakPairs).toBe(0)
+    expect(r.replay.addCount).toBe(0)
   })
 
-  it('1G mappings: a 1 GiB TD needs 512 whole regions, 511 free → 1 unplaced', () => {
-    const r = simulate(hostB, { tdClasses: [td({ memoryBytes: GiB, share1g: 1 })] })
-    expect(r.generation?.unplacedRegions).toBe(1)
+  it('a 1 GiB TD (4K or 1G pages) does not fit beside its own kernel pages on a 1 GiB host', () => {
+    for (const share1g of [0, 1]) {
+      const r = simulate(hostB, { tdClasses: [td({ memoryBytes: GiB, share1g })] })
+      expect(r.capacity).toMatchObject({ tdsStarted: 0, fits: false })
+    }
   })
 
-  it('4K pages: a 1 GiB TD on a 1 GiB host leaves its S-EPT and the last guest pages unplaced', () => {
-    // Demand: guest 262144 + kernel 13 + S-EPT 512 PT + 1 PD + 1 PDPT = 262671 pages; the host
-    // has 512 · 512 = 262144. Unplaced: 262671 − 262144 = 527 (17 guest pages that found the
-    // kernel region full, and 510 S-EPT pages asked after the guest filled the rest).
-    const r = simulate(hostB, { tdClasses: [td({ memoryBytes: GiB, imageBytes: 4 * MiB })] })
-    expect(r.generation?.unplacedPages).toBe(527)
-    expect(r.replay.peakPairs).toBe(512)
-  })
-
-  it('on the SPR 8480C host: N = 130731 regions − 1 kernel region, N + 5 asked → 5 unplaced', () => {
-    // Pool regions (whole 2 MiB regions of the TDX memory blocks): pfn [0x100, 0x77800) →
-    // regions 1..955 (955); [0x100000, 0x206e000) → 2048..66415 (64368); [0x2080000,
-    // 0x4070000) → 66560..131967 (65408). 955 + 64368 + 65408 = 130731. The TD's kernel pages
-    // (13 + ⌈255.3⌉ = 256 PD + 1 PDPT = 270) take one region: 130730 entirely free.
-    const host = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')
-    const r = simulate(host, {
-      tdClasses: [td({ memoryBytes: (130_730 + 5) * 2 * MiB, share2m: 1 })]
+  it('two 600 MiB TDs together: the second does not fit; one after the other: both start', () => {
+    // Footprint: 600 MiB + (13 control + S-EPT 300 PT + 1 PD + 1 PDPT = 315) pages = 600 MiB
+    // + 1260 KiB. Two at once need 1202.5 MiB > 1024 MiB.
+    const footprint = 600 * MiB + 315 * PAGE
+    const together = simulate(hostB, { tdClasses: [td({ count: 2, memoryBytes: 600 * MiB })] })
+    expect(together.capacity).toMatchObject({
+      tdsRequested: 2,
+      tdsStarted: 1,
+      requestedBytes: 1200 * MiB,
+      startedBytes: 600 * MiB,
+      peakCommittedBytes: footprint,
+      fits: false
     })
-    expect(r.generation?.unplacedRegions).toBe(5)
-    expect(r.generation?.unplacedPages).toBe(0)
+    // The second arrives at 10 s, when the first (lifetime 10 s) has ended and freed its memory.
+    const staggered = simulate(hostB, {
+      durationNs: 60 * S,
+      tdClasses: [
+        td({
+          count: 2,
+          memoryBytes: 600 * MiB,
+          lifetimeNs: 10 * S,
+          arrival: { mode: 'staggered', startNs: 0, intervalNs: 10 * S }
+        })
+      ]
+    })
+    expect(staggered.capacity).toMatchObject({
+      tdsStarted: 2,
+      peakCommittedBytes: footprint,
+      fits: true
+    })
+  })
+
+  it('fits in bytes but not in whole regions: counted as unplaced regions', () => {
+    // Fully fragmented (1 page per region visit): the 13 control pages at build touch 13 distinct
+    // regions (the scramble is a full cycle), so at accept 512 − 13 = 499 regions are entirely free
+    // for 500 2M mappings: 1 unplaced. The footprint (1000 MiB + 15 pages) fits 1 GiB.
+    const r = simulate(hostB, {
+      host: { fragmentation: 1 },
+      tdClasses: [td({ memoryBytes: 500 * 2 * MiB, share2m: 1 })]
+    })
+    expect(r.capacity?.fits).toBe(true)
+    expect(r.generation?.unplacedRegions).toBe(1)
   })
 })
 

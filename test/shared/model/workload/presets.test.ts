@@ -88,12 +88,14 @@ describe('workload presets, derived by hand', () => {
     // Dynamic part = 412 · 8 KiB + 32 · 10 · 4 KiB = 3296 + 1280 = 4576 KiB = 4.47 MiB.
     const host = fixtureHost('hp-superdome2-16s-12tb.txt')
     const r = simulateScenario(host, presetScenario('guest-704g-1g-pages')!)
-    expect(r.generation).toEqual({
+    expect(r.generation).toMatchObject({
       tdsStarted: 1,
       unplacedPages: 0,
       unplacedRegions: 0,
       leakedPages: 0
     })
+    // 704 GiB on a 12 TiB host: it fits.
+    expect(r.capacity).toMatchObject({ tdsRequested: 1, tdsStarted: 1, fits: true })
     expect(r.replay.peakPairs).toBe(412)
     expect(r.replay.getPageOps).toBe(1024 + 199 + 4 + 1)
     expect(Math.max(...r.replay.cacheBytes)).toBe(320 * 4 * KiB)

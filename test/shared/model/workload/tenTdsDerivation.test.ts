@@ -90,6 +90,20 @@ describe('ten-16g-no-hugepages on the SPR 8480C host: the inputs of the derivati
 
 describe('ten-16g-no-hugepages on the SPR 8480C host: the result', () => {
   it('places every page: 10 TDs started, nothing unplaced or leaked', () => {
+    expect(r.capacity).toEqual({
+      // TDX memory: pfn [0x100, 0x77800) + [0x100000, 0x206e000) + [0x2080000, 0x4070000)
+      //   = 489216 + 32956416 + 33488896 = 66934528 pages = 274163826688 B (255.33 GiB).
+      // Each TD holds 16 GiB + 8240 kernel pages = 17179869184 + 33751040 = 17213620224 B; all
+      // ten at once: 172136202240 B, which fits.
+      tdsRequested: 10,
+      tdsStarted: 10,
+      requestedBytes: 160 * GiB,
+      startedBytes: 160 * GiB,
+      tdxMemoryBytes: 274_163_826_688,
+      peakCommittedBytes: 172_136_202_240,
+      fits: true,
+      classes: [{ name: scenario.tdClasses[0]!.name, requested: 10, started: 10 }]
+    })
     expect(r.generation).toEqual({
       tdsStarted: 10,
       unplacedPages: 0,

@@ -1,0 +1,138 @@
+import type { TdxModuleParams } from '../host/tdxModuleParams'
+import { arrivalTimes } from './arrivals'
+import { SeededRandom } from './random'
+import type { Scenario, TdClass } from './scenario'
+import { controlPages, septPages, tdMemoryLayout } from './tdPages'
+
+const PAGE_BYTES = 4096
+const SZ_2M = 2 ** 21
+const SZ_1G = 2 ** 30
+
+/** One TD the scenario asks for: its class, when it starts and (if it does) ends. */
+export interface PlannedTd {
+  id: number
+  cls: TdClass
+  startNs: number
+  endNs: number | null
+}
+
+/**
+ * Whether a scenario's TDs fit the host (docs/workload-model.md, "Capacity"): a TD starts only if
+ * its memory fits beside the TDs running at that moment; the others are not started. Every savings
+ * figure is for the TDs that started, and says so when they are fewer than asked for.
+ */
+export interface ScenarioCapacity {
+  /** TDs arriving within the scenario's duration. */
+  tdsRequested: number
+  tdsStarted: number
+  /** Guest memory of the requested TDs, and of those that started. */
+  requestedBytes: number
+  startedBytes: number
+  /** TDX-convertible memory of the host: what TDs can be given. */
+  tdxMemoryBytes: number
+  /** Most memory (guest and kernel pages) the started TDs held at one time. */
+  peakCommittedBytes: number
+  /** Every requested TD started. */
+  fits: boolean
+  /** Per TD class, in scenario order. */
+  classes: Array<{ name: string; requested: number; started: number }>
+}
+
+/**
+ * The memory a TD holds once fully accepted: its guest memory plus its control and S-EPT pages
+ * (the pages Dynamic PAMT pairs themselves take are small beside it and are not counted).
+ */
+export function tdFootprintBytes(cls: TdClass, params: TdxModuleParams): number {
+  const layout = tdMemoryLayout(cls)
+  const sept = septPages(
+    layout.fourKPages * PAGE_BYTES,
+    layout.twoMMappings * SZ_2M,
+    layout.oneGMappings * SZ_1G
+  )
+  return cls.memoryBytes + (controlPages(params, cls.vcpus).total + sept) * PAGE_BYTES
+}
+
+/**
+ * The scenario's TDs in the order the workload generator creates them, with the same seeded
+ * arrivals (one forked stream per TD class, salted by the TDs created before it).
+ */
+export function planTds(scenario: Scenario): PlannedTd[] {
+  const rng = new SeededRandom(scenario.seed)
+  const planned: PlannedTd[] = []
+  for (const cls of scenario.tdClasses) {
+    for (const startNs of arrivalTimes(cls, rng.fork(planned.length + 1))) {
+      if (startNs > scenario.durationNs) continue
+      const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
+      planned.push({ id: planned.length, cls, startNs, endNs })
+    }
+  }
+  return planned
+}
+
+/**
+ * Admit TDs in start order while their memory fits: a TD that ends at or before another's start
+ * has released its memory by then. Returns which TDs start and the capacity summary.
+ */
+export function admitTds(
+  planned: readonly PlannedTd[],
+  tdxMemoryBytes: number,
+  params: TdxModuleParams,
+  durationNs: number
+): { admitted: boolean[]; capacity: ScenarioCapacity } {
+  const admitted = new Array<boolean>(planned.length).fill(false)
+  const footprint = planned.map((td) => tdFootprintBytes(td.cls, params))
+  // Ends sort before starts at the same instant, so back-to-back TDs can reuse the memory.
+  const order = [
+    ...planned.map((td) => ({ t: td.startNs, end: false, id: td.id })),
+    ...planned
+      .filter((td) => td.endNs !== null && td.endNs <= durationNs)
+      .map((td) => ({ t: td.endNs!, end: true, id: td.id }))
+  ].sort((a, b) => a.t - b.t || Number(b.end) - Number(a.end) || a.id - b.id)
+  let committed = 0
+  let peakCommitted = 0
+  for (const e of order) {
+    if (e.end) {
+      if (admitted[e.id]) committed -= footprint[e.id]!
+    } else if (committed + footprint[e.id]! <= tdxMemoryBytes) {
+      admitted[e.id] = true
+      committed += footprint[e.id]!
+      peakCommitted = Math.max(peakCommitted, committed)
+    }
+  }
+  const classes = new Map<TdClass, { name: string; requested: number; started: number }>()
+  let requestedBytes = 0
+  let startedBytes = 0
+  for (const td of planned) {
+    const c = classes.get(td.cls) ?? { name: td.cls.name, requested: 0, started: 0 }
+    c.requested++
+    requestedBytes += td.cls.memoryBytes
+    if (admitted[td.id]) {
+      c.started++
+      startedBytes += td.cls.memoryBytes
+    }
+    classes.set(td.cls, c)
+  }
+  const tdsStarted = admitted.filter(Boolean).length
+  return {
+    admitted,
+    capacity: {
+      tdsRequested: planned.length,
+      tdsStarted,
+      requestedBytes,
+      startedBytes,
+      tdxMemoryBytes,
+      peakCommittedBytes: peakCommitted,
+      fits: tdsStarted === planned.length,
+      classes: [...classes.values()]
+    }
+  }
+}
+
+/** The capacity check for a scenario on a host, without running it (the editor's live check). */
+export function scenarioCapacity(
+  scenario: Scenario,
+  tdxMemoryBytes: number,
+  params: TdxModuleParams
+): ScenarioCapacity {
+  return admitTds(planTds(scenario), tdxMemoryBytes, params, scenario.durationNs).capacity
+}
