@@ -1,13 +1,17 @@
 import type { ContentionRun } from '@shared/api/contract'
 import { formatPerfTime, perfLockTable } from '@shared/charts/contention/perfLock'
+import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
 
 /** `pamt-planner contention`: perf's table, then the per-design figures perf does not print. */
 export function formatContentionReport(run: ContentionRun): string {
   const r = run.report
   const out: string[] = [
     `${r.scenarioName} on ${run.hostName} (seed ${r.seed}; costs are estimates: docs/contention-model.md)`,
-    ''
+    `  capacity: ${capacitySentence(r.capacity)}`
   ]
+  const caveat = capacityCaveat(r.capacity)
+  if (caveat) out.push(`  NOT ALL TDs FIT: ${caveat}`)
+  out.push('')
   out.push(perfLockTable(r.outcomes))
   out.push(
     'design          demote          acquired  contended%   p50 added    p99 added  p99.9 added   faults/s     BUSY  retries  failed'

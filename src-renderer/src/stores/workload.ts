@@ -5,6 +5,11 @@ import type { ApiResult } from '@shared/api/errors'
 import { MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
 import type { Scenario } from '@shared/model/workload/scenario'
+import {
+  scaleScenarioToHost,
+  scenarioCapacity,
+  type ScenarioCapacity
+} from '@shared/model/workload/capacity'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import {
@@ -61,6 +66,12 @@ export const useWorkloadStore = defineStore('workload', () => {
     validation.value && !validation.value.ok ? validation.value.errors : {}
   )
   const valid = computed(() => validation.value?.ok === true)
+  /** The edited scenario checked against the host on screen, before any run (capacity.ts). */
+  const capacity = computed<ScenarioCapacity | null>(() => {
+    const v = validation.value
+    const a = host.current?.analysis
+    return v?.ok && a ? scenarioCapacity(v.scenario, a.tdxMemoryBytes, a.params) : null
+  })
 
   /** The result the charts show: the chosen one, else whichever exists. */
   const shownResult = computed(() => {
@@ -111,6 +122,18 @@ export const useWorkloadStore = defineStore('workload', () => {
     presetId.value = id
     draft.value = scenarioToDraft(preset.scenario)
     showErrors.value = false
+    return true
+  }
+
+  /** Replace the draft with the scenario scaled to fit this host; false when it cannot be. */
+  function scaleToHost(): boolean {
+    const v = validation.value
+    const a = host.current?.analysis
+    if (!v?.ok || !a) return false
+    const scaled = scaleScenarioToHost(v.scenario, a.tdxMemoryBytes, a.params)
+    if (!scaled) return false
+    draft.value = scenarioToDraft(scaled)
+    presetId.value = ''
     return true
   }
 
@@ -289,6 +312,8 @@ export const useWorkloadStore = defineStore('workload', () => {
     busy,
     fieldErrors,
     valid,
+    capacity,
+    scaleToHost,
     shownResult,
     loadPresets,
     applyPreset,

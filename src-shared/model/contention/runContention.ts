@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import type { HostAnalysis } from '../host/analyzeHost'
+import type { ScenarioCapacity } from '../workload/capacity'
 import type { Scenario } from '../workload/scenario'
 import { contentionCostsSchema } from './costs'
 import { lockDesignSchema, type DemoteVariant, type LockDesign } from './designs'
-import { simulateContention, type ContentionOutcome } from './simulateContention'
+import { contentionTds, simulateContention, type ContentionOutcome } from './simulateContention'
 
 /** A contention run's machine, costs and designs; defaults documented in docs/contention-model.md. */
 export const contentionSettingsSchema = z.strictObject({
@@ -32,6 +33,11 @@ export interface ContentionReport {
   scenarioName: string
   seed: number
   settings: ContentionRunSettings
+  /**
+   * Requested vs started TDs: TDs that do not fit are not started, in every design alike, and every
+   * figure below is for the TDs that started.
+   */
+  capacity: ScenarioCapacity
   /** One outcome per design, and per DEMOTE variant when the scenario demotes. */
   outcomes: ContentionOutcome[]
   /** Events simulated over all outcomes, and the wall time the model took (for throughput). */
@@ -68,6 +74,7 @@ export function runContention(
     scenarioName: scenario.name,
     seed: scenario.seed,
     settings,
+    capacity: contentionTds(host, scenario).capacity,
     outcomes,
     events: outcomes.reduce((s, o) => s + o.events, 0)
   }

@@ -1,5 +1,6 @@
 import type { HostAnalysis } from '../host/analyzeHost'
 import { arrivalTimes } from '../workload/arrivals'
+import { admitTds, type PlannedTd, type ScenarioCapacity } from '../workload/capacity'
 import { SeededRandom } from '../workload/random'
 import { pagesPerRegionVisit, RegionPool } from '../workload/regionPool'
 import type { Scenario } from '../workload/scenario'
@@ -79,6 +80,32 @@ interface ThreadSpec {
   body: (ctx: Ctx) => Generator<number, void, void>
 }
 
+/** Salt of the contention run's random stream, apart from the workload generator's. */
+const CONTENTION_SEED_SALT = 0x5eed
+
+/**
+ * The TDs of a contention run, in the order the simulation builds them (arrivals drawn from the
+ * run's own seeded stream), and which of them fit the host (capacity.ts).
+ */
+export function contentionTds(
+  host: HostAnalysis,
+  scenario: Scenario,
+  rng: SeededRandom = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
+): { planned: PlannedTd[]; admitted: boolean[]; capacity: ScenarioCapacity } {
+  const planned: PlannedTd[] = []
+  for (const cls of scenario.tdClasses) {
+    for (const startNs of arrivalTimes(cls, rng)) {
+      if (startNs > scenario.durationNs) continue
+      const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
+      planned.push({ id: planned.length, cls, startNs, endNs })
+    }
+  }
+  return {
+    planned,
+    ...admitTds(planned, host.tdxMemoryBytes, host.params, scenario.durationNs)
+  }
+}
+
 /**
  * Discrete-event simulation of the concurrent paths that call tdx_pamt_get/put and DEMOTE
  * (dpamt-model.md §2.6-2.8, §3): vCPU fault threads pinned to CPUs on sockets, a VMM thread per TD
@@ -96,7 +123,7 @@ export function simulateContention(
   onProgress?: (fraction: number) => void
 ): ContentionOutcome {
   const c = settings.costs
-  const rng = new SeededRandom(scenario.seed ^ 0x5eed)
+  const rng = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const regionLimit = Math.ceil(host.maxPfn / 512) + 1
   const refcount = new Uint16Array(regionLimit)
@@ -352,116 +379,116 @@ export function simulateContention(
   let tdIndex = 0
   const faultCost = c.faultOutsideNs + c.augNs
 
-  for (const cls of scenario.tdClasses) {
-    const starts = arrivalTimes(cls, rng)
-    for (const startNs of starts) {
-      if (startNs > scenario.durationNs) continue
-      const td = tdIndex++
-      const socket = td % settings.sockets
-      const slot = pool.nodes.length ? td % pool.nodes.length : 0
-      const vcpuCpus = Array.from(
-        { length: cls.vcpus },
-        () => socket * settings.cpusPerSocket + (nextCpuOnSocket[socket]++ % settings.cpusPerSocket)
-      )
-      const layout = tdMemoryLayout(cls)
-      // Guest pages: runs on host regions, split evenly across the vCPUs in GPA order.
-      const runs: Run[] = []
-      pool.allocate('guest', slot, layout.fourKPages, (pos, n) =>
-        runs.push({ region: pool.region[pos]!, pages: n })
-      )
-      const whole: number[] = []
-      pool.allocateWhole(slot, layout.twoMMappings, (pos) => whole.push(pool.region[pos]!))
-      const perVcpu = splitRuns(runs, cls.vcpus)
-      const demoteCount = Math.round(whole.length * cls.demoteShare)
-      const vmmCpu = vcpuCpus[0]!
-      const controlRegions: number[] = []
-      const septRegions: number[] = []
-      const done = { vcpus: 0 }
-      const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
+  const { planned, admitted } = contentionTds(host, scenario, rng)
+  for (const plan of planned) {
+    // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
+    if (!admitted[plan.id]) continue
+    const { cls, startNs } = plan
+    const td = tdIndex++
+    const socket = td % settings.sockets
+    const slot = pool.nodes.length ? td % pool.nodes.length : 0
+    const vcpuCpus = Array.from(
+      { length: cls.vcpus },
+      () => socket * settings.cpusPerSocket + (nextCpuOnSocket[socket]++ % settings.cpusPerSocket)
+    )
+    const layout = tdMemoryLayout(cls)
+    // Guest pages: runs on host regions, split evenly across the vCPUs in GPA order.
+    const runs: Run[] = []
+    pool.allocate('guest', slot, layout.fourKPages, (pos, n) =>
+      runs.push({ region: pool.region[pos]!, pages: n })
+    )
+    const whole: number[] = []
+    pool.allocateWhole(slot, layout.twoMMappings, (pos) => whole.push(pool.region[pos]!))
+    const perVcpu = splitRuns(runs, cls.vcpus)
+    const demoteCount = Math.round(whole.length * cls.demoteShare)
+    const vmmCpu = vcpuCpus[0]!
+    const controlRegions: number[] = []
+    const septRegions: number[] = []
+    const done = { vcpus: 0 }
+    const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
 
-      // VMM thread: control pages at creation, then teardown when the TD ends.
+    // VMM thread: control pages at creation, then teardown when the TD ends.
+    threads.push({
+      cpu: vmmCpu,
+      startNs,
+      body: function* (ctx) {
+        const ctl = controlPages(host.params, cls.vcpus).total
+        for (let k = 0; k < ctl; k++) {
+          const r = kernelPage(slot)
+          controlRegions.push(r)
+          yield D(ctx, c.pageAllocNs)
+          yield* get(ctx, r, slot)
+        }
+        if (endNs === null) return
+        // Wait for the TD's end and for its vCPUs to finish faulting.
+        while (ctx.now < endNs || done.vcpus < cls.vcpus)
+          yield D(ctx, Math.max(1000, endNs - ctx.now))
+        if (firstPut > ctx.now) firstPut = ctx.now
+        for (const run of runs) yield* putRun(ctx, run)
+        for (const r of whole.slice(0, demoteCount)) yield* putRun(ctx, { region: r, pages: 512 })
+        for (const r of septRegions) {
+          yield D(ctx, c.pageRemoveNs)
+          yield* put(ctx, r)
+        }
+        for (const r of controlRegions) {
+          yield D(ctx, c.pageRemoveNs)
+          yield* put(ctx, r)
+        }
+        lastPut = Math.max(lastPut, ctx.now)
+      }
+    })
+
+    perVcpu.forEach((vruns, v) => {
       threads.push({
-        cpu: vmmCpu,
+        cpu: vcpuCpus[v]!,
         startNs,
         body: function* (ctx) {
-          const ctl = controlPages(host.params, cls.vcpus).total
-          for (let k = 0; k < ctl; k++) {
-            const r = kernelPage(slot)
-            controlRegions.push(r)
-            yield D(ctx, c.pageAllocNs)
-            yield* get(ctx, r, slot)
+          if (firstFault > ctx.now) firstFault = ctx.now
+          let gpaPages = 0
+          let carryNs = 0
+          for (const run of vruns) {
+            for (let p = 0; p < run.pages; p++) {
+              // Where the fault path is lock-free and the region is held, skip the rest ahead.
+              if (!lockEveryOp && p > 0 && refcount[run.region]! > 0 && gpaPages % 512 !== 0) {
+                const n = Math.min(run.pages - p, 512 - (gpaPages % 512))
+                refcount[run.region]! += n
+                latency.add(c.atomicNs, n)
+                faults += n
+                gpaPages += n
+                p += n - 1
+                yield D(ctx, carryNs + n * (faultCost + c.atomicNs))
+                carryNs = 0
+                continue
+              }
+              // This fault's exit, plus the previous fault's AUG, in one step.
+              yield D(ctx, carryNs + c.faultOutsideNs)
+              const t1 = ctx.now
+              if (gpaPages % 512 === 0) {
+                // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
+                const s = kernelPage(slot)
+                septRegions.push(s)
+                yield* get(ctx, s, slot)
+              }
+              yield* get(ctx, run.region, slot)
+              latency.add(ctx.now - t1)
+              carryNs = c.augNs
+              faults++
+              gpaPages++
+            }
           }
-          if (endNs === null) return
-          // Wait for the TD's end and for its vCPUs to finish faulting.
-          while (ctx.now < endNs || done.vcpus < cls.vcpus)
-            yield D(ctx, Math.max(1000, endNs - ctx.now))
-          if (firstPut > ctx.now) firstPut = ctx.now
-          for (const run of runs) yield* putRun(ctx, run)
-          for (const r of whole.slice(0, demoteCount)) yield* putRun(ctx, { region: r, pages: 512 })
-          for (const r of septRegions) {
-            yield D(ctx, c.pageRemoveNs)
-            yield* put(ctx, r)
+          if (carryNs > 0) yield D(ctx, carryNs)
+          // This vCPU's share of demotes (2M mappings accepted as 4K later).
+          for (let k = v; k < demoteCount; k += cls.vcpus) {
+            yield* demoteOne(ctx, whole[k]!, slot)
+            const s = kernelPage(slot)
+            septRegions.push(s)
+            yield* get(ctx, s, slot)
           }
-          for (const r of controlRegions) {
-            yield D(ctx, c.pageRemoveNs)
-            yield* put(ctx, r)
-          }
-          lastPut = Math.max(lastPut, ctx.now)
+          lastFault = Math.max(lastFault, ctx.now)
+          done.vcpus++
         }
       })
-
-      perVcpu.forEach((vruns, v) => {
-        threads.push({
-          cpu: vcpuCpus[v]!,
-          startNs,
-          body: function* (ctx) {
-            if (firstFault > ctx.now) firstFault = ctx.now
-            let gpaPages = 0
-            let carryNs = 0
-            for (const run of vruns) {
-              for (let p = 0; p < run.pages; p++) {
-                // Where the fault path is lock-free and the region is held, skip the rest ahead.
-                if (!lockEveryOp && p > 0 && refcount[run.region]! > 0 && gpaPages % 512 !== 0) {
-                  const n = Math.min(run.pages - p, 512 - (gpaPages % 512))
-                  refcount[run.region]! += n
-                  latency.add(c.atomicNs, n)
-                  faults += n
-                  gpaPages += n
-                  p += n - 1
-                  yield D(ctx, carryNs + n * (faultCost + c.atomicNs))
-                  carryNs = 0
-                  continue
-                }
-                // This fault's exit, plus the previous fault's AUG, in one step.
-                yield D(ctx, carryNs + c.faultOutsideNs)
-                const t1 = ctx.now
-                if (gpaPages % 512 === 0) {
-                  // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
-                  const s = kernelPage(slot)
-                  septRegions.push(s)
-                  yield* get(ctx, s, slot)
-                }
-                yield* get(ctx, run.region, slot)
-                latency.add(ctx.now - t1)
-                carryNs = c.augNs
-                faults++
-                gpaPages++
-              }
-            }
-            if (carryNs > 0) yield D(ctx, carryNs)
-            // This vCPU's share of demotes (2M mappings accepted as 4K later).
-            for (let k = v; k < demoteCount; k += cls.vcpus) {
-              yield* demoteOne(ctx, whole[k]!, slot)
-              const s = kernelPage(slot)
-              septRegions.push(s)
-              yield* get(ctx, s, slot)
-            }
-            lastFault = Math.max(lastFault, ctx.now)
-            done.vcpus++
-          }
-        })
-      })
-    }
+    })
   }
 
   function* putRun(ctx: Ctx, run: Run): Generator<number, void, void> {

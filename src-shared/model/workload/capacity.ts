@@ -136,3 +136,45 @@ export function scenarioCapacity(
 ): ScenarioCapacity {
   return admitTds(planTds(scenario), tdxMemoryBytes, params, scenario.durationNs).capacity
 }
+
+const SCALE_HEADROOM = 0.95
+const MAX_SCALE_STEPS = 10_000
+
+/**
+ * The scenario made to fit the host (the editor's "Scale to this host"): TD counts shrunk in
+ * proportion, then one TD at a time from the class holding the most memory; a single TD larger than
+ * the host is halved in memory (kept a whole number of GiB when it uses 1G pages). Null when it
+ * already fits, or when not even one smallest TD can.
+ */
+export function scaleScenarioToHost(
+  scenario: Scenario,
+  tdxMemoryBytes: number,
+  params: TdxModuleParams
+): Scenario | null {
+  const check = (s: Scenario): ScenarioCapacity => scenarioCapacity(s, tdxMemoryBytes, params)
+  if (check(scenario).fits) return null
+  const s: Scenario = structuredClone(scenario)
+  const budget = SCALE_HEADROOM * tdxMemoryBytes
+  // First step in proportion: as if every TD ran at once.
+  const all = s.tdClasses.reduce((t, c) => t + c.count * tdFootprintBytes(c, params), 0)
+  const ratio = Math.min(1, budget / all)
+  for (const c of s.tdClasses) c.count = Math.max(1, Math.floor(c.count * ratio))
+  for (let step = 0; step < MAX_SCALE_STEPS && !check(s).fits; step++) {
+    const biggest = [...s.tdClasses].sort(
+      (a, b) => b.count * tdFootprintBytes(b, params) - a.count * tdFootprintBytes(a, params)
+    )[0]!
+    if (biggest.count > 1) {
+      biggest.count--
+      continue
+    }
+    const unit = biggest.share1g > 0 ? 2 ** 30 : 2 ** 21
+    const halved = Math.floor(biggest.memoryBytes / 2 / unit) * unit
+    if (halved < unit) return null
+    biggest.memoryBytes = halved
+    biggest.imageBytes = Math.min(biggest.imageBytes, halved)
+  }
+  if (!check(s).fits) return null
+  // Scenario names are at most 120 characters (scenario.ts).
+  s.name = `${scenario.name.slice(0, 99)} (scaled to this host)`
+  return s
+}

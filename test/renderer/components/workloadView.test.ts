@@ -57,6 +57,30 @@ describe('workload view', () => {
     expect(w.get('[data-testid=static-pamt-kb]').text()).toBe('262,664')
   })
 
+  it('checks capacity before running, offers to scale, and leads the result with it', async () => {
+    const { w, store } = await mountWorkload()
+    // TDX memory: [1 MiB, 2 GiB) + [4 GiB, 66 GiB) = 2047 + 63488 MiB = 65535 MiB (≈ 64 GiB).
+    // A 16 GiB TD holds 16 GiB + 8240 kernel pages (≈ 16.03 GiB): 3 fit, a 4th would need 64.1.
+    const check = w.get('[data-testid=scenario-capacity]')
+    expect(check.classes()).toContain('over')
+    expect(check.text()).toContain('⚠ 3 of 10 TDs fit (48 GiB of 160 GiB; 64 GiB TDX memory).')
+    // Run as is: the result says first that 7 TDs were left out.
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=result-capacity]').text()).toContain(
+      '7 of 10 TDs do not fit and were not started: 112.00 GiB of TD memory left out.'
+    )
+    expect(w.get('[data-testid=savings-at-peak]').text()).toContain('(3 of 10 TDs)')
+    // Scale: ⌊10 · 0.95 · 65535 MiB / (10 · 16.03 GiB)⌋ = 3 TDs, which fit.
+    await w.get('[data-testid=scale-to-host]').trigger('click')
+    await flushPromises()
+    expect(store.draft!.classes[0]!.count).toBe(3)
+    expect(w.get('[data-testid=scenario-capacity]').text()).toContain(
+      '✓ All 3 TDs fit (48 GiB of 64 GiB TDX memory).'
+    )
+    expect(w.find('[data-testid=scale-to-host]').exists()).toBe(false)
+  })
+
   it('sends the edited scenario and shows the results', async () => {
     const { w, api } = await mountWorkload()
     await editSmall(w)
