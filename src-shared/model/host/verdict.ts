@@ -62,27 +62,27 @@ export function hostVerdict(
             : 'initialization failed'))
       : null
   const kernelLine = log.initLine ?? log.reservedAreasExhausted?.line ?? null
+  // The explanation follows the kernel's outcome (shown first, beside the model's) and says only
+  // what those two words do not: why they differ, or what the figures assume.
   let explanation: string | null = null
   if (kernel === 'failed' && model === 'succeeds') {
     const seamcall = log.seamcallFailures[0]
     explanation =
-      `The kernel's TDX init failed${atLine(kernelLine)}: ${kernelFailure}. ` +
-      `The model's TDMRs, PAMT and reserved areas fit, so the failure lies elsewhere` +
+      "The model's TDMRs, PAMT and reserved areas fit, so the kernel's failure lies elsewhere" +
       (seamcall
         ? `: SEAMCALL ${seamcall.leaf} failed with ${seamcall.status}${atLine(seamcall.line)}.`
         : ' (the log names no failing step).')
   } else if (kernel === 'failed') {
-    explanation = `Both fail: the kernel${atLine(kernelLine)} with "${kernelFailure}", the model with ${firstError!.code}.`
+    explanation = `The model predicts the failure too: ${firstError!.code}.`
   } else if (kernel === 'succeeded' && model === 'fails') {
     explanation =
-      `The kernel initialized TDX${atLine(kernelLine)}, but the model predicts ${firstError!.code}: ` +
+      `The model predicts ${firstError!.code} where the kernel succeeded: ` +
       'the model options or TDX module parameters differ from this host’s.'
   } else if (kernel === 'not in log' && !tdxInLog) {
-    explanation =
-      'This log has no TDX lines: the figures assume all usable RAM were TDX-convertible memory.'
+    explanation = 'The figures assume all usable RAM were TDX-convertible memory.'
   } else if (kernel === 'not in log') {
     explanation =
-      'The log has TDX lines but no init result: TDX initialises when kvm_intel loads with tdx=1, which this log does not show.'
+      'TDX initialises when kvm_intel loads with tdx=1, which this log does not show: the model’s verdict stands alone.'
   }
   return { model, kernel, tdxInLog, kernelLine, kernelFailure, explanation }
 }
