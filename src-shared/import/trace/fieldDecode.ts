@@ -3,7 +3,15 @@
  * chunk of lines, or one CSV cell). They return numbers, never throw, and leave messages to the
  * caller: NaN means "not this syntax", {@link TOO_BIG} means "syntactically fine but huge".
  */
-import { TRACE_EVENT_KIND } from './traceFormat'
+import { TRACE_EVENT_NAMES } from './traceFormat'
+
+const EV_GET = TRACE_EVENT_NAMES.indexOf('get')
+const EV_PUT = TRACE_EVENT_NAMES.indexOf('put')
+const EV_DEMOTE = TRACE_EVENT_NAMES.indexOf('demote')
+const EV_PAMT_ADD = TRACE_EVENT_NAMES.indexOf('pamt_add')
+const EV_PAMT_REMOVE = TRACE_EVENT_NAMES.indexOf('pamt_remove')
+const EV_CTRL_GET = TRACE_EVENT_NAMES.indexOf('ctrl_get')
+const EV_CTRL_PUT = TRACE_EVENT_NAMES.indexOf('ctrl_put')
 
 /** Returned for numbers too large to hold exactly (≥ 2^53) or PFNs far beyond 2^40. */
 export const TOO_BIG = Infinity
@@ -54,19 +62,22 @@ export function decodePfn(s: string, a: number, b: number, allowDecimal: boolean
   return v < 0 ? NaN : v
 }
 
-/** EventKind of an `ev` name, or -1. */
+/** Event code of an `ev` name (its index in TRACE_EVENT_NAMES), or -1. */
 export function decodeEv(s: string, a: number, b: number): number {
   switch (b - a) {
     case 3:
-      if (s.startsWith('get', a)) return TRACE_EVENT_KIND.get
-      if (s.startsWith('put', a)) return TRACE_EVENT_KIND.put
+      if (s.startsWith('get', a)) return EV_GET
+      if (s.startsWith('put', a)) return EV_PUT
       return -1
     case 6:
-      return s.startsWith('demote', a) ? TRACE_EVENT_KIND.demote : -1
+      return s.startsWith('demote', a) ? EV_DEMOTE : -1
     case 8:
-      return s.startsWith('pamt_add', a) ? TRACE_EVENT_KIND.pamt_add : -1
+      if (s.startsWith('pamt_add', a)) return EV_PAMT_ADD
+      if (s.startsWith('ctrl_get', a)) return EV_CTRL_GET
+      if (s.startsWith('ctrl_put', a)) return EV_CTRL_PUT
+      return -1
     case 11:
-      return s.startsWith('pamt_remove', a) ? TRACE_EVENT_KIND.pamt_remove : -1
+      return s.startsWith('pamt_remove', a) ? EV_PAMT_REMOVE : -1
     default:
       return -1
   }

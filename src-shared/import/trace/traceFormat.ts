@@ -5,16 +5,20 @@
  * | field   | meaning                                                                         |
  * |---------|---------------------------------------------------------------------------------|
  * | `t_ns`  | integer nanoseconds (any origin; replay sorts by time, stably)                  |
- * | `ev`    | `get` \| `put` \| `pamt_add` \| `pamt_remove` \| `demote`                       |
+ * | `ev`    | `get` \| `put` \| `ctrl_get` \| `ctrl_put` \| `pamt_add` \| `pamt_remove` \| `demote` |
  * | `pfn`   | first 4 KiB page frame: `"0x…"` hex (or a JSON/CSV decimal integer), below 2^40 |
  * | `level` | `4k` \| `2m` \| `1g`: the unit of `n`                                           |
  * | `n`     | number of contiguous units of `level` starting at `pfn` (≥ 1, default 1)        |
  * | `cpu`   | CPU that issued the event, -1 (the default) when unknown                        |
  * | `td`    | TD identifier, -1 (the default) when unknown                                    |
  *
- * Conversion to the {@link PageEventBuffer} (dpamt-model.md §2.6-2.8):
+ * Conversion to the {@link PageEventBuffer} (the refcount of tdx_pamt_get/put in
+ * arch/x86/virt/vmx/tdx/tdx.c, Dynamic PAMT v6):
  * - `get`/`put` at `4k`: Get/Put over the 4K pages `[pfn, pfn + n)` (`pushPfnRange`);
- * - `get`/`put` at `2m`/`1g`: no-ops in the kernel (`tdx_pamt_get` only acts on 4K mappings),
+ * - `ctrl_get`/`ctrl_put`: the same Get/Put, made through `tdx_alloc_control_page()` /
+ *   `tdx_free_control_page()` (TDR, TDCS, TDVPR, TDCX pages; S-EPT pages are freed this way too).
+ *   Counted apart in {@link TraceSummary.byKind}, replayed exactly like `get`/`put`;
+ * - `get`/`put` (and `ctrl_*`) at `2m`/`1g`: no-ops (KVM gets a pair only for 4K mappings),
  *   skipped and counted in {@link TraceSummary.skippedHugeGets};
  * - `demote` (`2m`, 2 MiB-aligned pfn): Demote of `n` regions from `pfn >> 9`, 512 pages each;
  * - `pamt_add`/`pamt_remove` (`2m`, any pfn in the region): PamtAdd/PamtRemove of `n` regions
@@ -35,18 +39,44 @@ export type TraceField = (typeof TRACE_FIELDS)[number]
 /** Fields a row must have; `n`, `cpu` and `td` default to 1, -1 and -1. */
 export const REQUIRED_TRACE_FIELDS: readonly TraceField[] = ['t_ns', 'ev', 'pfn', 'level']
 
-/** The `ev` values, in the order of their EventKind. */
-export const TRACE_EVENT_NAMES = ['get', 'put', 'demote', 'pamt_add', 'pamt_remove'] as const
+/**
+ * The `ev` values. The index of a name is its event code in the parser (and the order of
+ * {@link TraceSummary.byKind}); the first five share their index with their EventKind.
+ */
+export const TRACE_EVENT_NAMES = [
+  'get',
+  'put',
+  'demote',
+  'pamt_add',
+  'pamt_remove',
+  'ctrl_get',
+  'ctrl_put'
+] as const
 export type TraceEventName = (typeof TRACE_EVENT_NAMES)[number]
 
-/** `ev` name → EventKind (the trace kinds are the first five kinds). */
+/**
+ * `ev` name → the EventKind it is replayed as. A control-page get/put is a refcount get/put like
+ * any other (`tdx_alloc_control_page()` calls `tdx_pamt_get(pfn, NULL)`,
+ * `tdx_free_control_page()` calls `tdx_pamt_put(pfn)`: arch/x86/virt/vmx/tdx/tdx.c, Dynamic PAMT
+ * v6 patches 03/11 and 08/11).
+ */
 export const TRACE_EVENT_KIND: Readonly<Record<TraceEventName, EventKind>> = {
   get: EventKind.Get,
   put: EventKind.Put,
   demote: EventKind.Demote,
   pamt_add: EventKind.PamtAdd,
-  pamt_remove: EventKind.PamtRemove
+  pamt_remove: EventKind.PamtRemove,
+  ctrl_get: EventKind.Get,
+  ctrl_put: EventKind.Put
 }
+
+/** EventKind of each event code (index in {@link TRACE_EVENT_NAMES}). */
+export const TRACE_EVENT_KIND_BY_CODE: readonly EventKind[] = TRACE_EVENT_NAMES.map(
+  (name) => TRACE_EVENT_KIND[name]
+)
+
+/** The `ev` names as a message lists them: "get, put, …, ctrl_put". */
+export const TRACE_EVENT_LIST = TRACE_EVENT_NAMES.join(', ')
 
 /** The `level` values; index = level code used by the parser. */
 export const TRACE_LEVELS = ['4k', '2m', '1g'] as const
@@ -82,9 +112,9 @@ export interface TraceSummary {
   rows: number
   /** PageEventBuffer entries produced (`events.length`). */
   events: number
-  /** Rows per `ev` name (all five keys present), including skipped rows. */
+  /** Rows per `ev` name (every name in TRACE_EVENT_NAMES present), including skipped rows. */
   byKind: Record<string, number>
-  /** `get`/`put` rows at level 2m or 1g: no-ops in the kernel, so not in the buffer. */
+  /** `get`/`put`/`ctrl_get`/`ctrl_put` rows at level 2m or 1g: no-ops in the kernel, not replayed. */
   skippedHugeGets: number
   /** Distinct `td` values other than -1. */
   tds: number

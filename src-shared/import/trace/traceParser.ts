@@ -28,6 +28,8 @@ import {
   PAGES_PER_LEVEL,
   REQUIRED_TRACE_FIELDS,
   TRACE_CSV_HEADER,
+  TRACE_EVENT_KIND_BY_CODE,
+  TRACE_EVENT_LIST,
   TRACE_EVENT_NAMES,
   TRACE_FIELDS,
   type TraceImportResult,
@@ -178,8 +180,7 @@ export class TraceParser {
           fail(
             {
               code: 'NO_MEMORY_LINES',
-              message:
-                'the trace has no events: no get, put, pamt_add, pamt_remove or demote rows were found'
+              message: `the trace has no events: no ${TRACE_EVENT_LIST} rows were found`
             },
             this.fileName
           )
@@ -305,11 +306,15 @@ export class TraceParser {
     this.readHeader(s.slice(i, b).trimEnd())
   }
 
-  /** bpftrace's own lines: `Attaching N probes...`, `Lost N events`, map dumps (`@…`). */
+  /**
+   * bpftrace's own lines: `Attaching N probes...` (before 0.24, on stdout), `Attached N probes`
+   * (0.24 on, on stderr, so only there when stderr was redirected into the file), `Lost N events`
+   * and map dumps (`@…`).
+   */
   private skipNoise(s: string, i: number, b: number): boolean {
     const c = s.charCodeAt(i)
     if (c === 64) return true
-    if (c === 65) return s.startsWith('Attaching ', i)
+    if (c === 65) return s.startsWith('Attaching ', i) || s.startsWith('Attached ', i)
     if (c === 76 && s.startsWith('Lost ', i)) {
       const m = /^Lost (\d+) events?\b/.exec(s.slice(i, b))
       if (m) {
@@ -640,9 +645,7 @@ export class TraceParser {
         if (json && !quoted) this.bad('ev must be a string such as "get"')
         const v = decodeEv(s, a, b)
         if (v < 0) {
-          this.bad(
-            `unknown event "${shown(s.slice(a, b))}"; ev must be get, put, pamt_add, pamt_remove or demote`
-          )
+          this.bad(`unknown event "${shown(s.slice(a, b))}"; ev must be one of ${TRACE_EVENT_LIST}`)
         }
         this.ev = v
         return
@@ -709,12 +712,15 @@ export class TraceParser {
         this.fileName
       )
     }
-    const huge = ev === EventKind.Demote || ev === EventKind.PamtAdd || ev === EventKind.PamtRemove
+    // `ev` is the name's code; `kind` is what it replays as (ctrl_get/ctrl_put are a Get/Put).
+    const kind = TRACE_EVENT_KIND_BY_CODE[ev]!
+    const huge =
+      kind === EventKind.Demote || kind === EventKind.PamtAdd || kind === EventKind.PamtRemove
     if (huge) {
       if (level !== LEVEL_2M) {
         this.bad(`${TRACE_EVENT_NAMES[ev]} rows must have level 2m (they act on 2 MiB regions)`)
       }
-      if (ev === EventKind.Demote && pfn % 512 !== 0) {
+      if (kind === EventKind.Demote && pfn % 512 !== 0) {
         this.bad(`demote pfn ${hex(pfn)} is not 2 MiB aligned (a multiple of 0x200)`)
       }
     }
@@ -746,15 +752,16 @@ export class TraceParser {
     }
 
     const events = this.events
-    if (ev === EventKind.Get || ev === EventKind.Put) {
+    if (kind === EventKind.Get || kind === EventKind.Put) {
       if (level !== LEVEL_4K) {
-        // tdx_pamt_get/put act only on 4K mappings (dpamt-model.md §2.8): nothing to replay.
+        // KVM gets/puts a PAMT page pair only for 4K mappings (arch/x86/kvm/vmx/tdx.c,
+        // tdx_sept_map_leaf_spte(), Dynamic PAMT v6 09/11): nothing to replay.
         this.skippedHuge++
         return
       }
-      events.pushPfnRange(tNs, ev, pfn, n, td, cpu, line)
+      events.pushPfnRange(tNs, kind, pfn, n, td, cpu, line)
     } else {
-      events.push(tNs, ev as EventKind, start / 512, n, 512, td, cpu, line)
+      events.push(tNs, kind, start / 512, n, 512, td, cpu, line)
     }
     if (events.length > this.maxEvents) {
       fail(

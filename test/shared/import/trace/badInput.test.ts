@@ -128,6 +128,20 @@ const badCases: BadCase[] = [
     says: 'unknown event "alloc"'
   },
   {
+    name: 'an ev name that is almost ctrl_get, listing every name',
+    text: csv('1,ctrl_gets,0x1,4k,1,0,1'),
+    code: 'MALFORMED_LINE',
+    line: 2,
+    says: 'ev must be one of get, put, demote, pamt_add, pamt_remove, ctrl_get, ctrl_put'
+  },
+  {
+    name: 'ctrl_put of a byte address, not a pfn',
+    text: csv('1,ctrl_put,0x10000000000,4k,1,0,1'),
+    code: 'ADDRESS_TOO_LARGE',
+    line: 2,
+    says: 'beyond 52 physical address bits'
+  },
+  {
     name: 'bad level',
     text: `${GOOD}\n${j({ level: '64k' })}\n`,
     code: 'MALFORMED_LINE',

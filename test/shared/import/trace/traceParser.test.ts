@@ -30,7 +30,7 @@ describe('good traces', () => {
       lines: 14,
       rows: 8,
       events: 9,
-      byKind: { get: 3, put: 2, demote: 1, pamt_add: 1, pamt_remove: 1 },
+      byKind: { get: 3, put: 2, demote: 1, pamt_add: 1, pamt_remove: 1, ctrl_get: 0, ctrl_put: 0 },
       skippedHugeGets: 1,
       tds: 1,
       cpus: 4,
@@ -143,6 +143,52 @@ describe('good traces', () => {
       [1, Get, 0, 1, 1, 1, 0, 2],
       [2, Put, 0, 1, 1, -1, -1, 4]
     ])
+  })
+
+  it('skips the "Attached N probes" line bpftrace 0.24+ writes to stderr', () => {
+    // Only there when stderr was redirected into the trace (2>&1).
+    const { rows } = traceOk(
+      ['Attached 1 probe', 'Attached 12 probes', TRACE_CSV_HEADER, '5,get,0x1,4k,1,0,1'].join('\n'),
+      'x.csv'
+    )
+    expect(rows).toEqual([[5, Get, 0, 1, 1, 1, 0, 4]])
+  })
+
+  it('replays ctrl_get/ctrl_put as Get/Put and counts them apart', () => {
+    // A TDCS page got through tdx_alloc_control_page() and a guest range got by KVM in the same
+    // region 0x800 (pfn 0x100000 / 512); then both put back.
+    const { rows, summary } = traceOk(
+      [
+        TRACE_CSV_HEADER,
+        '10,ctrl_get,0x100000,4k,1,0,9',
+        '20,get,0x100001,4k,4,1,9',
+        '30,put,0x100001,4k,4,1,9',
+        '40,ctrl_put,0x100000,4k,1,0,9'
+      ].join('\n'),
+      'ctrl.csv'
+    )
+    expect(rows).toEqual([
+      [10, Get, 0x800, 1, 1, 9, 0, 2],
+      [20, Get, 0x800, 1, 4, 9, 1, 3],
+      [30, Put, 0x800, 1, 4, 9, 1, 4],
+      [40, Put, 0x800, 1, 1, 9, 0, 5]
+    ])
+    expect(summary.byKind).toEqual({
+      get: 1,
+      put: 1,
+      demote: 0,
+      pamt_add: 0,
+      pamt_remove: 0,
+      ctrl_get: 1,
+      ctrl_put: 1
+    })
+  })
+
+  it('skips a ctrl_get at a huge level like a get (KVM takes no pair for 2M/1G mappings)', () => {
+    const { rows, summary } = traceOk('{"t_ns":1,"ev":"ctrl_get","pfn":"0x200","level":"2m"}\n')
+    expect(rows).toEqual([])
+    expect(summary.skippedHugeGets).toBe(1)
+    expect(summary.byKind.ctrl_get).toBe(1)
   })
 
   it('skips huge-level gets and puts but counts them', () => {
