@@ -25,7 +25,15 @@ import {
   parseUpdateLine,
   sameTable
 } from './dmesg/e820Table'
+import { mayBeCpuAddressLine, readCpuAddressLine } from './dmesg/cpuLines'
 import { fail, parseAddress } from './dmesg/fail'
+import {
+  LAST_PFN_RE,
+  MTRR_UPDATE_TEXT,
+  ignoredEditsNote,
+  readAfterMemblockLine,
+  splitEditsAtMemblock
+} from './dmesg/memblockOrder'
 import {
   FAKE_NODE_RE,
   NO_NUMA_RE,
@@ -41,9 +49,12 @@ import { mayBeTdxLine, readTdxLine } from './dmesg/tdxLines'
 export type { HostImportResult, ImportSummary, ParseOptions } from './hostImport'
 
 const CMR_RE = /CMR(?:\[\d+\])?: \[(0x[0-9a-fA-F]+), (0x[0-9a-fA-F]+)\)/
-/** Recognised e820 lines that change nothing we use (headers and informational tables). */
+/**
+ * Recognised e820 lines that change nothing we use (headers and informational tables). Two of them
+ * place the e820 edits around memblock setup and are read first: `last_pfn` and the MTRR update.
+ */
 const E820_OTHER_RE =
-  /BIOS-provided physical RAM map:|extended physical RAM map:|modified physical RAM map:|reserve setup_data: \[mem |modified: \[mem |e820: last_pfn = |e820: reserve RAM buffer \[mem |e820: \[mem [^\]]*\] available for PCI devices/
+  /BIOS-provided physical RAM map:|extended physical RAM map:|modified physical RAM map:|reserve setup_data: \[mem |modified: \[mem |e820: reserve RAM buffer \[mem |e820: \[mem [^\]]*\] available for PCI devices/
 const USER_HEADER = 'user-defined physical RAM map:'
 /** The kernel's first line, `Linux version 6.8.0-… (…)`: a new boot in a journal. */
 const BANNER_RE = /\bLinux version \d/
@@ -52,7 +63,8 @@ const PROGRESS_EVERY_LINES = 1 << 16
 /**
  * Parse a kernel boot log into a HostInput (dpamt-model.md §4). Memory: the `BIOS-e820:` table in
  * both vocabularies, or the `user:` table of mem=/memmap= which replaces it, with the kernel's
- * `e820: update` / `e820: remove` lines applied in log order; TDX `CMR: [a, b)` lines are the memory
+ * `e820: update` / `e820: remove` lines applied in log order up to e820__memblock_setup() (later ones
+ * do not change memblock, so TDX: dmesg/memblockOrder.ts); TDX `CMR: [a, b)` lines are the memory
  * when there is no e820 table. NUMA: SRAT memory affinity lines, else the numa_cleanup_meminfo()
  * merge lines, else one node. TDX: every §4 line, kept in `kernelLog` for calibration. Timestamps
  * and syslog prefixes are ignored because every pattern is matched anywhere in the line. When the
@@ -93,6 +105,15 @@ function parseOrThrow(
     boot.hasContent = true
     if (boot.bios.length > 0) boot.biosClosed = true
   }
+  /** A line the kernel prints only after e820__memblock_setup() (NUMA, SRAT, TDX, ESRT, …). */
+  const afterMemblock = (lineNo: number, what: string): void => {
+    const order = boot.memblockOrder
+    const hasTable = boot.bios.length > 0 || boot.userTables.length > 0
+    if (hasTable && order.firstAfterLine === null) {
+      order.firstAfterLine = lineNo
+      order.firstAfterWhat = what
+    }
+  }
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1
@@ -109,6 +130,12 @@ function parseOrThrow(
 
     const hasE820 = raw.includes('e820')
     const hasMem = raw.includes('[mem ')
+    // `last_pfn = …`: `e820: ` before it until the e820 code lost its prefix, bare on 6.x kernels.
+    if (raw.includes('last_pfn = ') && LAST_PFN_RE.test(raw)) {
+      boot.memblockOrder.lastPfnLines.push(lineNo)
+      other('e820Other')
+      continue
+    }
     if (hasE820) {
       if (raw.includes('BIOS-e820: [gap')) {
         counter.add('e820Gap')
@@ -132,6 +159,11 @@ function parseOrThrow(
         other('e820Remove')
         continue
       }
+      if (raw.includes(MTRR_UPDATE_TEXT)) {
+        boot.memblockOrder.mtrrUpdateLine = lineNo
+        other('e820Other')
+        continue
+      }
     }
     if (hasMem) {
       if (raw.includes('user: [mem')) {
@@ -145,6 +177,7 @@ function parseOrThrow(
       }
       if (raw.includes('Faking a node at') && FAKE_NODE_RE.test(raw)) {
         boot.noNuma = true
+        afterMemblock(lineNo, 'NUMA init')
         other('noNuma')
         continue
       }
@@ -153,11 +186,13 @@ function parseOrThrow(
       const { memblk, nonVolatile } = parseSratLine(raw, fileName, lineNo)
       if (nonVolatile) boot.sratNonVolatileLines.push(lineNo)
       else boot.srat.push(memblk)
+      afterMemblock(lineNo, 'SRAT, NUMA init')
       other('srat')
       continue
     }
     if (raw.includes('NUMA: Node ')) {
       boot.merges.push(parseMergeLine(raw, fileName, lineNo))
+      afterMemblock(lineNo, 'NUMA init')
       other('numaMerge')
       continue
     }
@@ -177,14 +212,17 @@ function parseOrThrow(
     }
     if (raw.includes('NUMA') && NO_NUMA_RE.test(raw)) {
       boot.noNuma = true
+      afterMemblock(lineNo, 'NUMA init')
       other('noNuma')
       continue
     }
     if (raw.includes('NUMA: Init') && NUMA_OTHER_RE.test(raw)) {
+      afterMemblock(lineNo, 'NUMA init')
       other('numaOther')
       continue
     }
     if (raw.includes('SRAT: PXM ') && SRAT_CPU_RE.test(raw)) {
+      afterMemblock(lineNo, 'SRAT, NUMA init')
       other('sratCpu')
       continue
     }
@@ -192,6 +230,7 @@ function parseOrThrow(
       const cmr = CMR_RE.exec(raw)
       if (cmr) {
         boot.cmrs.push(parseCmr(cmr, fileName, lineNo))
+        afterMemblock(lineNo, 'TDX init')
         other('cmr')
         continue
       }
@@ -202,9 +241,20 @@ function parseOrThrow(
         const seen = boot.tdxKinds.get(kind) ?? []
         seen.push(lineNo)
         boot.tdxKinds.set(kind, seen)
+        afterMemblock(lineNo, 'TDX init')
         other(kind === 'pamt-node-fallback' ? 'pamtNodeFallback' : 'tdx')
         continue
       }
+    }
+    if (mayBeCpuAddressLine(raw) && readCpuAddressLine(raw, lineNo, boot.kernelLog)) {
+      other('cpuAddressBits')
+      continue
+    }
+    const afterWhat = readAfterMemblockLine(raw)
+    if (afterWhat !== null) {
+      afterMemblock(lineNo, afterWhat)
+      other('memblockAfter')
+      continue
     }
     if (raw.includes('Linux version') && BANNER_RE.test(raw)) {
       if (boot.hasContent) startBoot(lineNo)
@@ -326,11 +376,20 @@ function memoryOf(
       `The user-defined e820 table (mem=/memmap=, line ${userTable.line}) replaces the BIOS table as the memory map.`
     )
   }
-  const edits = boot.edits.filter((e) => e.kind !== 'user-table').length
-  if (edits > 0) {
-    notes.push(`${edits} e820 update/remove lines were applied to the table in log order.`)
+  const split = splitEditsAtMemblock(boot.edits, boot.memblockOrder)
+  const applied = split.applied.filter((e) => e.kind !== 'user-table').length
+  if (applied > 0) {
+    const unplaced =
+      split.rule === 'none'
+        ? ' (no line of the log places them before or after memblock setup)'
+        : ''
+    notes.push(
+      `${applied} e820 update/remove lines were applied to the table in log order${unplaced}.`
+    )
   }
-  const ranges = applyEdits(boot.bios, boot.edits)
+  const ignoredNote = ignoredEditsNote(split, boot.memblockOrder)
+  if (ignoredNote !== null) notes.push(ignoredNote)
+  const ranges = applyEdits(boot.bios, split.applied)
   if (ranges.length === 0) {
     fail(fileName, {
       code: 'NO_MEMORY_LINES',

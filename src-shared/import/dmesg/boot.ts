@@ -6,6 +6,7 @@ import {
   type NumaMemblk
 } from '../../model/host/memoryMap'
 import type { E820Edit } from './e820Table'
+import { emptyMemblockOrder, type MemblockOrder } from './memblockOrder'
 import type { NumaMerge } from './numaLines'
 import type { TdxLineKind } from './tdxLines'
 
@@ -21,6 +22,8 @@ export interface Boot {
   biosClosed: boolean
   /** Update/remove lines and user-table starts, in log order. */
   edits: E820Edit[]
+  /** Lines that place the edits before or after e820__memblock_setup() (memblockOrder.ts). */
+  memblockOrder: MemblockOrder
   /** The user-defined table being read (after its header), if any. */
   userTable: MemoryRange[] | null
   userTables: MemoryRange[][]
@@ -43,6 +46,7 @@ export function newBoot(firstLine: number): Boot {
     bios: [],
     biosClosed: false,
     edits: [],
+    memblockOrder: emptyMemblockOrder(),
     userTable: null,
     userTables: [],
     headerlessUserLines: 0,

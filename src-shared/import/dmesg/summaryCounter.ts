@@ -7,7 +7,9 @@ export const LINE_KINDS = {
   e820Update: 'e820 update lines',
   e820Remove: 'e820 remove lines',
   userE820: 'user-defined e820 table lines (mem=/memmap=)',
-  e820Other: 'other e820 lines (headers, setup_data, last_pfn; ignored)',
+  e820Other: 'other e820 lines (headers, setup_data, last_pfn, MTRR update)',
+  memblockAfter:
+    'lines printed after memblock setup (ESRT, Secure boot, RAMDISK, zones; they place e820 edits)',
   srat: 'SRAT memory affinity lines',
   sratCpu: 'SRAT CPU affinity lines (ignored)',
   numaMerge: 'NUMA merge lines',
@@ -16,6 +18,7 @@ export const LINE_KINDS = {
   cmr: 'TDX CMR lines',
   tdx: 'TDX kernel lines',
   pamtNodeFallback: 'TDX PAMT "fallback to use node 0" warnings',
+  cpuAddressBits: 'CPU physical address bit lines (x86/mktme KeyID bits, address sizes)',
   banner: 'kernel version banners'
 } as const
 

@@ -32,7 +32,7 @@ describe('e820 update lines', () => {
     ])
     expect(countOf(summary, 'e820Update')).toBe(1)
     expect(summary.notes).toEqual([
-      '1 e820 update/remove lines were applied to the table in log order.'
+      '1 e820 update/remove lines were applied to the table in log order (no line of the log places them before or after memblock setup).'
     ])
   })
 
