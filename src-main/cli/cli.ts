@@ -4,7 +4,11 @@ import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
 import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
-import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
+import {
+  MODULE_PARAM_SET_IDS,
+  TDX_MODULE_1_5_PARAMS,
+  type ModuleParamSetId
+} from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
 import type { PlannerService } from '../services/plannerService'
 import type { HostResult } from '@shared/api/contract'
@@ -58,8 +62,16 @@ interface AnalyzeCliOptions {
   holeSource?: 'e820' | 'cmr'
   placement?: 'first-candidate' | 'last-candidate'
   pamtMode?: 'static' | 'dynamic'
+  module?: ModuleParamSetId
   maxmem?: '46' | '52'
+  physBits?: number
   param: Record<string, number>
+}
+
+/** `--phys-bits 46`: an integer; the shared schema checks the bounds (32-52). */
+function parsePhysBits(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected an integer, e.g. 46')
+  return Number(value)
 }
 
 /** `--param maxTdmrs=32`: known keys, integer values; the shared schema checks the bounds. */
@@ -366,9 +378,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       ).choices(['static', 'dynamic'])
     )
     .addOption(
+      new Option(
+        '--module <set>',
+        'TDX module parameter preset (default: from the module version in the log, else 1.5)'
+      ).choices([...MODULE_PARAM_SET_IDS])
+    )
+    .addOption(
       new Option('--maxmem <bits>', 'MAXMEM: 46 (4-level paging, default) or 52 (5-level)').choices(
         ['46', '52']
       )
+    )
+    .option(
+      '--phys-bits <bits>',
+      'CPU physical address bits (x86_phys_bits, /proc/cpuinfo "address sizes") for the DPAMT 48-bit check (default: from the log)',
+      parsePhysBits
     )
     .option(
       '--param <key=value>',
@@ -381,7 +404,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         holeSource: options.holeSource,
         pamtPlacement: options.placement,
         pamtMode: options.pamtMode,
+        moduleParamSet: options.module,
         maxMemBytes: options.maxmem ? 2 ** Number(options.maxmem) : undefined,
+        physAddrBits: options.physBits,
         params: Object.keys(options.param).length ? options.param : undefined
       })
       if (!model.success) {

@@ -1,5 +1,7 @@
 import type { HostResult } from '@shared/api/contract'
 import { formatBytes, formatInteger } from '@shared/charts/formatBytes'
+import { describeModuleParamSet } from '@shared/model/host/moduleVersion'
+import { describePhysAddrBits } from '@shared/model/host/physAddrBits'
 import { toHex } from '@shared/model/host/units'
 
 /** The human-readable `pamt-planner analyze` report: the same numbers as the UI's host view. */
@@ -27,6 +29,9 @@ export function formatHostReport(r: HostResult): string {
       : `${v.kernel.toUpperCase() === 'FAILED' ? 'FAILED' : 'succeeded'}${v.kernelLine !== null ? ` (line ${v.kernelLine})` : ''}`
   out.push(`  TDX init: kernel ${kernelSays}; model ${v.model === 'fails' ? 'FAILS' : 'succeeds'}`)
   if (v.explanation) out.push(`  ${v.explanation}`)
+  const m = a.moduleParamSet
+  out.push(`  TDX module parameters: ${describeModuleParamSet(m)}`)
+  out.push(`  x86_phys_bits (Dynamic PAMT needs ≤ 48): ${describePhysAddrBits(a.physAddrBits)}`)
   out.push('')
   out.push(
     `TDMRs (${a.tdmrs.length} of max ${a.params.maxTdmrs}; reserved areas max ${a.params.maxReservedPerTdmr}):`

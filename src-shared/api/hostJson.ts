@@ -65,6 +65,7 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
       explanation: a.verdict.explanation
     },
     options: a.options,
+    moduleParamSet: a.moduleParamSet,
     staticPamt: {
       kb: a.staticPamt.kb,
       bytes: a.staticPamt.bytes,
@@ -99,6 +100,8 @@ export function hostAnalysisToJson(a: HostAnalysis): Record<string, unknown> {
         }
       : null,
     params: a.params,
+    /** x86_phys_bits for the DPAMT 48-bit check: { bits, kind, source, line, origin }. */
+    physAddrBits: a.physAddrBits,
     problems: a.problems.map((p) => ({
       code: p.code,
       severity: p.severity,

@@ -37,11 +37,12 @@
  * - `tdxModule` holds any of the TdxModuleParams keys (`maxTdmrs`, `maxReservedPerTdmr`,
  *   `pamt4kEntryBytes`, `pamt2mEntryBytes`, `pamt1gEntryBytes`, `pamtBitmapBitsPerPage`,
  *   `tdrBaseBytes`, `tdcsBaseBytes`, `tdvpsBaseBytes`) as integers within
- *   TDX_MODULE_PARAM_LIMITS; missing keys take the planner's defaults (TDX module 1.5).
+ *   TDX_MODULE_PARAM_LIMITS; missing keys take the module parameter preset (model/host/moduleVersion.ts).
  * - `kernelLog.pamtKb` is the kernel's `N KB allocated for PAMT` value (or null);
  *   `kernelLog.dynamicPamt` says whether the kernel printed `Enable Dynamic PAMT`;
  *   `kernelLog.initialized` is the kernel's TDX init outcome (true, false, or null when the log
- *   had none) and `kernelLog.initFailure` what it said failed.
+ *   had none) and `kernelLog.initFailure` what it said failed; `kernelLog.moduleVersion` is the TDX
+ *   module version the log printed (it picks the module parameter preset).
  * - Objects are strict: an unknown key is an error (it is usually a typo).
  */
 import { z } from 'zod'
@@ -154,6 +155,11 @@ const kernelLogSchema = z.strictObject({
     .string({ error: 'must be a string or null' })
     .max(200, 'must be at most 200 characters')
     .nullable()
+    .optional(),
+  moduleVersion: z
+    .string({ error: 'must be a string or null' })
+    .max(200, 'must be at most 200 characters')
+    .nullable()
     .optional()
 })
 
@@ -187,7 +193,8 @@ export function looksLikeHostJson(text: string): boolean {
 /**
  * Serialise a host as canonical host JSON: 2-space indentation, keys in the documented order,
  * addresses as lower-case `0x` hex, ends exclusive, a final newline. Source lines, the memory
- * source and the kernel-log fields other than `pamtKb` and `dynamicPamtEnabled` are not carried.
+ * source and the kernel-log fields other than `pamtKb`, `dynamicPamtEnabled`, the init outcome and
+ * `moduleVersion` are not carried.
  */
 export function hostInputToJson(host: HostInput): string {
   const doc: Record<string, unknown> = {
@@ -222,7 +229,9 @@ export function hostInputToJson(host: HostInput): string {
     dynamicPamt: log.dynamicPamtEnabled,
     // Only when the log had an init outcome, so hosts without one write what they always wrote.
     ...(log.initialized !== null ? { initialized: log.initialized } : {}),
-    ...(log.initFailure !== null ? { initFailure: log.initFailure } : {})
+    ...(log.initFailure !== null ? { initFailure: log.initFailure } : {}),
+    // The module version picks the TDX module parameter preset (model/host/moduleVersion.ts).
+    ...(log.moduleVersion !== null ? { moduleVersion: log.moduleVersion } : {})
   }
   return JSON.stringify(doc, null, 2) + '\n'
 }
@@ -308,8 +317,10 @@ export function parseHostJson(
     if (initialized !== null) {
       kernelLog.initialized = initialized
       kernelLog.initLine = lineOf(['kernelLog', 'initialized'])
-      if (!initialized) kernelLog.initFailure = json.kernelLog?.initFailure ?? 'initialization failed'
+      if (!initialized)
+        kernelLog.initFailure = json.kernelLog?.initFailure ?? 'initialization failed'
     }
+    kernelLog.moduleVersion = json.kernelLog?.moduleVersion ?? null
 
     const host: HostInput = {
       name: json.name ?? fileName,
@@ -334,7 +345,7 @@ export function parseHostJson(
       notes.push('No "numa" list: the host is treated as a single node 0.')
     if (host.params !== undefined) {
       notes.push(
-        `TDX module parameters from the file: ${Object.keys(host.params).join(', ') || 'none'}; the others keep their defaults.`
+        `TDX module parameters from the file: ${Object.keys(host.params).join(', ') || 'none'}; the others come from the module parameter preset.`
       )
     }
 

@@ -34,12 +34,17 @@ import {
 import { refcountMemory, type RefcountMemory } from './refcounts'
 import { decodeKernelPamtKb, type DecodedPamtKb } from './calibration'
 import type { Problem } from './problem'
-import type { KernelParams, TdxModuleParams } from './tdxModuleParams'
-import { DEFAULT_KERNEL_PARAMS, TDX_MODULE_1_5_PARAMS } from './tdxModuleParams'
+import type { KernelParams, ModuleParamSetId, TdxModuleParams } from './tdxModuleParams'
+import { DEFAULT_KERNEL_PARAMS } from './tdxModuleParams'
+import { resolveModuleParams, type ModuleParamSetChoice } from './moduleVersion'
 import { bytesToKernelKb, pfnToBytes, SZ_1G_BYTES, toHex } from './units'
+import {
+  estimatePhysAddrBits,
+  physAddrBitsProblem,
+  type PhysAddrBitsEstimate
+} from './physAddrBits'
 
-/** DPAMT needs physical addresses within 48 bits (v6 10/11, dpamt-model.md §2.2). */
-export const DPAMT_MAX_PHYS_ADDR_BITS = 48
+export { DPAMT_MAX_PHYS_ADDR_BITS } from './physAddrBits'
 
 /** Which PAMT the kernel set up: it decides the chunk sizes, so placement and reserved areas. */
 export type PamtMode = 'static' | 'dynamic'
@@ -127,7 +132,11 @@ export interface HostAnalysis {
   /** What the kernel printed and how the model compares (§1.7), or null when nothing was printed. */
   calibration: Calibration | null
   params: TdxModuleParams
+  /** Which preset the params start from (module version in the log, default or user), and edits. */
+  moduleParamSet: ModuleParamSetChoice
   kernel: KernelParams
+  /** x86_phys_bits for the Dynamic PAMT 48-bit check: value or bound, and where it came from. */
+  physAddrBits: PhysAddrBitsEstimate
   options: HostModelOptions
   problems: Problem[]
 }
@@ -138,6 +147,8 @@ export interface AnalyzeHostOptions {
   holeSource?: HoleSource
   pamtPlacement?: PamtPlacementPolicy
   pamtMode?: PamtMode
+  /** Start from this module parameter set instead of the one the log implies (moduleVersion.ts). */
+  moduleParamSet?: ModuleParamSetId
 }
 
 /** Field-wise sum of per-TDMR byte records (PAMT levels, DPAMT parts). */
@@ -212,13 +223,20 @@ function nodeLayout(
  * KB line compared when the log has it. Pure and deterministic.
  */
 export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): HostAnalysis {
-  const params: TdxModuleParams = { ...TDX_MODULE_1_5_PARAMS, ...host.params, ...options.params }
   const kernel: KernelParams = { ...DEFAULT_KERNEL_PARAMS, ...options.kernel }
   const modelOptions: HostModelOptions = {
     holeSource: options.holeSource ?? 'e820',
     pamtPlacement: options.pamtPlacement ?? 'first-candidate',
     pamtMode: options.pamtMode ?? (host.kernelLog.dynamicPamtEnabled ? 'dynamic' : 'static')
   }
+  // The module version in the log (or Dynamic PAMT) picks the preset; user edits win over it.
+  const { params, moduleParamSet } = resolveModuleParams(
+    host.kernelLog,
+    modelOptions.pamtMode === 'dynamic',
+    options.moduleParamSet,
+    host.params,
+    options.params
+  )
   const problems: Problem[] = []
   const fail = (code: string, message: string): void => {
     problems.push({ code, severity: 'error', message })
@@ -362,14 +380,15 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
   const tdmrCoveredBytes = tdmrs.reduce((s, t) => s + t.sizeBytes, 0)
   const refcounts = refcountMemory(maxPfn, blocks)
 
+  // The v6 48-bit check compares the CPU's x86_phys_bits, not the memory (physAddrBits.ts).
   const highestTdxByte = blocks.length ? pfnToBytes(blocks[blocks.length - 1]!.endPfn) - 1 : 0
-  if (highestTdxByte >= 2 ** DPAMT_MAX_PHYS_ADDR_BITS) {
-    problems.push({
-      code: 'DPAMT_PHYS_ADDR_OVER_48_BITS',
-      severity: 'warning',
-      message: `TDX memory reaches ${toHex(highestTdxByte)}, beyond 48 physical address bits: v6 kernels do not enable Dynamic PAMT on such hosts (§2.2).`
-    })
-  }
+  const physAddrBits = estimatePhysAddrBits(kernel.physAddrBits, host.kernelLog, highestTdxByte)
+  const physBitsProblem = physAddrBitsProblem(
+    physAddrBits,
+    highestTdxByte,
+    modelOptions.pamtMode === 'dynamic'
+  )
+  if (physBitsProblem !== null) problems.push(physBitsProblem)
 
   const nids = [...new Set(blocks.map((b) => b.nid))].sort((a, b) => a - b)
   const nodes: NodeAnalysis[] = nids.map((nid) => {
@@ -434,7 +453,9 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
     verdict: hostVerdict(host.kernelLog, host.cmrs.length, problems),
     calibration,
     params,
+    moduleParamSet,
     kernel,
+    physAddrBits,
     options: modelOptions,
     problems
   }

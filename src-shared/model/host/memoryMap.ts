@@ -82,6 +82,13 @@ export interface KernelTdxLog {
   reservedAreasExhausted: { baseBytes: number; endBytes: number; line: number } | null
   /** `SEAMCALL (0x…) failed: 0x…` lines: leaf and status as printed. */
   seamcallFailures: Array<{ leaf: string; status: string; line: number }>
+  /**
+   * `boot_cpu_data.x86_phys_bits` from /proc/cpuinfo or lscpu `address sizes` in the same file
+   * (the Dynamic PAMT 48-bit check, dpamt-model.md §2.2; import/dmesg/cpuLines.ts).
+   */
+  physAddrBits: { bits: number; line: number } | null
+  /** The MKTME/TDX KeyID bits detect_tme_early() took off x86_phys_bits (`x86/mktme: …`). */
+  keyIdBits: { bits: number; line: number } | null
 }
 
 /** A host as the model consumes it: the memory list plus what the sources said about NUMA and TDX. */
@@ -116,6 +123,8 @@ export function emptyKernelTdxLog(): KernelTdxLog {
     tdmrsExhausted: false,
     tdmrsReachingLimit: null,
     reservedAreasExhausted: null,
-    seamcallFailures: []
+    seamcallFailures: [],
+    physAddrBits: null,
+    keyIdBits: null
   }
 }

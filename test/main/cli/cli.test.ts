@@ -129,13 +129,13 @@ describe('pamt-planner analyze: verdict', () => {
     expect(json.verdict).toMatchObject({ model: 'succeeds', kernel: 'failed', tdxInLog: true })
     const report = (await cli('analyze', path)).stdout.split('\n')
     expect(report[3]).toBe('  TDX init: kernel FAILED (line 18); model succeeds')
-    expect(report[4]).toContain('the failure lies elsewhere: SEAMCALL 0x0000000000000022')
+    expect(report[4]).toContain("the kernel's failure lies elsewhere: SEAMCALL 0x0000000000000022")
   })
 
   it('a laptop log: no TDX lines, said in the report', async () => {
     const r = await cli('analyze', hostFixturePath('laptop-dell-xps13-9370-16g.txt'))
     expect(r.stdout).toContain('TDX init: kernel not in log (no TDX lines); model succeeds')
-    expect(r.stdout).toContain('the figures assume all usable RAM were TDX-convertible memory')
+    expect(r.stdout).toContain('The figures assume all usable RAM were TDX-convertible memory')
   })
 
   it('--check exits 3 when the model predicts init fails, 0 when it succeeds', async () => {
@@ -248,6 +248,31 @@ describe('pamt-planner simulate', () => {
     expect(r.stdout).toContain('break-even 4K-mapped memory')
   })
 
+  it('leads with capacity: on a 16 GiB laptop no 16 GiB TD fits, and the report says so first', async () => {
+    const host = hostFixturePath('laptop-dell-xps13-9370-16g.txt')
+    const json = JSON.parse(
+      (await cli('simulate', '--host', host, '--preset', 'ten-16g-no-hugepages', '--json')).stdout
+    )
+    // A 16 GiB TD needs 16 GiB + 8240 kernel pages; the laptop has less than 16 GiB of RAM.
+    expect(json.result.capacity).toMatchObject({
+      tdsRequested: 10,
+      tdsStarted: 0,
+      requestedBytes: 160 * 2 ** 30,
+      startedBytes: 0,
+      fits: false
+    })
+    expect(json.result.capacity.tdxMemoryBytes).toBeLessThan(16 * 2 ** 30)
+    const text = (await cli('simulate', '--host', host, '--preset', 'ten-16g-no-hugepages')).stdout
+    const lines = text.split('\n')
+    expect(lines[1]).toMatch(
+      /^ {2}capacity: 0 of 10 TDs fit \(0 GiB of 160 GiB; 15\.\d+ GiB TDX memory\)$/
+    )
+    expect(lines[2]).toBe(
+      '  NOT ALL TDs FIT: 10 of 10 TDs do not fit and were not started: 160.00 GiB of TD memory left out. Every figure is for the 0 TDs that started.'
+    )
+    expect(text).toContain('savings vs static at peak (0 TDs started)')
+  })
+
   it('prints the run as JSON with a sweep', async () => {
     const r = await cli(
       'simulate',
@@ -319,6 +344,35 @@ describe('pamt-planner contention', () => {
     expect(r.stdout).toContain('(no kernel lock: the TDX module try-locks only)')
   })
 
+  it('leads a contention report with capacity: the calibration cannot run on a laptop', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--preset',
+      'calibration-10x16g',
+      '--designs',
+      'v6',
+      '--json'
+    )
+    expect(r.code).toBe(0)
+    const run = JSON.parse(r.stdout)
+    // Ten 16 GB TDs; the laptop has under 16 GiB of TDX memory, so none starts.
+    expect(run.report.capacity).toMatchObject({ tdsRequested: 10, tdsStarted: 0, fits: false })
+    expect(run.report.outcomes[0].faults).toBe(0)
+    const text = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
+      '--preset',
+      'calibration-10x16g',
+      '--designs',
+      'v6'
+    )
+    expect(text.stdout.split('\n')[1]).toMatch(/^ {2}capacity: 0 of 10 TDs fit/)
+    expect(text.stdout.split('\n')[2]).toMatch(/^ {2}NOT ALL TDs FIT: /)
+  })
+
   it('prints the -x , CSV with raw nanoseconds', async () => {
     const r = await cli(
       'contention',
@@ -383,5 +437,51 @@ describe('pamt-planner contention', () => {
     )
     expect(cost.code).not.toBe(0)
     expect(cost.stderr).toContain('unknown cost "warpNs"')
+  })
+})
+
+describe('pamt-planner analyze: TDX module parameter set', () => {
+  const gappy = hostFixturePath('tdx-spr-gappy-cmrs-tdx10-fail.txt')
+  const spr = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
+
+  it('--json and the report name the set the log implies', async () => {
+    const json = JSON.parse((await cli('analyze', gappy, '--json')).stdout)
+    expect(json.moduleParamSet).toMatchObject({
+      id: '1.0',
+      source: 'log',
+      versionLine: '1.0 build 457 (20230206)'
+    })
+    // TDX 1.0: 4 TDCS pages × 4096 B.
+    expect(json.params.tdcsBaseBytes).toBe(16_384)
+    const report = (await cli('analyze', gappy)).stdout
+    expect(report).toContain(
+      '  TDX module parameters: TDX module 1.0, from the log: module version 1.0 build 457 (20230206)'
+    )
+  })
+
+  it('--module overrides the set; --param still wins over it', async () => {
+    const r = await cli('analyze', spr, '--json', '--module', 'dpamt', '--param', 'maxTdmrs=32')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.moduleParamSet).toMatchObject({
+      id: 'dpamt',
+      source: 'user',
+      impliedId: '1.5',
+      overridden: ['maxTdmrs']
+    })
+    // Dynamic PAMT module: 9 TDCS pages × 4096 B; max_tdmrs from --param.
+    expect(json.params).toMatchObject({ tdcsBaseBytes: 36_864, maxTdmrs: 32 })
+    // PAMT entry sizes are 16 B in every set: the kernel-exact static PAMT is unchanged.
+    expect(json.staticPamt.kb).toBe(1_050_636)
+    const report = (await cli('analyze', spr, '--module', '1.0')).stdout
+    expect(report).toContain(
+      '  TDX module parameters: TDX module 1.0, chosen: the log implies TDX module 1.5'
+    )
+  })
+
+  it('rejects an unknown set with a usage error', async () => {
+    const r = await cli('analyze', spr, '--module', '2.0')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("'2.0' is invalid")
   })
 })

@@ -97,6 +97,7 @@ export function carried(host: HostInput): unknown {
     dynamicPamtEnabled: host.kernelLog.dynamicPamtEnabled,
     initialized: host.kernelLog.initialized,
     initFailure: host.kernelLog.initFailure,
+    moduleVersion: host.kernelLog.moduleVersion,
     params: host.params
   }
 }
