@@ -29,7 +29,7 @@ import {
   stripBom
 } from './textChecks'
 
-/** The lsmem invocation the planner asks for (conventions.md §3.2). */
+/** The lsmem invocation the planner asks for (docs/host-format.md, the lsmem row). */
 export const LSMEM_COMMAND = 'lsmem -J -b -o RANGE,SIZE,STATE,NODE,ZONES'
 
 const WHAT = 'lsmem JSON'

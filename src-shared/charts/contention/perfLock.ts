@@ -5,8 +5,8 @@ export type PerfLockRows = ReadonlyArray<Pick<ContentionOutcome, 'design' | 'dem
 
 /**
  * `perf lock contention -x ,` CSV: a comment header, then one row per lock with raw nanoseconds
- * (conventions.md §3.1). The design (and DEMOTE variant) is appended to the caller column's
- * neighbour as a comment line above each block, so rows stay in perf's exact shape.
+ * (the CSV mode of tools/perf/builtin-lock.c). The design (and DEMOTE variant) is appended to the
+ * caller column's neighbour as a comment line above each block, so rows stay in perf's exact shape.
  */
 export function perfLockCsv(outcomes: PerfLockRows): string {
   const lines = ['# output: contended, total wait, max wait, avg wait, type, caller']
