@@ -27,7 +27,7 @@ export default tseslint.config(
       'vue/multi-word-component-names': 'off'
     }
   },
-  // The model and the contract are platform-free: no Node, Electron or DOM (architecture.md).
+  // The model and the contract are platform-free: no Node, Electron or DOM (docs/ARCHITECTURE.md).
   {
     files: ['src-shared/**/*.ts'],
     rules: {

@@ -1,6 +1,6 @@
 /**
  * mulberry32: a small, fast, seeded 32-bit generator. Every random choice in a run comes from one
- * of these, seeded from the scenario's seed, so a run is reproducible (architecture.md principles).
+ * of these, seeded from the scenario's seed, so a run is reproducible.
  */
 export class SeededRandom {
   private state: number
