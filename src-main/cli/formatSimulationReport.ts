@@ -3,6 +3,8 @@ import type { SweepResult } from '@shared/model/runtime/sweep'
 import type { TraceSummary } from '@shared/import/trace/traceFormat'
 import { formatBytes, formatPercent } from '@shared/charts/formatBytes'
 import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
+import { conversionNoteText } from '@shared/charts/workload/conversionText'
+import { maxOf } from '@shared/util/arrays'
 
 /** The human-readable `pamt-planner simulate` report: the numbers the Workload view shows. */
 export function formatSimulationReport(
@@ -56,9 +58,7 @@ export function formatSimulationReport(
   if (rp.nodeIds.length > 1) {
     out.push('')
     out.push('Per node (peak pair memory):')
-    rp.nodeIds.forEach((nid, i) =>
-      line(`node ${nid}`, formatBytes(Math.max(...rp.perNodePairBytes[i]!)))
-    )
+    rp.nodeIds.forEach((nid, i) => line(`node ${nid}`, formatBytes(maxOf(rp.perNodePairBytes[i]!))))
   }
   if (r.generation) {
     const g = r.generation
@@ -69,6 +69,12 @@ export function formatSimulationReport(
         `${g.unplacedPages} 4K pages, ${g.unplacedRegions} huge regions`
       )
       line('leaked by failed reclaim', `${g.leakedPages} pages`)
+    }
+    // The inputs a conversion-driven result depends on (docs/workload-model.md).
+    if (g.conversions?.length) {
+      out.push('')
+      out.push('Private/shared conversions:')
+      for (const n of g.conversions) out.push(`  ${conversionNoteText(n)}`)
     }
   }
   if (sweep) {

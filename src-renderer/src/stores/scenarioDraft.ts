@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioInput, TdClass } from '@shared/model/workload/scenario'
+import type { KvmMaxLeaf, Scenario, ScenarioInput, TdClass } from '@shared/model/workload/scenario'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 
 /**
@@ -25,6 +25,17 @@ export interface TdClassDraft {
   arrivalStartS: number | ''
   /** `staggered`: interval; `poisson`: mean interval. */
   arrivalIntervalS: number | ''
+  /** S-EPT levels: 4 (GPAW 48) or 5 (GPAW 52). */
+  septLevels: 4 | 5
+  /** Shared pool: none, the guest's swiotlb default, or `poolMiB`. */
+  poolMode: 'none' | 'swiotlb' | 'custom'
+  poolMiB: number | ''
+  poolOffsetPages: number | ''
+  scatteredMiB: number | ''
+  pagesPerSplit: number | ''
+  convertAtS: number | ''
+  /** Empty: the scattered buffers stay shared until teardown. */
+  scatteredSharedForS: number | ''
 }
 
 export interface ScenarioDraft {
@@ -36,6 +47,8 @@ export interface ScenarioDraft {
   fragmentation: number
   reclaimFailurePct: number | ''
   refcounts: 'dense' | 'sparse'
+  /** Largest S-EPT leaf KVM maps private memory with. */
+  kvmMaxLeaf: KvmMaxLeaf
   classes: TdClassDraft[]
 }
 
@@ -49,6 +62,8 @@ const round = (v: number, digits = 6): number => Number(v.toFixed(digits))
 
 export function classToDraft(c: TdClass): TdClassDraft {
   const arrival = c.arrival
+  const cv = c.conversions
+  const pool = cv.poolBytes
   return {
     name: c.name,
     count: c.count,
@@ -69,7 +84,15 @@ export function classToDraft(c: TdClass): TdClassDraft {
         ? round(arrival.intervalNs / S)
         : arrival.mode === 'poisson'
           ? round(arrival.meanIntervalNs / S)
-          : 10
+          : 10,
+    septLevels: c.septLevels,
+    poolMode: pool === 'swiotlb' ? 'swiotlb' : pool > 0 ? 'custom' : 'none',
+    poolMiB: pool !== 'swiotlb' && pool > 0 ? round(pool / MiB) : 64,
+    poolOffsetPages: cv.poolOffsetPages,
+    scatteredMiB: round(cv.scatteredBytes / MiB),
+    pagesPerSplit: cv.pagesPerSplit,
+    convertAtS: round(cv.atNs / S),
+    scatteredSharedForS: cv.scatteredSharedForNs === null ? '' : round(cv.scatteredSharedForNs / S)
   }
 }
 
@@ -82,6 +105,7 @@ export function scenarioToDraft(s: Scenario): ScenarioDraft {
     fragmentation: s.host.fragmentation,
     reclaimFailurePct: round(s.host.reclaimFailureRate * 100),
     refcounts: s.refcounts,
+    kvmMaxLeaf: s.kvmMaxLeaf,
     classes: s.tdClasses.map(classToDraft)
   }
 }
@@ -103,7 +127,15 @@ export function newClassDraft(index: number): TdClassDraft {
     demotePct: 0,
     arrivalMode: 'together',
     arrivalStartS: 0,
-    arrivalIntervalS: 10
+    arrivalIntervalS: 10,
+    septLevels: 4,
+    poolMode: 'none',
+    poolMiB: 64,
+    poolOffsetPages: 256,
+    scatteredMiB: 0,
+    pagesPerSplit: 1,
+    convertAtS: 0,
+    scatteredSharedForS: ''
   }
 }
 
@@ -134,7 +166,21 @@ function classToInput(c: TdClassDraft): ScenarioInput['tdClasses'][number] {
         ? { mode: 'together', atNs: start }
         : c.arrivalMode === 'staggered'
           ? { mode: 'staggered', startNs: start, intervalNs: interval }
-          : { mode: 'poisson', startNs: start, meanIntervalNs: interval }
+          : { mode: 'poisson', startNs: start, meanIntervalNs: interval },
+    septLevels: c.septLevels,
+    conversions: {
+      poolBytes:
+        c.poolMode === 'swiotlb'
+          ? 'swiotlb'
+          : c.poolMode === 'custom'
+            ? Math.round(num(c.poolMiB) * MiB)
+            : 0,
+      poolOffsetPages: num(c.poolOffsetPages),
+      scatteredBytes: Math.round(num(c.scatteredMiB) * MiB),
+      pagesPerSplit: num(c.pagesPerSplit),
+      atNs: num(c.convertAtS) * S,
+      scatteredSharedForNs: c.scatteredSharedForS === '' ? null : num(c.scatteredSharedForS) * S
+    }
   }
 }
 
@@ -148,6 +194,7 @@ export function draftToInput(d: ScenarioDraft): ScenarioInput {
     tdClasses: d.classes.map(classToInput),
     host: { fragmentation: d.fragmentation, reclaimFailureRate: num(d.reclaimFailurePct) / 100 },
     refcounts: d.refcounts,
+    kvmMaxLeaf: d.kvmMaxLeaf,
     samples: num(d.samples)
   }
 }

@@ -1,8 +1,8 @@
 import type { TdxModuleParams } from '../host/tdxModuleParams'
 import { arrivalTimes } from './arrivals'
 import { SeededRandom } from './random'
-import type { Scenario, TdClass } from './scenario'
-import { controlPages, septPages, tdMemoryLayout } from './tdPages'
+import type { KvmMaxLeaf, Scenario, TdClass } from './scenario'
+import { controlPages, conversionLayout, septPages, tdMemoryLayout } from './tdPages'
 
 const PAGE_BYTES = 4096
 const SZ_2M = 2 ** 21
@@ -39,16 +39,24 @@ export interface ScenarioCapacity {
 }
 
 /**
- * The memory a TD holds once fully accepted: its guest memory plus its control and S-EPT pages
- * (the pages Dynamic PAMT pairs themselves take are small beside it and are not counted).
+ * The memory a TD holds once fully accepted: its guest memory plus its control and S-EPT pages,
+ * those its conversions add (a PT per split 2M mapping, a PD per split 1G mapping) included. The
+ * pages Dynamic PAMT pairs themselves take are small beside it and are not counted; converted
+ * memory is modelled as converted in place, so it stays in the footprint.
  */
-export function tdFootprintBytes(cls: TdClass, params: TdxModuleParams): number {
-  const layout = tdMemoryLayout(cls)
-  const sept = septPages(
-    layout.fourKPages * PAGE_BYTES,
-    layout.twoMMappings * SZ_2M,
-    layout.oneGMappings * SZ_1G
-  )
+export function tdFootprintBytes(
+  cls: TdClass,
+  params: TdxModuleParams,
+  maxLeaf: KvmMaxLeaf = '2m'
+): number {
+  const layout = tdMemoryLayout(cls, maxLeaf)
+  const sept =
+    septPages(
+      layout.fourKPages * PAGE_BYTES,
+      layout.twoMMappings * SZ_2M,
+      layout.oneGMappings * SZ_1G,
+      cls.septLevels
+    ) + conversionLayout(cls, maxLeaf).septExtra
   return cls.memoryBytes + (controlPages(params, cls.vcpus).total + sept) * PAGE_BYTES
 }
 
@@ -77,10 +85,16 @@ export function admitTds(
   planned: readonly PlannedTd[],
   tdxMemoryBytes: number,
   params: TdxModuleParams,
-  durationNs: number
+  durationNs: number,
+  maxLeaf: KvmMaxLeaf = '2m'
 ): { admitted: boolean[]; capacity: ScenarioCapacity } {
   const admitted = new Array<boolean>(planned.length).fill(false)
-  const footprint = planned.map((td) => tdFootprintBytes(td.cls, params))
+  const perClass = new Map<TdClass, number>()
+  const footprint = planned.map((td) => {
+    let f = perClass.get(td.cls)
+    if (f === undefined) perClass.set(td.cls, (f = tdFootprintBytes(td.cls, params, maxLeaf)))
+    return f
+  })
   // Ends sort before starts at the same instant, so back-to-back TDs can reuse the memory.
   const order = [
     ...planned.map((td) => ({ t: td.startNs, end: false, id: td.id })),
@@ -134,7 +148,13 @@ export function scenarioCapacity(
   tdxMemoryBytes: number,
   params: TdxModuleParams
 ): ScenarioCapacity {
-  return admitTds(planTds(scenario), tdxMemoryBytes, params, scenario.durationNs).capacity
+  return admitTds(
+    planTds(scenario),
+    tdxMemoryBytes,
+    params,
+    scenario.durationNs,
+    scenario.kvmMaxLeaf
+  ).capacity
 }
 
 const SCALE_HEADROOM = 0.95
@@ -143,8 +163,8 @@ const MAX_SCALE_STEPS = 10_000
 /**
  * The scenario made to fit the host (the editor's "Scale to this host"): TD counts shrunk in
  * proportion, then one TD at a time from the class holding the most memory; a single TD larger than
- * the host is halved in memory (kept a whole number of GiB when it uses 1G pages). Null when it
- * already fits, or when not even one smallest TD can.
+ * the host is halved in memory (kept a whole number of GiB when it uses 1G pages), its conversions
+ * given in bytes with it. Null when it already fits, or when not even one smallest TD can.
  */
 export function scaleScenarioToHost(
   scenario: Scenario,
@@ -156,13 +176,12 @@ export function scaleScenarioToHost(
   const s: Scenario = structuredClone(scenario)
   const budget = SCALE_HEADROOM * tdxMemoryBytes
   // First step in proportion: as if every TD ran at once.
-  const all = s.tdClasses.reduce((t, c) => t + c.count * tdFootprintBytes(c, params), 0)
+  const foot = (c: TdClass): number => tdFootprintBytes(c, params, s.kvmMaxLeaf)
+  const all = s.tdClasses.reduce((t, c) => t + c.count * foot(c), 0)
   const ratio = Math.min(1, budget / all)
   for (const c of s.tdClasses) c.count = Math.max(1, Math.floor(c.count * ratio))
   for (let step = 0; step < MAX_SCALE_STEPS && !check(s).fits; step++) {
-    const biggest = [...s.tdClasses].sort(
-      (a, b) => b.count * tdFootprintBytes(b, params) - a.count * tdFootprintBytes(a, params)
-    )[0]!
+    const biggest = [...s.tdClasses].sort((a, b) => b.count * foot(b) - a.count * foot(a))[0]!
     if (biggest.count > 1) {
       biggest.count--
       continue
@@ -172,6 +191,11 @@ export function scaleScenarioToHost(
     if (halved < unit) return null
     biggest.memoryBytes = halved
     biggest.imageBytes = Math.min(biggest.imageBytes, halved)
+    // Conversions given in bytes shrink with the memory ('swiotlb' follows it by itself).
+    const cv = biggest.conversions
+    const half = (b: number): number => Math.floor(b / 2 / 4096) * 4096
+    if (cv.poolBytes !== 'swiotlb') cv.poolBytes = half(cv.poolBytes)
+    cv.scatteredBytes = half(cv.scatteredBytes)
   }
   if (!check(s).fits) return null
   // Scenario names are at most 120 characters (scenario.ts).

@@ -5,27 +5,54 @@ import { AllocationRuns } from './allocationRuns'
 import { CoalescingSink } from './coalescingSink'
 import { SeededRandom } from './random'
 import { PAGES_PER_REGION, RegionPool, type StreamKind } from './regionPool'
-import type { Scenario, TdClass } from './scenario'
-import { controlPages, PAMT_CACHE_PAGES_PER_VCPU, septPages, tdMemoryLayout } from './tdPages'
+import type { KvmMaxLeaf, Scenario, TdClass } from './scenario'
+import {
+  controlPages,
+  conversionLayout,
+  PAMT_CACHE_PAGES_PER_VCPU,
+  septPages,
+  tdMemoryLayout,
+  type ConversionLayout,
+  type TdMemoryLayout
+} from './tdPages'
 
 const PAGE = 4096
 const SZ_2M = 2 ** 21
 const SZ_1G = 2 ** 30
+const SLOTS_1G = 512
+
+/** A 2 MiB mapping split by a conversion: its region, the 4K pages now shared, and whether back. */
+interface Split {
+  pos: number
+  pages: number
+  scattered: boolean
+  reverted: boolean
+}
 
 /** One TD instance: its class, its times and the pages it holds (as pool positions and counts). */
 interface TdState {
   id: number
   cls: TdClass
+  layout: TdMemoryLayout
+  conv: ConversionLayout
   slot: number
   startNs: number
   endNs: number | null
   /** 4K pages held per stream, as runs of (pool position, pages). */
   guest: AllocationRuns
   kernel: AllocationRuns
-  /** Pool positions of whole regions (2M mappings, and 512 per 1G mapping). */
-  wholePos: number[]
-  /** Pool positions of demoted 2M mappings: refcount 512, one pair each. */
+  /** Pool positions of 2M mappings, and of the 512 regions of each 1G mapping, in GPA order. */
+  twoMPos: number[]
+  oneGPos: number[]
+  /** 2M mapping indices converted to shared (split or whole): never demoted by demoteShare. */
+  convertedTwoM: Set<number>
+  /** Pool positions of 2M mappings demoted at mid-life: refcount 512, one pair each. */
   demotedPos: number[]
+  splits: Split[]
+  /** 4K guest pages converted to shared, per guest run index. */
+  guestShared: Map<number, number>
+  /** The scattered 4K slices, to convert back: (run index, pages). */
+  scatteredSlices: Array<[number, number]>
   acceptedFourK: number
   acceptedTwoM: number
   acceptedOneG: number
@@ -36,8 +63,31 @@ type Action = {
   timeNs: number
   seq: number
   td: TdState
-  kind: 'build' | 'accept' | 'demote' | 'teardown'
+  kind: 'build' | 'accept' | 'convert' | 'revert' | 'demote' | 'teardown'
   step?: number
+}
+
+/** A class's conversions, for the result: the inputs they depend on and what one TD pays. */
+export interface ConversionNote {
+  className: string
+  /** TDs of the class that started. */
+  tds: number
+  kvmMaxLeaf: KvmMaxLeaf
+  /** Pool bytes converted per TD, and whether they are the guest's swiotlb default. */
+  poolBytes: number
+  poolFromSwiotlbDefault: boolean
+  poolOffsetPages: number
+  scatteredBytes: number
+  pagesPerSplit: number
+  atNs: number
+  scatteredSharedForNs: number | null
+  /** Per TD: 2M mappings split (a pair each), converted whole (none), 1G splits, 4K pages. */
+  splitMappings: number
+  wholeMappings: number
+  oneGSplits: number
+  fourKPages: number
+  /** Per TD: pages asked for that did not fit the TD's memory after its image. */
+  clippedPages: number
 }
 
 /** What the generator could not do, reported with the results. */
@@ -50,13 +100,16 @@ export interface GenerationNotes {
   unplacedRegions: number
   /** Control and S-EPT pages whose reclaim failed, leaking their page (§2.8). */
   leakedPages: number
+  /** One entry per class that converts memory to shared (none when no class does). */
+  conversions: ConversionNote[]
 }
 
 /**
  * Turn a scenario into the page-event stream on host PFNs that the kernel's Dynamic PAMT code would
  * see (dpamt-model.md §2.7-2.8): control pages at TD creation, the build image by PAGE.ADD (4K),
  * private memory accepted eagerly or lazily (4K pages get, 2M/1G mappings do not, S-EPT pages get),
- * DEMOTE at mid-life, and teardown with optional reclaim failures. Events come out in time order.
+ * private-to-shared conversions (split: DEMOTE, then puts), DEMOTE at mid-life, and teardown with
+ * optional reclaim failures. Events come out in time order.
  */
 export function generateEvents(
   host: HostAnalysis,
@@ -71,11 +124,13 @@ export function generateEvents(
   const rng = new SeededRandom(scenario.seed)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const events = new CoalescingSink(sink)
+  const maxLeaf = scenario.kvmMaxLeaf
   const notes: GenerationNotes = {
     tdsStarted: 0,
     unplacedPages: 0,
     unplacedRegions: 0,
-    leakedPages: 0
+    leakedPages: 0,
+    conversions: []
   }
   const actions: Action[] = []
   let seq = 0
@@ -86,22 +141,62 @@ export function generateEvents(
     planned,
     host.tdxMemoryBytes,
     host.params,
-    scenario.durationNs
+    scenario.durationNs,
+    maxLeaf
   )
+  const perClass = new Map<
+    TdClass,
+    { layout: TdMemoryLayout; conv: ConversionLayout; note: ConversionNote | null }
+  >()
+  for (const cls of scenario.tdClasses) {
+    const conv = conversionLayout(cls, maxLeaf)
+    const cv = cls.conversions
+    const note: ConversionNote | null =
+      conv.poolBytes + conv.scatteredBytes + conv.clippedPages > 0
+        ? {
+            className: cls.name,
+            tds: 0,
+            kvmMaxLeaf: maxLeaf,
+            poolBytes: conv.poolBytes,
+            poolFromSwiotlbDefault: cv.poolBytes === 'swiotlb',
+            poolOffsetPages: cv.poolOffsetPages,
+            scatteredBytes: conv.scatteredBytes,
+            pagesPerSplit: cv.pagesPerSplit,
+            atNs: cv.atNs,
+            scatteredSharedForNs: cv.scatteredSharedForNs,
+            splitMappings: conv.splits,
+            wholeMappings: conv.wholeTwoM,
+            oneGSplits: conv.oneGSplits,
+            fourKPages: conv.fourKPages,
+            clippedPages: conv.clippedPages
+          }
+        : null
+    if (note) notes.conversions.push(note)
+    perClass.set(cls, { layout: tdMemoryLayout(cls, maxLeaf), conv, note })
+  }
+
   for (const plan of planned) {
     // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
     if (!admitted[plan.id]) continue
     const { cls, startNs } = plan
+    const { layout, conv, note } = perClass.get(cls)!
     const td: TdState = {
       id: nextId,
       cls,
+      layout,
+      conv,
       slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
       startNs,
       endNs: plan.endNs,
       guest: new AllocationRuns(),
       kernel: new AllocationRuns(),
-      wholePos: [],
+      twoMPos: [],
+      oneGPos: [],
+      convertedTwoM: new Set(),
       demotedPos: [],
+      splits: [],
+      guestShared: new Map(),
+      scatteredSlices: [],
       acceptedFourK: 0,
       acceptedTwoM: 0,
       acceptedOneG: 0,
@@ -109,6 +204,8 @@ export function generateEvents(
     }
     nextId++
     notes.tdsStarted++
+    if (note) note.tds++
+    const end = td.endNs !== null && td.endNs <= scenario.durationNs ? td.endNs : Infinity
     actions.push({ timeNs: startNs, seq: seq++, td, kind: 'build' })
     const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
     for (let s = 1; s <= steps; s++) {
@@ -116,15 +213,24 @@ export function generateEvents(
         cls.accept.mode === 'lazy' ? startNs + (cls.accept.durationNs * s) / steps : startNs
       actions.push({ timeNs: at, seq: seq++, td, kind: 'accept', step: s })
     }
+    const hasConversions = conv.huge.length + conv.fourK.length > 0
+    const convertAt = startNs + cls.conversions.atNs
+    // Conversions at or after teardown never happen; those at boot follow an eager accept.
+    if (hasConversions && convertAt < end && convertAt <= scenario.durationNs) {
+      actions.push({ timeNs: convertAt, seq: seq++, td, kind: 'convert' })
+      const back = cls.conversions.scatteredSharedForNs
+      if (back !== null && convertAt + back < end && convertAt + back <= scenario.durationNs)
+        actions.push({ timeNs: convertAt + back, seq: seq++, td, kind: 'revert' })
+    }
     const life = td.endNs === null ? scenario.durationNs - startNs : td.endNs - startNs
     if (cls.demoteShare > 0)
       actions.push({ timeNs: startNs + life / 2, seq: seq++, td, kind: 'demote' })
-    if (td.endNs !== null && td.endNs <= scenario.durationNs)
-      actions.push({ timeNs: td.endNs, seq: seq++, td, kind: 'teardown' })
+    if (end !== Infinity) actions.push({ timeNs: td.endNs!, seq: seq++, td, kind: 'teardown' })
   }
   actions.sort((a, b) => a.timeNs - b.timeNs || a.seq - b.seq)
 
   const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {
+    if (pages <= 0) return
     const runs = stream === 'guest' ? td.guest : td.kernel
     notes.unplacedPages += pool.allocate(stream, td.slot, pages, (p, n) => {
       events.emit(t, EventKind.Get, pool.region[p]!, 1, n, td.id)
@@ -132,10 +238,129 @@ export function generateEvents(
     })
   }
 
+  /** Map private memory up to these counts (never down), with the S-EPT pages it needs. */
+  const acceptTo = (t: number, td: TdState, fourK: number, twoM: number, oneG: number): void => {
+    get(t, td, 'guest', fourK - td.acceptedFourK)
+    if (twoM > td.acceptedTwoM)
+      notes.unplacedRegions += pool.allocateWhole(td.slot, twoM - td.acceptedTwoM, (p) =>
+        td.twoMPos.push(p)
+      )
+    if (oneG > td.acceptedOneG)
+      notes.unplacedRegions += pool.allocateWhole(
+        td.slot,
+        (oneG - td.acceptedOneG) * SLOTS_1G,
+        (p) => td.oneGPos.push(p)
+      )
+    td.acceptedFourK = Math.max(td.acceptedFourK, fourK)
+    td.acceptedTwoM = Math.max(td.acceptedTwoM, twoM)
+    td.acceptedOneG = Math.max(td.acceptedOneG, oneG)
+    const sept = septPages(
+      td.acceptedFourK * PAGE,
+      td.acceptedTwoM * SZ_2M,
+      td.acceptedOneG * SZ_1G,
+      td.cls.septLevels
+    )
+    get(t, td, 'kernel', sept - td.septHeld)
+    td.septHeld = Math.max(td.septHeld, sept)
+  }
+
+  /** Pool position of huge slot `s` (1G mappings' slots first, then the 2M mappings). */
+  const slotPos = (td: TdState, s: number): number | undefined => {
+    const oneGSlots = td.layout.oneGMappings * SLOTS_1G
+    return s < oneGSlots ? td.oneGPos[s] : td.twoMPos[s - oneGSlots]
+  }
+
+  /** Walk the guest runs over 4K-memory page ranges (sorted, in GPA order after the image). */
+  const sliceGuest = (
+    td: TdState,
+    ranges: Array<[number, number]>,
+    each: (run: number, pos: number, n: number) => void
+  ): void => {
+    let run = 0
+    let runStart = 0
+    for (const [from, count] of ranges) {
+      let a = td.layout.imagePages + from
+      let left = count
+      while (left > 0 && run < td.guest.length) {
+        const len = td.guest.pages[run]!
+        if (a >= runStart + len) {
+          runStart += len
+          run++
+          continue
+        }
+        const n = Math.min(left, runStart + len - a)
+        each(run, td.guest.pos[run]!, n)
+        a += n
+        left -= n
+      }
+    }
+  }
+
+  const fourKRanges = (td: TdState, scattered: boolean): Array<[number, number]> => {
+    const out: Array<[number, number]> = []
+    for (const f of td.conv.fourK) {
+      if (f.scattered !== scattered) continue
+      for (let j = 0; j < f.n; j++) out.push([f.start + j * f.stride, f.pages])
+    }
+    return out
+  }
+
+  const convert = (t: number, td: TdState): void => {
+    const { layout, conv } = td
+    // What is converted must be mapped private first (TDVF accepts low memory before the kernel
+    // converts its swiotlb): map the huge slots and 4K pages the conversions touch.
+    const oneGNeeded = Math.min(layout.oneGMappings, Math.ceil(conv.hugeSlotsNeeded / SLOTS_1G))
+    const twoMNeeded = Math.max(0, conv.hugeSlotsNeeded - layout.oneGMappings * SLOTS_1G)
+    acceptTo(t, td, layout.imagePages + conv.fourKNeeded, twoMNeeded, oneGNeeded)
+    // New S-EPT tables: a PD per 1G mapping split to 2M, a PT per 2M mapping split to 4K.
+    get(t, td, 'kernel', conv.septExtra)
+    const split: Split[] = []
+    for (const h of conv.huge) {
+      for (let s = h.slot; s < h.slot + h.count; s++) {
+        const pos = slotPos(td, s)
+        if (pos === undefined) continue // not placed (host full)
+        if (s >= layout.oneGMappings * SLOTS_1G)
+          td.convertedTwoM.add(s - layout.oneGMappings * SLOTS_1G)
+        // Converted whole: the 2M leaf is zapped, no DPAMT get or put.
+        if (h.pages < PAGES_PER_REGION)
+          split.push({ pos, pages: h.pages, scattered: h.scattered, reverted: false })
+      }
+    }
+    // DEMOTE: a pair and refcount 512 per split mapping; then its converted 4K leaves are removed.
+    for (const x of split) events.emit(t, EventKind.Demote, pool.region[x.pos]!, 1, 512, td.id)
+    for (const x of split) events.emit(t, EventKind.Put, pool.region[x.pos]!, 1, x.pages, td.id)
+    for (const x of split) td.splits.push(x)
+    for (const scattered of [false, true]) {
+      sliceGuest(td, fourKRanges(td, scattered), (run, pos, n) => {
+        events.emit(t, EventKind.Put, pool.region[pos]!, 1, n, td.id)
+        td.guestShared.set(run, (td.guestShared.get(run) ?? 0) + n)
+        if (scattered) td.scatteredSlices.push([run, n])
+      })
+    }
+  }
+
+  /**
+   * The scattered buffers back to private: KVM maps them again at 4K (it never promotes a split
+   * S-EPT range back to 2M: v5S 31/45 "Prevent hugepage promotion for mirror roots"), so each page
+   * takes a get, the refcount returns to 512 and the pair stays until teardown.
+   */
+  const revert = (t: number, td: TdState): void => {
+    for (const x of td.splits) {
+      if (!x.scattered || x.reverted) continue
+      x.reverted = true
+      events.emit(t, EventKind.Get, pool.region[x.pos]!, 1, x.pages, td.id)
+    }
+    for (const [run, n] of td.scatteredSlices) {
+      events.emit(t, EventKind.Get, pool.region[td.guest.pos[run]!]!, 1, n, td.id)
+      td.guestShared.set(run, td.guestShared.get(run)! - n)
+    }
+    td.scatteredSlices = []
+  }
+
   for (const a of actions) {
     const { td, timeNs: t } = a
     const cls = td.cls
-    const layout = tdMemoryLayout(cls)
+    const layout = td.layout
     if (a.kind === 'build') {
       get(t, td, 'kernel', controlPages(host.params, cls.vcpus).total)
       events.emit(
@@ -147,36 +372,32 @@ export function generateEvents(
         td.id
       )
       // The image is added at build time, before the TD runs (PAGE.ADD, always 4K).
-      get(t, td, 'guest', layout.imagePages)
-      td.acceptedFourK = layout.imagePages
-      const sept = septPages(td.acceptedFourK * PAGE, 0, 0)
-      get(t, td, 'kernel', sept - td.septHeld)
-      td.septHeld = sept
+      acceptTo(t, td, layout.imagePages, 0, 0)
     } else if (a.kind === 'accept') {
       const steps = cls.accept.mode === 'lazy' ? cls.accept.steps : 1
       const frac = a.step! / steps
       const fourK = Math.round(layout.imagePages + (layout.fourKPages - layout.imagePages) * frac)
-      const twoM = Math.round(layout.twoMMappings * frac)
-      const oneG = Math.round(layout.oneGMappings * frac)
-      get(t, td, 'guest', fourK - td.acceptedFourK)
-      const whole = twoM - td.acceptedTwoM + (oneG - td.acceptedOneG) * (SZ_1G / SZ_2M)
-      notes.unplacedRegions += pool.allocateWhole(td.slot, whole, (p) => td.wholePos.push(p))
-      td.acceptedFourK = fourK
-      td.acceptedTwoM = twoM
-      td.acceptedOneG = oneG
-      const sept = septPages(fourK * PAGE, twoM * SZ_2M, oneG * SZ_1G)
-      get(t, td, 'kernel', sept - td.septHeld)
-      td.septHeld = sept
+      acceptTo(
+        t,
+        td,
+        fourK,
+        Math.round(layout.twoMMappings * frac),
+        Math.round(layout.oneGMappings * frac)
+      )
+    } else if (a.kind === 'convert') {
+      convert(t, td)
+    } else if (a.kind === 'revert') {
+      revert(t, td)
     } else if (a.kind === 'demote') {
-      // Only 2M mappings demote (1G pages are the tail of wholePos); each gets a pair and refcount
+      // Only 2M mappings demote, and not those already converted; each gets a pair and refcount
       // 512, plus a new S-EPT page table.
       const n = Math.round(td.acceptedTwoM * cls.demoteShare)
-      for (let i = 0; i < n && i < td.wholePos.length; i++) {
-        const pos = td.wholePos[i]!
+      for (let i = 0; i < td.twoMPos.length && td.demotedPos.length < n; i++) {
+        if (td.convertedTwoM.has(i)) continue
+        const pos = td.twoMPos[i]!
         td.demotedPos.push(pos)
         events.emit(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
       }
-      td.wholePos.splice(0, td.demotedPos.length)
       get(t, td, 'kernel', td.demotedPos.length)
     } else {
       teardown(t, td)
@@ -186,14 +407,19 @@ export function generateEvents(
   function teardown(t: number, td: TdState): void {
     for (let i = 0; i < td.guest.length; i++) {
       const p = td.guest.pos[i]!
-      events.emit(t, EventKind.Put, pool.region[p]!, 1, td.guest.pages[i]!, td.id)
+      // Pages converted to shared are no longer private leaves: nothing to remove, no put.
+      const held = td.guest.pages[i]! - (td.guestShared.get(i) ?? 0)
+      if (held > 0) events.emit(t, EventKind.Put, pool.region[p]!, 1, held, td.id)
       pool.release(p, td.guest.pages[i]!)
     }
-    for (const p of td.demotedPos) {
+    for (const p of td.demotedPos)
       events.emit(t, EventKind.Put, pool.region[p]!, 1, PAGES_PER_REGION, td.id)
-      pool.release(p, PAGES_PER_REGION)
+    for (const x of td.splits) {
+      const held = x.reverted ? PAGES_PER_REGION : PAGES_PER_REGION - x.pages
+      events.emit(t, EventKind.Put, pool.region[x.pos]!, 1, held, td.id)
     }
-    for (const p of td.wholePos) pool.release(p, PAGES_PER_REGION)
+    for (const p of td.twoMPos) pool.release(p, PAGES_PER_REGION)
+    for (const p of td.oneGPos) pool.release(p, PAGES_PER_REGION)
     const fail = scenario.host.reclaimFailureRate
     const leakRng = rng.fork(1_000_003 + td.id)
     for (let i = 0; i < td.kernel.length; i++) {

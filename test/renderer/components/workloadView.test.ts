@@ -257,6 +257,80 @@ describe('workload view', () => {
     expect(saved.tdClasses[0]).toMatchObject({ count: 3, memoryBytes: 2 * GiB })
   })
 
+  it('edits the KVM leaf, S-EPT levels and conversions, labelled as modelled with their sources', async () => {
+    const { w, api } = await mountWorkload()
+    await editSmall(w)
+    // 2M leaves by default; 1G is offered only as a future option, and says so.
+    const leaf = w.get('[data-testid=scenario-kvm-max-leaf]')
+    expect((leaf.element as HTMLSelectElement).value).toBe('2m')
+    expect(leaf.text()).toContain('1G (future: not in KVM today)')
+    expect(w.find('[data-testid=future-1g-leaf]').exists()).toBe(false)
+    await leaf.setValue('1g')
+    expect(w.get('[data-testid=future-1g-leaf]').text()).toContain('not in KVM today')
+    await leaf.setValue('2m')
+    // The conversions group carries a "modelled" badge naming the kernel rule it follows.
+    const group = w.get('[data-testid=class-0-conversions]')
+    expect(group.get('.badge').text()).toBe('modelled')
+    expect(group.get('.badge').attributes('title')).toContain('v5S 31/45')
+    // The guest swiotlb default for 4 GiB: 6 % = 257698037 B → 984 · 256 KiB = 246 MiB.
+    await w.get('[data-testid=class-0-pool-mode]').setValue('swiotlb')
+    expect(w.get('[data-testid=class-0-pool-default]').text()).toBe('guest default 246.00 MiB')
+    // Each field's tooltip says where its default comes from.
+    const tip = (id: string): string | null =>
+      w.get(`[data-testid=${id}]`).element.closest('label')!.getAttribute('title')
+    expect(tip('class-0-pool-offset')).toContain('swiotlb_memblock_alloc')
+    expect(tip('class-0-scattered')).toContain('Modelled default 0')
+    expect(tip('class-0-sept-levels')).toContain('setup_tdparams_eptp_controls')
+    expect(tip('scenario-kvm-max-leaf')).toContain('PG_LEVEL_4K')
+    await w.get('[data-testid=class-0-pool-offset]').setValue('100')
+    await w.get('[data-testid=class-0-scattered]').setValue('1')
+    await w.get('[data-testid=class-0-pages-per-split]').setValue('4')
+    await w.get('[data-testid=class-0-scattered-for]').setValue('5')
+    await w.get('[data-testid=class-0-sept-levels]').setValue('5')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const [req] = simulateRequests(api)
+    expect(req!.scenario).toMatchObject({
+      kvmMaxLeaf: '2m',
+      tdClasses: [
+        {
+          septLevels: 5,
+          conversions: {
+            poolBytes: 'swiotlb',
+            poolOffsetPages: 100,
+            scatteredBytes: 2 ** 20,
+            pagesPerSplit: 4,
+            atNs: 0,
+            scatteredSharedForNs: 5e9
+          }
+        }
+      ]
+    })
+    // The result names its conversion inputs. Per TD: 246 MiB = 62976 pages from page 100 of
+    // the 1023 2M mappings: 412 in slot 0 (split), 122 whole, 100 in slot 123 (split); 1 MiB of
+    // scattered buffers in groups of 4: 64 more splits. 66 splits, 122 whole.
+    const notes = w.get('[data-testid=conversion-notes]').text()
+    expect(notes).toContain('246.00 MiB shared pool (the guest swiotlb default')
+    expect(notes).toContain('from page 100 of its first 2 MiB')
+    expect(notes).toContain(
+      'Per TD: 66 2M mappings split (a pair each), 122 2M mappings converted whole'
+    )
+    expect(notes).toContain('Placement in GPA is modelled.')
+  })
+
+  it('says when conversions do not fit the TD', async () => {
+    const { w, api } = await mountWorkload()
+    await editSmall(w)
+    // 4 GiB TD: 64 GiB of scattered buffers cannot fit.
+    await w.get('[data-testid=class-0-scattered]').setValue('65536')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api)).toHaveLength(0)
+    expect(w.get('[data-testid=class-0-conversions-error]').text()).toContain(
+      'conversions do not fit the memory after the image'
+    )
+  })
+
   it('adds and removes TD classes', async () => {
     const { w, api } = await mountWorkload()
     await editSmall(w)

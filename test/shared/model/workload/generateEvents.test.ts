@@ -206,16 +206,39 @@ describe('DEMOTE (dpamt-model.md §2.8)', () => {
 })
 
 describe('huge mappings take no pair for guest memory', () => {
-  it('a 1G-backed TD pays pairs only for its image and kernel pages', () => {
-    // 2 GiB, 4 MiB image, share1g 1: 1 1G mapping (512 regions) + (1 GiB − 4 MiB)/2 MiB = 510 2M
-    // mappings, no get; image 1024 pages (2 pairs); kernel 13 + S-EPT 4 (2 PT, 1 PD, 1 PDPT;
-    // at accept still 4) = 17 pages (1 pair). 3 pairs, 1041 gets.
+  it('a 1G-backed TD pays pairs only for its image and kernel pages (2M leaves, the default)', () => {
+    // 2 GiB, 4 MiB image, share1g 1, KVM maps at most 2M: (2 GiB − 4 MiB) / 2 MiB = 1022 2M
+    // mappings, no get; image 1024 pages (2 pairs); kernel 13 + S-EPT 4 at build (2 PT, 1 PD,
+    // 1 PDPT), 5 at accept (2 PT, ⌈2 GiB / 1 GiB⌉ = 2 PD, 1 PDPT) = 18 pages (1 pair). 3 pairs,
+    // 1024 + 18 = 1042 gets.
     const r = simulate(hostA, {
       tdClasses: [td({ memoryBytes: 2 * GiB, imageBytes: 4 * MiB, share1g: 1 })]
     })
     expect(r.replay.peakPairs).toBe(3)
-    expect(r.replay.getPageOps).toBe(1041)
+    expect(r.replay.getPageOps).toBe(1042)
     expect(r.generation?.unplacedRegions).toBe(0)
+  })
+
+  it('with 1G leaves (future) the same TD needs one PD page fewer', () => {
+    // 1 1G mapping (512 regions) + (1 GiB − 4 MiB)/2 MiB = 510 2M mappings; S-EPT 2 PT +
+    // ⌈1 GiB / 1 GiB⌉ = 1 PD + 1 PDPT = 4 at build and at accept: 13 + 4 = 17. 1024 + 17 = 1041.
+    const r = simulate(hostA, {
+      kvmMaxLeaf: '1g',
+      tdClasses: [td({ memoryBytes: 2 * GiB, imageBytes: 4 * MiB, share1g: 1 })]
+    })
+    expect(r.replay.peakPairs).toBe(3)
+    expect(r.replay.getPageOps).toBe(1041)
+  })
+
+  it('with 4K leaves (mainline KVM today) the same TD needs a pair per 2 MiB', () => {
+    // 2 GiB of 4K: 1024 guest regions; kernel 13 + 1024 PT + 2 PD + 1 PDPT = 1040 pages → 3
+    // regions (512, 512, 16).
+    const r = simulate(hostA, {
+      kvmMaxLeaf: '4k',
+      tdClasses: [td({ memoryBytes: 2 * GiB, imageBytes: 4 * MiB, share1g: 1 })]
+    })
+    expect(r.replay.peakPairs).toBe(1024 + 3)
+    expect(r.replay.getPageOps).toBe(524_288 + 1040)
   })
 
   it('a TD of 2M mappings with no image needs only its kernel region', () => {
@@ -252,7 +275,8 @@ describe('capacity: a TD that does not fit is not started', () => {
       tdsStarted: 0,
       unplacedPages: 0,
       unplacedRegions: 0,
-      leakedPages: 0
+      leakedPages: 0,
+      conversions: []
     })
     expect(r.replay.peakPairs).toBe(0)
     expect(r.replay.addCount).toBe(0)

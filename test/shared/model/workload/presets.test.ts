@@ -72,20 +72,24 @@ describe('workload presets, derived by hand', () => {
     expect(r.staticPartBytes + r.refcountBytes).toBe(SPR_FIXED_KIB * KiB)
   })
 
-  it('guest-704g-1g-pages on the Superdome: 412 pairs and 32 caches, 4.47 MiB beyond the fixed part', () => {
-    // docs/workload-model.md calibration point; the list reported "~5MB of DPAMT memory usage
-    // for 704G guest memory" (§2.9). 704 GiB, 4 MiB image, share1g 1, 32 vCPUs, f = 0.8, so
-    // round(512^0.2) = 3 pages per region visit.
-    // Guest: 703 1G + 510 2M mappings take whole regions and no pair; the 1024 image pages
-    // take ⌈1024/3⌉ = 342 regions.
-    // Kernel: 1 + 6 + 32 · 6 = 199 control pages at build → ⌈199/3⌉ = 67 regions; S-EPT for
-    // the image (2 PT + 1 PD + 1 PDPT = 4) → 2 regions (3 + 1); at accept the S-EPT grows to
-    // 2 PT + 1 PD + ⌈704/512⌉ = 2 PDPT = 5, one more page → 1 region. 67 + 2 + 1 = 70.
-    // 342 + 70 = 412, provided the streams meet in no region. Node 0 has 393153 regions and
-    // scramble stride 242981; guest visit i and kernel visit j share a region only when
-    // i + j ≡ −242981⁻¹ ≡ 1453 (mod 393153), and here i < 342, j < 70 (plus the kernel's few
-    // skips over regions the 1G/2M mappings took).
-    // Dynamic part = 412 · 8 KiB + 32 · 10 · 4 KiB = 3296 + 1280 = 4576 KiB = 4.47 MiB.
+  it('guest-704g-1g-pages on the Superdome: 6 pairs and 32 caches, 1328 KiB beyond the fixed part', () => {
+    // The list reported "~5MB of DPAMT memory usage for 704G guest memory" (§2.9) with 1G
+    // guest_memfd and DPAMT only for 4K mappings. The preset's inputs: 704 GiB, 4 MiB image,
+    // share1g 1, 32 vCPUs, eager, fresh host (f = 0), KVM leaves at most 2M, the guest's swiotlb
+    // converted to shared at boot from 256 pages into its first 2 MiB.
+    // Guest: (704 GiB − 4 MiB) / 2 MiB = 360446 2M mappings, no pair; the 1024 image pages fill
+    // 2 regions: 2 pairs.
+    // swiotlb: 6 % of 704 GiB = 42.24 GiB → clamped to 1 GiB = 262144 pages, from page 256 of
+    // the huge memory: slot 0 gets 256 pages (split), slots 1..511 whole (511 · 512 = 261632
+    // pages, zapped at 2M, no pair), slot 512 the last 256 (split): 2 DEMOTEs, 2 pairs, 2 puts
+    // of 256, 2 new S-EPT PT pages.
+    // Kernel: 1 + 6 + 32 · 6 = 199 control pages, S-EPT 2 PT + 1 PD + 1 PDPT = 4 for the image,
+    // then 2 PT + ⌈704 GiB / 1 GiB⌉ = 704 PD + ⌈704/512⌉ = 2 PDPT = 708 at accept (704 more),
+    // then the 2 split PTs: 199 + 708 + 2 = 909 pages, from the top of node 0: 2 regions.
+    // 2 + 2 + 2 = 6 pairs (the guest, kernel and huge regions are apart: the 4K streams start
+    // at the node's ends, the huge mappings in its middle).
+    // Dynamic part = 6 · 8 KiB + 32 · 10 · 4 KiB = 48 + 1280 = 1328 KiB: the caches dominate;
+    // the list's ~5 MB is not reached by these inputs (docs/workload-model.md).
     const host = fixtureHost('hp-superdome2-16s-12tb.txt')
     const r = simulateScenario(host, presetScenario('guest-704g-1g-pages')!)
     expect(r.generation).toMatchObject({
@@ -94,11 +98,55 @@ describe('workload presets, derived by hand', () => {
       unplacedRegions: 0,
       leakedPages: 0
     })
+    // The result names the inputs the figure depends on.
+    expect(r.generation!.conversions).toEqual([
+      {
+        className: '704 GiB TD, 1G guest_memfd',
+        tds: 1,
+        kvmMaxLeaf: '2m',
+        poolBytes: GiB,
+        poolFromSwiotlbDefault: true,
+        poolOffsetPages: 256,
+        scatteredBytes: 0,
+        pagesPerSplit: 1,
+        atNs: 0,
+        scatteredSharedForNs: null,
+        splitMappings: 2,
+        wholeMappings: 511,
+        oneGSplits: 0,
+        fourKPages: 0,
+        clippedPages: 0
+      }
+    ])
     // 704 GiB on a 12 TiB host: it fits.
     expect(r.capacity).toMatchObject({ tdsRequested: 1, tdsStarted: 1, fits: true })
-    expect(r.replay.peakPairs).toBe(412)
-    expect(r.replay.getPageOps).toBe(1024 + 199 + 4 + 1)
+    expect(r.replay.peakPairs).toBe(6)
+    expect(r.replay.demoteCount).toBe(2)
+    expect(r.replay.getPageOps).toBe(1024 + 199 + 4 + 704 + 2)
+    expect(r.replay.putPageOps).toBe(2 * 256)
     expect(Math.max(...r.replay.cacheBytes)).toBe(320 * 4 * KiB)
-    expect(r.replay.peakTotalBytes - r.staticPartBytes - r.refcountBytes).toBe(4576 * KiB)
+    expect(r.replay.peakTotalBytes - r.staticPartBytes - r.refcountBytes).toBe(1328 * KiB)
+  })
+
+  it('guest-704g-1g-pages with mainline 4K leaves: a pair per 2 MiB of what stays private', () => {
+    // kvmMaxLeaf '4k': all 704 GiB is 4K-mapped: 360448 guest regions on a fresh host. The
+    // swiotlb then removes pages [256, 262400) of the 4K memory after the image: 511 regions are
+    // emptied (their pairs removed), the first and last keep 256 pages each.
+    // Kernel: 199 control + S-EPT 704 GiB / 2 MiB = 360448 PT + 704 PD + 2 PDPT = 361353
+    // pages → ⌈361353 / 512⌉ = 706 regions.
+    // Peak (before the conversion, at t = 0): 360448 + 706 = 361154 pairs; at the end
+    // 361154 − 511 = 360643.
+    const host = fixtureHost('hp-superdome2-16s-12tb.txt')
+    const s = presetScenario('guest-704g-1g-pages')!
+    s.kvmMaxLeaf = '4k'
+    const r = simulateScenario(host, s)
+    expect(r.generation!.conversions[0]).toMatchObject({
+      splitMappings: 0,
+      wholeMappings: 0,
+      fourKPages: 262_144
+    })
+    expect(r.replay.peakPairs).toBe(361_154)
+    expect(r.replay.pairsAtEnd).toBe(360_643)
+    expect(r.replay.removeCount).toBe(511)
   })
 })

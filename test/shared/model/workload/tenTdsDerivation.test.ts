@@ -50,8 +50,11 @@ describe('ten-16g-no-hugepages on the SPR 8480C host: the inputs of the derivati
       accept: { mode: 'lazy', durationNs: 20 * S, steps: 64 },
       lifetimeNs: 40 * S,
       demoteShare: 0,
-      arrival: { mode: 'together', atNs: 0 }
+      arrival: { mode: 'together', atNs: 0 },
+      septLevels: 4,
+      conversions: { poolBytes: 0, scatteredBytes: 0 }
     })
+    expect(scenario.kvmMaxLeaf).toBe('2m')
   })
 
   it('gives each TD 4194304 4K pages and 31 + 8209 = 8240 kernel pages', () => {
@@ -108,7 +111,8 @@ describe('ten-16g-no-hugepages on the SPR 8480C host: the result', () => {
       tdsStarted: 10,
       unplacedPages: 0,
       unplacedRegions: 0,
-      leakedPages: 0
+      leakedPages: 0,
+      conversions: []
     })
   })
 
