@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import type { PlannerMethods } from '@shared/api/contract'
 import { dispatchPlannerRequest } from '@shared/api/validate'
-import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
+import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
 import type { ProgressHub } from '../services/progressHub'
 import { BROWSER_CSP, isAllowedHost, tokenMatches } from './security'
 
@@ -14,8 +14,8 @@ export interface BrowserServerOptions {
   token: string
   /** 0 picks a free port. */
   port: number
-  /** Largest request body accepted; DEFAULT_BODY_LIMIT_BYTES unless a test needs a small one. */
-  bodyLimitBytes?: number
+  /** Body limits, timeouts and caps; DEFAULT_SERVER_LIMITS for any left out (tests use small ones). */
+  limits?: Partial<ServerLimits>
 }
 
 export interface RunningBrowserServer {
@@ -25,14 +25,83 @@ export interface RunningBrowserServer {
   close(): Promise<void>
 }
 
-/** JSON escaping can double a text's size (every newline becomes "\n"), so allow that much. */
-export const DEFAULT_BODY_LIMIT_BYTES =
-  2 * Math.max(MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES) + 1024 * 1024
-const HEARTBEAT_MS = 15_000
+/** What one browser-mode server accepts: body sizes, how long a request may take, how many at once. */
+export interface ServerLimits {
+  /** Body limit of every API call except the two uploads below. */
+  apiBodyBytes: number
+  /** Body limit of POST /api/analyzeHostText (the host file's text inside JSON). */
+  hostUploadBodyBytes: number
+  /** Body limit of POST /api/replayTraceText (the trace's text inside JSON). */
+  traceUploadBodyBytes: number
+  /** Headers must have arrived this long after the connection or the previous request; else 408. */
+  headersTimeoutMs: number
+  /** The whole request, body included, must have arrived within this; else 408 (slow loris). */
+  requestTimeoutMs: number
+  /** An idle kept-alive connection is closed after this (Node adds up to 1 s to it). */
+  keepAliveTimeoutMs: number
+  /** How often Node checks the two request timeouts (http.Server connectionsCheckingInterval). */
+  timeoutCheckIntervalMs: number
+  /** Open TCP connections; one more is closed as soon as it is accepted (http.Server maxConnections). */
+  maxConnections: number
+  /** Open progress streams (GET /api/events); one more is refused with 503 BUSY. */
+  maxEventStreams: number
+  /** A comment line on every progress stream this often, so proxies and clients see it alive. */
+  heartbeatMs: number
+}
+
+const MIB = 1024 * 1024
+
+/**
+ * The body limit for an upload of `maxTextBytes` of text: JSON escaping can double it (every
+ * newline becomes "\n"), plus 1 MiB for the rest of the request. Text that escapes to more (control
+ * characters, non-ASCII) is not a log or a trace.
+ */
+export function uploadBodyLimit(maxTextBytes: number): number {
+  return 2 * maxTextBytes + MIB
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  apiBodyBytes: MIB,
+  hostUploadBodyBytes: uploadBodyLimit(MAX_HOST_FILE_BYTES),
+  traceUploadBodyBytes: uploadBodyLimit(MAX_TRACE_TEXT_BYTES),
+  headersTimeoutMs: 10_000,
+  // The largest upload (257 MiB) over loopback is bound by the browser's speed; two minutes is ample.
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  timeoutCheckIntervalMs: 1_000,
+  // A browser opens up to 6 connections per origin; this leaves room for several tabs and the CLI.
+  maxConnections: 32,
+  maxEventStreams: 8,
+  heartbeatMs: 15_000
+}
+
+/** The two routes that carry file text, each with its own body limit; every other route is small. */
+const UPLOAD_ROUTES = {
+  analyzeHostText: {
+    limit: (l: ServerLimits) => l.hostUploadBodyBytes,
+    tooLarge: `host file is larger than the ${formatLimitBytes(MAX_HOST_FILE_BYTES)} the server accepts`
+  },
+  replayTraceText: {
+    limit: (l: ServerLimits) => l.traceUploadBodyBytes,
+    tooLarge: `trace is larger than the ${formatLimitBytes(MAX_TRACE_TEXT_BYTES)} the server accepts as an upload: open it in the desktop app or with the CLI`
+  }
+} as const
+type UploadMethod = keyof typeof UPLOAD_ROUTES
 
 /** By the matched route (routing precedes onRequest), so an encoded or odd path cannot slip by. */
 function isApiRequest(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || (req.routeOptions.url ?? '').startsWith('/api/')
+}
+
+/**
+ * A request that may change state (anything but GET, HEAD, OPTIONS) from a browser must come from
+ * this server's own page: its Origin, when present, must be the origin the request was sent to
+ * (Host has already been checked to be this loopback server). Non-browser clients send no Origin.
+ */
+function isAllowedOrigin(req: FastifyRequest): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return true
+  const origin = req.headers.origin
+  return origin === undefined || origin === `http://${req.headers.host ?? ''}`
 }
 
 /**
@@ -57,19 +126,40 @@ function requestToken(req: FastifyRequest): string | undefined {
 export async function startBrowserServer(
   opts: BrowserServerOptions
 ): Promise<RunningBrowserServer> {
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits }
+  // Node refuses headersTimeout > requestTimeout.
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
   const app: FastifyInstance = Fastify({
-    bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    bodyLimit: limits.apiBodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs
+    },
     logger: false
   })
+  app.server.maxConnections = limits.maxConnections
   let port = opts.port
+  let eventStreams = 0
 
-  // Host and token are checked in onRequest, before Fastify reads or parses any body: an
-  // unauthenticated request costs a header parse, never a buffered upload.
+  // Host, Origin and token are checked in onRequest, before Fastify reads or parses any body: a
+  // refused request costs a header parse, never a buffered upload.
   app.addHook('onRequest', async (req, reply) => {
     if (!isAllowedHost(req.headers.host, port)) {
       return reply
         .code(403)
         .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'host not allowed' } })
+    }
+    if (!isAllowedOrigin(req)) {
+      return reply.code(403).send({
+        ok: false,
+        error: {
+          code: 'UNAUTHORIZED',
+          message: `cross-origin request refused (Origin ${String(req.headers.origin).slice(0, 100)})`
+        }
+      })
     }
     if (isApiRequest(req) && !tokenMatches(requestToken(req), opts.token)) {
       return reply.code(401).send({
@@ -87,14 +177,20 @@ export async function startBrowserServer(
     return payload
   })
   app.setErrorHandler(
-    (error: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+    (error: { statusCode?: number; code?: string; message: string }, req, reply) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const method = (req.routeOptions.url ?? '').slice('/api/'.length)
+        const upload = Object.hasOwn(UPLOAD_ROUTES, method)
+          ? UPLOAD_ROUTES[method as UploadMethod]
+          : null
         return reply.code(413).send({
           ok: false,
-          error: {
-            code: 'FILE_TOO_LARGE',
-            message: `upload is larger than the server accepts (${MAX_HOST_FILE_BYTES / 2 ** 20} MiB for host files, ${MAX_TRACE_TEXT_BYTES / 2 ** 20} MiB for traces)`
-          }
+          error: upload
+            ? { code: 'FILE_TOO_LARGE', message: upload.tooLarge }
+            : {
+                code: 'INVALID_REQUEST',
+                message: `request body is larger than the ${formatLimitBytes(limits.apiBodyBytes)} the server accepts for an API call`
+              }
         })
       }
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
@@ -105,11 +201,29 @@ export async function startBrowserServer(
     }
   )
 
-  app.post<{ Params: { method: string } }>('/api/:method', async (req) =>
-    dispatchPlannerRequest(opts.service, req.params.method, req.body)
+  // The uploads first, each with its own limit (a static route wins over /api/:method).
+  for (const method of Object.keys(UPLOAD_ROUTES) as UploadMethod[]) {
+    app.post(`/api/${method}`, { bodyLimit: UPLOAD_ROUTES[method].limit(limits) }, async (req) =>
+      dispatchPlannerRequest(opts.service, method, req.body)
+    )
+  }
+  app.post<{ Params: { method: string } }>(
+    '/api/:method',
+    { bodyLimit: limits.apiBodyBytes },
+    async (req) => dispatchPlannerRequest(opts.service, req.params.method, req.body)
   )
 
-  app.get('/api/events', (req, reply) => {
+  app.get('/api/events', (_req, reply) => {
+    if (eventStreams >= limits.maxEventStreams) {
+      return reply.code(503).send({
+        ok: false,
+        error: {
+          code: 'BUSY',
+          message: `too many progress streams open (${limits.maxEventStreams}): close another PAMT Planner tab and reload this one`
+        }
+      })
+    }
+    eventStreams++
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, {
@@ -122,11 +236,14 @@ export async function startBrowserServer(
     const unsubscribe = opts.progress.subscribe((p) =>
       res.write(`event: progress\ndata: ${JSON.stringify(p)}\n\n`)
     )
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
-    req.raw.on('close', () => {
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), limits.heartbeatMs)
+    // The response closes when the client leaves or the connection drops (never on its own).
+    res.on('close', () => {
+      eventStreams--
       clearInterval(heartbeat)
       unsubscribe()
     })
+    return reply
   })
 
   await app.register(fastifyStatic, { root: opts.rendererDir, index: ['index.html'] })

@@ -16,6 +16,8 @@ export function createServices(opts: {
   launcher: TaskLauncher
   resourcesDir: string
   showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
+  /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES). */
+  hostStoreBytes?: number
 }): Services {
   const progress = new ProgressHub()
   const planner = new PlannerService({
@@ -23,7 +25,8 @@ export function createServices(opts: {
     version,
     jobs: new JobRunner(opts.launcher, progress.publish),
     examples: new ExampleHostCatalog(opts.resourcesDir),
-    ...(opts.showOpenDialog ? { showOpenDialog: opts.showOpenDialog } : {})
+    ...(opts.showOpenDialog ? { showOpenDialog: opts.showOpenDialog } : {}),
+    ...(opts.hostStoreBytes !== undefined ? { hostStoreBytes: opts.hostStoreBytes } : {})
   })
   return { planner, progress }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { err, type ApiResult } from '@shared/api/errors'
 import type { JobProgress } from '@shared/api/contract'
@@ -17,11 +18,29 @@ export interface TaskLauncher {
 /** Default cap on a worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
 export const WORKER_HEAP_MB = 1536
 
+/**
+ * Most model workers running at once by default, whatever the core count: each may grow to
+ * WORKER_HEAP_MB of heap, so three bound the model's memory where a thread per request did not.
+ */
+export const MAX_POOL_SIZE = 3
+
+/** Jobs allowed to wait for a worker by default; one more is refused with BUSY. */
+export const DEFAULT_MAX_QUEUED = 8
+
+/** Workers run at once by default: the cores Node may use (os.availableParallelism), 1..3. */
+export function defaultPoolSize(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_POOL_SIZE, cores))
+}
+
 export interface WorkerThreadLauncherOptions {
   /** Cap on each worker's old-generation heap, in MiB (default WORKER_HEAP_MB). */
   heapMb?: number
   /** Called once per worker thread when it has exited (after its result, cancel or crash). */
   onWorkerExit?: (exitCode: number) => void
+  /** Worker threads alive at once (default defaultPoolSize()); further jobs wait in a queue. */
+  poolSize?: number
+  /** Jobs allowed to wait (default DEFAULT_MAX_QUEUED); a job beyond them is refused with BUSY. */
+  maxQueued?: number
 }
 
 /** One line for an error shown to users: a multi-line message (a stack, a report) is joined. */
@@ -30,12 +49,19 @@ function oneLine(message: string): string {
 }
 
 /**
- * One worker_threads worker per job: cancellation is `terminate()`, which stops even a long
- * synchronous parse at once, and a crash in the model cannot take the main process with it.
+ * One worker_threads worker per job, at most `poolSize` alive at once: cancellation is
+ * `terminate()`, which stops even a long synchronous parse at once, and a crash in the model cannot
+ * take the main process with it. A job launched while the pool is full waits in a bounded FIFO
+ * queue and reports phase `queued`; a slot frees when a worker thread has exited (not merely
+ * answered), so threads never exceed the pool. Cancel works in the queue too.
  */
 export class WorkerThreadLauncher implements TaskLauncher {
   private readonly heapMb: number
   private readonly onWorkerExit: ((exitCode: number) => void) | undefined
+  private readonly poolSize: number
+  private readonly maxQueued: number
+  /** Start functions of the jobs waiting for a worker, oldest first. */
+  private readonly queue: Array<() => void> = []
   private live = 0
 
   /** `workerPath`: the built worker entry (an absolute path, or a file: or data: URL). */
@@ -45,6 +71,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
   ) {
     this.heapMb = options.heapMb ?? WORKER_HEAP_MB
     this.onWorkerExit = options.onWorkerExit
+    this.poolSize = Math.max(1, options.poolSize ?? defaultPoolSize())
+    this.maxQueued = Math.max(0, options.maxQueued ?? DEFAULT_MAX_QUEUED)
   }
 
   /** Worker threads started and not yet exited. */
@@ -52,14 +80,28 @@ export class WorkerThreadLauncher implements TaskLauncher {
     return this.live
   }
 
+  /** Jobs waiting for a worker. */
+  get queuedJobs(): number {
+    return this.queue.length
+  }
+
   launch<T extends WorkerTask>(
     task: T,
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
-    const worker = new Worker(this.workerPath, {
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
-    })
-    this.live++
+    const full = this.live >= this.poolSize || this.queue.length > 0
+    if (full && this.queue.length >= this.maxQueued) {
+      return {
+        result: Promise.resolve(
+          err(
+            'BUSY',
+            `the model is busy: ${this.live} jobs running and ${this.queue.length} waiting; try again when one has finished`
+          )
+        ),
+        cancel: () => undefined
+      }
+    }
+    let worker: Worker | null = null
     let done = false
     let settle: (r: ApiResult<TaskOutput<T>>) => void = () => undefined
     const result = new Promise<ApiResult<TaskOutput<T>>>((resolve) => {
@@ -67,12 +109,41 @@ export class WorkerThreadLauncher implements TaskLauncher {
         if (done) return
         done = true
         resolve(r)
-        void worker.terminate()
+        if (worker) void worker.terminate()
+        else this.dequeue(start)
       }
     })
+    const start = (): void => {
+      try {
+        worker = new Worker(this.workerPath, {
+          resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
+        })
+      } catch (e) {
+        settle(err('INTERNAL', oneLine(`model worker failed to start: ${(e as Error).message}`)))
+        return
+      }
+      this.live++
+      this.wire(worker, task, onProgress, () => done, settle)
+    }
+    if (full) {
+      this.queue.push(start)
+      onProgress('queued', 0)
+    } else {
+      start()
+    }
+    return { result, cancel: () => settle(err('CANCELLED', 'cancelled')) }
+  }
+
+  private wire<T extends WorkerTask>(
+    worker: Worker,
+    task: T,
+    onProgress: ProgressFn,
+    isDone: () => boolean,
+    settle: (r: ApiResult<TaskOutput<T>>) => void
+  ): void {
     worker.on('message', (m: WorkerMessage) => {
       // Nothing from a job after its outcome, whatever the worker had still queued.
-      if (done) return
+      if (isDone()) return
       if (m.kind === 'progress') onProgress(m.phase, m.fraction)
       else settle(m.result as ApiResult<TaskOutput<T>>)
     })
@@ -93,10 +164,25 @@ export class WorkerThreadLauncher implements TaskLauncher {
     worker.on('exit', (code) => {
       this.live--
       settle(err('INTERNAL', `model worker exited with code ${code}`))
+      this.startQueued()
       this.onWorkerExit?.(code)
     })
     worker.postMessage(task)
-    return { result, cancel: () => settle(err('CANCELLED', 'cancelled')) }
+  }
+
+  /** Start waiting jobs, oldest first, while the pool has room. */
+  private startQueued(): void {
+    while (this.live < this.poolSize) {
+      const next = this.queue.shift()
+      if (!next) return
+      next()
+    }
+  }
+
+  /** A job left the queue without running (cancelled while waiting). */
+  private dequeue(start: () => void): void {
+    const i = this.queue.indexOf(start)
+    if (i >= 0) this.queue.splice(i, 1)
   }
 }
 
@@ -134,6 +220,8 @@ export class JobRunner {
     this.running.get(jobId)?.()
     let lastEmit = -Infinity
     const job = this.launcher.launch(task, (phase, fraction) => {
+      // Waiting for a worker is news, and must not hold back the job's first real event.
+      if (phase === 'queued') return this.emit({ jobId, phase, fraction })
       const t = this.now()
       if (phase !== 'done' && t - lastEmit < PROGRESS_INTERVAL_MS) return
       lastEmit = t

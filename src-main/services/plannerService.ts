@@ -42,6 +42,8 @@ export interface PlannerServiceOptions {
   examples: ExampleHostCatalog
   /** Native open dialog (desktop) for a host log or a trace; a path, or null when cancelled. */
   showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
+  /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES; see HostStore). */
+  hostStoreBytes?: number
 }
 
 /**
@@ -52,9 +54,11 @@ export interface PlannerServiceOptions {
 const TRACE_SAMPLES = 2000
 
 export class PlannerService implements PlannerMethods {
-  private readonly hosts = new HostStore()
+  private readonly hosts: HostStore
 
-  constructor(private readonly opts: PlannerServiceOptions) {}
+  constructor(private readonly opts: PlannerServiceOptions) {
+    this.hosts = new HostStore(opts.hostStoreBytes)
+  }
 
   /** Run a host task and keep its host for later re-analysis, export and simulation. */
   private async runHostTask(
@@ -80,7 +84,13 @@ export class PlannerService implements PlannerMethods {
 
   private storedHost(hostId: string): ApiResult<StoredHost> {
     const stored = this.hosts.get(hostId)
-    return stored ? ok(stored) : err('NOT_FOUND', 'that host is no longer loaded: import it again')
+    if (stored) return ok(stored)
+    if (this.hosts.wasEvicted(hostId))
+      return err(
+        'HOST_EVICTED',
+        'this host was dropped from memory to make room for newer ones; re-open it'
+      )
+    return err('NOT_FOUND', 'that host is no longer loaded: import it again')
   }
 
   async getAppInfo(): Promise<ApiResult<AppInfo>> {

@@ -43,7 +43,8 @@ export interface HostResult {
 /** Progress of a long job; pushed at most every ~100 ms. */
 export interface JobProgress {
   jobId: string
-  phase: 'reading' | 'parsing' | 'analysing' | 'done'
+  /** `queued`: waiting for a free model worker (main runs a few at a time; fraction 0). */
+  phase: 'queued' | 'reading' | 'parsing' | 'analysing' | 'done'
   /** 0..1 */
   fraction: number
 }

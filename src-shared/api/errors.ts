@@ -6,6 +6,10 @@ export type ApiErrorCode =
   | 'INVALID_REQUEST'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
+  /** A host id main once held but dropped to stay within its memory budget: re-open the host. */
+  | 'HOST_EVICTED'
+  /** Too much work at once (model jobs queued, progress streams open): try again later. */
+  | 'BUSY'
   | 'CANCELLED'
   | 'UNAVAILABLE'
   | 'FILE_UNREADABLE'

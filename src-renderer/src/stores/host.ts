@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { AppInfo, ExampleHost, HostResult, PlannerApi } from '@shared/api/contract'
-import type { ApiResult } from '@shared/api/errors'
+import type { ApiError, ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import { formatLimitBytes } from '@shared/import/limits'
 import { createJobTracker } from '../composables/jobTracker'
@@ -111,10 +111,29 @@ export const useHostStore = defineStore('host', () => {
     }
     return runJob(
       'Re-analysing with new model options',
-      (jobId) => requireApi().reanalyzeHost({ jobId, hostId: host.hostId, model }),
+      async (jobId) => {
+        const a = requireApi()
+        const out = await a.reanalyzeHost({ jobId, hostId: host.hostId, model })
+        if (out.ok || out.error.code !== 'HOST_EVICTED') return out
+        // Main dropped the host to stay within its memory budget: an example is re-imported in
+        // the same job; a file has to be opened again, and the error says so.
+        const exampleId = host.source.exampleId
+        if (host.source.kind === 'example' && exampleId)
+          return a.analyzeExampleHost({ jobId, exampleId, model })
+        return { ok: false, error: evicted(host) }
+      },
       'reanalyze',
       model
     )
+  }
+
+  /** What to tell the user when main no longer holds the shown host (HOST_EVICTED). */
+  function evicted(host: HostResult): ApiError {
+    return {
+      code: 'HOST_EVICTED',
+      fileName: host.source.fileName,
+      message: 'this host was dropped from memory; re-open it'
+    }
   }
 
   /** The shown host in the canonical JSON host format, or null (error shown) on failure. */
@@ -123,7 +142,7 @@ export const useHostStore = defineStore('host', () => {
     if (!host) return null
     const result = await requireApi().exportHostJson({ hostId: host.hostId })
     if (!result.ok) {
-      jobs.fail('export', result.error)
+      jobs.fail('export', result.error.code === 'HOST_EVICTED' ? evicted(host) : result.error)
       return null
     }
     return result.value

@@ -3,46 +3,70 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
 import {
-  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_SERVER_LIMITS,
   startBrowserServer,
-  type RunningBrowserServer
+  type RunningBrowserServer,
+  type ServerLimits
 } from '../../../src-main/server/browserServer'
 import { inlineServices } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
+import { rawExchange, type RawExchange } from './rawSocket'
 
 const TOKEN = 'test-token-0123456789'
 /**
- * A small body limit, so the over-limit test sends 64 KiB instead of the default's 257 MiB: the
- * check is the same code, and the test's time no longer depends on the machine's speed.
+ * Small body limits, so an over-limit test sends kilobytes instead of the defaults' megabytes: the
+ * checks are the same code, and a test's time no longer depends on the machine's speed.
  */
-const BODY_LIMIT_BYTES = 64 * 1024
-let server: RunningBrowserServer
-let base: string
+const API_BODY_BYTES = 4 * 1024
+const HOST_BODY_BYTES = 64 * 1024
+const TRACE_BODY_BYTES = 128 * 1024
 
-beforeAll(async () => {
-  const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'))
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
+const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'))
+writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
+
+const servers: RunningBrowserServer[] = []
+
+/** A server over the real services (model inline) with the given limits. */
+async function startServer(limits: Partial<ServerLimits>): Promise<RunningBrowserServer> {
   const services = inlineServices()
-  server = await startBrowserServer({
+  const started = await startBrowserServer({
     service: services.planner,
     progress: services.progress,
     rendererDir,
     token: TOKEN,
     port: 0,
-    bodyLimitBytes: BODY_LIMIT_BYTES
+    limits
+  })
+  servers.push(started)
+  return started
+}
+
+let server: RunningBrowserServer
+let base: string
+
+beforeAll(async () => {
+  server = await startServer({
+    apiBodyBytes: API_BODY_BYTES,
+    hostUploadBodyBytes: HOST_BODY_BYTES,
+    traceUploadBodyBytes: TRACE_BODY_BYTES
   })
   base = `http://127.0.0.1:${server.port}`
 })
-afterAll(() => server.close())
+afterAll(() => Promise.all(servers.map((s) => s.close())))
 
-function post(method: string, body: unknown, token: string | null = TOKEN): Promise<Response> {
+function post(
+  method: string,
+  body: unknown,
+  token: string | null = TOKEN,
+  headers: Record<string, string> = {}
+): Promise<Response> {
   return fetch(`${base}/api/${method}`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
-      ...(token ? { Authorization: `Bearer ${token}` } : {})
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers
     },
     body: JSON.stringify(body)
   })
@@ -108,35 +132,6 @@ describe('browser-mode server', () => {
     expect(body.value.analysis.staticPamt.kb).toBe(1_050_636)
   })
 
-  it('refuses an upload over the body limit with FILE_TOO_LARGE', async () => {
-    const text = 'x'.repeat(BODY_LIMIT_BYTES)
-    const res = await post('analyzeHostText', { jobId: 'big', fileName: 'big.txt', text })
-    expect(res.status).toBe(413)
-    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE' } })
-  })
-
-  it('accepts a body just under the limit (the limit is the body, not the text)', async () => {
-    // The JSON envelope around the text is 60 bytes here; leave 1 KiB for it.
-    const text = 'x'.repeat(BODY_LIMIT_BYTES - 1024)
-    const res = await post('analyzeHostText', { jobId: 'under', fileName: 'under.txt', text })
-    expect(res.status).toBe(200)
-    // Read as a host file, it is one long line of x: refused by the importer, not by the server.
-    expect(await res.json()).toMatchObject({ ok: false })
-  })
-
-  it('by default fits the largest trace text even when JSON escaping doubles it', () => {
-    // A trace of MAX_TRACE_TEXT_BYTES made only of newlines becomes twice as long as JSON ("\\n").
-    expect(DEFAULT_BODY_LIMIT_BYTES).toBeGreaterThanOrEqual(2 * MAX_TRACE_TEXT_BYTES)
-    expect(DEFAULT_BODY_LIMIT_BYTES).toBeGreaterThanOrEqual(2 * MAX_HOST_FILE_BYTES)
-  })
-
-  it('refuses an unauthenticated body before reading it: 401, not 413', async () => {
-    // Over the limit and without a token: the token check comes first, in onRequest.
-    const res = await post('analyzeHostText', { text: 'x'.repeat(2 * BODY_LIMIT_BYTES) }, null)
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
-  })
-
   it('does not take the token from the query string except on the event stream', async () => {
     const res = await fetch(`${base}/api/getAppInfo?token=${TOKEN}`, {
       method: 'POST',
@@ -173,5 +168,274 @@ describe('browser-mode server', () => {
     expect(text).toContain('event: progress')
     expect(text).toContain('"jobId":"sse1"')
     controller.abort()
+  })
+})
+
+describe('browser-mode server: a body limit per route', () => {
+  it('by default: 1 MiB for API calls, the text limit doubled for JSON plus 1 MiB for uploads', () => {
+    // MAX_HOST_FILE_BYTES is 64 MiB: 2 × 64 + 1 = 129 MiB = 135266304 bytes. A text made only of
+    // newlines doubles as JSON ("\n" per byte), so that is the largest valid upload's body.
+    expect(DEFAULT_SERVER_LIMITS.hostUploadBodyBytes).toBe(135_266_304)
+    // MAX_TRACE_TEXT_BYTES is 128 MiB: 2 × 128 + 1 = 257 MiB = 269484032 bytes.
+    expect(DEFAULT_SERVER_LIMITS.traceUploadBodyBytes).toBe(269_484_032)
+    expect(DEFAULT_SERVER_LIMITS.apiBodyBytes).toBe(1_048_576)
+  })
+
+  it('refuses an API call over the small limit with 413, naming the API-call limit', async () => {
+    // 5 KiB of scenario name in a simulate request: over the 4 KiB API limit.
+    const res = await post('simulate', {
+      jobId: 's',
+      hostId: 'h1',
+      scenario: { name: 'x'.repeat(5 * 1024) }
+    })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('for an API call') }
+    })
+  })
+
+  it('accepts a host upload over the API limit but under its own, and refuses one over it', async () => {
+    // 32 KiB of text: 8 × the API limit, half the host upload limit. Read as a host file it is one
+    // long line of x, refused by the importer (not the server) with ok: false.
+    const under = await post('analyzeHostText', {
+      jobId: 'u',
+      fileName: 'u.txt',
+      text: 'x'.repeat(32 * 1024)
+    })
+    expect(under.status).toBe(200)
+    expect(await under.json()).toMatchObject({ ok: false })
+    const over = await post('analyzeHostText', {
+      jobId: 'o',
+      fileName: 'o.txt',
+      text: 'x'.repeat(HOST_BODY_BYTES)
+    })
+    expect(over.status).toBe(413)
+    expect(await over.json()).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_TOO_LARGE', message: expect.stringContaining('host file') }
+    })
+  })
+
+  it('gives trace uploads their own, larger limit', async () => {
+    // 96 KiB: over the host upload limit (64 KiB), under the trace limit (128 KiB). The server
+    // reads it and the service answers (no such host here), so the body limit let it through.
+    const text = 'x'.repeat(96 * 1024)
+    const under = await post('replayTraceText', {
+      jobId: 't',
+      hostId: 'h999',
+      fileName: 't.csv',
+      text,
+      refcounts: 'dense'
+    })
+    expect(under.status).toBe(200)
+    expect(await under.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    const over = await post('replayTraceText', {
+      jobId: 't',
+      hostId: 'h999',
+      fileName: 't.csv',
+      text: 'x'.repeat(TRACE_BODY_BYTES),
+      refcounts: 'dense'
+    })
+    expect(over.status).toBe(413)
+    expect(await over.json()).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_TOO_LARGE', message: expect.stringContaining('trace') }
+    })
+  })
+
+  it('refuses an unauthenticated body before reading it: 401, not 413', async () => {
+    // Over the limit and without a token: the token check comes first, in onRequest.
+    const res = await post('analyzeHostText', { text: 'x'.repeat(2 * HOST_BODY_BYTES) }, null)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+  })
+})
+
+describe('browser-mode server: Origin on state-changing requests', () => {
+  const self = (): string => `http://127.0.0.1:${server.port}`
+
+  it('accepts a POST without Origin (non-browser clients) and one from its own origin', async () => {
+    expect((await post('getAppInfo', {})).status).toBe(200)
+    expect((await post('getAppInfo', {}, TOKEN, { Origin: self() })).status).toBe(200)
+  })
+
+  it('refuses a POST from another origin with 403, even with the token', async () => {
+    for (const origin of [
+      'http://evil.example',
+      // The other loopback name is another origin: the page was loaded from 127.0.0.1.
+      `http://localhost:${server.port}`,
+      `http://127.0.0.1:${server.port + 1}`,
+      // Sandboxed frames and file: pages send "null".
+      'null'
+    ]) {
+      const res = await post('cancelJob', { jobId: 'x' }, TOKEN, { Origin: origin })
+      expect(res.status, origin).toBe(403)
+      expect(await res.json()).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: expect.stringContaining('cross-origin') }
+      })
+    }
+  })
+
+  it('refuses a foreign Origin before reading the body: 403, not 413', async () => {
+    const res = await post('analyzeHostText', { text: 'x'.repeat(2 * HOST_BODY_BYTES) }, TOKEN, {
+      Origin: 'http://evil.example'
+    })
+    expect(res.status).toBe(403)
+  })
+
+  it('does not require Origin on GET (the event stream, the page)', async () => {
+    const res = await fetch(`${base}/`, { headers: { Origin: 'http://evil.example' } })
+    expect(res.status).toBe(200)
+  })
+})
+
+describe('browser-mode server: timeouts', () => {
+  /**
+   * Small timeouts so the tests take a fraction of a second; every wait is on the socket closing,
+   * never on a timer, so a slow machine only makes them slower, not wrong.
+   */
+  let slow: RunningBrowserServer
+  beforeAll(async () => {
+    slow = await startServer({
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 300,
+      keepAliveTimeoutMs: 50,
+      timeoutCheckIntervalMs: 20
+    })
+  })
+
+  it('by default bounds every wait and count (none is 0, which would mean never)', () => {
+    expect(DEFAULT_SERVER_LIMITS).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 5_000,
+      timeoutCheckIntervalMs: 1_000,
+      maxConnections: 32,
+      maxEventStreams: 8
+    })
+  })
+
+  const open = (): RawExchange => rawExchange(slow.port)
+  const hostLine = (): string => `Host: 127.0.0.1:${slow.port}\r\n`
+
+  it('closes a slow-loris POST that keeps sending a byte at a time, with 408', async () => {
+    const c = open()
+    c.write(
+      `POST /api/getAppInfo HTTP/1.1\r\n${hostLine()}Authorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n'
+    )
+    // One byte every 10 ms: the connection is never idle, and the body (100000 bytes) could not
+    // arrive in under 1000 s, so only the whole-request timeout can end it.
+    c.drip(' ', 10)
+    const { data } = await c.closed
+    expect(data).toMatch(/^HTTP\/1\.1 408 /)
+  })
+
+  it('closes a connection whose headers trickle in, with 408', async () => {
+    const c = open()
+    c.write(`GET / HTTP/1.1\r\n${hostLine()}`)
+    c.drip('X-Slow: 1\r\n', 10)
+    const { data } = await c.closed
+    expect(data).toMatch(/^HTTP\/1\.1 408 /)
+  })
+
+  it('closes a connection that never sends a request', async () => {
+    const { data } = await open().closed
+    expect(data).toMatch(/^HTTP\/1\.1 408 /)
+  })
+
+  it('closes an idle kept-alive connection after its response', async () => {
+    const c = open()
+    c.write(`GET / HTTP/1.1\r\n${hostLine()}Connection: keep-alive\r\n\r\n`)
+    const { data } = await c.closed
+    // One full answer, then the server hung up on its own: the client never closed.
+    expect(data).toMatch(/^HTTP\/1\.1 200 /)
+    expect(data.match(/HTTP\/1\.1 /g)).toHaveLength(1)
+  })
+
+  it('answers a request that arrives at once, and keeps a progress stream open past the timeouts', async () => {
+    const controller = new AbortController()
+    const events = await fetch(`http://127.0.0.1:${slow.port}/api/events?token=${TOKEN}`, {
+      signal: controller.signal
+    })
+    expect(events.status).toBe(200)
+    const reader = events.body!.getReader()
+    await reader.read() // ": connected"
+    // A slow-loris request times out meanwhile: the stream is older than that by now.
+    const loris = open()
+    loris.write(`GET / HTTP/1.1\r\n${hostLine()}`)
+    await loris.closed
+    const res = await fetch(`http://127.0.0.1:${slow.port}/api/analyzeExampleHost`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ jobId: 'late', exampleId: 'laptop-dell-xps13-9370-16g' })
+    })
+    expect(res.status).toBe(200)
+    let text = ''
+    while (!text.includes('"jobId":"late","phase":"done"')) {
+      const chunk = await reader.read()
+      if (chunk.done) break
+      text += new TextDecoder().decode(chunk.value)
+    }
+    expect(text).toContain('"jobId":"late","phase":"done"')
+    controller.abort()
+  })
+})
+
+describe('browser-mode server: caps on connections and progress streams', () => {
+  it('closes a connection beyond the cap as soon as it is accepted', async () => {
+    const capped = await startServer({ maxConnections: 2, keepAliveTimeoutMs: 60_000 })
+    const hostLine = `Host: 127.0.0.1:${capped.port}\r\n`
+    // Two kept-alive connections, each proven accepted by a full answer.
+    const held = [rawExchange(capped.port), rawExchange(capped.port)]
+    for (const c of held) {
+      c.write(`GET / HTTP/1.1\r\n${hostLine}Connection: keep-alive\r\n\r\n`)
+      await c.received('</title>')
+    }
+    const third = rawExchange(capped.port)
+    third.write(`GET / HTTP/1.1\r\n${hostLine}\r\n`)
+    // Closed by the server without a byte of answer.
+    expect((await third.closed).data).toBe('')
+    for (const c of held) c.destroy()
+  })
+
+  it('refuses the stream beyond the cap with 503 BUSY, and admits one again after a client leaves', async () => {
+    const capped = await startServer({ maxEventStreams: 2 })
+    const url = `http://127.0.0.1:${capped.port}/api/events?token=${TOKEN}`
+    const controllers = [new AbortController(), new AbortController()]
+    for (const c of controllers) {
+      const res = await fetch(url, { signal: c.signal })
+      expect(res.status).toBe(200)
+      await res.body!.getReader().read() // ": connected"
+    }
+    const refused = await fetch(url)
+    expect(refused.status).toBe(503)
+    expect(await refused.json()).toEqual({
+      ok: false,
+      error: {
+        code: 'BUSY',
+        message:
+          'too many progress streams open (2): close another PAMT Planner tab and reload this one'
+      }
+    })
+    controllers[0]!.abort()
+    // The server learns of the abort when the connection closes; until then it still refuses.
+    // Each try is a full round trip, so this loop waits on the server, not on a clock.
+    let admitted: Response | null = null
+    for (let tries = 0; tries < 1000 && !admitted; tries++) {
+      const controller = new AbortController()
+      const res = await fetch(url, { signal: controller.signal })
+      if (res.status === 200) {
+        admitted = res
+        controllers.push(controller)
+      } else {
+        expect(res.status).toBe(503)
+        await res.body?.cancel()
+      }
+    }
+    expect(admitted?.status).toBe(200)
+    for (const c of controllers) c.abort()
   })
 })

@@ -139,6 +139,24 @@ describe('JobRunner progress throttle', () => {
     await done
   })
 
+  it('sends queued at once and does not let it hold back the first event of the run', async () => {
+    const { runner, jobs, seen, at } = setup()
+    const done = runner.run('a', task)
+    const job = jobs[0]!
+    at(1000)
+    job.report('queued', 0) // waiting for a worker: sent
+    at(1001)
+    job.report('parsing', 0) // 1 ms later, but the first event of the run itself: sent
+    at(1002)
+    job.report('parsing', 0.1) // 1 ms after that: dropped
+    expect(seen).toEqual([
+      { jobId: 'a', phase: 'queued', fraction: 0 },
+      { jobId: 'a', phase: 'parsing', fraction: 0 }
+    ])
+    job.finish(failed)
+    await done
+  })
+
   it('report() emits outside any job without throttling', () => {
     const { runner, seen } = setup()
     runner.report({ jobId: 'r', phase: 'reading', fraction: 0 })

@@ -3,6 +3,7 @@ import type { JobProgress } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
 import {
   WorkerThreadLauncher,
+  defaultPoolSize,
   type WorkerThreadLauncherOptions
 } from '../../../src-main/services/jobRunner'
 import type { TaskOutput, WorkerTask } from '../../../src-main/worker/protocol'
@@ -179,6 +180,164 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
     const exported = await planner.exportHostJson({ hostId: r.value.hostId })
     expect(exported.ok && exported.value.text).toContain('"pamtKb": 1050636')
     await nextExit()
+  })
+})
+
+/** A launched importAndAnalyze job. */
+interface ImportJob {
+  result: Promise<ApiResult<TaskOutput<ReturnType<typeof importTask>>>>
+  cancel: () => void
+}
+
+describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
+  /** Launch jobs by name on `launcher`, recording each one's progress and the live threads seen. */
+  function recorder(launcher: WorkerThreadLauncher): {
+    launch: (name: string, text?: string) => ImportJob
+    steps: Record<string, Step[]>
+    /** Job names in the order their worker's first event arrived. */
+    started: string[]
+    maxLive: () => number
+  } {
+    const steps: Record<string, Step[]> = {}
+    const started: string[] = []
+    let maxLive = 0
+    const launch = (name: string, text = readHostFixture(FIXTURE)): ImportJob => {
+      const mine: Step[] = (steps[name] = [])
+      const job = launcher.launch(importTask(`${name}.txt`, text), (phase, f) => {
+        if (phase !== 'queued' && !mine.some(([p]) => p !== 'queued')) started.push(name)
+        mine.push([phase, f])
+        maxLive = Math.max(maxLive, launcher.liveWorkers)
+      })
+      maxLive = Math.max(maxLive, launcher.liveWorkers)
+      return job
+    }
+    return { launch, steps, started, maxLive: () => maxLive }
+  }
+
+  it('runs at most poolSize threads, queues the rest as queued, and refuses past the queue with BUSY', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { poolSize: 2, maxQueued: 2 })
+    const { launch, steps, maxLive } = recorder(launcher)
+    const running = [launch('a'), launch('b')]
+    expect(launcher.liveWorkers).toBe(2)
+    const queued = [launch('c'), launch('d')]
+    // Pool full: c and d wait, and say so at once (before any worker of theirs exists).
+    expect(launcher.liveWorkers).toBe(2)
+    expect(launcher.queuedJobs).toBe(2)
+    expect(steps.c).toEqual([['queued', 0]])
+    expect(steps.d).toEqual([['queued', 0]])
+    // Two running and two waiting: the fifth job is refused without starting anything.
+    expect(await launch('e').result).toEqual({
+      ok: false,
+      error: {
+        code: 'BUSY',
+        message: 'the model is busy: 2 jobs running and 2 waiting; try again when one has finished'
+      }
+    })
+    expect(steps.e).toEqual([])
+    for (const r of await Promise.all([...running, ...queued].map((j) => j.result))) {
+      // The SPR 8480C host's own dmesg line: "virt/tdx: 1050636 KB allocated for PAMT".
+      expect(r.ok && r.value.result.analysis.staticPamt.kb).toBe(1_050_636)
+    }
+    // A queued job, once started, reports as the first test's job did, after its queued event.
+    expect(steps.c).toEqual([
+      ['queued', 0],
+      ['parsing', 0],
+      ['parsing', 1],
+      ['analysing', 0],
+      ['done', 1]
+    ])
+    for (let i = 0; i < 4; i++) await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.queuedJobs).toBe(0)
+    expect(maxLive()).toBe(2)
+  })
+
+  it('cancel takes a job out of the queue: CANCELLED, never started; the rest run in order', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { poolSize: 1, maxQueued: 3 })
+    const { launch, steps, started, maxLive } = recorder(launcher)
+    const a = launch('a')
+    const b = launch('b')
+    const c = launch('c')
+    const d = launch('d')
+    expect(launcher.queuedJobs).toBe(3)
+    c.cancel()
+    expect(await c.result).toEqual({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'cancelled' }
+    })
+    expect(launcher.queuedJobs).toBe(2)
+    const results = await Promise.all([a.result, b.result, d.result])
+    expect(results.map((r) => r.ok)).toEqual([true, true, true])
+    // One thread at a time, first in first out; c never reached a worker.
+    expect(started).toEqual(['a', 'b', 'd'])
+    expect(steps.c).toEqual([['queued', 0]])
+    for (let i = 0; i < 3; i++) await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+    expect(maxLive()).toBe(1)
+  })
+
+  it('cancelling the running job frees its thread for the next in the queue', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { poolSize: 1 })
+    const steps: Step[] = []
+    const big = launcher.launch(importTask('big.log', bigLog), (phase, f) => {
+      steps.push([phase, f])
+      if (steps.length === 1) big.cancel()
+    })
+    const next = launcher.launch(importTask(FIXTURE, readHostFixture(FIXTURE)), () => undefined)
+    expect(launcher.queuedJobs).toBe(1)
+    expect((await big.result).ok).toBe(false)
+    // The big log alone parses for seconds; the queued job's answer proves the slot came free.
+    const r = await next.result
+    expect(r.ok && r.value.result.analysis.staticPamt.kb).toBe(1_050_636)
+    await nextExit()
+    await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+  })
+
+  it('the planner queues concurrent simulations past the pool and publishes queued for them', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { poolSize: 2, maxQueued: 4 })
+    const { planner, progress } = inlineServices(launcher)
+    const host = await planner.analyzeHostText({
+      jobId: 'host',
+      fileName: 'spr.txt',
+      text: readHostFixture(FIXTURE)
+    })
+    if (!host.ok) throw new Error(host.error.message)
+    await nextExit()
+    const presets = await planner.listScenarioPresets({ hostId: host.value.hostId })
+    if (!presets.ok) throw new Error(presets.error.message)
+    const scenario = presets.value[0]!.scenario
+    const seen: JobProgress[] = []
+    progress.subscribe((p) => seen.push(p))
+    let maxLive = 0
+    progress.subscribe(() => (maxLive = Math.max(maxLive, launcher.liveWorkers)))
+    // simulate() launches before its first await, so s0 and s1 take the pool, s2 and s3 wait.
+    const runs = ['s0', 's1', 's2', 's3'].map((jobId) =>
+      planner.simulate({ jobId, hostId: host.value.hostId, scenario })
+    )
+    expect(launcher.liveWorkers).toBe(2)
+    expect(seen.filter((p) => p.phase === 'queued')).toEqual([
+      { jobId: 's2', phase: 'queued', fraction: 0 },
+      { jobId: 's3', phase: 'queued', fraction: 0 }
+    ])
+    const results = await Promise.all(runs)
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true])
+    for (const jobId of ['s0', 's1', 's2', 's3'])
+      expect(seen.filter((p) => p.jobId === jobId).at(-1)).toEqual({
+        jobId,
+        phase: 'done',
+        fraction: 1
+      })
+    for (let i = 0; i < 4; i++) await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+    expect(maxLive).toBeLessThanOrEqual(2)
+  })
+
+  it('sizes the pool to the cores, from 1 to at most 3', () => {
+    expect(defaultPoolSize(1)).toBe(1)
+    expect(defaultPoolSize(2)).toBe(2)
+    expect(defaultPoolSize(3)).toBe(3)
+    expect(defaultPoolSize(64)).toBe(3)
   })
 })
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useHostStore } from '@renderer/stores/host'
 import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
@@ -77,5 +77,43 @@ describe('host store', () => {
     expect(store.job).toBeNull()
     expect(await done).toBe(false)
     expect(store.current).toBe(before)
+  })
+
+  it('re-imports an example main dropped (HOST_EVICTED) in the same job, with the new options', async () => {
+    const { store, api } = setup()
+    await store.init()
+    expect(store.current?.hostId).toBe('h1')
+    api.evict('h1')
+    const reanalyze = vi.spyOn(api, 'reanalyzeHost')
+    const reimport = vi.spyOn(api, 'analyzeExampleHost')
+    const model = { pamtMode: 'dynamic' as const }
+    expect(await store.reanalyze(model)).toBe(true)
+    expect(api.calls.slice(-2)).toEqual(['reanalyzeHost:h1', 'analyzeExampleHost:worked-example'])
+    // The same job id as the re-analysis, so its progress and cancel still apply.
+    const jobId = reanalyze.mock.calls[0]![0].jobId
+    expect(reimport).toHaveBeenCalledWith({ jobId, exampleId: 'worked-example', model })
+    expect(store.current?.hostId).toBe('h2')
+    expect(store.modelOptions).toBe(model)
+    expect(store.error).toBeNull()
+  })
+
+  it('asks to re-open a file main dropped, and keeps showing it', async () => {
+    const { store, api } = setup()
+    await store.init()
+    await store.importFile(new File([TWO_RANGE_LOG], 'host.log'))
+    const shown = store.current
+    api.evict(shown!.hostId)
+    const dropped = {
+      code: 'HOST_EVICTED',
+      fileName: 'host.log',
+      message: 'this host was dropped from memory; re-open it'
+    }
+    expect(await store.reanalyze({ pamtMode: 'dynamic' })).toBe(false)
+    expect(store.error).toEqual(dropped)
+    expect(store.current).toBe(shown)
+    store.dismissError()
+    expect(await store.exportHostJson()).toBeNull()
+    expect(store.error).toEqual(dropped)
+    expect(store.errorAction).toBe('export')
   })
 })

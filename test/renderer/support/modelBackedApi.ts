@@ -50,11 +50,22 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   contentionRequests: ContentionRequest[]
   release: () => void
   emit: (p: JobProgress) => void
+  /** Drop a stored host as main does past its memory budget: later calls get HOST_EVICTED. */
+  evict: (hostId: string) => void
 } {
   const listeners = new Set<(p: JobProgress) => void>()
   const hosts = new Map<string, StoredHost>()
   let nextHostId = 1
   let releaseHeld: () => void = () => undefined
+  const evicted = new Set<string>()
+  /** The error for a host id not held: dropped (HOST_EVICTED) or never known. */
+  const missing = (hostId: string): ApiResult<never> =>
+    evicted.has(hostId)
+      ? err(
+          'HOST_EVICTED',
+          'this host was dropped from memory to make room for newer ones; re-open it'
+        )
+      : err('NOT_FOUND', 'that host is no longer loaded: import it again')
 
   const run = async (
     stored: StoredHost,
@@ -110,6 +121,10 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     requests: [] as Array<{ hostId: string; model: ModelOptions }>,
     release: () => releaseHeld(),
     emit: (p: JobProgress) => listeners.forEach((l) => l(p)),
+    evict: (hostId: string) => {
+      hosts.delete(hostId)
+      evicted.add(hostId)
+    },
     async getAppInfo() {
       api.calls.push('getAppInfo')
       return ok({
@@ -145,13 +160,13 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
       api.calls.push(`reanalyzeHost:${req.hostId}`)
       api.requests.push({ hostId: req.hostId, model: req.model })
       const stored = hosts.get(req.hostId)
-      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      if (!stored) return missing(req.hostId)
       return run(stored, req.hostId, req.model)
     },
     async exportHostJson(req: { hostId: string }) {
       api.calls.push(`exportHostJson:${req.hostId}`)
       const stored = hosts.get(req.hostId)
-      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      if (!stored) return missing(req.hostId)
       const stem = stored.source.fileName.replace(/\.[^.]+$/, '')
       return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.host) })
     },
