@@ -4,6 +4,18 @@ import pluginVue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
+const SHARED_IMPORT_PATTERNS = [
+  'node:*',
+  'electron',
+  'fs',
+  'path',
+  'worker_threads',
+  '*/src-main/*',
+  '*/src-renderer/*'
+]
+const CSV_MESSAGE =
+  'write CSV with toCsv (src-shared/charts/csv.ts): it escapes cells a spreadsheet would run as formulas'
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'test/fixtures/**'] },
   js.configs.recommended,
@@ -27,31 +39,69 @@ export default tseslint.config(
       'vue/multi-word-component-names': 'off'
     }
   },
+  // Spreading an array into arguments overflows the stack above ~120,000 elements (a large e820
+  // table or trace): use maxOf / minOf / pushAll (src-shared/util/arrays.ts) or a loop. Source
+  // only: tests spread small fixed arrays.
+  {
+    files: ['src-shared/**/*.ts', 'src-main/**/*.{ts,mjs}', 'src-renderer/**/*.{ts,vue}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.object.name='Math'][callee.property.name=/^(min|max)$/] > SpreadElement",
+          message:
+            'Math.min/max(...xs) overflows the stack on large arrays: use minOf/maxOf (src-shared/util/arrays.ts).'
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(push|unshift|splice|concat)$/] > SpreadElement',
+          message:
+            'push(...xs) overflows the stack on large arrays: use pushAll (src-shared/util/arrays.ts) or a loop.'
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='String'][callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement",
+          message: 'String.fromCharCode(...xs) overflows the stack on large arrays: use a loop.'
+        }
+      ]
+    }
+  },
   // The model and the contract are platform-free: no Node, Electron or DOM (docs/ARCHITECTURE.md).
+  // CSV is written only by charts/csv.ts (formula escaping) and read only by the trace parser.
   {
     files: ['src-shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            'node:*',
-            'electron',
-            'fs',
-            'path',
-            'worker_threads',
-            '*/src-main/*',
-            '*/src-renderer/*'
-          ]
+          paths: [{ name: 'papaparse', message: CSV_MESSAGE }],
+          patterns: SHARED_IMPORT_PATTERNS
         }
       ]
+    }
+  },
+  {
+    files: ['src-shared/charts/csv.ts', 'src-shared/import/trace/traceParser.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: SHARED_IMPORT_PATTERNS }] }
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'papaparse', message: CSV_MESSAGE }] }]
     }
   },
   {
     files: ['src-renderer/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', '*/src-main/*'] }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'papaparse', message: CSV_MESSAGE }],
+          patterns: ['node:*', 'electron', '*/src-main/*']
+        }
+      ]
     }
   },
   {

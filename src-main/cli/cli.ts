@@ -1,9 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { describeApiError } from '@shared/api/errors'
+import { describeApiError, type ApiError } from '@shared/api/errors'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
 import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
-import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+import { MAX_HOST_FILE_BYTES, MAX_SCENARIO_FILE_BYTES } from '@shared/import/limits'
 import {
   MODULE_PARAM_SET_IDS,
   TDX_MODULE_1_5_PARAMS,
@@ -18,17 +18,24 @@ import { serveBrowserMode } from '../server/serve'
 import { formatHostReport } from './formatHostReport'
 import { formatSimulationReport } from './formatSimulationReport'
 import { formatContentionReport } from './formatContentionReport'
-import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import {
+  contentionSettingsSchema,
+  withPresetSettings,
+  type ContentionSettingsInput
+} from '@shared/model/contention/runContention'
 import { DEFAULT_CONTENTION_COSTS } from '@shared/model/contention/costs'
 import { traceContention } from '@shared/model/contention/traceContention'
 import { perfLockCsv, perfLockTable } from '@shared/charts/contention/perfLock'
 import { parseTraceText } from '@shared/import/trace/traceParser'
 import { MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
-import type { SweepParameter } from '@shared/model/runtime/sweep'
+import { sweepRequestSchema, type SweepRequest } from '@shared/model/runtime/sweep'
+import { terminalSafeJson, visibleControls } from '@shared/util/controlChars'
+import { basename } from 'node:path'
 import {
   CONTENTION_PRESET_NAMES,
   PRESET_NAMES,
   contentionPresetScenario,
+  contentionPresetSettings,
   presetScenario
 } from '@shared/model/workload/presets'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
@@ -38,12 +45,17 @@ export const EXIT_OK = 0
 export const EXIT_BAD_INPUT = 1
 export const EXIT_USAGE = 2
 export const EXIT_INIT_FAILS = 3
+/** EX_SOFTWARE of sysexits.h: an internal error, a bug in pamt-planner rather than the input. */
+export const EXIT_INTERNAL = 70
 const EXIT_CODES_HELP = `
 Exit codes (every command):
   ${EXIT_OK}  done (analysed, simulated)
-  ${EXIT_BAD_INPUT}  bad input: a file that cannot be read or parsed (one line names the file and line)
+  ${EXIT_BAD_INPUT}  bad input: a file that cannot be read or parsed (one line names the file and line),
+     or a run above the documented work limits (the line says what to shrink)
   ${EXIT_USAGE}  usage: an unknown command or option, or a value out of range
   ${EXIT_INIT_FAILS}  analyze --check: the model predicts TDX init fails on this host
+  ${EXIT_INTERNAL}  internal error: a bug, not the input; "pamt-planner: INTERNAL (file): …" names the
+     input to report it with
 `
 
 export interface CliContext {
@@ -53,6 +65,29 @@ export interface CliContext {
   version: string
   stdout: (s: string) => void
   stderr: (s: string) => void
+}
+
+/** One command's context: writers that show control characters as escapes, and its input file. */
+interface CliRun extends CliContext {
+  /** The file being read or modelled (its base name), for an internal error's pointer. */
+  input: string | undefined
+}
+
+/**
+ * Print an API error: INTERNAL is a bug (exit 70, the input named so it can be reported), every
+ * other code is about the input (exit 1, "file:line: message").
+ */
+function failWith(run: CliRun, error: ApiError): number {
+  if (error.code === 'INTERNAL') return internalError(run, error.message, error.fileName)
+  run.stderr(`${describeApiError(error)}\n`)
+  return EXIT_BAD_INPUT
+}
+
+/** `pamt-planner: INTERNAL (host.log): message` and exit 70. */
+function internalError(run: CliRun, message: string, fileName = run.input): number {
+  const where = fileName === undefined ? '' : ` (${fileName})`
+  run.stderr(`pamt-planner: INTERNAL${where}: ${message.split('\n')[0]}\n`)
+  return EXIT_INTERNAL
 }
 
 interface AnalyzeCliOptions {
@@ -96,23 +131,33 @@ interface SimulateCliOptions {
   json?: boolean
 }
 
-/** `--sweep share4k=0,0.5,1` → the sweep request, or an error sentence. */
-function parseSweep(text: string): { parameter: SweepParameter; values: number[] } | string {
-  const m = /^(share4k|tdCount|fragmentation)=([\d.,\s]+)$/.exec(text)
+/**
+ * `--sweep share4k=0,0.5,1` → the sweep request, or an error sentence. The values are checked as
+ * the API checks them (sweepRequestSchema): each as the scenario field it sets, 2-101 of them.
+ */
+function parseSweep(text: string): SweepRequest | string {
+  const m = /^(share4k|tdCount|fragmentation)=(.+)$/.exec(text)
   if (!m) return 'expected --sweep share4k|tdCount|fragmentation=v1,v2,…'
-  const values = m[2]!.split(',').map((v) => Number(v.trim()))
-  if (values.length < 2 || values.some((v) => !Number.isFinite(v)))
-    return 'a sweep needs two or more numbers'
-  return { parameter: m[1] as SweepParameter, values }
+  const values = m[2]!.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())))
+  if (values.some((v) => !Number.isFinite(v))) return '--sweep: the values must be numbers'
+  const checked = sweepRequestSchema.safeParse({ parameter: m[1], values })
+  if (!checked.success) {
+    const issue = checked.error.issues[0]
+    return issue?.path[0] === 'values' && issue.path.length === 1
+      ? `--sweep: a sweep takes 2 to 101 values (${issue.message})`
+      : `--sweep: ${issue?.message ?? 'invalid'}`
+  }
+  return checked.data
 }
 
-/** Read and analyse the --host file with the CLI's in-process services; an error line on failure. */
+/** Read and analyse the --host file with the CLI's in-process services; the error on failure. */
 async function loadHost(
   path: string,
-  ctx: CliContext
-): Promise<{ planner: PlannerService; host: HostResult } | { error: string }> {
+  ctx: CliRun
+): Promise<{ planner: PlannerService; host: HostResult } | { error: ApiError }> {
+  ctx.input = basename(path)
   const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
-  if (!read.ok) return { error: describeApiError(read.error) }
+  if (!read.ok) return { error: read.error }
   const { planner } = createServices({
     mode: 'browser',
     launcher: new InlineLauncher(),
@@ -123,10 +168,10 @@ async function loadHost(
     fileName: read.value.fileName,
     text: read.value.text
   })
-  return host.ok ? { planner, host: host.value } : { error: describeApiError(host.error) }
+  return host.ok ? { planner, host: host.value } : { error: host.error }
 }
 
-async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Promise<number> {
+async function simulateCommand(options: SimulateCliOptions, ctx: CliRun): Promise<number> {
   const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
   if (sources.length !== 1) {
     ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
@@ -138,22 +183,17 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
     return EXIT_USAGE
   }
   const loaded = await loadHost(options.host, ctx)
-  if ('error' in loaded) {
-    ctx.stderr(`${loaded.error}\n`)
-    return EXIT_BAD_INPUT
-  }
+  if ('error' in loaded) return failWith(ctx, loaded.error)
   const { planner } = loaded
   const hostId = loaded.host.hostId
   if (options.trace) {
     const stored = planner.storedHostFor(hostId)!
+    ctx.input = basename(options.trace)
     const run = await planner.replayTracePath('cli', stored, options.trace, options.refcounts)
-    if (!run.ok) {
-      ctx.stderr(`${describeApiError(run.error)}\n`)
-      return EXIT_BAD_INPUT
-    }
+    if (!run.ok) return failWith(ctx, run.error)
     ctx.stdout(
       options.json
-        ? `${JSON.stringify(run.value)}\n`
+        ? `${terminalSafeJson(run.value)}\n`
         : `${formatSimulationReport(run.value.hostName, run.value.result, null, run.value.trace)}\n`
     )
     return 0
@@ -162,6 +202,7 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
   if (options.preset) {
     scenario = presetScenario(options.preset, loaded.host.analysis.tdxMemoryBytes)
   } else {
+    ctx.input = basename(options.scenario!)
     const file = await readScenarioFile(options.scenario!)
     if (!file.ok) {
       ctx.stderr(`${file.message}\n`)
@@ -175,13 +216,10 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliContext): Pr
     scenario: scenario as ScenarioInput,
     ...(sweep ? { sweep } : {})
   })
-  if (!run.ok) {
-    ctx.stderr(`${describeApiError(run.error)}\n`)
-    return EXIT_BAD_INPUT
-  }
+  if (!run.ok) return failWith(ctx, run.error)
   ctx.stdout(
     options.json
-      ? `${JSON.stringify(run.value)}\n`
+      ? `${terminalSafeJson(run.value)}\n`
       : `${formatSimulationReport(run.value.hostName, run.value.result, run.value.sweep, null)}\n`
   )
   return 0
@@ -198,6 +236,8 @@ interface ContentionCliOptions {
   sockets?: number
   cpusPerSocket?: number
   kernelWindow?: number
+  tdStartJitter?: number
+  vcpuStartJitter?: number
   csv?: boolean
   json?: boolean
 }
@@ -218,7 +258,7 @@ function collectCost(value: string, previous: Record<string, number>): Record<st
 async function readScenarioFile(
   path: string
 ): Promise<{ ok: true; scenario: Scenario } | { ok: false; message: string }> {
-  const text = await readTextFile(path, MAX_HOST_FILE_BYTES)
+  const text = await readTextFile(path, MAX_SCENARIO_FILE_BYTES, 'scenario files')
   if (!text.ok) return { ok: false, message: describeApiError(text.error) }
   let json: unknown
   try {
@@ -237,46 +277,48 @@ async function readScenarioFile(
   return { ok: true, scenario: checked.data }
 }
 
-async function contentionCommand(options: ContentionCliOptions, ctx: CliContext): Promise<number> {
+async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Promise<number> {
   const sources = [options.scenario, options.preset, options.trace].filter((x) => x !== undefined)
   if (sources.length !== 1) {
     ctx.stderr('give exactly one of --scenario, --preset or --trace\n')
     return EXIT_USAGE
   }
-  const settings = contentionSettingsSchema.safeParse({
-    designs: options.designs.split(',').map((d) => d.trim()),
-    demoteVariants: options.demote.split(',').map((d) => d.trim()),
+  const input: ContentionSettingsInput = {
+    designs: options.designs.split(',').map((d) => d.trim()) as ContentionSettingsInput['designs'],
+    demoteVariants: options.demote
+      .split(',')
+      .map((d) => d.trim()) as ContentionSettingsInput['demoteVariants'],
     costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost },
     ...(options.sockets !== undefined ? { sockets: options.sockets } : {}),
     ...(options.cpusPerSocket !== undefined ? { cpusPerSocket: options.cpusPerSocket } : {}),
-    ...(options.kernelWindow !== undefined ? { kernelWindowRegions: options.kernelWindow } : {})
-  })
+    ...(options.kernelWindow !== undefined ? { kernelWindowRegions: options.kernelWindow } : {}),
+    ...(options.tdStartJitter !== undefined ? { tdStartJitterNs: options.tdStartJitter } : {}),
+    ...(options.vcpuStartJitter !== undefined ? { vcpuStartJitterNs: options.vcpuStartJitter } : {})
+  }
+  // A preset's own settings (the synchronized storm's zero jitter and CV), unless given here.
+  const preset = options.preset ? contentionPresetSettings(options.preset) : {}
+  if (options.cost['serviceCv'] !== undefined) delete preset.serviceCv
+  if (options.tdStartJitter !== undefined) delete preset.tdStartJitterNs
+  if (options.vcpuStartJitter !== undefined) delete preset.vcpuStartJitterNs
+  const settings = contentionSettingsSchema.safeParse(withPresetSettings(input, preset))
   if (!settings.success) {
     const issue = settings.error.issues[0]
     ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
     return EXIT_USAGE
   }
   const loaded = await loadHost(options.host, ctx)
-  if ('error' in loaded) {
-    ctx.stderr(`${loaded.error}\n`)
-    return EXIT_BAD_INPUT
-  }
+  if ('error' in loaded) return failWith(ctx, loaded.error)
   const { planner } = loaded
   if (options.trace) {
-    const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES)
-    if (!text.ok) {
-      ctx.stderr(`${describeApiError(text.error)}\n`)
-      return EXIT_BAD_INPUT
-    }
+    ctx.input = basename(options.trace)
+    const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES, 'traces')
+    if (!text.ok) return failWith(ctx, text.error)
     const parsed = parseTraceText(text.value.text, text.value.fileName)
-    if (!parsed.ok) {
-      ctx.stderr(`${describeApiError(parsed.error)}\n`)
-      return EXIT_BAD_INPUT
-    }
+    if (!parsed.ok) return failWith(ctx, parsed.error)
     const outcomes = settings.data.designs.map((d) =>
       traceContention(loaded.host.analysis, parsed.events, d, settings.data.costs)
     )
-    if (options.json) ctx.stdout(`${JSON.stringify(outcomes)}\n`)
+    if (options.json) ctx.stdout(`${terminalSafeJson(outcomes)}\n`)
     else {
       const rows = outcomes.map((o) => ({
         design: o.design,
@@ -297,6 +339,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
       contentionPresetScenario(options.preset) ??
       presetScenario(options.preset, loaded.host.analysis.tdxMemoryBytes)!
   } else {
+    ctx.input = basename(options.scenario!)
     const s = await readScenarioFile(options.scenario!)
     if (!s.ok) {
       ctx.stderr(`${s.message}\n`)
@@ -310,15 +353,19 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliContext)
     scenario,
     settings: settings.data
   })
-  if (!run.ok) {
-    ctx.stderr(`${describeApiError(run.error)}\n`)
-    return EXIT_BAD_INPUT
-  }
+  if (!run.ok) return failWith(ctx, run.error)
   const outcomes = run.value.report.outcomes
-  if (options.json) ctx.stdout(`${JSON.stringify(run.value)}\n`)
+  if (options.json) ctx.stdout(`${terminalSafeJson(run.value)}\n`)
   else if (options.csv) ctx.stdout(perfLockCsv(outcomes))
   else ctx.stdout(`${formatContentionReport(run.value)}\n`)
   return 0
+}
+
+function parseNs(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('must be a number of nanoseconds, 0 or more')
+  return n
 }
 
 function parseCount(value: string): number {
@@ -334,8 +381,16 @@ function parsePort(value: string): number {
 }
 
 /** `pamt-planner`: the same services as the app, from a terminal. Resolves to the exit code. */
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: readonly string[], outer: CliContext): Promise<number> {
   let exitCode = EXIT_OK
+  // Every byte printed goes through these: text from a file (a host name, a label, an echoed line)
+  // cannot drive the terminal. JSON is written with terminalSafeJson, so it stays valid JSON.
+  const ctx: CliRun = {
+    ...outer,
+    stdout: (s) => outer.stdout(visibleControls(s, true)),
+    stderr: (s) => outer.stderr(visibleControls(s, true)),
+    input: undefined
+  }
   const program = new Command('pamt-planner')
     .description('Static vs Dynamic PAMT memory for Intel TDX hosts')
     .version(ctx.version)
@@ -417,10 +472,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         exitCode = EXIT_USAGE
         return
       }
+      ctx.input = basename(file)
       const read = await readTextFile(file, MAX_HOST_FILE_BYTES)
       if (!read.ok) {
-        ctx.stderr(`${describeApiError(read.error)}\n`)
-        exitCode = EXIT_BAD_INPUT
+        exitCode = failWith(ctx, read.error)
         return
       }
       const { planner } = createServices({
@@ -436,13 +491,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         model: model.data
       })
       if (!result.ok) {
-        ctx.stderr(`${describeApiError(result.error)}\n`)
-        exitCode = EXIT_BAD_INPUT
+        exitCode = failWith(ctx, result.error)
         return
       }
       ctx.stdout(
         options.json
-          ? `${JSON.stringify(hostAnalysisToJson(result.value.analysis), null, 2)}\n`
+          ? `${terminalSafeJson(hostAnalysisToJson(result.value.analysis), 2)}\n`
           : `${formatHostReport(result.value)}\n`
       )
       if (options.check && result.value.analysis.verdict.model === 'fails')
@@ -488,7 +542,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .option('--trace <file>', 'recorded trace: open-loop lock replay (docs/contention-model.md)')
     .option(
       '--designs <list>',
-      'comma-separated: v6, always-lock, per-2m, hashed:N, module-only',
+      'comma-separated: v6, always-lock, per-2m, hashed:N (hash_64), mod:N (region mod N), module-only (lockless, racy)',
       'v6,always-lock,per-2m,hashed:64,module-only'
     )
     .option(
@@ -498,12 +552,30 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     )
     .option(
       '--cost <key=ns>',
-      'override a cost in ns, repeatable (docs/contention-model.md)',
+      'override a cost in ns (serviceCv: their coefficient of variation, 0 = constant), repeatable (docs/contention-model.md)',
       collectCost,
       {}
     )
-    .option('--sockets <n>', 'sockets (default 2)', parseCount)
-    .option('--cpus-per-socket <n>', 'CPUs per socket (default 56)', parseCount)
+    .option(
+      '--sockets <n>',
+      'sockets (default: NUMA nodes with CPUs in the log’s SRAT lines, else 2)',
+      parseCount
+    )
+    .option(
+      '--cpus-per-socket <n>',
+      'CPUs per socket (default: from the log’s SRAT lines, else 56)',
+      parseCount
+    )
+    .option(
+      '--td-start-jitter <ns>',
+      'each TD starts up to this much after its arrival (modelled, default 100 ms)',
+      parseNs
+    )
+    .option(
+      '--vcpu-start-jitter <ns>',
+      'each vCPU starts up to this much after its TD (modelled, default 100 µs)',
+      parseNs
+    )
     .option(
       '--kernel-window <n>',
       'kernel page window in 2 MiB regions (modelled, default 8)',
@@ -541,10 +613,16 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   try {
     await program.parseAsync([...argv], { from: 'user' })
   } catch (e) {
-    // Commander's own errors are usage errors (help and --version exit 0); anything else is ours.
+    // Commander's own errors are usage errors (help and --version exit 0).
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE
-    ctx.stderr(`pamt-planner: ${e instanceof Error ? e.message : String(e)}\n`)
-    return EXIT_BAD_INPUT
+    const message = e instanceof Error ? e.message : String(e)
+    // A system error (a port in use, a permission) is the environment's, not a bug.
+    const code = (e as { code?: unknown } | null)?.code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      ctx.stderr(`pamt-planner: ${message}\n`)
+      return EXIT_BAD_INPUT
+    }
+    return internalError(ctx, message)
   }
   return exitCode
 }

@@ -25,9 +25,9 @@ function ensureBuilt() {
     (p) => join(root, 'out', p)
   )
   if (outputs.every(existsSync)) {
-    const builtAt = Math.min(...outputs.map((p) => statSync(p).mtimeMs))
+    const builtAt = outputs.reduce((t, p) => Math.min(t, statSync(p).mtimeMs), Infinity)
     const sources = [...SOURCE_DIRS, ...SOURCE_FILES].map((p) => join(root, p)).filter(existsSync)
-    if (Math.max(...sources.map(newestMtimeMs)) <= builtAt) return
+    if (sources.reduce((t, p) => Math.max(t, newestMtimeMs(p)), -Infinity) <= builtAt) return
   }
   process.stderr.write('pamt-planner: building the app (first run or sources changed)…\n')
   const viteBin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js')

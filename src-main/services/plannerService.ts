@@ -17,7 +17,7 @@ import type {
   TraceRun
 } from '@shared/api/contract'
 import { err, ok, type ApiResult } from '@shared/api/errors'
-import type { ModelOptions } from '@shared/api/modelOptions'
+import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { hostInputToJson } from '@shared/import/hostJson'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import type { ExampleHostCatalog } from './exampleHosts'
@@ -34,6 +34,14 @@ import {
 } from '@shared/model/workload/presets'
 import { contentionSettingsSchema } from '@shared/model/contention/runContention'
 import { scenarioSchema } from '@shared/model/workload/scenario'
+import { sweepRequestSchema } from '@shared/model/runtime/sweep'
+import { safeFileStem } from '@shared/util/fileNames'
+import {
+  estimateContentionWork,
+  estimateSimulationWork,
+  workHostOf,
+  type WorkHost
+} from '@shared/model/workEstimate'
 
 export interface PlannerServiceOptions {
   mode: AppInfo['mode']
@@ -80,6 +88,11 @@ export class PlannerService implements PlannerMethods {
   /** A stored host by id, for adapters (the CLI) that stream files from disk themselves. */
   storedHostFor(hostId: string): StoredHost | undefined {
     return this.hosts.get(hostId)
+  }
+
+  /** What the pre-flight work estimate needs of a stored host under the request's options. */
+  private workHost(stored: StoredHost, model: ModelOptions | undefined): WorkHost {
+    return workHostOf(stored.host, stored.tdxMemoryBytes, toAnalyzeOptions(model))
   }
 
   private storedHost(hostId: string): ApiResult<StoredHost> {
@@ -161,7 +174,8 @@ export class PlannerService implements PlannerMethods {
   async exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
-    const stem = stored.value.source.fileName.replace(/\.[^.]+$/, '')
+    // The upload's name is the user's: `../../etc/passwd` becomes `passwd.host.json`.
+    const stem = safeFileStem(stored.value.source.fileName, 'host')
     return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.value.host) })
   }
 
@@ -189,12 +203,24 @@ export class PlannerService implements PlannerMethods {
         `scenario ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
       )
     }
+    // The sweep and the pre-flight work estimate, for every caller (workEstimate.ts).
+    const sweep = req.sweep === undefined ? undefined : sweepRequestSchema.safeParse(req.sweep)
+    if (sweep && !sweep.success) {
+      const issue = sweep.error.issues[0]
+      return err('INVALID_REQUEST', `sweep ${issue?.path.join('.') ?? ''}: ${issue?.message}`)
+    }
+    const work = estimateSimulationWork(
+      scenario.data,
+      this.workHost(stored.value, req.model),
+      sweep?.data
+    )
+    if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
     return this.opts.jobs.run(req.jobId, {
       kind: 'simulate',
       host: stored.value.host,
       model: req.model,
       scenario: scenario.data,
-      sweep: req.sweep
+      sweep: sweep?.data
     })
   }
 
@@ -220,6 +246,12 @@ export class PlannerService implements PlannerMethods {
         `${scenario.success ? 'settings' : 'scenario'} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
       )
     }
+    const work = estimateContentionWork(
+      scenario.data,
+      this.workHost(stored.value, req.model),
+      settings.data
+    )
+    if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
     return this.opts.jobs.run(req.jobId, {
       kind: 'contention',
       host: stored.value.host,

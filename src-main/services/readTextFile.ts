@@ -9,7 +9,9 @@ import { formatLimitBytes } from '@shared/import/limits'
  */
 export async function readTextFile(
   path: string,
-  maxBytes: number
+  maxBytes: number,
+  /** What the limit is for, in the too-large message: "host logs", "traces", "scenario files". */
+  what = 'host logs'
 ): Promise<ApiResult<{ fileName: string; text: string }>> {
   const fileName = basename(path)
   try {
@@ -18,7 +20,7 @@ export async function readTextFile(
     if (info.size > maxBytes) {
       return err(
         'FILE_TOO_LARGE',
-        `file is ${(info.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(maxBytes)} limit for host logs`,
+        `file is ${(info.size / 2 ** 20).toFixed(0)} MiB, larger than the ${formatLimitBytes(maxBytes)} limit for ${what}`,
         { fileName }
       )
     }

@@ -8,6 +8,7 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
 import { runContention } from '@shared/model/contention/runContention'
+import { WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
@@ -23,8 +24,14 @@ export async function runTask<T extends WorkerTask>(
   task: T,
   progress: ProgressSink
 ): Promise<ApiResult<TaskOutput<T>>> {
-  const out = await run(task, progress)
-  return out as ApiResult<TaskOutput<T>>
+  try {
+    const out = await run(task, progress)
+    return out as ApiResult<TaskOutput<T>>
+  } catch (e) {
+    // A run past its work limit is the user's input, not a crash: say what to shrink.
+    if (e instanceof WorkLimitError) return err('WORK_TOO_LARGE', e.message)
+    throw e
+  }
 }
 
 async function run(
@@ -62,11 +69,18 @@ async function run(
       progress('analysing', 0)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
       const steps = 1 + (task.sweep?.values.length ?? 0)
-      const result = simulateScenario(host, task.scenario)
+      // The service refused runs the estimate puts over the limit; this stops one it underrated.
+      const budget = new WorkBudget()
+      const result = simulateScenario(host, task.scenario, budget)
       progress('analysing', 1 / steps)
       const sweep = task.sweep
-        ? sweepScenario(host, task.scenario, task.sweep.parameter, task.sweep.values, (done) =>
-            progress('analysing', (1 + done) / steps)
+        ? sweepScenario(
+            host,
+            task.scenario,
+            task.sweep.parameter,
+            task.sweep.values,
+            (done) => progress('analysing', (1 + done) / steps),
+            budget
           )
         : null
       progress('done', 1)

@@ -1,4 +1,5 @@
 import type { ImportError } from '../import/importError'
+import { visibleControls } from '../util/controlChars'
 
 /** Error codes that cross the API boundary (IPC or HTTP); every failure is one of these values. */
 export type ApiErrorCode =
@@ -10,6 +11,8 @@ export type ApiErrorCode =
   | 'HOST_EVICTED'
   /** Too much work at once (model jobs queued, progress streams open): try again later. */
   | 'BUSY'
+  /** A run the pre-flight estimate puts above a documented work limit (model/workEstimate.ts). */
+  | 'WORK_TOO_LARGE'
   | 'CANCELLED'
   | 'UNAVAILABLE'
   | 'FILE_UNREADABLE'
@@ -38,8 +41,11 @@ export function err(
   return { ok: false, error: { code, message, ...where } }
 }
 
-/** The single line shown to users: "file:line: message" or just the message. */
+/**
+ * The single line shown to users: "file:line: message" or just the message. Control characters from
+ * a file name or an echoed line are shown as escapes (`\x1b`), never passed to a terminal.
+ */
 export function describeApiError(e: ApiError): string {
-  if (e.fileName === undefined) return e.message
-  return `${e.fileName}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`
+  if (e.fileName === undefined) return visibleControls(e.message)
+  return visibleControls(`${e.fileName}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`)
 }

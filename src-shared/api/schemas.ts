@@ -5,6 +5,7 @@ import type { PlannerMethodName } from './contract'
 import { modelOptionsSchema } from './modelOptions'
 import { scenarioSchema } from '../model/workload/scenario'
 import { contentionSettingsSchema } from '../model/contention/runContention'
+import { sweepRequestSchema } from '../model/runtime/sweep'
 
 const jobId = z
   .string()
@@ -41,12 +42,7 @@ export const requestSchemas = {
     hostId,
     model: modelOptionsSchema.optional(),
     scenario: scenarioSchema,
-    sweep: z
-      .strictObject({
-        parameter: z.enum(['share4k', 'tdCount', 'fragmentation']),
-        values: z.array(z.number().min(0).max(100_000)).min(2).max(101)
-      })
-      .optional()
+    sweep: sweepRequestSchema.optional()
   }),
   replayTraceText: z.strictObject({
     jobId,

@@ -31,7 +31,8 @@
  * - `memory[].type` is one of `ram`, `reserved`, `soft-reserved`, `acpi-data`, `acpi-nvs`,
  *   `unusable`, `persistent`, `other`; `label` is free text shown to users (the source's type
  *   name, e.g. `usable`), defaulting to the type. Memory ranges must not overlap; CMRs must not
- *   overlap; NUMA blocks of different nodes must not overlap.
+ *   overlap. NUMA blocks of different nodes may overlap, as an SRAT can: the import notes it and
+ *   the model uses one node, as the kernel does.
  * - `numa[].node` is the node id (0 to 4095); `hotplug` (default false) is the SRAT hotplug flag.
  *   No `numa` (or an empty list) means a single node 0.
  * - `tdxModule` holds any of the TdxModuleParams keys (`maxTdmrs`, `maxReservedPerTdmr`,
@@ -56,6 +57,7 @@ import {
 } from '../model/host/memoryMap'
 import { TDX_MODULE_PARAM_LIMITS, type TdxModuleParams } from '../model/host/tdxModuleParams'
 import type { HostImportResult, ParseOptions } from './hostImport'
+import { MAX_LOG_TEXT_CHARS, MAX_NUMA_NODE_ID } from './limits'
 import {
   checkAllLineLengths,
   checkIsText,
@@ -96,8 +98,6 @@ export const HOST_JSON_MEMORY_TYPES = [
  */
 const TDX_MODULE_KEYS = Object.keys(TDX_MODULE_PARAM_LIMITS) as Array<keyof TdxModuleParams>
 
-const MAX_NODE_ID = 4095
-
 const address = z
   .string({ error: 'must be a "0x…" hex string' })
   .regex(/^0[xX][0-9a-fA-F]+$/, 'must be a "0x…" hex string')
@@ -128,7 +128,7 @@ const numaSchema = z.strictObject({
     .number({ error: 'must be a node id (an integer)' })
     .int('must be a node id (an integer)')
     .min(0, 'must be 0 or more')
-    .max(MAX_NODE_ID, `must be at most ${MAX_NODE_ID}`),
+    .max(MAX_NUMA_NODE_ID, `must be at most ${MAX_NUMA_NODE_ID}`),
   hotplug: z.boolean({ error: 'must be true or false' }).optional()
 })
 
@@ -153,12 +153,12 @@ const kernelLogSchema = z.strictObject({
   initialized: z.boolean({ error: 'must be true, false or null' }).nullable().optional(),
   initFailure: z
     .string({ error: 'must be a string or null' })
-    .max(200, 'must be at most 200 characters')
+    .max(MAX_LOG_TEXT_CHARS, `must be at most ${MAX_LOG_TEXT_CHARS} characters`)
     .nullable()
     .optional(),
   moduleVersion: z
     .string({ error: 'must be a string or null' })
-    .max(200, 'must be at most 200 characters')
+    .max(MAX_LOG_TEXT_CHARS, `must be at most ${MAX_LOG_TEXT_CHARS} characters`)
     .nullable()
     .optional()
 })
@@ -305,7 +305,7 @@ export function parseHostJson(
     const at = (r: object & { line: number }): string => `at ${where.get(r)} (line ${r.line})`
     sortAndCheckOverlaps(ranges, 'memory', fileName, at)
     sortAndCheckOverlaps(cmrs, 'CMR', fileName, at)
-    checkNumaOverlaps(numaMemblks, fileName, at)
+    const numaOverlap = findNumaOverlap(numaMemblks, at)
 
     const kernelLog = emptyKernelTdxLog()
     if (json.kernelLog?.pamtKb !== undefined && json.kernelLog.pamtKb !== null) {
@@ -343,6 +343,7 @@ export function parseHostJson(
     const notes: string[] = []
     if (numaMemblks.length === 0)
       notes.push('No "numa" list: the host is treated as a single node 0.')
+    if (numaOverlap) notes.push(numaOverlap)
     if (host.params !== undefined) {
       notes.push(
         `TDX module parameters from the file: ${Object.keys(host.params).join(', ') || 'none'}; the others come from the module parameter preset.`
@@ -397,26 +398,24 @@ function readRange(
   return { base, end, line }
 }
 
-/** NUMA blocks of different nodes must not overlap (the kernel refuses such an SRAT). */
-function checkNumaOverlaps(
+/**
+ * NUMA blocks of different nodes that overlap, as a note. They are kept, not refused: a boot log
+ * with such an SRAT imports too, and the model does what the kernel does with it
+ * (numa_cleanup_meminfo() fails, one dummy node; analysis problem NUMA_OVERLAP), so a host saved
+ * from that log loads again.
+ */
+function findNumaOverlap(
   blocks: readonly NumaMemblk[],
-  fileName: string,
   at: (b: NumaMemblk) => string
-): void {
+): string | null {
   const sorted = [...blocks].sort((a, b) => a.baseBytes - b.baseBytes || a.line - b.line)
   let widest: NumaMemblk | null = null
   for (const b of sorted) {
     if (widest && b.baseBytes < widest.endBytes && b.nid !== widest.nid) {
       const [later, earlier] = b.line >= widest.line ? [b, widest] : [widest, b]
-      fail(
-        {
-          code: 'OVERLAPPING_RANGES',
-          line: later.line,
-          message: `NUMA block ${at(later)} (node ${later.nid}) overlaps the one ${at(earlier)} (node ${earlier.nid})`
-        },
-        fileName
-      )
+      return `NUMA block ${at(later)} (node ${later.nid}) overlaps the one ${at(earlier)} (node ${earlier.nid}): the kernel rejects such a layout and uses one node.`
     }
     if (!widest || b.endBytes > widest.endBytes) widest = b
   }
+  return null
 }

@@ -15,6 +15,7 @@
 import { z } from 'zod'
 import { emptyKernelTdxLog, type MemoryRange, type NumaMemblk } from '../model/host/memoryMap'
 import type { HostImportResult, ParseOptions } from './hostImport'
+import { MAX_NUMA_NODE_ID } from './limits'
 import {
   checkAllLineLengths,
   checkIsText,
@@ -165,6 +166,16 @@ export function parseLsmemJson(
       states.set(state, (states.get(state) ?? 0) + 1)
       ranges.push({ baseBytes: base, endBytes: last + 1, type: 'ram', typeLabel: state, line })
       const node = b.node === undefined || b.node === null ? null : Number(b.node)
+      if (node !== null && node > MAX_NUMA_NODE_ID) {
+        fail(
+          {
+            code: 'MALFORMED_LINE',
+            line: lineOf(['memory', i, 'node']),
+            message: `memory[${i}].node ${String(b.node).slice(0, 20)} is above ${MAX_NUMA_NODE_ID}: no kernel numbers NUMA nodes that high`
+          },
+          fileName
+        )
+      }
       nodeOf.push(node !== null && Number.isInteger(node) && node >= 0 ? node : null)
     })
     options.onProgress?.(1)

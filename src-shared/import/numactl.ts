@@ -23,6 +23,7 @@ import type { MemoryRange, NumaMemblk } from '../model/host/memoryMap'
 import { SZ_1G_BYTES } from '../model/host/units'
 import type { ImportSummary } from './hostImport'
 import type { ImportError } from './importError'
+import { MAX_NUMA_NODE_ID } from './limits'
 import {
   checkIsText,
   checkLineLength,
@@ -75,7 +76,9 @@ function parseNodeList(list: string): number[] | null {
     if (!m) return null
     const a = Number(m[1])
     const b = m[2] === undefined ? a : Number(m[2])
-    if (b < a || b - a > 65536) return null
+    // Node ids stop at MAX_NUMA_NODE_ID, so a list can never hold more than 4096 of them (a line
+    // of "0-65536,0-65536,…" would otherwise expand to hundreds of millions).
+    if (b < a || b > MAX_NUMA_NODE_ID || out.length + (b - a) > MAX_NUMA_NODE_ID) return null
     for (let n = a; n <= b; n++) out.push(n)
   }
   return out
@@ -146,6 +149,12 @@ export function parseNumactl(text: string, fileName: string): NumactlResult {
         const size = SIZE_RE.exec(t)
         const cpu = CPUS_RE.exec(t)
         const free = FREE_RE.exec(t)
+        const id = (size ?? cpu ?? free)?.[1]
+        if (id !== undefined && Number(id) > MAX_NUMA_NODE_ID)
+          malformed(
+            lineNo,
+            `node ${id.slice(0, 12)} is above ${MAX_NUMA_NODE_ID}: no kernel numbers NUMA nodes that high`
+          )
         if (size) {
           const nid = Number(size[1])
           const prev = sizes.get(nid)

@@ -3,6 +3,7 @@ import type { MemoryRange } from '../../model/host/memoryMap'
 import type { NodeRange } from '../../model/host/numa'
 import { SZ_1G_BYTES } from '../../model/host/units'
 import { LANE_COLORS, MEMORY_TYPE_COLORS, RAM_OUTSIDE_MEMBLOCK_COLOR, nodeColor } from './colors'
+import { pushAll } from '../../util/arrays'
 
 /** One row of the address map, top to bottom. */
 export const ADDRESS_MAP_LANES = [
@@ -93,7 +94,7 @@ export function memoryLane(a: HostAnalysis): AddressMapItem[] {
     if (r.type === 'ram') {
       const { pieces, next } = ramPieces(r, nodeRanges, j)
       j = next
-      out.push(...pieces)
+      pushAll(out, pieces)
     } else {
       out.push({
         lane: 'memory',

@@ -1,6 +1,7 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 import { designColor, formatNs, outcomeLabels } from './labels'
+import { maxOf, minOf } from '../../util/arrays'
 
 /** Smallest x on the log axis: a zero-latency bin is drawn here (1 ns). */
 export const CDF_MIN_NS = 1
@@ -61,9 +62,12 @@ export function latencyCdfChart(outcomes: readonly ContentionOutcome[]): ECharts
     data: cdfPoints(o)
   }))
   const positive = outcomes.flatMap((o) => o.latencyCdf.map(([ns]) => ns).filter((ns) => ns > 0))
-  const minNs = positive.length ? Math.min(...positive) : CDF_MIN_NS
-  const maxNs = positive.length ? Math.max(...positive) : 10 * CDF_MIN_NS
-  const maxNines = Math.max(3, ...series.flatMap((s) => (s.data as number[][]).map((p) => p[1]!)))
+  const minNs = minOf(positive, CDF_MIN_NS)
+  const maxNs = maxOf(positive, 10 * CDF_MIN_NS)
+  const maxNines = Math.max(
+    3,
+    maxOf(series.flatMap((s) => (s.data as number[][]).map((p) => p[1]!)))
+  )
   return {
     animation: false,
     aria: { enabled: true },

@@ -2,6 +2,7 @@ import type { EChartsOption } from 'echarts'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 import { formatSeconds } from '../workload/timeAxis'
 import { designColor } from './labels'
+import { maxOf } from '../../util/arrays'
 
 export const TIMELINE_SERIES = {
   occupancy: 'locks held (mean)',
@@ -20,8 +21,8 @@ export function timelineSeconds(o: ContentionOutcome): number[] {
 export function lockTimelineChart(o: ContentionOutcome, label: string = o.design): EChartsOption {
   const xs = timelineSeconds(o)
   const color = designColor(o.design)
-  const maxOcc = Math.max(0, ...o.timeline.occupancy)
-  const maxWait = Math.max(0, ...o.timeline.maxWaiters)
+  const maxOcc = Math.max(0, maxOf(o.timeline.occupancy))
+  const maxWait = Math.max(0, maxOf(o.timeline.maxWaiters))
   return {
     animation: false,
     aria: { enabled: true },

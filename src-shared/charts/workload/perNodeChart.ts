@@ -4,6 +4,7 @@ import { formatBytes } from '../formatBytes'
 import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 import { NODE_COLORS } from './colors'
 import { bytesWithExact, formatSeconds, sampleSeconds } from './timeAxis'
+import { maxOf } from '../../util/arrays'
 
 export function nodeSeriesName(nid: number): string {
   return `Node ${nid}`
@@ -38,7 +39,7 @@ export function perNodeChart(result: SimulationResult): EChartsOption {
   }))
   const peaks = r.nodeIds.map((nid, i) => ({
     nid,
-    peak: Math.max(0, ...(r.perNodePairBytes[i] ?? []))
+    peak: Math.max(0, maxOf(r.perNodePairBytes[i] ?? []))
   }))
   return {
     animation: false,
@@ -86,7 +87,7 @@ export function perNodeChart(result: SimulationResult): EChartsOption {
     },
     yAxis: {
       type: 'value',
-      ...bytesAxisScale(Math.max(...r.pairBytes, 0)),
+      ...bytesAxisScale(Math.max(maxOf(r.pairBytes), 0)),
       axisLabel: { formatter: formatAxisBytes }
     },
     series

@@ -5,6 +5,7 @@ import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 import { WORKLOAD_COLORS } from './colors'
 import { SWEEP_PARAMETERS, formatSweepValue } from './sweepParameter'
 import { bytesWithExact } from './timeAxis'
+import { maxOf, minOf } from '../../util/arrays'
 
 /** A sweep value on the chart's x axis: percent for fraction parameters. */
 export function sweepAxisValue(sweep: SweepResult, value: number): number {
@@ -127,15 +128,15 @@ export function sweepChart(sweep: SweepResult): EChartsOption {
       name: meta.axis,
       nameLocation: 'middle',
       nameGap: 28,
-      min: xs.length ? Math.min(...xs) : 0,
-      max: xs.length ? Math.max(...xs) : 1
+      min: minOf(xs, 0),
+      max: maxOf(xs, 1)
     },
     yAxis: {
       type: 'value',
       ...bytesAxisScale(
         Math.max(
           sweep.staticPamtBytes,
-          ...sweep.points.flatMap((p) => [p.peakTotalBytes, Math.abs(p.savingsAtPeakBytes)])
+          maxOf(sweep.points.flatMap((p) => [p.peakTotalBytes, Math.abs(p.savingsAtPeakBytes)]))
         )
       ),
       axisLabel: { formatter: formatAxisBytes }

@@ -1,11 +1,11 @@
-import Papa from 'papaparse'
+import { toCsv } from '../csv'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import type { SweepResult } from '../../model/runtime/sweep'
 
 /** CSV of the over-time chart: one row per sample, every part in raw bytes. */
 export function pamtOverTimeCsv(result: SimulationResult): string {
   const r = result.replay
-  return Papa.unparse({
+  return toCsv({
     fields: [
       'time_ns',
       'static_part_bytes',
@@ -30,7 +30,7 @@ export function pamtOverTimeCsv(result: SimulationResult): string {
 /** CSV of the per-node chart: one row per sample, one pair-bytes column per node. */
 export function perNodeCsv(result: SimulationResult): string {
   const r = result.replay
-  return Papa.unparse({
+  return toCsv({
     fields: ['time_ns', ...r.nodeIds.map((n) => `node${n}_pair_bytes`)],
     data: r.timeNs.map((t, k) => [t, ...r.nodeIds.map((_, i) => r.perNodePairBytes[i]?.[k] ?? 0)])
   })
@@ -38,7 +38,7 @@ export function perNodeCsv(result: SimulationResult): string {
 
 /** CSV of the sweep chart: one row per parameter value (fractions stay fractions). */
 export function sweepCsv(sweep: SweepResult): string {
-  return Papa.unparse({
+  return toCsv({
     fields: [
       sweep.parameter,
       'peak_total_bytes',

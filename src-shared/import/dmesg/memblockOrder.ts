@@ -28,6 +28,7 @@
  *   SRAT), paging_init() "Zone ranges:", acpi_boot_init() (BGRT image: another e820 update), …
  */
 import type { E820Edit } from './e820Table'
+import { maxOf } from '../../util/arrays'
 
 /** The lines of one boot that place e820 edits relative to e820__memblock_setup(). */
 export interface MemblockOrder {
@@ -141,7 +142,7 @@ export function splitEditsAtMemblock(edits: readonly E820Edit[], order: Memblock
   let lastApplied: number
   if (order.lastPfnLines.length > 0) {
     rule = 'last-pfn'
-    anchorLine = Math.max(...order.lastPfnLines)
+    anchorLine = maxOf(order.lastPfnLines)
     lastApplied = anchorLine
   } else if (order.mtrrUpdateLine !== null) {
     rule = 'mtrr'

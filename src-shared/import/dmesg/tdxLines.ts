@@ -4,6 +4,7 @@
  */
 import type { KernelTdxLog } from '../../model/host/memoryMap'
 import { MAX_PHYS_ADDR_BYTES } from '../../model/host/units'
+import { MAX_LOG_TEXT_CHARS } from '../limits'
 
 /** What one TDX line was, so the caller can count it and write notes. */
 export type TdxLineKind =
@@ -90,20 +91,26 @@ export function readTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLi
   return kind
 }
 
+/** Text from a log line kept as a value, at most MAX_LOG_TEXT_CHARS (what host JSON holds). */
+function logText(s: string): string {
+  return s.length > MAX_LOG_TEXT_CHARS ? `${s.slice(0, MAX_LOG_TEXT_CHARS - 1)}…` : s
+}
+
 /** Record the kernel's init outcome; the first failure printed is the cause, later ones follow it. */
 function initOutcome(log: KernelTdxLog, line: number, failure: string | null): void {
   if (failure === null) {
     log.initialized ??= true
   } else {
     log.initialized = false
-    log.initFailure ??= failure
+    log.initFailure ??= logText(failure)
   }
   log.initLine ??= line
 }
 
 function readKnownTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLineKind | null {
   let m: RegExpExecArray | null
-  if ((m = PAMT_KB_RE.exec(raw))) {
+  // A size past 2^53 KB is no PAMT any kernel allocated (nor one a number here can hold exactly).
+  if ((m = PAMT_KB_RE.exec(raw)) && Number.isSafeInteger(Number(m[1]))) {
     log.pamtKb = Number(m[1])
     log.pamtKbLine = line
     return 'tdx'
@@ -163,7 +170,7 @@ function readKnownTdxLine(raw: string, line: number, log: KernelTdxLog): TdxLine
   }
   for (const [re, text] of VERSION_PARSERS) {
     if ((m = re.exec(raw))) {
-      log.moduleVersion = text(m)
+      log.moduleVersion = logText(text(m))
       return 'tdx'
     }
   }

@@ -66,7 +66,8 @@ export function placePamtChunks(
       const nodeRanges = ranges.filter((r) => r.nid === node)
       for (const zone of ZONES) {
         const chunk = scanZone(nodeRanges, zone, nrPages, placed, policy)
-        if (chunk) {
+        // PFN 0 is a place too (a small chunk in ZONE_DMA): only null means none.
+        if (chunk !== null) {
           const result = { startPfn: chunk, nrPages, nid: node, zone: zone.name }
           placed.push(result)
           return result
@@ -92,19 +93,38 @@ function scanZone(
     }))
     .filter((r) => r.startPfn < r.endPfn)
   if (inZone.length === 0) return null
-  const zoneStart = Math.min(...inZone.map((r) => r.startPfn))
-  const zoneEnd = Math.max(...inZone.map((r) => r.endPfn))
+  // By start, with the furthest end among the ranges starting at or before each: a candidate lies
+  // wholly in one range exactly when that furthest end reaches its last page. A binary search per
+  // candidate keeps a memory map of 500,000 ranges fast (a linear scan per candidate was quadratic).
+  inZone.sort((a, b) => a.startPfn - b.startPfn)
+  const furthestEnd = new Float64Array(inZone.length)
+  let reach = -Infinity
+  inZone.forEach((r, i) => (furthestEnd[i] = reach = Math.max(reach, r.endPfn)))
+  const zoneStart = inZone[0]!.startPfn
+  const zoneEnd = reach
+  /** Index of the last range starting at or before pfn, or -1. */
+  const lastStartingBy = (pfn: number): number => {
+    let lo = 0
+    let hi = inZone.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (inZone[mid]!.startPfn <= pfn) lo = mid + 1
+      else hi = mid
+    }
+    return lo - 1
+  }
   let found: number | null = null
   for (let pfn = kernelAlign(zoneStart, nrPages); pfn + nrPages <= zoneEnd; pfn += nrPages) {
     const end = pfn + nrPages
-    const inRam = inZone.some((r) => r.startPfn <= pfn && end <= r.endPfn)
+    const i = lastStartingBy(pfn)
+    const inRam = i >= 0 && furthestEnd[i]! >= end
     const free = !placed.some((c) => c.startPfn < end && pfn < c.startPfn + c.nrPages)
     if (inRam && free) {
       if (policy === 'first-candidate') return pfn
       found = pfn
     } else if (!inRam) {
       // Skip straight past a hole: every candidate until the next RAM range would fail the same way.
-      const next = inZone.find((r) => r.startPfn > pfn)
+      const next = inZone[i + 1]
       if (!next) break
       const jump = Math.floor((next.startPfn - pfn) / nrPages) * nrPages
       if (jump > nrPages) pfn += jump - nrPages

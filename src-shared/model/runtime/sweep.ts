@@ -1,9 +1,53 @@
+import { z } from 'zod'
 import type { HostAnalysis } from '../host/analyzeHost'
-import type { Scenario } from '../workload/scenario'
+import type { WorkBudget } from '../workEstimate'
+import { scenarioSchema, tdClassSchema, type Scenario } from '../workload/scenario'
 import { simulateScenario } from './simulate'
 
 /** Parameters a sweep can vary, each applied to every TD class. */
 export type SweepParameter = 'share4k' | 'tdCount' | 'fragmentation'
+
+export const SWEEP_PARAMETER_NAMES = ['share4k', 'tdCount', 'fragmentation'] as const
+
+/**
+ * Each sweep value is checked as the field it sets (withParameter): share4k sets every class's
+ * share2m to 1 − v, a share (0-1); tdCount sets every class's count, a whole number 1-100,000;
+ * fragmentation sets host.fragmentation (0-1). Fractions stay fractions: 100 is not 100 %.
+ */
+const SWEEP_VALUE_RULES: Record<SweepParameter, { schema: z.ZodType<number>; expect: string }> = {
+  share4k: {
+    schema: tdClassSchema.shape.share2m.unwrap(),
+    expect: 'a share of memory from 0 to 1 (0.25 is 25 %)'
+  },
+  tdCount: { schema: tdClassSchema.shape.count, expect: 'a whole number of TDs from 1 to 100,000' },
+  fragmentation: {
+    schema: scenarioSchema.shape.host.unwrap().shape.fragmentation.unwrap(),
+    expect: 'a fraction from 0 (fresh host) to 1 (fully fragmented)'
+  }
+}
+
+/** Most values in one sweep. */
+export const MAX_SWEEP_VALUES = 101
+
+/** A sweep request (API, CLI): 2-101 values, each valid for its parameter. */
+export const sweepRequestSchema = z
+  .strictObject({
+    parameter: z.enum(SWEEP_PARAMETER_NAMES),
+    values: z.array(z.number()).min(2).max(MAX_SWEEP_VALUES)
+  })
+  .superRefine((sweep, ctx) => {
+    const rule = SWEEP_VALUE_RULES[sweep.parameter]
+    sweep.values.forEach((v, i) => {
+      if (!rule.schema.safeParse(v).success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', i],
+          message: `${sweep.parameter} value ${v} is not ${rule.expect}`
+        })
+    })
+  })
+
+export type SweepRequest = z.infer<typeof sweepRequestSchema>
 
 export interface SweepPoint {
   value: number
@@ -41,10 +85,14 @@ export function sweepScenario(
   scenario: Scenario,
   parameter: SweepParameter,
   values: readonly number[],
-  onPoint?: (done: number) => void
+  onPoint?: (done: number) => void,
+  budget?: WorkBudget
 ): SweepResult {
   const points = values.map((value, i) => {
-    const r = simulateScenario(host, withParameter(scenario, parameter, value))
+    // A sweep point shows only its peaks: no placement range (placementRange.ts).
+    const r = simulateScenario(host, withParameter(scenario, parameter, value), budget, {
+      placementRange: false
+    })
     onPoint?.(i + 1)
     return {
       value,

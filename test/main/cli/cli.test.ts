@@ -373,6 +373,66 @@ describe('pamt-planner contention', () => {
     expect(text.stdout.split('\n')[2]).toMatch(/^ {2}NOT ALL TDs FIT: /)
   })
 
+  it('says where the machine and the timing came from, and shows hazards beside BUSY', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'v6,mod:16,module-only'
+    )
+    expect(r.code).toBe(0)
+    const lines = r.stdout.split('\n')
+    // The SPR log has no SRAT CPU affinity lines: the default machine, and the line says so.
+    expect(lines[2]).toBe(
+      "  machine: 2 sockets × 56 CPUs (default: the list measurement's 2 sockets of a Xeon 8480C (the log has no SRAT CPU affinity lines))"
+    )
+    expect(lines[3]).toBe(
+      '  timing (modelled): TD start jitter 100 ms, vCPU start jitter 100 µs, service-time CV 0.3'
+    )
+    const head = lines.find((l) => l.startsWith('design '))!
+    expect(head.endsWith('BUSY  retries  failed  hazards')).toBe(true)
+    expect(lines.some((l) => l.startsWith('mod:16 '))).toBe(true)
+  })
+
+  it('runs the synchronized storm preset in lockstep unless a timing option says otherwise', async () => {
+    const base = [
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--preset',
+      'synchronized-boot-storm',
+      '--designs',
+      'v6',
+      '--json'
+    ]
+    const storm = JSON.parse((await cli(...base)).stdout)
+    expect(storm.report.settings).toMatchObject({ tdStartJitterNs: 0, vcpuStartJitterNs: 0 })
+    expect(storm.report.settings.costs.serviceCv).toBe(0)
+    const own = JSON.parse(
+      (await cli(...base, '--cost', 'serviceCv=0.5', '--vcpu-start-jitter', '2000')).stdout
+    )
+    expect(own.report.settings).toMatchObject({ tdStartJitterNs: 0, vcpuStartJitterNs: 2000 })
+    expect(own.report.settings.costs.serviceCv).toBe(0.5)
+    expect(own.report.machine).toMatchObject({ sockets: 2, cpusPerSocket: 56, source: 'default' })
+  })
+
+  it('rejects a negative jitter with one line', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--td-start-jitter',
+      '-5'
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('must be a number of nanoseconds, 0 or more')
+  })
+
   it('prints the -x , CSV with raw nanoseconds', async () => {
     const r = await cli(
       'contention',
@@ -425,7 +485,9 @@ describe('pamt-planner contention', () => {
       'v7'
     )
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('a design is v6, always-lock, per-2m, hashed:N or module-only')
+    expect(bad.stderr).toContain(
+      'a design is v6, always-lock, per-2m, hashed:N, mod:N or module-only'
+    )
     const cost = await cli(
       'contention',
       '--host',

@@ -1,0 +1,368 @@
+import type { AnalyzeHostOptions } from './host/analyzeHost'
+import type { HostInput } from './host/memoryMap'
+import { resolveModuleParams } from './host/moduleVersion'
+import type { TdxModuleParams } from './host/tdxModuleParams'
+import type { ContentionCosts } from './contention/costs'
+import type { LockDesign } from './contention/designs'
+import { scenarioDemotes } from './contention/runContention'
+import { withParameter, type SweepParameter } from './runtime/sweep'
+import { tdFootprintBytes } from './workload/capacity'
+import { pagesPerRegionVisit } from './workload/regionPool'
+import type { Scenario, TdClass } from './workload/scenario'
+import {
+  controlPages,
+  conversionLayout,
+  septPages,
+  tdMemoryLayout,
+  type ConversionLayout,
+  type TdMemoryLayout
+} from './workload/tdPages'
+
+/**
+ * Pre-flight bounds on the work of a model run (docs/workload-model.md, "Work limits"), checked by
+ * the service before any worker starts, by the CLI (through the service) and by the GUI before it
+ * sends a request, from the scenario and the host alone. The figures are documented limits, not tuning: each is about half
+ * a minute to two minutes of one core at the model's measured rate (`npm run bench`), and memory
+ * that stays well inside the worker's heap cap.
+ */
+export const WORK_LIMITS = {
+  /**
+   * TDs one run plans (the sum of the class counts, or of a sweep point's): every TD is planned, and
+   * admitted or not, before any event; 100,000 is also the largest count of one class.
+   */
+  tdsPerRun: 100_000,
+  /**
+   * Region visits of one simulate request, its sweep points included: the workload generator and the
+   * replay cost per 2 MiB region a TD operation touches, ~10 million a second (bench: 47 M events in
+   * 4.1 s), so about half a minute.
+   */
+  simulationVisits: 300_000_000,
+  /**
+   * Events of one contention request, every design and DEMOTE variant together: the discrete-event
+   * simulation runs 3-8 million a second (bench), so about one to two minutes. The calibration
+   * scenario with every design is ~290 M, nearly all of them the always-lock design's.
+   */
+  contentionEvents: 400_000_000,
+  /** vCPU and VMM threads of one contention run, each a generator held in memory for the run. */
+  contentionThreads: 100_000
+} as const
+
+/** What the estimate needs of a host: the TDX memory TDs are admitted against, and the params. */
+export interface WorkHost {
+  tdxMemoryBytes: number
+  params: TdxModuleParams
+}
+
+export interface WorkEstimate {
+  /** TDs the largest run of the request plans (sum of class counts). */
+  tdsPerRun: number
+  /** The estimate of the request's work, in `unit`s, and its limit. */
+  units: number
+  limit: number
+  unit: 'region visits' | 'simulation events'
+  /** Contention only: the most threads one run holds (0 for a simulation). */
+  threads: number
+  /** Null when within every limit; else one sentence naming what is too large and how to shrink it. */
+  refusal: string | null
+}
+
+/** Thrown by a model run that passes its work limit while running (the estimate fell short). */
+export class WorkLimitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WorkLimitError'
+  }
+}
+
+/** A run's remaining work, shared by every run of one request (a simulation and its sweep). */
+export class WorkBudget {
+  private used = 0
+  constructor(
+    readonly limit: number = WORK_LIMITS.simulationVisits,
+    private readonly unit: string = 'region visits',
+    private readonly how: string = SHRINK_SIMULATION
+  ) {}
+
+  /** Count `n` units; throws WorkLimitError past the limit. */
+  spend(n: number): void {
+    this.used += n
+    if (this.used > this.limit)
+      throw new WorkLimitError(
+        `the run passed ${formatCount(this.limit)} ${this.unit}, the limit for one request, and was stopped (docs/workload-model.md, "Work limits"): ${this.how}.`
+      )
+  }
+
+  get spent(): number {
+    return this.used
+  }
+}
+
+const SHRINK_SIMULATION =
+  'lower the TD counts or memory, the fragmentation, the lazy-accept steps, or the sweep points'
+const SHRINK_CONTENTION =
+  'pick fewer designs, fewer or smaller TDs, or a lower fragmentation; always-lock costs the most'
+const SHRINK_WAITS =
+  'lower the SEAMCALL costs (pamtAddNs, pamtRemoveNs, demoteNs) or raise busyBackoffNs: while a SEAMCALL holds a 2 MiB range, other CPUs retry it every busyFailNs + busyBackoffNs'
+
+/** "1.2 billion", "300 million", "45,000". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return 'unboundedly many'
+  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(3))} billion`
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} million`
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** TDs a scenario plans: every TD of every class (arrivals after the end are dropped later). */
+export function plannedTds(s: Scenario): number {
+  return s.tdClasses.reduce((t, c) => t + c.count, 0)
+}
+
+/**
+ * Upper bound on the TDs of each class that start. A class whose one TD is larger than the host's
+ * TDX memory starts none (capacity.ts). TDs that never end all hold their memory at the end, so
+ * together they can cost no more than the TDX memory filled with the class doing the most work per
+ * byte; TDs that end may be followed by others, so each counts.
+ */
+function boundOverAdmitted(
+  s: Scenario,
+  host: WorkHost,
+  perTd: (c: TdClass) => number
+): { units: number } {
+  let ending = 0
+  let staying = 0
+  let bestPerByte = 0
+  for (const c of s.tdClasses) {
+    const footprint = tdFootprintBytes(c, host.params, s.kvmMaxLeaf)
+    if (footprint > host.tdxMemoryBytes) continue
+    const units = perTd(c)
+    if (c.lifetimeNs !== null && c.lifetimeNs < s.durationNs) ending += c.count * units
+    else {
+      staying += c.count * units
+      bestPerByte = Math.max(bestPerByte, units / footprint)
+    }
+  }
+  return { units: ending + Math.min(staying, host.tdxMemoryBytes * bestPerByte) }
+}
+
+/** Page counts of one TD of class `c` under the scenario's mapping rules. */
+interface TdPageCounts {
+  layout: TdMemoryLayout
+  conv: ConversionLayout
+  /** 2M mappings demoted at mid-life. */
+  demoted: number
+  /** Control and S-EPT pages (a new S-EPT page per demoted or split mapping included). */
+  kernel: number
+  /** Accept steps (1 when eager). */
+  steps: number
+}
+
+function tdPages(s: Scenario, c: TdClass, params: TdxModuleParams): TdPageCounts {
+  const layout = tdMemoryLayout(c, s.kvmMaxLeaf)
+  const conv = conversionLayout(c, s.kvmMaxLeaf)
+  const demoted = Math.round(layout.twoMMappings * c.demoteShare)
+  const sept =
+    septPages(
+      layout.fourKPages * 4096,
+      layout.twoMMappings * 2 ** 21,
+      layout.oneGMappings * 2 ** 30,
+      c.septLevels
+    ) + conv.septExtra
+  const kernel = controlPages(params, c.vcpus).total + sept + demoted
+  const steps = c.accept.mode === 'lazy' ? c.accept.steps : 1
+  return { layout, conv, demoted, kernel, steps }
+}
+
+/**
+ * Region visits of one TD in the workload generator and the replay: each allocation takes
+ * `pagesPerRegionVisit(f)` pages from every region it visits (plus a partial region at each end of
+ * each allocation), every get is put again at teardown, huge mappings take and release whole
+ * regions, and a demoted or split mapping is a DEMOTE and a put. An upper bound while regions are
+ * visited whole; released pages can make later visits smaller, which WorkBudget catches.
+ */
+export function simulationVisitsPerTd(s: Scenario, c: TdClass, params: TdxModuleParams): number {
+  const ppr = pagesPerRegionVisit(s.host.fragmentation)
+  const { layout, conv, demoted, kernel, steps } = tdPages(s, c, params)
+  const calls = 5 + 3 * steps
+  const fourK = Math.ceil((layout.fourKPages + conv.fourKPages) / ppr) + Math.ceil(kernel / ppr)
+  const whole = layout.twoMMappings + layout.oneGMappings * 512
+  return 2 * (fourK + 2 * calls) + 2 * whole + 3 * (demoted + conv.splits) + 1
+}
+
+/**
+ * Events of one design's run for one TD (see estimateContentionWork): `base` for the faults, puts
+ * and threads, `waits` for retries on a 2 MiB range a SEAMCALL holds busy.
+ */
+export function contentionEventsPerTd(
+  s: Scenario,
+  c: TdClass,
+  params: TdxModuleParams,
+  design: LockDesign,
+  costs: ContentionCosts
+): { base: number; waits: number } {
+  const ppr = Math.min(512, pagesPerRegionVisit(s.host.fragmentation))
+  const { layout, conv, demoted, kernel } = tdPages(s, c, params)
+  const fourK = layout.fourKPages + conv.fourKPages
+  // Every design but always-lock skips a vCPU ahead through a region it holds in one step.
+  const visits = Math.ceil(fourK / ppr) + Math.ceil(fourK / 512) + kernel + demoted + conv.splits
+  // Under always-lock every get and put takes the lock, and in a TD that demotes every fault
+  // takes its mmu_lock for read (DEMOTE write-holds it): no fault is skipped ahead. Puts come only
+  // from a TD with a lifetime: the contention model tears it down even after durationNs.
+  const locked = design === 'always-lock'
+  const everyFault = locked || demoted > 0
+  const ends = c.lifetimeNs !== null
+  const base =
+    (everyFault ? EVENTS_PER_LOCKED_GET * (fourK + kernel) : 0) +
+    (locked && ends ? EVENTS_PER_LOCKED_PUT * (fourK + kernel + 512 * demoted) : 0) +
+    EVENTS_PER_VISIT * visits +
+    EVENTS_PER_THREAD * (c.vcpus + 1)
+  // A CPU that finds a 2 MiB range busy in the module retries every busyFail + busyBackoff for as
+  // long as the holder's SEAMCALL lasts: assume one such waiter per PAMT.ADD, REMOVE and DEMOTE.
+  const retryNs = costs.busyFailNs + costs.busyBackoffNs
+  const holdNs =
+    Math.max(costs.pamtAddNs, costs.pamtRemoveNs, demoted > 0 ? costs.demoteNs : 0) +
+    costs.lockHoldExtraNs
+  const retries = visits === 0 ? 0 : retryNs > 0 ? visits * Math.ceil(holdNs / retryNs) : Infinity
+  return { base, waits: retries }
+}
+
+/**
+ * Events per 4K page under always-lock: a fault (exit, lock, PAMT work, release, AUG) and, when the
+ * TD ends, its put. Measured: 6.9 per page for the calibration scenario (a fault and a put each).
+ */
+const EVENTS_PER_LOCKED_GET = 5
+const EVENTS_PER_LOCKED_PUT = 3
+/** Events per region a vCPU or teardown reaches: the first fault's lock, SEAMCALL and skip. */
+const EVENTS_PER_VISIT = 16
+const EVENTS_PER_THREAD = 4
+
+function refusal(
+  what: string,
+  units: number,
+  limit: number,
+  unit: string,
+  how: string
+): string | null {
+  if (units <= limit) return null
+  return `${what} would take about ${formatCount(units)} ${unit}, more than the limit of ${formatCount(limit)} (docs/workload-model.md, "Work limits"): ${how}.`
+}
+
+function tdRefusal(tds: number): string | null {
+  if (tds <= WORK_LIMITS.tdsPerRun) return null
+  return `the scenario asks for ${formatCount(tds)} TDs in one run, more than the limit of ${formatCount(WORK_LIMITS.tdsPerRun)} (docs/workload-model.md, "Work limits"): lower the TD counts.`
+}
+
+/**
+ * The work of a simulate request: the scenario once, then once per sweep value. Region visits are
+ * summed over TDs that can start (see boundOverAdmitted).
+ */
+export function estimateSimulationWork(
+  scenario: Scenario,
+  host: WorkHost,
+  sweep?: { parameter: SweepParameter; values: readonly number[] }
+): WorkEstimate {
+  const runs = [
+    scenario,
+    ...(sweep?.values ?? []).map((v) => withParameter(scenario, sweep!.parameter, v))
+  ]
+  let tdsPerRun = 0
+  let units = 0
+  for (const s of runs) {
+    const tds = plannedTds(s)
+    tdsPerRun = Math.max(tdsPerRun, tds)
+    // Past the TD limit the request is refused anyway: do not size the classes.
+    if (tds > WORK_LIMITS.tdsPerRun) continue
+    units += boundOverAdmitted(s, host, (c) => simulationVisitsPerTd(s, c, host.params)).units
+  }
+  const what = sweep
+    ? `this simulation and its ${sweep.values.length}-point sweep`
+    : 'this simulation'
+  return {
+    tdsPerRun,
+    units,
+    limit: WORK_LIMITS.simulationVisits,
+    unit: 'region visits',
+    threads: 0,
+    refusal:
+      tdRefusal(tdsPerRun) ??
+      refusal(what, units, WORK_LIMITS.simulationVisits, 'region visits', SHRINK_SIMULATION)
+  }
+}
+
+/**
+ * The work of a contention request: one run per design, and per DEMOTE variant when the scenario
+ * demotes. Events per TD: 16 per region a vCPU reaches (every design but always-lock skips ahead
+ * through regions it holds), 8 per 4K page under always-lock, 4 per thread, plus retries while a
+ * SEAMCALL holds a 2 MiB range busy.
+ */
+export function estimateContentionWork(
+  scenario: Scenario,
+  host: WorkHost,
+  settings: {
+    designs: readonly LockDesign[]
+    demoteVariants: readonly string[]
+    costs: ContentionCosts
+  }
+): WorkEstimate {
+  const tdsPerRun = plannedTds(scenario)
+  const variants = scenarioDemotes(scenario) ? settings.demoteVariants.length : 1
+  let base = 0
+  let waits = 0
+  let threads = 0
+  if (tdsPerRun <= WORK_LIMITS.tdsPerRun) {
+    threads = boundOverAdmitted(scenario, host, (c) => c.vcpus + 1).units
+    for (const design of settings.designs) {
+      const per = (c: TdClass): { base: number; waits: number } =>
+        contentionEventsPerTd(scenario, c, host.params, design, settings.costs)
+      base += variants * boundOverAdmitted(scenario, host, (c) => per(c).base).units
+      waits += variants * boundOverAdmitted(scenario, host, (c) => per(c).waits).units
+    }
+  }
+  const units = base + waits
+  const threadRefusal =
+    threads > WORK_LIMITS.contentionThreads
+      ? `this contention run would hold about ${formatCount(threads)} vCPU and VMM threads, more than the limit of ${formatCount(WORK_LIMITS.contentionThreads)} (docs/workload-model.md, "Work limits"): lower the TD counts or vCPUs.`
+      : null
+  const how = !Number.isFinite(waits)
+    ? 'busyFailNs + busyBackoffNs must be above 0, or a CPU that retries a busy SEAMCALL never lets time pass'
+    : waits > base
+      ? SHRINK_WAITS
+      : SHRINK_CONTENTION
+  return {
+    tdsPerRun,
+    units,
+    limit: WORK_LIMITS.contentionEvents,
+    unit: 'simulation events',
+    threads,
+    refusal:
+      tdRefusal(tdsPerRun) ??
+      threadRefusal ??
+      refusal(
+        `this contention run (${settings.designs.length} design${settings.designs.length === 1 ? '' : 's'})`,
+        units,
+        WORK_LIMITS.contentionEvents,
+        'simulation events',
+        how
+      )
+  }
+}
+
+/**
+ * The WorkHost of an imported host under the request's model options, for callers that hold the
+ * host's input but not its analysis (the service): the TDX memory of the stored analysis, and the
+ * module parameters resolved as analyzeHost resolves them.
+ */
+export function workHostOf(
+  host: HostInput,
+  tdxMemoryBytes: number,
+  options: AnalyzeHostOptions = {}
+): WorkHost {
+  const mode = options.pamtMode ?? (host.kernelLog.dynamicPamtEnabled ? 'dynamic' : 'static')
+  const { params } = resolveModuleParams(
+    host.kernelLog,
+    mode === 'dynamic',
+    options.moduleParamSet,
+    host.params,
+    options.params
+  )
+  return { tdxMemoryBytes, params }
+}

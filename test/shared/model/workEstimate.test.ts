@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest'
+import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import { TDX_MODULE_1_5_PARAMS } from '@shared/model/host/tdxModuleParams'
+import {
+  WORK_LIMITS,
+  WorkBudget,
+  WorkLimitError,
+  estimateContentionWork,
+  estimateSimulationWork,
+  simulationVisitsPerTd
+} from '@shared/model/workEstimate'
+import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
+
+const GiB = 2 ** 30
+/** TDX module 1.5: TDR 1 page, TDCS 6, TDVPS 6, so 1 + 6 + 6 × vCPUs control pages per TD. */
+const params = TDX_MODULE_1_5_PARAMS
+const host = { tdxMemoryBytes: 256 * GiB, params }
+
+function scenario(input: Partial<ScenarioInput> & Pick<ScenarioInput, 'tdClasses'>): Scenario {
+  return scenarioSchema.parse({ name: 'estimate', ...input })
+}
+
+describe('simulation work: region visits per TD', () => {
+  it('a 1 GiB 4K-mapped TD with one vCPU on a fresh host: 1061 visits', () => {
+    const s = scenario({ tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1 }] })
+    // 4K pages: the whole 1 GiB (image included) = 262,144. Kernel pages: control 1 + 6 + 6 = 13,
+    // S-EPT for 1 GiB of 4K: 512 PT + 1 PD + 1 PDPT = 514; 527 in all. A fresh host takes 512
+    // pages per region: ceil(262144 / 512) + ceil(527 / 512) = 512 + 2 = 514 visits to get them.
+    // Allocation calls: 5 + 3 × 1 accept step = 8, each with up to 2 partial regions: 16.
+    // Gets and puts: 2 × (514 + 16) = 1060; no huge mappings or demotes; +1 for the cache fill.
+    expect(simulationVisitsPerTd(s, s.tdClasses[0]!, params)).toBe(1061)
+  })
+
+  it('a fully fragmented host visits one region per page', () => {
+    const s = scenario({
+      host: { fragmentation: 1, reclaimFailureRate: 0 },
+      tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1 }]
+    })
+    // ppr = round(512^0) = 1: 262,144 + 527 = 262,671 visits; 2 × (262,671 + 16) + 1 = 525,375.
+    expect(simulationVisitsPerTd(s, s.tdClasses[0]!, params)).toBe(525_375)
+  })
+})
+
+describe('simulation work: the request as a whole', () => {
+  it('counts every TD that can start, and a sweep point as another run', () => {
+    const s = scenario({ tdClasses: [{ name: 'td', count: 10, memoryBytes: GiB, vcpus: 1 }] })
+    // Ten TDs of 1061 visits (above), all fitting 256 GiB: 10,610; a two-point TD-count sweep adds
+    // runs of 1 TD (1061) and 3 TDs (3183).
+    expect(estimateSimulationWork(s, host).units).toBe(10_610)
+    const sweep = estimateSimulationWork(s, host, { parameter: 'tdCount', values: [1, 3] })
+    expect(sweep.units).toBe(10_610 + 1061 + 3183)
+    expect(sweep.refusal).toBeNull()
+  })
+
+  it('a TD larger than the host starts nowhere and costs nothing, however many are asked for', () => {
+    const s = scenario({
+      tdClasses: [{ name: 'big', count: 100_000, memoryBytes: 1e15, vcpus: 1 }]
+    })
+    const e = estimateSimulationWork(s, host)
+    expect(e).toMatchObject({ tdsPerRun: 100_000, units: 0, refusal: null })
+  })
+
+  it('TDs that never end are bounded by the host memory they must share', () => {
+    // 1000 TDs of 1 GiB cannot all run on 256 GiB: at most 256 GiB / footprint of them. The
+    // footprint is 1 GiB + 527 kernel pages = 1,075,900,416 B, so 255.5 TDs' worth of visits.
+    const s = scenario({ tdClasses: [{ name: 'td', count: 1000, memoryBytes: GiB, vcpus: 1 }] })
+    const footprint = GiB + 527 * 4096
+    expect(estimateSimulationWork(s, host).units).toBeCloseTo(((256 * GiB) / footprint) * 1061, 6)
+  })
+
+  it('refuses 64 classes of 100,000 TDs, naming the limit and what to shrink', () => {
+    const s = scenario({
+      tdClasses: Array.from({ length: 64 }, (_, i) => ({
+        name: `c${i}`,
+        count: 100_000,
+        memoryBytes: 4 * 2 ** 20,
+        vcpus: 1
+      }))
+    })
+    expect(estimateSimulationWork(s, host).refusal).toBe(
+      'the scenario asks for 6.4 million TDs in one run, more than the limit of 100,000 (docs/workload-model.md, "Work limits"): lower the TD counts.'
+    )
+  })
+
+  it('refuses a fully fragmented host filled with 4K TDs, with the sweep in the sentence', () => {
+    // 200 TDs × 1 GiB at f = 1: 200 × 525,375 = 105 M visits per run; three runs are 315 M.
+    const s = scenario({
+      host: { fragmentation: 1, reclaimFailureRate: 0 },
+      tdClasses: [{ name: 'td', count: 200, memoryBytes: GiB, vcpus: 1 }]
+    })
+    expect(estimateSimulationWork(s, host).refusal).toBeNull()
+    const e = estimateSimulationWork(s, host, { parameter: 'fragmentation', values: [1, 1] })
+    expect(e.units).toBe(3 * 200 * 525_375)
+    expect(e.refusal).toBe(
+      'this simulation and its 2-point sweep would take about 315 million region visits, more than the limit of 300 million (docs/workload-model.md, "Work limits"): lower the TD counts or memory, the fragmentation, the lazy-accept steps, or the sweep points.'
+    )
+  })
+})
+
+describe('contention work', () => {
+  const calibrationLike = scenario({
+    durationNs: 40e9,
+    tdClasses: [{ name: 'td', count: 10, memoryBytes: 16 * GiB, vcpus: 4, lifetimeNs: 15e9 }]
+  })
+
+  it('the calibration scenario with every default design stays within the limit', () => {
+    const e = estimateContentionWork(calibrationLike, host, contentionSettingsSchema.parse({}))
+    expect(e.refusal).toBeNull()
+    // 10 TDs × (4 vCPUs + a VMM thread).
+    expect(e.threads).toBe(50)
+  })
+
+  it('a retry that takes no simulated time can never finish: refused, saying why', () => {
+    const settings = contentionSettingsSchema.parse({
+      designs: ['module-only'],
+      costs: { busyFailNs: 0, busyBackoffNs: 0 }
+    })
+    const e = estimateContentionWork(calibrationLike, host, settings)
+    expect(e.units).toBe(Infinity)
+    expect(e.refusal).toMatch(/busyFailNs \+ busyBackoffNs must be above 0/)
+  })
+
+  it('counts threads: 1000 TDs of 512 vCPUs are refused before any event', () => {
+    const s = scenario({
+      tdClasses: [{ name: 'td', count: 1000, memoryBytes: 64 * 2 ** 20, vcpus: 512 }]
+    })
+    const e = estimateContentionWork(s, host, contentionSettingsSchema.parse({ designs: ['v6'] }))
+    // Each TD: 512 vCPU threads and its VMM thread.
+    expect(e.threads).toBe(1000 * 513)
+    expect(e.refusal).toMatch(/would hold about 513,000 vCPU and VMM threads, more than the limit/)
+  })
+})
+
+describe('WorkBudget: the run-time stop', () => {
+  it('throws WorkLimitError once the spent units pass the limit, not at it', () => {
+    const b = new WorkBudget(10)
+    b.spend(6)
+    b.spend(4)
+    expect(b.spent).toBe(10)
+    expect(() => b.spend(1)).toThrow(WorkLimitError)
+  })
+
+  it('defaults to the simulation limit', () => {
+    expect(new WorkBudget().limit).toBe(WORK_LIMITS.simulationVisits)
+  })
+})
