@@ -5,6 +5,7 @@
  */
 import type {
   CmrRange,
+  CpuTopology,
   HostInput,
   MemoryRange,
   NumaMemblk,
@@ -41,6 +42,7 @@ import {
   SRAT_CPU_RE,
   memblksFromMerges,
   parseMergeLine,
+  parseSratCpuLine,
   parseSratLine
 } from './dmesg/numaLines'
 import { SummaryCounter } from './dmesg/summaryCounter'
@@ -222,6 +224,12 @@ function parseOrThrow(
       continue
     }
     if (raw.includes('SRAT: PXM ') && SRAT_CPU_RE.test(raw)) {
+      const cpu = parseSratCpuLine(raw)
+      if (cpu) {
+        const ids = boot.sratCpus.perNode.get(cpu.node) ?? new Set<number>()
+        boot.sratCpus.perNode.set(cpu.node, ids.add(cpu.apicId))
+        boot.sratCpus.lines.push(lineNo)
+      }
       afterMemblock(lineNo, 'SRAT, NUMA init')
       other('sratCpu')
       continue
@@ -296,7 +304,8 @@ function parseOrThrow(
       numaMemblks,
       numaSource,
       cmrs: chosen.cmrs,
-      kernelLog: chosen.kernelLog
+      kernelLog: chosen.kernelLog,
+      ...cpuTopologyOf(chosen)
     },
     summary: {
       formats: ['dmesg'],
@@ -306,6 +315,22 @@ function parseOrThrow(
       linesSkipped: counter.skipped,
       skippedSamples: counter.skippedSamples,
       notes
+    }
+  }
+}
+
+/** CPUs per node from the boot's SRAT CPU affinity lines (none: no field, as before). */
+function cpuTopologyOf(boot: Boot): { cpuTopology?: CpuTopology } {
+  const { perNode, lines } = boot.sratCpus
+  if (lines.length === 0) return {}
+  return {
+    cpuTopology: {
+      nodes: [...perNode]
+        .sort((a, b) => a[0] - b[0])
+        .map(([node, ids]) => ({ node, cpus: ids.size })),
+      lines: lines.length,
+      firstLine: lines[0]!,
+      lastLine: lines[lines.length - 1]!
     }
   }
 }

@@ -41,15 +41,15 @@ const text = (testId: string): Promise<string> => s.page.getByTestId(testId).inn
 const value = (testId: string): Promise<string> => s.page.getByTestId(testId).inputValue()
 
 /**
- * 1163 contentions and 9,824,120 ns of total wait for v6 on the calibration preset with the default
- * costs are the model's own output (a discrete-event simulation with estimated costs), not a
- * measurement or a hand derivation; docs/contention-model.md records them beside the measured 1136
- * and 4 ms. test/shared/model/contention/calibrationGolden.test.ts pins both on the model ("golden
- * value: 1163 contentions, 9824120 ns total wait"); here they must come through the worker, the
- * HTTP API and the view unchanged.
+ * 3563 contentions and 8,219,728 ns of total wait for v6 on the calibration preset with the default
+ * costs and settings are the model's own output (a discrete-event simulation with estimated costs),
+ * not a measurement or a hand derivation; docs/contention-model.md records them beside the measured
+ * 1136 and 4 ms. test/shared/model/contention/calibrationGolden.test.ts pins both on the model
+ * ("golden value: 3563 contentions, 8219728 ns total wait"); here they must come through the
+ * worker, the HTTP API and the view unchanged (the perf CSV rounds the total to the ns).
  */
-const V6_CALIBRATION_CONTENDED = 1163
-const V6_CALIBRATION_TOTAL_WAIT_NS = 9_824_120
+const V6_CALIBRATION_CONTENDED = 3563
+const V6_CALIBRATION_TOTAL_WAIT_NS = 8_219_728
 
 describe('browser mode, contention view (real worker)', () => {
   it('runs the calibration scenario for four designs: perf rows, the design table and both CSVs', async () => {
@@ -170,16 +170,15 @@ describe('browser mode, contention view (real worker)', () => {
     expect(table.cell('busy', around)).toBe('0')
     expect(table.cell('retries', around)).toBe('0')
     expect(table.cell('failed', around)).toBe('0')
-    // try-then-lock: DEMOTE runs without the lock and collides with the booting TDs' PAMT.ADDs
-    // (SEED004). How often is the model's output; that it happens is the point of the preset.
+    // try-then-lock: DEMOTE runs without the lock and can collide with a booting TD's PAMT.ADD of a
+    // fresh kernel region (SEED004). Within its own TD the write-held mmu_lock keeps the faults
+    // out, so it is rare ("should occur rarely"), and a run may see none: how often is the model's
+    // output. Under v6 each BUSY is either a DEMOTE retried under the lock (a retry) or a
+    // PAMT.ADD/REMOVE under pamt_lock that the kernel does not retry (a failed SEAMCALL, WARN).
     const busy = parseInteger(table.cell('busy', tryFirst))
     const retries = parseInteger(table.cell('retries', tryFirst))
     const failed = parseInteger(table.cell('failed', tryFirst))
-    expect(busy).toBeGreaterThan(0)
-    // Under v6 each BUSY is either a DEMOTE retried under the lock (a retry) or a PAMT.ADD/REMOVE
-    // under pamt_lock that the kernel does not retry (a failed SEAMCALL, WARN).
     expect(busy).toBe(retries + failed)
-    expect(failed).toBeGreaterThan(0)
     // Only lock-around takes pamt_lock for DEMOTE: its caller shows up there alone.
     expect(table.cell('callers', around)).toContain('tdx_mem_page_demote')
     const perfTable = await text('perf-lock-table')
@@ -191,9 +190,10 @@ describe('browser mode, contention view (real worker)', () => {
     await chooseDesigns(s.page, ['v6'])
     await runContention(s.page)
     const before = await readDesignTable(s.page)
-    // v6 holds pamt_lock longest for a 0→1 get: PAMT.ADD (4,000 ns) + the bookkeeping under the
-    // lock (50 ns) = 4,050 ns; a 1→0 put holds it for PAMT.REMOVE 3,000 + 50.
-    expect(before.cell('max-hold', 'v6')).toBe('4.05 µs')
+    // v6 holds pamt_lock for a 0→1 get's PAMT.ADD (4,000 ns on average: service times are
+    // lognormal) + the bookkeeping under the lock (50 ns), and for a 1→0 put's PAMT.REMOVE 3,000 +
+    // 50: one of each per region, a mean hold of (4,050 + 3,050) / 2 = 3,550 ns.
+    expect(parseNs(before.cell('mean-hold', 'v6')) / 3550).toBeCloseTo(1, 1)
     const waitBefore = parseNs(before.cell('total-wait', 'v6'))
 
     await s.page.getByTestId('costs-panel').locator('summary').click()
@@ -201,8 +201,8 @@ describe('browser mode, contention view (real worker)', () => {
     await s.page.getByTestId('cost-pamtAddNs').fill('8000')
     await runContention(s.page)
     const after = await readDesignTable(s.page)
-    // 8,000 + 50 ns.
-    expect(after.cell('max-hold', 'v6')).toBe('8.05 µs')
+    // (8,050 + 3,050) / 2 = 5,550 ns.
+    expect(parseNs(after.cell('mean-hold', 'v6')) / 5550).toBeCloseTo(1, 1)
     // Every 0→1 now holds the lock twice as long, so whoever queues behind it waits longer.
     expect(parseNs(after.cell('total-wait', 'v6'))).toBeGreaterThan(waitBefore)
     expect(await value('cost-pamtAddNs')).toBe('8000')

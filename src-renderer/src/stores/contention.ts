@@ -1,12 +1,16 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { ContentionRun, PlannerApi, ScenarioPreset } from '@shared/api/contract'
 import {
   contentionSettingsSchema,
+  resolveMachine,
+  type ContentionMachine,
   type ContentionRunSettings,
   type ContentionSettingsInput
 } from '@shared/model/contention/runContention'
+import { contentionPresetSettings } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
+import { estimateContentionWork } from '@shared/model/workEstimate'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import { useWorkloadStore } from './workload'
@@ -31,10 +35,15 @@ export interface ContentionDraft {
   designs: Record<DesignChoice, boolean>
   /** N of hashed:N. */
   hashedLocks: number | ''
+  /** N of mod:N. */
+  modLocks: number | ''
   demote: Record<DemoteChoice, boolean>
   sockets: number | ''
   cpusPerSocket: number | ''
   kernelWindowRegions: number | ''
+  /** TD start jitter in ms, vCPU start jitter in µs (the settings hold ns). */
+  tdStartJitterMs: number | ''
+  vcpuStartJitterUs: number | ''
   timelineBins: number | ''
   /** Every cost in ns. */
   costs: Record<CostKey, number | ''>
@@ -42,37 +51,56 @@ export interface ContentionDraft {
 
 const num = (v: number | ''): number => (v === '' ? Number.NaN : Number(v))
 
-/** The form for settings (defaults: the schema's). */
-export function settingsToDraft(s: ContentionRunSettings): ContentionDraft {
+/** The machine a form starts from when the settings name none (the host's, else the default). */
+type DraftMachine = Pick<ContentionMachine, 'sockets' | 'cpusPerSocket'>
+
+/** The form for settings (defaults: the schema's; the machine: `machine` unless set). */
+export function settingsToDraft(
+  s: ContentionRunSettings,
+  machine: DraftMachine = resolveMachine({}, {})
+): ContentionDraft {
   const hashed = s.designs.find((d) => d.startsWith('hashed:'))
+  const mod = s.designs.find((d) => d.startsWith('mod:'))
   const designs = Object.fromEntries(
     DESIGN_CHOICES.map((c) => [
       c.id,
-      c.id === 'hashed' ? hashed !== undefined : s.designs.includes(c.id)
+      c.id === 'hashed'
+        ? hashed !== undefined
+        : c.id === 'mod'
+          ? mod !== undefined
+          : s.designs.includes(c.id)
     ])
   ) as Record<DesignChoice, boolean>
   return {
     designs,
     hashedLocks: hashed ? Number(hashed.slice(7)) : 64,
+    modLocks: mod ? Number(mod.slice(4)) : 64,
     demote: Object.fromEntries(
       DEMOTE_CHOICES.map((c) => [c.id, s.demoteVariants.includes(c.id)])
     ) as Record<DemoteChoice, boolean>,
-    sockets: s.sockets,
-    cpusPerSocket: s.cpusPerSocket,
+    sockets: s.sockets ?? machine.sockets,
+    cpusPerSocket: s.cpusPerSocket ?? machine.cpusPerSocket,
     kernelWindowRegions: s.kernelWindowRegions,
+    tdStartJitterMs: s.tdStartJitterNs / 1e6,
+    vcpuStartJitterUs: s.vcpuStartJitterNs / 1e3,
     timelineBins: s.timelineBins,
     costs: { ...s.costs }
   }
 }
 
-export function defaultDraft(): ContentionDraft {
-  return settingsToDraft(contentionSettingsSchema.parse({}))
+export function defaultDraft(machine?: DraftMachine): ContentionDraft {
+  return settingsToDraft(contentionSettingsSchema.parse({}), machine)
 }
 
 /** The form as the request's `settings`; not yet validated. */
 export function draftToSettings(d: ContentionDraft): ContentionSettingsInput {
+  const n = (v: number | ''): string => (v === '' ? '' : String(v))
   const designs = DESIGN_CHOICES.filter((c) => d.designs[c.id]).map((c) =>
-    c.id === 'hashed' ? `hashed:${d.hashedLocks === '' ? '' : String(d.hashedLocks)}` : c.id
+    c.id === 'hashed'
+      ? `hashed:${n(d.hashedLocks)}`
+      : c.id === 'mod'
+        ? `mod:${n(d.modLocks)}`
+        : c.id
   )
   return {
     designs: designs as ContentionSettingsInput['designs'],
@@ -84,6 +112,8 @@ export function draftToSettings(d: ContentionDraft): ContentionSettingsInput {
     sockets: num(d.sockets),
     cpusPerSocket: num(d.cpusPerSocket),
     kernelWindowRegions: num(d.kernelWindowRegions),
+    tdStartJitterNs: num(d.tdStartJitterMs) * 1e6,
+    vcpuStartJitterNs: num(d.vcpuStartJitterUs) * 1e3,
     timelineBins: num(d.timelineBins)
   }
 }
@@ -103,7 +133,7 @@ export function validateSettings(
     let key = issue.path.map(String).join('.')
     let message = issue.message
     if (head === 'designs' && typeof index === 'number') {
-      key = 'hashedLocks'
+      key = String(input.designs?.[index] ?? '').startsWith('mod:') ? 'modLocks' : 'hashedLocks'
       message = 'N is a whole number from 1 to 999999'
     } else if (head === 'designs') message = 'pick at least one design'
     else if (head === 'demoteVariants') message = 'pick at least one DEMOTE variant'
@@ -112,6 +142,20 @@ export function validateSettings(
     errors[key] ??= message
   }
   return { ok: false, errors }
+}
+
+/** A preset's own timing settings in the form's units ({} when it has none). */
+export function presetTimingDraft(id: string): Partial<
+  Pick<ContentionDraft, 'tdStartJitterMs' | 'vcpuStartJitterUs'>
+> & {
+  serviceCv?: number
+} {
+  const p = contentionPresetSettings(id)
+  return {
+    ...(p.tdStartJitterNs !== undefined ? { tdStartJitterMs: p.tdStartJitterNs / 1e6 } : {}),
+    ...(p.vcpuStartJitterNs !== undefined ? { vcpuStartJitterUs: p.vcpuStartJitterNs / 1e3 } : {}),
+    ...(p.serviceCv !== undefined ? { serviceCv: p.serviceCv } : {})
+  }
 }
 
 /**
@@ -129,7 +173,25 @@ export const useContentionStore = defineStore('contention', () => {
   /** The scenario the next run uses. */
   const scenario = shallowRef<Scenario | null>(null)
   const scenarioSource = ref<'preset' | 'workload'>('preset')
-  const draft = ref<ContentionDraft>(defaultDraft())
+  /** The host's machine (SRAT CPU affinity lines), else the default; the form starts from it. */
+  const hostMachine = computed(() => resolveMachine(host.current?.analysis ?? {}, {}))
+  const draft = ref<ContentionDraft>(defaultDraft(hostMachine.value))
+  /** The machine as the form has it, and where it came from (host log, default or edited). */
+  const machine = computed<ContentionMachine>(() => {
+    const d = draft.value
+    return resolveMachine(host.current?.analysis ?? {}, {
+      ...(d.sockets === '' ? {} : { sockets: d.sockets }),
+      ...(d.cpusPerSocket === '' ? {} : { cpusPerSocket: d.cpusPerSocket })
+    })
+  })
+  // Another host: the form follows its machine unless the machine was edited.
+  watch(hostMachine, (next, prev) => {
+    const d = draft.value
+    if (d.sockets === prev.sockets && d.cpusPerSocket === prev.cpusPerSocket) {
+      d.sockets = next.sockets
+      d.cpusPerSocket = next.cpusPerSocket
+    }
+  })
   /** Whether to show field errors (after the first edit or run attempt). */
   const showErrors = ref(false)
   /** The last successful run, and the preset it ran ('' for the Workload scenario). */
@@ -177,6 +239,13 @@ export const useContentionStore = defineStore('contention', () => {
     presetId.value = id
     scenario.value = preset.scenario
     scenarioSource.value = 'preset'
+    // The preset's own timing (the synchronized storm: no jitter, constant costs), else the
+    // defaults: switching presets never keeps another preset's lockstep.
+    const defaults = defaultDraft()
+    const { serviceCv, ...timing } = presetTimingDraft(id)
+    draft.value.tdStartJitterMs = timing.tdStartJitterMs ?? defaults.tdStartJitterMs
+    draft.value.vcpuStartJitterUs = timing.vcpuStartJitterUs ?? defaults.vcpuStartJitterUs
+    draft.value.costs.serviceCv = serviceCv ?? defaults.costs.serviceCv
     return true
   }
 
@@ -213,7 +282,9 @@ export const useContentionStore = defineStore('contention', () => {
   }
 
   function resetSettings(): void {
-    draft.value = defaultDraft()
+    const { serviceCv, ...timing } = presetTimingDraft(presetId.value)
+    draft.value = { ...defaultDraft(hostMachine.value), ...timing }
+    if (serviceCv !== undefined) draft.value.costs.serviceCv = serviceCv
     showErrors.value = false
   }
 
@@ -225,6 +296,12 @@ export const useContentionStore = defineStore('contention', () => {
     const current = host.current
     const s = scenario.value
     if (!v.ok || !current || !s) return false
+    // The service refuses the same; checked here so a run too large never starts a job.
+    const refusal = estimateContentionWork(s, current.analysis, v.settings).refusal
+    if (refusal) {
+      jobs.fail('run', { code: 'WORK_TOO_LARGE', message: refusal })
+      return false
+    }
     const forPreset = presetId.value
     const n = v.settings.designs.length
     const out = await jobs.run(
@@ -256,6 +333,7 @@ export const useContentionStore = defineStore('contention', () => {
     scenario,
     scenarioSource,
     draft,
+    machine,
     showErrors,
     run,
     runPresetId,

@@ -1,4 +1,4 @@
-import Papa from 'papaparse'
+import { toCsv } from '../csv'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 import { designSummaries, formatCallers } from './designSummary'
 import { timelineSeconds } from './lockTimelineChart'
@@ -6,7 +6,7 @@ import { timelineSeconds } from './lockTimelineChart'
 /** CSV of the per-design comparison (design table and comparison chart): raw ns and counts. */
 export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): string {
   const rows = designSummaries(outcomes)
-  return Papa.unparse({
+  return toCsv({
     fields: [
       'design',
       'demote',
@@ -34,6 +34,7 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
       'retries',
       'failed_seamcalls',
       'lost_races',
+      'hazards',
       'contended_by_caller'
     ],
     data: rows.map((r) => [
@@ -63,6 +64,7 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
       r.retries,
       r.failedSeamcalls,
       r.lostRaces,
+      r.hazards,
       formatCallers(r.contendedByCaller)
     ])
   })
@@ -70,7 +72,7 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
 
 /** CSV of the CDF chart: one row per point, long form (design, demote, latency, fraction). */
 export function latencyCdfCsv(outcomes: readonly ContentionOutcome[]): string {
-  return Papa.unparse({
+  return toCsv({
     fields: ['design', 'demote', 'added_latency_ns', 'cumulative_fraction'],
     data: outcomes.flatMap((o) => o.latencyCdf.map(([ns, f]) => [o.design, o.demote, ns, f]))
   })
@@ -79,7 +81,7 @@ export function latencyCdfCsv(outcomes: readonly ContentionOutcome[]): string {
 /** CSV of the timeline chart of one outcome: one row per bin. */
 export function lockTimelineCsv(o: ContentionOutcome): string {
   const xs = timelineSeconds(o)
-  return Papa.unparse({
+  return toCsv({
     fields: ['bin_start_ns', 'bin_ns', 'mean_locks_held', 'max_waiters'],
     data: o.timeline.occupancy.map((v, i) => [
       Math.round(xs[i]! * 1e9),

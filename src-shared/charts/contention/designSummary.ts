@@ -33,6 +33,8 @@ export interface DesignSummary {
   retries: number
   failedSeamcalls: number
   lostRaces: number
+  /** Correctness failures of the lockless design (0 for the locked ones). */
+  hazards: number
   /** Contended acquisitions per caller over every lock row of the design. */
   contendedByCaller: Record<string, number>
 }
@@ -86,6 +88,7 @@ export function designSummaries(outcomes: readonly ContentionOutcome[]): DesignS
       retries: o.retries,
       failedSeamcalls: o.failedSeamcalls,
       lostRaces: o.lostRaces,
+      hazards: o.hazards,
       contendedByCaller: byCaller
     }
   })

@@ -1,7 +1,10 @@
+import { formulaSafeCell } from '../csv'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 
 /** What the perf formatters need of an outcome (closed-loop runs and trace replays alike). */
-export type PerfLockRows = ReadonlyArray<Pick<ContentionOutcome, 'design' | 'demote' | 'locks'>>
+export type PerfLockRows = ReadonlyArray<
+  Pick<ContentionOutcome, 'design' | 'demote' | 'locks'> & { hazards?: number }
+>
 
 /**
  * `perf lock contention -x ,` CSV: a comment header, then one row per lock with raw nanoseconds
@@ -15,7 +18,7 @@ export function perfLockCsv(outcomes: PerfLockRows): string {
     for (const l of o.locks) {
       const avg = l.contended ? Math.round(l.totalWaitNs / l.contended) : 0
       lines.push(
-        `${l.contended}, ${Math.round(l.totalWaitNs)}, ${Math.round(l.maxWaitNs)}, ${avg}, ${l.type}, ${l.caller || l.name}`
+        `${l.contended}, ${Math.round(l.totalWaitNs)}, ${Math.round(l.maxWaitNs)}, ${avg}, ${formulaSafeCell(l.type)}, ${formulaSafeCell(l.caller || l.name)}`
       )
     }
   }
@@ -41,6 +44,11 @@ export function perfLockTable(outcomes: PerfLockRows): string {
     if (o.locks.length === 0)
       out.push(
         '                                        (no kernel lock: the TDX module try-locks only)'
+      )
+    // perf sees no lock here; the lockless design's cost is correctness (simulateContention).
+    if (o.hazards)
+      out.push(
+        `                                        (${o.hazards} hazard${o.hazards === 1 ? '' : 's'}: refcount and SEAMCALL not atomic without a lock)`
       )
     for (const l of o.locks) {
       const avg = l.contended ? l.totalWaitNs / l.contended : 0

@@ -29,6 +29,8 @@ export interface Boot {
   userTables: MemoryRange[][]
   headerlessUserLines: number
   srat: NumaMemblk[]
+  /** SRAT CPU affinity: APIC ids per node, and the lines (the contention model's machine). */
+  sratCpus: { perNode: Map<number, Set<number>>; lines: number[] }
   sratNonVolatileLines: number[]
   merges: NumaMerge[]
   /** `No NUMA configuration found` / `Faking a node` / `NUMA turned off`. */
@@ -51,6 +53,7 @@ export function newBoot(firstLine: number): Boot {
     userTables: [],
     headerlessUserLines: 0,
     srat: [],
+    sratCpus: { perNode: new Map(), lines: [] },
     sratNonVolatileLines: [],
     merges: [],
     noNuma: false,

@@ -4,6 +4,7 @@
  * splits regions at node boundaries"), which decides TDMR and PAMT node placement (§1.3, §1.5).
  */
 import type { NumaMemblk } from '../../model/host/memoryMap'
+import { MAX_NUMA_NODE_ID } from '../limits'
 import { fail, inclusiveRange, quote } from './fail'
 
 const HEX = String.raw`(0x[0-9a-fA-F]+)`
@@ -15,8 +16,20 @@ const HEX = String.raw`(0x[0-9a-fA-F]+)`
 export const SRAT_MEM_RE = new RegExp(
   String.raw`SRAT: Node (\d+) PXM (\d+) \[mem ${HEX}-${HEX}\]( hotplug)?( non-volatile)?\s*$`
 )
-/** `SRAT: PXM %u -> APIC 0x%02x -> Node %u` / `-> X2APIC`: CPU affinity, not memory. */
-export const SRAT_CPU_RE = /SRAT: PXM \d+ -> (?:X2)?APIC 0x[0-9a-fA-F]+ -> Node \d+/
+/**
+ * `SRAT: PXM %u -> APIC 0x%02x -> Node %u` / `-> X2APIC`: CPU affinity, not memory
+ * (arch/x86/mm/srat.c; KERN_INFO in older kernels, pr_debug in current ones, so newer logs have
+ * them only with dynamic debug). The same prefix with "skipped apicid that is too big" names a CPU the kernel
+ * did not take.
+ */
+export const SRAT_CPU_RE = /SRAT: PXM \d+ -> (?:X2)?APIC (0x[0-9a-fA-F]+) -> Node (\d+)(.*)$/
+
+/** An APIC id and its node from a SRAT CPU affinity line, or null when the kernel skipped it. */
+export function parseSratCpuLine(raw: string): { apicId: number; node: number } | null {
+  const m = SRAT_CPU_RE.exec(raw)
+  if (!m || /skipped/.test(m[3]!)) return null
+  return { apicId: Number.parseInt(m[1]!, 16), node: Number(m[2]) }
+}
 /** numa_cleanup_meminfo(): `NUMA: Node %d [mem a-b] + [mem c-d] -> [mem e-f]` (ends inclusive). */
 export const NUMA_MERGE_RE = new RegExp(
   String.raw`NUMA: Node (\d+) \[mem ${HEX}-${HEX}\] \+ \[mem ${HEX}-${HEX}\] -> \[mem ${HEX}-${HEX}\]`
@@ -34,6 +47,19 @@ export interface NumaMerge {
   merged: NumaMemblk
 }
 
+/** A node id as the kernel prints it (%u or %d): at most MAX_NUMA_NODE_ID, or the line fails. */
+function nodeId(digits: string, fileName: string, line: number): number {
+  const nid = Number(digits)
+  if (nid > MAX_NUMA_NODE_ID) {
+    fail(fileName, {
+      code: 'MALFORMED_LINE',
+      line,
+      message: `node ${digits.length > 12 ? `${digits.slice(0, 12)}…` : digits} is above ${MAX_NUMA_NODE_ID}: no kernel numbers NUMA nodes that high (x86 allows at most 1024)`
+    })
+  }
+  return nid
+}
+
 export function parseSratLine(
   raw: string,
   fileName: string,
@@ -49,7 +75,7 @@ export function parseSratLine(
   }
   const range = inclusiveRange(m[3]!, m[4]!, 'SRAT', fileName, line)
   return {
-    memblk: { ...range, nid: Number(m[1]), hotplug: m[5] !== undefined, line },
+    memblk: { ...range, nid: nodeId(m[1]!, fileName, line), hotplug: m[5] !== undefined, line },
     nonVolatile: m[6] !== undefined
   }
 }
@@ -63,7 +89,7 @@ export function parseMergeLine(raw: string, fileName: string, line: number): Num
       message: `NUMA merge line is not "NUMA: Node N [mem 0xA-0xB] + [mem 0xC-0xD] -> [mem 0xE-0xF]": ${quote(raw)}`
     })
   }
-  const nid = Number(m[1])
+  const nid = nodeId(m[1]!, fileName, line)
   const a = inclusiveRange(m[2]!, m[3]!, 'NUMA merge', fileName, line)
   const b = inclusiveRange(m[4]!, m[5]!, 'NUMA merge', fileName, line)
   const merged = inclusiveRange(m[6]!, m[7]!, 'NUMA merge', fileName, line)

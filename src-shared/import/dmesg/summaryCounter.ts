@@ -11,7 +11,7 @@ export const LINE_KINDS = {
   memblockAfter:
     'lines printed after memblock setup (ESRT, Secure boot, RAMDISK, zones; they place e820 edits)',
   srat: 'SRAT memory affinity lines',
-  sratCpu: 'SRAT CPU affinity lines (ignored)',
+  sratCpu: 'SRAT CPU affinity lines (CPUs per node: the contention machine)',
   numaMerge: 'NUMA merge lines',
   numaOther: 'other NUMA lines (ignored)',
   noNuma: 'no-NUMA / fake node lines',

@@ -26,8 +26,17 @@ export const contentionCostsSchema = z.strictObject({
   handoffSameSocketNs: z.number().min(0).default(100),
   /** Lock hand-off to a waiter on another socket. */
   handoffCrossSocketNs: z.number().min(0).default(400),
-  /** alloc_page for a PAMT page (cache top-up or the slow path). */
+  /**
+   * alloc_page for a PAMT page: the slow path of a get outside the fault path (control pages), and
+   * the per-vCPU cache top-up before each fault (v6 08/11: refilled to 10 pages before mmu_lock).
+   */
   pageAllocNs: z.number().min(0).default(250),
+  /**
+   * Freeing a PAMT page back to the page allocator: a lost 0→1 race, a REMOVE's returned pair, and
+   * seed 000's free of the two pages every get takes when the region already has its pair.
+   * Estimate (a free to the per-CPU lists is cheaper than an allocation).
+   */
+  pageFreeNs: z.number().min(0).default(150),
   /**
    * Everything in a 4K TD fault that is not Dynamic PAMT: the EPT-violation exit, KVM's fault
    * handling, the guest's ACCEPT and page clearing. Estimate, fitted so the calibration scenario
@@ -37,7 +46,16 @@ export const contentionCostsSchema = z.strictObject({
   /** Delay before retrying a SEAMCALL that returned TDX_OPERAND_BUSY. */
   busyBackoffNs: z.number().min(0).default(1000),
   /** Time a SEAMCALL spends before it fails with TDX_OPERAND_BUSY (lock walk only). */
-  busyFailNs: z.number().min(0).default(300)
+  busyFailNs: z.number().min(0).default(300),
+  /**
+   * Coefficient of variation of the service times (not ns): the fault's non-DPAMT part, PAGE.AUG,
+   * PAMT.ADD/REMOVE, DEMOTE and PAGE.REMOVE are each drawn from a lognormal with the cost above as
+   * its mean and this CV; 0 makes them the constants above. No latency distribution has been
+   * published; 0.3 is an estimate of a moderate spread (90 % of draws within ×0.6–×1.55 of the
+   * mean) from cache misses, interrupts and page clearing. It matters because constant costs keep
+   * vCPUs in lockstep forever, which makes them collide on every cycle or never.
+   */
+  serviceCv: z.number().min(0).max(4).default(0.3)
 })
 
 export type ContentionCosts = z.infer<typeof contentionCostsSchema>

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { HostAnalysis } from '../host/analyzeHost'
+import { maxOf } from '../../util/arrays'
 import type { ScenarioCapacity } from '../workload/capacity'
+import type { ContentionPresetSettings } from '../workload/presets'
 import type { Scenario } from '../workload/scenario'
 import { contentionCostsSchema } from './costs'
 import { lockDesignSchema, type DemoteVariant, type LockDesign } from './designs'
@@ -19,20 +21,113 @@ export const contentionSettingsSchema = z.strictObject({
     .max(2)
     .default(['lock-around', 'try-then-lock']),
   costs: contentionCostsSchema.default(contentionCostsSchema.parse({})),
-  /** Two sockets, as in the list measurement (§3.3); CPUs per socket of a Xeon 8480C. */
-  sockets: z.number().int().min(1).max(16).default(2),
-  cpusPerSocket: z.number().int().min(1).max(512).default(56),
+  /**
+   * The machine. Absent: from the host's boot log (SRAT CPU affinity lines, `hostMachine`), else
+   * DEFAULT_MACHINE. Either way the report says where it came from (`ContentionMachine`).
+   */
+  sockets: z.number().int().min(1).max(16).optional(),
+  cpusPerSocket: z.number().int().min(1).max(512).optional(),
   kernelWindowRegions: z.number().int().min(1).max(4096).default(8),
+  /**
+   * Each TD starts at its arrival time plus a uniform draw from [0, this). Modelled: even TDs
+   * launched together are started one VMM after another and each builds its TD (control pages,
+   * the image's PAGE.ADDs) before its vCPUs run; no spread was published, 100 ms is an estimate,
+   * well below a guest's boot time. 0: the arrival times exactly.
+   */
+  tdStartJitterNs: z.number().min(0).max(1e12).default(100e6),
+  /**
+   * Each vCPU's first fault comes a uniform draw from [0, this) after its TD starts. Modelled: the
+   * guest brings its CPUs up and starts its faulting threads one after another; 100 µs (several
+   * 13 µs fault cycles) is an estimate. 0: every vCPU of a TD starts together.
+   */
+  vcpuStartJitterNs: z.number().min(0).max(1e12).default(100e3),
   timelineBins: z.number().int().min(10).max(5000).default(400)
 })
 
 export type ContentionSettingsInput = z.input<typeof contentionSettingsSchema>
 export type ContentionRunSettings = z.infer<typeof contentionSettingsSchema>
 
+/**
+ * Settings with a contention preset's own (presets.ts contentionPresetSettings: the synchronized
+ * storm's zero jitter and constant costs) laid over them.
+ */
+export function withPresetSettings(
+  input: ContentionSettingsInput,
+  preset: ContentionPresetSettings
+): ContentionSettingsInput {
+  const { serviceCv, ...rest } = preset
+  return {
+    ...input,
+    ...rest,
+    ...(serviceCv !== undefined ? { costs: { ...input.costs, serviceCv } } : {})
+  }
+}
+
+/** Two sockets, as in the list measurement (§3.3); CPUs per socket of a Xeon 8480C. */
+export const DEFAULT_MACHINE = Object.freeze({ sockets: 2, cpusPerSocket: 56 })
+
+/** The machine a run used, and where it came from. */
+export interface ContentionMachine {
+  sockets: number
+  cpusPerSocket: number
+  /** 'host': the host's boot log; 'default': DEFAULT_MACHINE; 'user': set in the settings. */
+  source: 'host' | 'default' | 'user'
+  /** One sentence for the report: the source, and for 'host' which lines. */
+  detail: string
+}
+
+/**
+ * The machine the host's boot log describes: NUMA nodes with CPUs (SRAT CPU affinity lines) as
+ * sockets, and the most CPUs of a node as CPUs per socket; null when the log has no such lines.
+ * Modelled: a node is taken for a socket (sub-NUMA clustering splits a socket into 2 or 4 nodes,
+ * and then sockets are over-counted: edit them), and CPUs are logical CPUs, SMT siblings included.
+ */
+export function hostMachine(
+  host: Pick<HostAnalysis, 'cpuTopology'>
+): Omit<ContentionMachine, 'source'> | null {
+  const t = host.cpuTopology
+  if (!t || t.nodes.length === 0) return null
+  const most = maxOf(t.nodes.map((n) => n.cpus))
+  const sockets = Math.min(16, t.nodes.length)
+  const cpusPerSocket = Math.min(512, most)
+  const clipped = t.nodes.length > 16 || most > 512
+  const lines =
+    t.firstLine === t.lastLine ? `line ${t.firstLine}` : `lines ${t.firstLine}-${t.lastLine}`
+  return {
+    sockets,
+    cpusPerSocket,
+    detail: `from the host log: ${t.nodes.length} NUMA node${t.nodes.length === 1 ? '' : 's'} with CPUs (${t.nodes.map((n) => n.cpus).join(', ')} APIC ids) in SRAT CPU affinity ${lines}, a node taken as a socket${clipped ? ', clipped to 16 sockets of at most 512 CPUs' : ''}`
+  }
+}
+
+/** The machine of a run: the settings' values, else the host's, else DEFAULT_MACHINE. */
+export function resolveMachine(
+  host: Pick<HostAnalysis, 'cpuTopology'>,
+  settings: Pick<ContentionRunSettings, 'sockets' | 'cpusPerSocket'>
+): ContentionMachine {
+  const fromHost = hostMachine(host)
+  const base = fromHost ?? {
+    ...DEFAULT_MACHINE,
+    detail: `default: the list measurement's 2 sockets of a Xeon 8480C (the log has no SRAT CPU affinity lines)`
+  }
+  const sockets = settings.sockets ?? base.sockets
+  const cpusPerSocket = settings.cpusPerSocket ?? base.cpusPerSocket
+  if (sockets === base.sockets && cpusPerSocket === base.cpusPerSocket)
+    return { sockets, cpusPerSocket, source: fromHost ? 'host' : 'default', detail: base.detail }
+  return {
+    sockets,
+    cpusPerSocket,
+    source: 'user',
+    detail: `set in the settings (${fromHost ? 'the host log says' : 'the default is'} ${base.sockets} × ${base.cpusPerSocket})`
+  }
+}
+
 export interface ContentionReport {
   scenarioName: string
   seed: number
   settings: ContentionRunSettings
+  /** Sockets and CPUs per socket the run used, and where they came from. */
+  machine: ContentionMachine
   /**
    * Requested vs started TDs: TDs that do not fit are not started, in every design alike, and every
    * figure below is for the TDs that started.
@@ -65,8 +160,14 @@ export function runContention(
   const runs: Array<[LockDesign, DemoteVariant]> = settings.designs.flatMap((d) =>
     variants.map((v) => [d, v] as [LockDesign, DemoteVariant])
   )
+  const machine = resolveMachine(host, settings)
+  const simSettings = {
+    ...settings,
+    sockets: machine.sockets,
+    cpusPerSocket: machine.cpusPerSocket
+  }
   const outcomes = runs.map(([design, demote], i) =>
-    simulateContention(host, scenario, design, demote, settings, (f) =>
+    simulateContention(host, scenario, design, demote, simSettings, (f) =>
       onProgress?.((i + f) / runs.length)
     )
   )
@@ -74,6 +175,7 @@ export function runContention(
     scenarioName: scenario.name,
     seed: scenario.seed,
     settings,
+    machine,
     capacity: contentionTds(host, scenario).capacity,
     outcomes,
     events: outcomes.reduce((s, o) => s + o.events, 0)

@@ -4,12 +4,14 @@ import { admitTds, type PlannedTd, type ScenarioCapacity } from '../workload/cap
 import { SeededRandom } from '../workload/random'
 import { pagesPerRegionVisit, RegionPool } from '../workload/regionPool'
 import type { Scenario } from '../workload/scenario'
-import { controlPages, tdMemoryLayout } from '../workload/tdPages'
+import { controlPages, PAMT_CACHE_PAGES_PER_VCPU, tdMemoryLayout } from '../workload/tdPages'
 import type { ContentionCosts } from './costs'
-import { lockIndexFor, lockName, type DemoteVariant, type LockDesign } from './designs'
+import { lockCount, lockIndexFor, lockName, type DemoteVariant, type LockDesign } from './designs'
 import { EventQueue } from './eventQueue'
 import { LatencyHistogram } from './latencyHistogram'
+import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
 import { ModuleLocks } from './moduleLocks'
+import { ServiceTimes } from './serviceTimes'
 import { newLockStats, QueuedSpinlock, type LockStats } from './spinlock'
 
 /** Machine and model settings of a contention run (docs/contention-model.md). */
@@ -25,6 +27,23 @@ export interface ContentionSettings {
   kernelWindowRegions: number
   /** Bins in the lock-occupancy timeline. */
   timelineBins: number
+  /** Each TD starts at its arrival time plus a uniform draw from [0, this) (modelled). */
+  tdStartJitterNs: number
+  /** Each vCPU's first fault comes a uniform draw from [0, this) after its TD starts (modelled). */
+  vcpuStartJitterNs: number
+}
+
+/** How evenly a multi-lock design spread its acquisitions (hashed:N, mod:N, per-2m). */
+export interface LockBuckets {
+  /** Locks of the design: N for hashed/mod, the regions that took a lock for per-2m. */
+  locks: number
+  /** Locks taken at least once. */
+  used: number
+  maxAcquisitions: number
+  /** Acquisitions per lock, over all `locks`. */
+  meanAcquisitions: number
+  /** Contended acquisitions of the most contended lock. */
+  maxContended: number
 }
 
 export interface ContentionOutcome {
@@ -32,13 +51,19 @@ export interface ContentionOutcome {
   demote: DemoteVariant
   /** perf lock contention rows: the kernel lock(s) of the design. */
   locks: LockStats[]
+  /** Per-lock spread of the acquisitions; null for module-only (no kernel lock). */
+  lockBuckets: LockBuckets | null
   faults: number
   /** Simulated time from the first fault to the last fault's end (boot and accept). */
   faultSpanNs: number
   faultsPerSec: number
   /** Time from the first teardown put to the last (0 when no TD ends). */
   teardownSpanNs: number
-  /** Latency Dynamic PAMT adds to a fault (gets: fast path, lock waits, PAMT.ADD, retries). */
+  /**
+   * Latency Dynamic PAMT adds to a fault: the pamt cache top-up, gets (fast path, lock waits,
+   * PAMT.ADD, retries) and, in a demoting TD, waiting for a DEMOTE's write-held mmu_lock; and each
+   * DEMOTE's own latency.
+   */
   addedLatency: { meanNs: number; p50Ns: number; p99Ns: number; p999Ns: number; maxNs: number }
   latencyCdf: Array<[number, number]>
   pamtAdds: number
@@ -51,6 +76,17 @@ export interface ContentionOutcome {
   failedSeamcalls: number
   /** 0→1 races lost: the pages allocated for the pair go back to the page allocator. */
   lostRaces: number
+  /**
+   * Correctness failures of the lockless design (module-only; 0 for every locked design): a get
+   * that saw refcount > 0 before the pair was added (the page is used without PAMT backing), and a
+   * reference taken while a REMOVE of the same pair was pending (the REMOVE drops a pair in use).
+   */
+  hazards: number
+  hazardsByKind: { usedBeforeAdd: number; removedInUse: number }
+  /** PAMT pair pages taken from the page allocator and given back (cache top-ups included). */
+  pairPages: { allocated: number; freed: number }
+  /** KVM's mmu_lock of demoting TDs: DEMOTE holds it for write, faults for read. */
+  mmuLock: MmuLockStats
   /** Lock occupancy (mean locks held) and most waiters, per timeline bin. */
   timeline: { binNs: number; occupancy: number[]; maxWaiters: number[] }
   /** Simulation events processed, for throughput figures. */
@@ -67,6 +103,10 @@ interface Ctx {
 }
 const OP_DELAY = 1
 const OP_ACQUIRE = 2
+const OP_MMU_READ = 3
+const OP_MMU_WRITE = 4
+/** Sleep until another thread wakes this one (the VMM waiting for its vCPUs to finish). */
+const OP_PARK = 5
 
 /** One run of pages on one host region, for a vCPU or a teardown thread. */
 interface Run {
@@ -80,8 +120,15 @@ interface ThreadSpec {
   body: (ctx: Ctx) => Generator<number, void, void>
 }
 
+/** A vCPU's per-vCPU PAMT page cache (v6 08/11): pages taken since the last top-up. */
+interface PamtCache {
+  missing: number
+}
+
 /** Salt of the contention run's random stream, apart from the workload generator's. */
 const CONTENTION_SEED_SALT = 0x5eed
+/** Salt of the timing stream (jitter, service times), apart from the placement stream. */
+const TIMING_SEED_SALT = 0x7137
 
 /**
  * The TDs of a contention run, in the order the simulation builds them (arrivals drawn from the
@@ -110,9 +157,12 @@ export function contentionTds(
  * Discrete-event simulation of the concurrent paths that call tdx_pamt_get/put and DEMOTE
  * (dpamt-model.md §2.6-2.8, §3): vCPU fault threads pinned to CPUs on sockets, a VMM thread per TD
  * for build (control pages) and teardown, and DEMOTE on vCPUs. Kernel locks are queued spinlocks;
- * the TDX module's 2 MiB try-locks return BUSY on real conflicts. Where a vCPU's faults cannot
- * interact with anyone (fast-path gets in a region it already holds, under designs whose fast path
- * takes no lock) the run is skipped ahead in one step. Deterministic for the scenario's seed.
+ * the TDX module's 2 MiB try-locks return BUSY on real conflicts; KVM's mmu_lock is a queued
+ * rwlock per TD, write-held by DEMOTE. Start times get jitter and service times are lognormal
+ * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. Where a vCPU's
+ * faults cannot interact with anyone (fast-path gets in a region it already holds, under designs
+ * whose fast path takes no lock) the run is skipped ahead in one step. Deterministic for the
+ * scenario's seed.
  */
 export function simulateContention(
   host: HostAnalysis,
@@ -124,9 +174,12 @@ export function simulateContention(
 ): ContentionOutcome {
   const c = settings.costs
   const rng = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
+  const trng = new SeededRandom(scenario.seed ^ TIMING_SEED_SALT)
+  const svc = new ServiceTimes(c.serviceCv, trng)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const regionLimit = Math.ceil(host.maxPfn / 512) + 1
   const refcount = new Uint16Array(regionLimit)
+  /** The module's truth: a pair is installed for the region. */
   const paired = new Uint8Array(regionLimit)
   const moduleLocks = new ModuleLocks()
   const queue = new EventQueue(1024)
@@ -136,6 +189,8 @@ export function simulateContention(
   const stats = newLockStats(lockName(design))
   const callers = new Map<string, number>()
   const locks = new Map<number, QueuedSpinlock>()
+  const lockAcquisitions = new Map<number, number>()
+  const lockContended = new Map<number, number>()
   const lockFor = (id: number): QueuedSpinlock => {
     let l = locks.get(id)
     if (!l) locks.set(id, (l = new QueuedSpinlock(stats, callers)))
@@ -148,6 +203,10 @@ export function simulateContention(
     socketOf(threadCpu[from] ?? 0) === socketOf(threadCpu[to] ?? 0)
       ? c.handoffSameSocketNs
       : c.handoffCrossSocketNs
+
+  // -- KVM mmu_lock per TD (only demoting TDs have a writer) ------------------------------------
+  const mmuStats = newMmuLockStats()
+  const mmuLocks: MmuLock[] = []
 
   // -- Timeline of lock occupancy --------------------------------------------------------------
   const bins = settings.timelineBins
@@ -205,10 +264,18 @@ export function simulateContention(
   let retries = 0
   let failed = 0
   let lostRaces = 0
+  let usedBeforeAdd = 0
+  let removedInUse = 0
+  let pagesAllocated = 0
+  let pagesFreed = 0
   let events = 0
 
   const moduleOnly = design === 'module-only'
   const lockEveryOp = design === 'always-lock'
+  /** Lockless design: regions whose 1→0 put has dropped the refcount and not yet removed the pair. */
+  const pendingRemove = new Set<number>()
+  /** ...and the references taken on them meanwhile, believing the pair installed. */
+  const refsDuringRemove = new Map<number, number>()
 
   // Threads ask the engine for a delay or a lock by setting ctx and yielding once: no generator
   // delegation on the hot path.
@@ -223,6 +290,11 @@ export function simulateContention(
     ctx.caller = caller
     return 0
   }
+  const R = (ctx: Ctx, td: number, write: boolean): number => {
+    ctx.op = write ? OP_MMU_WRITE : OP_MMU_READ
+    ctx.lock = td
+    return 0
+  }
   const release = (ctx: Ctx, id: number): void => {
     account(ctx.now)
     const next = lockFor(id).release(ctx.now, handoff)
@@ -230,6 +302,9 @@ export function simulateContention(
       waiting--
       queue.push(next.atNs, next.thread)
     } else held--
+  }
+  const mmuRelease = (ctx: Ctx, td: number, write: boolean): void => {
+    for (const g of mmuLocks[td]!.release(write, ctx.now, mmuStats)) queue.push(ctx.now, g)
   }
 
   /** A SEAMCALL that takes module locks: retries on BUSY when `retry`, else reports failure. */
@@ -257,65 +332,126 @@ export function simulateContention(
   /** Pair page regions for a PAMT.ADD or DEMOTE, drawn from the kernel page window. */
   const pairRegions = (slot: number): number[] => [kernelPage(slot), kernelPage(slot)]
 
-  /** tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). Returns the time it took. */
-  function* get(ctx: Ctx, region: number, slot: number): Generator<number, void, void> {
+  /**
+   * The two pages of a pair before the lock: from the vCPU's PAMT cache on the fault path (v6
+   * 08/11; refilled before the next fault), else allocated here (control pages: cache = NULL).
+   */
+  function* takePair(ctx: Ctx, cache: PamtCache | null): Generator<number, void, void> {
+    if (cache) {
+      cache.missing += 2
+      return
+    }
+    pagesAllocated += 2
+    yield D(ctx, 2 * c.pageAllocNs)
+  }
+  /** free_pamt_array(): a pair's two pages back to the page allocator (after the unlock). */
+  function* freePair(ctx: Ctx): Generator<number, void, void> {
+    pagesFreed += 2
+    yield D(ctx, 2 * c.pageFreeNs)
+  }
+  /** The fault's cache top-up before mmu_lock (tdx_topup_pamt_cache: back to 10 pages). */
+  function* topUp(ctx: Ctx, cache: PamtCache): Generator<number, void, void> {
+    if (cache.missing === 0) return
+    pagesAllocated += cache.missing
+    const ns = cache.missing * c.pageAllocNs
+    cache.missing = 0
+    yield D(ctx, ns)
+  }
+
+  /** tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). */
+  function* get(
+    ctx: Ctx,
+    region: number,
+    slot: number,
+    cache: PamtCache | null
+  ): Generator<number, void, void> {
+    if (moduleOnly) {
+      yield* getLockless(ctx, region, slot, cache)
+      return
+    }
     if (!lockEveryOp && refcount[region]! > 0) {
       refcount[region]!++
       yield D(ctx, c.atomicNs)
       return
     }
     const lockId = lockIndexFor(design, region)
-    if (!lockEveryOp) yield D(ctx, 2 * c.pageAllocNs)
-    if (lockId >= 0) {
-      yield A(ctx, lockId, 'tdx_pamt_get')
-      if (refcount[region]! > 0) {
-        refcount[region]!++
-        if (!lockEveryOp) lostRaces++
-        yield D(ctx, c.lockHoldExtraNs)
-        release(ctx, lockId)
-        return
-      }
-      const pair = pairRegions(slot).filter((r) => r !== region)
-      const ok = yield* seamcall(ctx, c.pamtAddNs + c.lockHoldExtraNs, [region], pair, false)
-      if (ok) {
-        adds++
-        paired[region] = 1
-        refcount[region] = 1
-      } else {
-        // v6 and seed 000 WARN and return -EIO (KVM retries the fault); the per-2M and hashed
-        // designs would have to retry BUSY themselves. Either way the get runs again.
-        if (design === 'v6' || design === 'always-lock') failed++
-        else retries++
-        release(ctx, lockId)
-        yield D(ctx, c.busyBackoffNs)
-        yield* get(ctx, region, slot)
-        return
-      }
+    // v6: only the slow path takes a pair; seed 000 takes one on every get (alloc_pamt_array
+    // before the lock) and frees it again when the region already has its pair.
+    yield* takePair(ctx, cache)
+    yield A(ctx, lockId, 'tdx_pamt_get')
+    if (refcount[region]! > 0) {
+      refcount[region]!++
+      if (!lockEveryOp) lostRaces++
+      yield D(ctx, c.lockHoldExtraNs)
+      release(ctx, lockId)
+      yield* freePair(ctx)
+      return
+    }
+    const pair = pairRegions(slot).filter((r) => r !== region)
+    const ok = yield* seamcall(
+      ctx,
+      svc.draw(c.pamtAddNs) + c.lockHoldExtraNs,
+      [region],
+      pair,
+      false
+    )
+    if (ok) {
+      adds++
+      paired[region] = 1
+      refcount[region] = 1
       release(ctx, lockId)
       return
     }
-    // module-only: no kernel lock; both racers call PAMT.ADD, the loser sees BUSY, then NOT_FREE.
+    // v6 and seed 000 WARN and return -EIO (KVM retries the fault); the per-2M, hashed and mod
+    // designs would have to retry BUSY themselves. Either way the get runs again.
+    if (design === 'v6' || design === 'always-lock') failed++
+    else retries++
+    release(ctx, lockId)
+    yield* freePair(ctx)
+    yield D(ctx, c.busyBackoffNs)
+    yield* get(ctx, region, slot, cache)
+  }
+
+  /**
+   * The lockless design (module-only): no kernel lock, so the refcount update and the SEAMCALL are
+   * not atomic. atomic_inc_return elects the CPU that takes 0→1; it then adds the pair, retrying
+   * TDX_OPERAND_BUSY and taking TDX_HPA_RANGE_NOT_FREE as success. Meanwhile any other get sees
+   * refcount > 0 and uses its page before the pair exists (hazard), and a get that follows a
+   * pending 1→0 put finds the old pair (NOT_FREE), which the put's REMOVE then drops (hazard).
+   */
+  function* getLockless(
+    ctx: Ctx,
+    region: number,
+    slot: number,
+    cache: PamtCache | null
+  ): Generator<number, void, void> {
+    const before = refcount[region]!
+    refcount[region] = before + 1
+    if (before > 0) {
+      if (!paired[region]) usedBeforeAdd++
+      else if (pendingRemove.has(region))
+        refsDuringRemove.set(region, (refsDuringRemove.get(region) ?? 0) + 1)
+      yield D(ctx, c.atomicNs)
+      return
+    }
+    yield D(ctx, c.atomicNs)
+    yield* takePair(ctx, cache)
+    const pair = pairRegions(slot).filter((r) => r !== region)
     for (;;) {
-      if (refcount[region]! > 0) {
-        refcount[region]!++
-        lostRaces++
-        return
-      }
-      const pair = pairRegions(slot).filter((r) => r !== region)
       if (moduleLocks.tryAcquire([region], pair)) {
         if (paired[region]) {
-          // TDX_HPA_RANGE_NOT_FREE: another CPU installed the pair first; v2 treats it as success.
+          // TDX_HPA_RANGE_NOT_FREE: a pair is still installed; taken as success.
           moduleLocks.release([region], pair)
-          refcount[region]!++
-          lostRaces++
+          if (pendingRemove.has(region))
+            refsDuringRemove.set(region, (refsDuringRemove.get(region) ?? 0) + 1)
           yield D(ctx, c.busyFailNs)
+          yield* freePair(ctx)
           return
         }
-        paired[region] = 1
-        yield D(ctx, c.pamtAddNs)
+        yield D(ctx, svc.draw(c.pamtAddNs))
         moduleLocks.release([region], pair)
+        paired[region] = 1
         adds++
-        refcount[region]!++
         return
       }
       busy++
@@ -328,62 +464,121 @@ export function simulateContention(
   function* put(ctx: Ctx, region: number): Generator<number, void, void> {
     const rc = refcount[region]!
     if (rc === 0) return
+    if (moduleOnly) {
+      yield* putLockless(ctx, region)
+      return
+    }
     if (!lockEveryOp && rc > 1) {
       refcount[region] = rc - 1
       yield D(ctx, c.atomicNs)
       return
     }
     const lockId = lockIndexFor(design, region)
-    if (lockId >= 0) yield A(ctx, lockId, 'tdx_pamt_put')
+    yield A(ctx, lockId, 'tdx_pamt_put')
     const now = refcount[region]!
     refcount[region] = Math.max(0, now - 1)
+    let freed = false
     if (now === 1) {
-      const ok = yield* seamcall(ctx, c.pamtRemoveNs + c.lockHoldExtraNs, [region], [], moduleOnly)
+      const ok = yield* seamcall(
+        ctx,
+        svc.draw(c.pamtRemoveNs) + c.lockHoldExtraNs,
+        [region],
+        [],
+        false
+      )
       if (ok) {
         removes++
         paired[region] = 0
+        freed = true
       } else failed++
     } else {
       yield D(ctx, c.lockHoldExtraNs)
     }
-    if (lockId >= 0) release(ctx, lockId)
+    release(ctx, lockId)
+    // The pair the REMOVE returned goes back to the page allocator after the unlock.
+    if (freed) yield* freePair(ctx)
+  }
+
+  /** The lockless put: atomic_dec_and_test elects the CPU that removes; the REMOVE follows. */
+  function* putLockless(ctx: Ctx, region: number): Generator<number, void, void> {
+    const rc = refcount[region]!
+    refcount[region] = rc - 1
+    yield D(ctx, c.atomicNs)
+    if (rc > 1) return
+    pendingRemove.add(region)
+    let removed = false
+    for (;;) {
+      if (!paired[region]) {
+        // TDX_NO_PAMT_PAGE_PAIR: an earlier REMOVE already dropped it.
+        failed++
+        break
+      }
+      if (moduleLocks.tryAcquire([region], [])) {
+        yield D(ctx, svc.draw(c.pamtRemoveNs))
+        moduleLocks.release([region], [])
+        paired[region] = 0
+        removes++
+        removed = true
+        break
+      }
+      busy++
+      retries++
+      yield D(ctx, c.busyFailNs + c.busyBackoffNs)
+    }
+    pendingRemove.delete(region)
+    removedInUse += refsDuringRemove.get(region) ?? 0
+    refsDuringRemove.delete(region)
+    if (removed) yield* freePair(ctx)
+  }
+
+  /**
+   * The kernel locks DEMOTE holds (lock-around, or the retry of try-then-lock). Under the global
+   * lock: pamt_lock (SEED004). Under per-2m, hashed and mod: the locks of every 2 MiB region the
+   * SEAMCALL locks in the module, its own region (exclusive) and its pair pages' regions (shared),
+   * in ascending lock order (the usual way to take several locks without deadlock). Its own
+   * region's lock alone would not stop the conflict SEED004 shows, which is on a pair page's region.
+   */
+  const demoteLockIds = (region: number, pair: readonly number[]): number[] => {
+    if (design === 'v6' || design === 'always-lock') return [0]
+    return [...new Set([region, ...pair].map((r) => lockIndexFor(design, r)))].sort((a, b) => a - b)
   }
 
   /** DEMOTE of a 2M guest page in `region` (SEED004): a new pair, refcount 512. */
   function* demoteOne(ctx: Ctx, region: number, slot: number): Generator<number, void, void> {
     const pair = pairRegions(slot)
-    const start = ctx.now
+    const ids = moduleOnly ? [] : demoteLockIds(region, pair)
+    const underLocks = function* (): Generator<number, void, void> {
+      for (const id of ids) yield A(ctx, id, 'tdx_mem_page_demote')
+      yield* seamcall(ctx, svc.draw(c.demoteNs), [region], pair, true)
+      for (let i = ids.length - 1; i >= 0; i--) release(ctx, ids[i]!)
+    }
     if (demote === 'lock-around' && !moduleOnly) {
-      yield A(ctx, 0, 'tdx_mem_page_demote')
-      yield* seamcall(ctx, c.demoteNs, [region], pair, true)
-      release(ctx, 0)
+      yield* underLocks()
     } else {
-      const ok = yield* seamcall(ctx, c.demoteNs, [region], pair, moduleOnly)
+      const ok = yield* seamcall(ctx, svc.draw(c.demoteNs), [region], pair, moduleOnly)
       if (!ok) {
         retries++
-        yield A(ctx, 0, 'tdx_mem_page_demote')
-        yield* seamcall(ctx, c.demoteNs, [region], pair, true)
-        release(ctx, 0)
+        yield* underLocks()
       }
     }
     demotes++
     adds++
     paired[region] = 1
     refcount[region] = 512
-    latency.add(ctx.now - start)
   }
 
   // -- Build the threads ------------------------------------------------------------------------
   const threads: ThreadSpec[] = []
   const nextCpuOnSocket = new Array(settings.sockets).fill(0)
   let tdIndex = 0
-  const faultCost = c.faultOutsideNs + c.augNs
 
   const { planned, admitted } = contentionTds(host, scenario, rng)
   for (const plan of planned) {
     // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
     if (!admitted[plan.id]) continue
-    const { cls, startNs } = plan
+    const { cls } = plan
+    const startNs =
+      plan.startNs + (settings.tdStartJitterNs > 0 ? trng.next() * settings.tdStartJitterNs : 0)
     const td = tdIndex++
     const socket = td % settings.sockets
     const slot = pool.nodes.length ? td % pool.nodes.length : 0
@@ -391,7 +586,7 @@ export function simulateContention(
       { length: cls.vcpus },
       () => socket * settings.cpusPerSocket + (nextCpuOnSocket[socket]++ % settings.cpusPerSocket)
     )
-    const layout = tdMemoryLayout(cls)
+    const layout = tdMemoryLayout(cls, scenario.kvmMaxLeaf)
     // Guest pages: runs on host regions, split evenly across the vCPUs in GPA order.
     const runs: Run[] = []
     pool.allocate('guest', slot, layout.fourKPages, (pos, n) =>
@@ -401,13 +596,17 @@ export function simulateContention(
     pool.allocateWhole(slot, layout.twoMMappings, (pos) => whole.push(pool.region[pos]!))
     const perVcpu = splitRuns(runs, cls.vcpus)
     const demoteCount = Math.round(whole.length * cls.demoteShare)
+    // KVM's mmu_lock of this TD matters only when something takes it for write (DEMOTE).
+    const mmu = demoteCount > 0 ? td : -1
+    mmuLocks[td] = new MmuLock()
     const vmmCpu = vcpuCpus[0]!
     const controlRegions: number[] = []
     const septRegions: number[] = []
-    const done = { vcpus: 0 }
+    const vmmThread = threads.length
+    const done = { vcpus: 0, vmmParked: false }
     const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
 
-    // VMM thread: control pages at creation, then teardown when the TD ends.
+    // VMM thread: control pages at creation (tdx_alloc_control_page: no cache), then teardown.
     threads.push({
       cpu: vmmCpu,
       startNs,
@@ -417,21 +616,25 @@ export function simulateContention(
           const r = kernelPage(slot)
           controlRegions.push(r)
           yield D(ctx, c.pageAllocNs)
-          yield* get(ctx, r, slot)
+          yield* get(ctx, r, slot, null)
         }
         if (endNs === null) return
-        // Wait for the TD's end and for its vCPUs to finish faulting.
-        while (ctx.now < endNs || done.vcpus < cls.vcpus)
-          yield D(ctx, Math.max(1000, endNs - ctx.now))
+        // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
+        if (ctx.now < endNs) yield D(ctx, endNs - ctx.now)
+        if (done.vcpus < cls.vcpus) {
+          done.vmmParked = true
+          ctx.op = OP_PARK
+          yield 0
+        }
         if (firstPut > ctx.now) firstPut = ctx.now
         for (const run of runs) yield* putRun(ctx, run)
         for (const r of whole.slice(0, demoteCount)) yield* putRun(ctx, { region: r, pages: 512 })
         for (const r of septRegions) {
-          yield D(ctx, c.pageRemoveNs)
+          yield D(ctx, svc.draw(c.pageRemoveNs))
           yield* put(ctx, r)
         }
         for (const r of controlRegions) {
-          yield D(ctx, c.pageRemoveNs)
+          yield D(ctx, svc.draw(c.pageRemoveNs))
           yield* put(ctx, r)
         }
         lastPut = Math.max(lastPut, ctx.now)
@@ -439,53 +642,85 @@ export function simulateContention(
     })
 
     perVcpu.forEach((vruns, v) => {
+      const vcpuStart =
+        startNs + (settings.vcpuStartJitterNs > 0 ? trng.next() * settings.vcpuStartJitterNs : 0)
       threads.push({
         cpu: vcpuCpus[v]!,
-        startNs,
+        startNs: vcpuStart,
         body: function* (ctx) {
+          // The cache starts empty (tdx_vcpu_create): the first fault tops it up to 10 pages.
+          const cache: PamtCache = { missing: PAMT_CACHE_PAGES_PER_VCPU }
           if (firstFault > ctx.now) firstFault = ctx.now
           let gpaPages = 0
           let carryNs = 0
           for (const run of vruns) {
             for (let p = 0; p < run.pages; p++) {
-              // Where the fault path is lock-free and the region is held, skip the rest ahead.
-              if (!lockEveryOp && p > 0 && refcount[run.region]! > 0 && gpaPages % 512 !== 0) {
+              // Where the fault path is lock-free and the region is held, skip the rest ahead:
+              // no lock, no cache top-up, no writer on this TD's mmu_lock, and (lockless) a pair
+              // that is installed and not being removed.
+              if (
+                !lockEveryOp &&
+                mmu < 0 &&
+                p > 0 &&
+                cache.missing === 0 &&
+                refcount[run.region]! > 0 &&
+                gpaPages % 512 !== 0 &&
+                (!moduleOnly || (paired[run.region] && !pendingRemove.has(run.region)))
+              ) {
                 const n = Math.min(run.pages - p, 512 - (gpaPages % 512))
                 refcount[run.region]! += n
                 latency.add(c.atomicNs, n)
                 faults += n
                 gpaPages += n
                 p += n - 1
-                yield D(ctx, carryNs + n * (faultCost + c.atomicNs))
+                yield D(
+                  ctx,
+                  carryNs + svc.sum(c.faultOutsideNs, n) + svc.sum(c.augNs, n) + n * c.atomicNs
+                )
                 carryNs = 0
                 continue
               }
               // This fault's exit, plus the previous fault's AUG, in one step.
-              yield D(ctx, carryNs + c.faultOutsideNs)
+              yield D(ctx, carryNs + svc.draw(c.faultOutsideNs))
+              carryNs = 0
               const t1 = ctx.now
+              yield* topUp(ctx, cache)
+              if (mmu >= 0) yield R(ctx, mmu, false)
               if (gpaPages % 512 === 0) {
                 // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
                 const s = kernelPage(slot)
                 septRegions.push(s)
-                yield* get(ctx, s, slot)
+                yield* get(ctx, s, slot, cache)
               }
-              yield* get(ctx, run.region, slot)
+              yield* get(ctx, run.region, slot, cache)
               latency.add(ctx.now - t1)
-              carryNs = c.augNs
               faults++
               gpaPages++
+              if (mmu >= 0) {
+                // PAGE.AUG under the read-held mmu_lock, then leave it.
+                yield D(ctx, svc.draw(c.augNs))
+                mmuRelease(ctx, mmu, false)
+              } else carryNs = svc.draw(c.augNs)
             }
           }
           if (carryNs > 0) yield D(ctx, carryNs)
-          // This vCPU's share of demotes (2M mappings accepted as 4K later).
+          // This vCPU's share of demotes (2M mappings accepted as 4K later), each under the
+          // write-held mmu_lock (SEED004: "KVM holds write mmu_lock before invoking DEMOTE").
           for (let k = v; k < demoteCount; k += cls.vcpus) {
+            yield* topUp(ctx, cache)
+            const start = ctx.now
+            yield R(ctx, mmu, true)
+            cache.missing += 2
             yield* demoteOne(ctx, whole[k]!, slot)
+            latency.add(ctx.now - start)
             const s = kernelPage(slot)
             septRegions.push(s)
-            yield* get(ctx, s, slot)
+            yield* get(ctx, s, slot, cache)
+            mmuRelease(ctx, mmu, true)
           }
           lastFault = Math.max(lastFault, ctx.now)
           done.vcpus++
+          if (done.vcpus === cls.vcpus && done.vmmParked) queue.push(ctx.now, vmmThread)
         }
       })
     })
@@ -499,10 +734,10 @@ export function simulateContention(
         const n = Math.min(run.pages - p, rc - 1)
         refcount[run.region] = rc - n
         p += n - 1
-        yield D(ctx, n * (c.pageRemoveNs + c.atomicNs))
+        yield D(ctx, svc.sum(c.pageRemoveNs, n) + n * c.atomicNs)
         continue
       }
-      yield D(ctx, c.pageRemoveNs)
+      yield D(ctx, svc.draw(c.pageRemoveNs))
       yield* put(ctx, run.region)
     }
   }
@@ -543,13 +778,21 @@ export function simulateContention(
         queue.push(t, tid)
         break
       }
+      if (ctx.op === OP_PARK) break
+      if (ctx.op === OP_MMU_READ || ctx.op === OP_MMU_WRITE) {
+        const m = mmuLocks[ctx.lock]!
+        if (m.acquire(tid, ctx.op === OP_MMU_WRITE, ctx.now, mmuStats)) continue
+        break
+      }
       // OP_ACQUIRE
       account(ctx.now)
       const lock = lockFor(ctx.lock)
+      lockAcquisitions.set(ctx.lock, (lockAcquisitions.get(ctx.lock) ?? 0) + 1)
       if (lock.acquire(tid, ctx.now, ctx.caller)) {
         held++
         continue
       }
+      lockContended.set(ctx.lock, (lockContended.get(ctx.lock) ?? 0) + 1)
       waiting++
       noteWaiters(ctx.now)
       break
@@ -564,6 +807,7 @@ export function simulateContention(
     design,
     demote,
     locks: moduleOnly ? [] : [finished],
+    lockBuckets: moduleOnly ? null : lockBuckets(design, lockAcquisitions, lockContended),
     faults,
     faultSpanNs: faultSpan,
     faultsPerSec: faultSpan > 0 ? faults / (faultSpan / 1e9) : 0,
@@ -583,12 +827,40 @@ export function simulateContention(
     retries,
     failedSeamcalls: failed,
     lostRaces,
+    hazards: usedBeforeAdd + removedInUse,
+    hazardsByKind: { usedBeforeAdd, removedInUse },
+    pairPages: { allocated: pagesAllocated, freed: pagesFreed },
+    mmuLock: mmuStats,
     timeline: {
       binNs,
       occupancy: Array.from(occupancy, (v) => v / binNs),
       maxWaiters: Array.from(maxWaiters)
     },
     events
+  }
+}
+
+/** Acquisitions per lock, summarised (the design's lock count, or the locks used for per-2m). */
+function lockBuckets(
+  design: LockDesign,
+  acquisitions: ReadonlyMap<number, number>,
+  contended: ReadonlyMap<number, number>
+): LockBuckets {
+  let total = 0
+  let max = 0
+  for (const n of acquisitions.values()) {
+    total += n
+    if (n > max) max = n
+  }
+  let maxContended = 0
+  for (const n of contended.values()) if (n > maxContended) maxContended = n
+  const locks = lockCount(design) ?? acquisitions.size
+  return {
+    locks,
+    used: acquisitions.size,
+    maxAcquisitions: max,
+    meanAcquisitions: locks > 0 ? total / locks : 0,
+    maxContended
   }
 }
 

@@ -1,5 +1,12 @@
 import { hostVerdict, type HostVerdict } from './verdict'
-import type { CmrRange, HostInput, MemoryRange, MemorySource, NumaSource } from './memoryMap'
+import type {
+  CmrRange,
+  CpuTopology,
+  HostInput,
+  MemoryRange,
+  MemorySource,
+  NumaSource
+} from './memoryMap'
 import {
   buildMemblockMemory,
   buildTdxMemoryBlocks,
@@ -139,6 +146,8 @@ export interface HostAnalysis {
   physAddrBits: PhysAddrBitsEstimate
   options: HostModelOptions
   problems: Problem[]
+  /** CPUs per NUMA node from the log's SRAT CPU affinity lines, when it has them (contention). */
+  cpuTopology?: CpuTopology
 }
 
 export interface AnalyzeHostOptions {
@@ -457,7 +466,8 @@ export function analyzeHost(host: HostInput, options: AnalyzeHostOptions = {}): 
     kernel,
     physAddrBits,
     options: modelOptions,
-    problems
+    problems,
+    ...(host.cpuTopology ? { cpuTopology: host.cpuTopology } : {})
   }
 }
 

@@ -91,6 +91,21 @@ export interface KernelTdxLog {
   keyIdBits: { bits: number; line: number } | null
 }
 
+/**
+ * Logical CPUs per NUMA node as the boot log's ACPI SRAT CPU affinity lines list them
+ * (`SRAT: PXM %u -> APIC 0x%02x -> Node %u`, `-> X2APIC`; arch/x86/mm/srat.c
+ * acpi_numa_processor_affinity_init / acpi_numa_x2apic_affinity_init, which print only enabled
+ * entries). Used as the contention model's machine; not used by the PAMT model.
+ */
+export interface CpuTopology {
+  /** Distinct APIC ids (logical CPUs, SMT siblings included) per node, by node id. */
+  nodes: Array<{ node: number; cpus: number }>
+  /** The SRAT CPU affinity lines counted, and the first and last of them. */
+  lines: number
+  firstLine: number
+  lastLine: number
+}
+
 /** A host as the model consumes it: the memory list plus what the sources said about NUMA and TDX. */
 export interface HostInput {
   /** Display name, usually the file name. */
@@ -105,6 +120,8 @@ export interface HostInput {
   kernelLog: KernelTdxLog
   /** TDX module parameters carried by the input (canonical JSON host format), if any. */
   params?: Partial<TdxModuleParams>
+  /** CPUs per NUMA node from SRAT CPU affinity lines (boot logs that print them), if any. */
+  cpuTopology?: CpuTopology
 }
 
 /** An empty KernelTdxLog, for sources that print nothing about TDX. */

@@ -86,9 +86,9 @@ const PRESET_INPUTS: Record<string, ScenarioInput> = {
 }
 
 /**
- * Contention presets from the list threads: the measured boot storm (§3.3), two TDs shutting down at
- * once (every put is a 1→0 with PAMT.REMOVE under the lock), and DEMOTE under load from a second TD
- * (SEED004: DEMOTE's shared walks on its pair pages against another TD's PAMT.ADD).
+ * Contention presets from the list threads: the measured boot storm (§3.3) as the list ran it and
+ * as a synchronized storm, TDs shutting down at once (SEED003), and DEMOTE under load from a
+ * second TD (SEED004: DEMOTE's shared walks on its pair pages against another TD's PAMT.ADD).
  */
 const CONTENTION_PRESET_INPUTS: Record<string, ScenarioInput> = {
   'calibration-10x16g': {
@@ -98,10 +98,26 @@ const CONTENTION_PRESET_INPUTS: Record<string, ScenarioInput> = {
       { name: '16 GiB TD', count: 10, memoryBytes: 16 * GiB, vcpus: 4, lifetimeNs: 15 * S }
     ]
   },
+  // The same TDs with every source of desynchronisation off (contentionPresetSettings): all 40
+  // vCPUs start in the same nanosecond and every cost is a constant, so they run in lockstep.
+  'synchronized-boot-storm': {
+    name: 'Synchronized boot storm: the calibration TDs started in the same instant, constant costs (lockstep)',
+    durationNs: 40 * S,
+    tdClasses: [
+      { name: '16 GiB TD', count: 10, memoryBytes: 16 * GiB, vcpus: 4, lifetimeNs: 15 * S }
+    ]
+  },
+  // SEED003: "Contend heavily when two TD's shutting down at the same time?" Every 1->0 put takes
+  // the lock for PAMT.REMOVE, so the puts contend when regions empty often: guest memory spread
+  // over the host (fragmentation 0.5: 23 pages of a TD per 2 MiB region) rather than whole regions.
+  // Both TDs finish faulting (about 7 s) before they end at 10 s and tear down together.
   'two-td-shutdown': {
-    name: 'Two 64 GiB TDs shutting down at once',
+    name: 'Two 16 GiB TDs on a fragmented host shutting down at once (SEED003)',
     durationNs: 30 * S,
-    tdClasses: [{ name: '64 GiB TD', count: 2, memoryBytes: 64 * GiB, vcpus: 8, lifetimeNs: 1 * S }]
+    host: { fragmentation: 0.5 },
+    tdClasses: [
+      { name: '16 GiB TD', count: 2, memoryBytes: 16 * GiB, vcpus: 8, lifetimeNs: 10 * S }
+    ]
   },
   'demote-under-load': {
     name: 'DEMOTE under load from a second TD (SEED004)',
@@ -119,6 +135,27 @@ const CONTENTION_PRESET_INPUTS: Record<string, ScenarioInput> = {
       { name: 'booting TD (4K)', count: 4, memoryBytes: 16 * GiB, vcpus: 4 }
     ]
   }
+}
+
+/**
+ * Contention settings a preset fixes, beside its scenario: the synchronized storm turns start
+ * jitter and service-time variation off (the model before they existed: 1163 contentions at the
+ * time, docs/contention-model.md). Applying a preset sets these and leaves the other settings.
+ */
+const CONTENTION_PRESET_SETTINGS: Record<string, ContentionPresetSettings> = {
+  'synchronized-boot-storm': { tdStartJitterNs: 0, vcpuStartJitterNs: 0, serviceCv: 0 }
+}
+
+/** The desynchronisation settings a contention preset sets (empty: the run's own). */
+export interface ContentionPresetSettings {
+  tdStartJitterNs?: number
+  vcpuStartJitterNs?: number
+  serviceCv?: number
+}
+
+/** The settings a contention preset fixes ({} for none). */
+export function contentionPresetSettings(name: string): ContentionPresetSettings {
+  return { ...CONTENTION_PRESET_SETTINGS[name] }
 }
 
 export const PRESET_NAMES = Object.keys(PRESET_INPUTS)

@@ -41,7 +41,9 @@ const SMALL_DEMOTE = scenarioSchema.parse({
   ]
 })
 
-async function mountContention(): Promise<{
+async function mountContention(
+  examples: Record<string, string> = { 'worked-example': TWO_RANGE_LOG }
+): Promise<{
   w: VueWrapper
   api: ReturnType<typeof modelBackedApi>
   store: ReturnType<typeof useContentionStore>
@@ -49,7 +51,7 @@ async function mountContention(): Promise<{
   const pinia = createPinia()
   setActivePinia(pinia)
   const host = useHostStore()
-  const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
+  const api = modelBackedApi(examples)
   // The real presets are 10 × 16 GiB boot storms: keep the ids, shrink the scenarios.
   const real = api.listContentionPresets.bind(api)
   api.listContentionPresets = async (req) => {
@@ -90,12 +92,32 @@ describe('contention view', () => {
     expect([...select.options].map((o) => o.value)).toEqual([
       '',
       'calibration-10x16g',
+      'synchronized-boot-storm',
       'two-td-shutdown',
       'demote-under-load'
     ])
     for (const d of ['v6', 'always-lock', 'per-2m', 'hashed', 'module-only'])
       expect((w.get(`[data-testid=design-${d}]`).element as HTMLInputElement).checked).toBe(true)
     expect((w.get('[data-testid=hashed-locks]').element as HTMLInputElement).value).toBe('64')
+    // mod:N is offered, off by default; the lockless design says what it is.
+    expect((w.get('[data-testid=design-mod]').element as HTMLInputElement).checked).toBe(false)
+    expect((w.get('[data-testid=mod-locks]').element as HTMLInputElement).disabled).toBe(true)
+    expect(
+      w.get('[data-testid=design-module-only]').element.closest('label')!.textContent
+    ).toContain('lockless (racy')
+    // Desynchronisation: jitter in ms and µs, the service-time spread as a CV.
+    expect((w.get('[data-testid=machine-td-jitter]').element as HTMLInputElement).value).toBe('100')
+    expect((w.get('[data-testid=machine-vcpu-jitter]').element as HTMLInputElement).value).toBe(
+      '100'
+    )
+    expect(w.get('[data-testid=cost-serviceCv]').element.closest('label')!.textContent).toContain(
+      '(CV, est. 0.3)'
+    )
+    // The worked example has no SRAT CPU affinity lines: the default machine, and it says so.
+    expect(w.get('[data-testid=machine-source]').text()).toContain(
+      '2 × 56 CPUs: default: the list measurement'
+    )
+    expect(w.get('[data-testid=contention-arrival]').text()).toContain('arriving together')
     for (const f of COST_FIELDS) {
       const input = w.get(`[data-testid=cost-${f.key}]`)
       expect(Number((input.element as HTMLInputElement).value)).toBe(
@@ -151,6 +173,12 @@ describe('contention view', () => {
     await w.get('[data-testid=design-hashed]').setValue(true)
     await w.get('[data-testid=hashed-locks]').setValue('0')
     expect(w.get('[data-testid=hashed-locks-error]').text()).toContain('whole number')
+    // ...and so does mod:N, its error beside its own field.
+    await w.get('[data-testid=hashed-locks]').setValue('8')
+    await w.get('[data-testid=design-mod]').setValue(true)
+    await w.get('[data-testid=mod-locks]').setValue('0')
+    expect(w.find('[data-testid=hashed-locks-error]').exists()).toBe(false)
+    expect(w.get('[data-testid=mod-locks-error]').text()).toContain('whole number')
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }))
     await flushPromises()
     expect(api.contentionRequests).toHaveLength(0)
@@ -183,8 +211,66 @@ describe('contention view', () => {
       sockets: 1,
       cpusPerSocket: 32,
       kernelWindowRegions: 4,
+      tdStartJitterNs: 100e6,
+      vcpuStartJitterNs: 100e3,
       timelineBins: 400
     })
+  })
+
+  it('the synchronized storm preset sets jitter and spread to 0; another preset restores them', async () => {
+    const { w, api } = await mountContention()
+    await w.get('[data-testid=contention-preset]').setValue('synchronized-boot-storm')
+    expect(w.get('[data-testid=preset-fixes]').text()).toContain('lockstep')
+    expect((w.get('[data-testid=machine-td-jitter]').element as HTMLInputElement).value).toBe('0')
+    expect((w.get('[data-testid=cost-serviceCv]').element as HTMLInputElement).value).toBe('0')
+    await pickQuickDesigns(w)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests[0]!.settings).toMatchObject({
+      tdStartJitterNs: 0,
+      vcpuStartJitterNs: 0,
+      costs: { serviceCv: 0 }
+    })
+    await w.get('[data-testid=contention-preset]').setValue('calibration-10x16g')
+    expect(w.find('[data-testid=preset-fixes]').exists()).toBe(false)
+    expect((w.get('[data-testid=machine-vcpu-jitter]').element as HTMLInputElement).value).toBe(
+      '100'
+    )
+    expect((w.get('[data-testid=cost-serviceCv]').element as HTMLInputElement).value).toBe('0.3')
+  })
+
+  it('takes the machine from a host log with SRAT CPU affinity lines, and follows the host', async () => {
+    const srat = [
+      'SRAT: PXM 0 -> APIC 0x00 -> Node 0',
+      'SRAT: PXM 0 -> APIC 0x01 -> Node 0',
+      'SRAT: PXM 0 -> APIC 0x02 -> Node 0',
+      'SRAT: PXM 1 -> APIC 0x10 -> Node 1',
+      'SRAT: PXM 1 -> APIC 0x11 -> Node 1',
+      'SRAT: PXM 2 -> APIC 0x20 -> Node 2'
+    ].join('\n')
+    const { w, store } = await mountContention({
+      'srat-host': `${TWO_RANGE_LOG}${srat}\n`,
+      'worked-example': TWO_RANGE_LOG
+    })
+    // 3 nodes with CPUs (3, 2, 1): 3 sockets of at most 3 CPUs; lines 3-8 of the log.
+    expect((w.get('[data-testid=machine-sockets]').element as HTMLInputElement).value).toBe('3')
+    expect((w.get('[data-testid=machine-cpus]').element as HTMLInputElement).value).toBe('3')
+    expect(w.get('[data-testid=machine-source]').text()).toContain(
+      'from the host log: 3 NUMA nodes with CPUs (3, 2, 1 APIC ids) in SRAT CPU affinity lines 3-8'
+    )
+    expect(store.machine.source).toBe('host')
+    // Edited: the form says so and keeps the edit when the host changes.
+    await w.get('[data-testid=machine-sockets]').setValue('2')
+    expect(w.get('[data-testid=machine-source]').text()).toContain(
+      'set in the settings (the host log says 3 × 3)'
+    )
+    await w.get('[data-testid=machine-sockets]').setValue('3')
+    // Unedited: another host brings its own machine (the default, here).
+    await useHostStore().loadExample('worked-example')
+    await flushPromises()
+    expect((w.get('[data-testid=machine-sockets]').element as HTMLInputElement).value).toBe('2')
+    expect((w.get('[data-testid=machine-cpus]').element as HTMLInputElement).value).toBe('56')
+    expect(store.machine.source).toBe('default')
   })
 
   it('renders perf lock contention, the design table and the charts', async () => {
@@ -215,6 +301,12 @@ describe('contention view', () => {
     expect(w.get('[data-testid=metric-callers] td').text()).toMatch(/tdx_pamt_get \d+/)
     for (const key of ['p50', 'p99', 'p999', 'busy', 'retries', 'failed', 'lost-races'])
       expect(w.find(`[data-testid=metric-${key}]`).exists()).toBe(true)
+    // Hazards beside BUSY and retries: one cell per design, the lockless one last.
+    const hazards = w.get('[data-testid=metric-hazards]').findAll('td')
+    expect(hazards.map((c) => c.text())).toEqual(
+      store.run!.report.outcomes.map((o) => o.hazards.toLocaleString('en-US'))
+    )
+    expect(w.get('[data-testid=metric-per-lock]').findAll('td')[2]!.text()).toContain('64 locks')
     for (const id of ['chart-latency-cdf', 'chart-design-comparison', 'chart-lock-timeline'])
       expect(w.get(`[data-testid=${id}]`).find('svg').exists()).toBe(true)
     // The calibration preset ran with v6: its numbers stand beside the measurement.

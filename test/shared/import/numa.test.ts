@@ -46,7 +46,7 @@ describe('SRAT memory affinity lines', () => {
     ])
   })
 
-  it('recognises and ignores the CPU affinity lines', () => {
+  it('recognises the CPU affinity lines, which say nothing about memory (sratCpus.test.ts)', () => {
     const { host, summary } = parse(
       dmesg('ACPI: SRAT: PXM 0 -> APIC 0x00 -> Node 0'),
       dmesg('SRAT: PXM 1 -> X2APIC 0x0100 -> Node 1'),

@@ -20,6 +20,7 @@ import {
 } from '@shared/charts/contention'
 import type { LockDesign } from '@shared/model/contention/designs'
 import type { ContentionOutcome } from '@shared/model/contention/simulateContention'
+import { newMmuLockStats } from '@shared/model/contention/mmuLock'
 import { newLockStats, type LockStats } from '@shared/model/contention/spinlock'
 import { contention, SMALL_DEMOTE } from './support'
 
@@ -49,6 +50,11 @@ function handOutcome(
     retries: 0,
     failedSeamcalls: 0,
     lostRaces: 0,
+    lockBuckets: null,
+    hazards: 0,
+    hazardsByKind: { usedBeforeAdd: 0, removedInUse: 0 },
+    pairPages: { allocated: 0, freed: 0 },
+    mmuLock: newMmuLockStats(),
     timeline: { binNs: 1, occupancy: [], maxWaiters: [] },
     events: 0,
     ...over
@@ -117,7 +123,7 @@ const HAND_OUTCOMES: ContentionOutcome[] = [
       addedLatency: { meanNs: 90, p50Ns: 20, p99Ns: 4580, p999Ns: 9000, maxNs: 16000 }
     }
   ),
-  handOutcome('module-only', [], { busy: 7, retries: 7 })
+  handOutcome('module-only', [], { busy: 7, retries: 7, hazards: 3 })
 ]
 
 describe('labels and summaries', () => {
@@ -175,7 +181,7 @@ describe('labels and summaries', () => {
       retries: 2,
       contendedByCaller: { tdx_pamt_get: 13, tdx_pamt_put: 17 }
     })
-    // module-only takes no kernel lock: zeros, not NaN; BUSY and retries passed through.
+    // module-only takes no kernel lock: zeros, not NaN; BUSY, retries and hazards passed through.
     expect(moduleOnly).toMatchObject({
       acquisitions: 0,
       contended: 0,
@@ -184,8 +190,10 @@ describe('labels and summaries', () => {
       meanHoldNs: 0,
       busy: 7,
       retries: 7,
+      hazards: 3,
       contendedByCaller: {}
     })
+    expect(v6!.hazards).toBe(0)
   })
 
   it('a lock taken but never contended has avg wait 0, not NaN', () => {
@@ -289,6 +297,7 @@ describe('designComparisonChart', () => {
     // v6: mean hold 8150 / 3 = 2716.67, rounded.
     expect(parsed.data[0]!.mean_hold_ns).toBe('2717')
     expect(parsed.data[2]!.contended_by_caller).toBe('')
+    expect(parsed.data.map((r) => r.hazards)).toEqual(['0', '0', '3'])
     expect(parsed.meta.fields).toContain('added_p999_ns')
   })
 })

@@ -27,6 +27,19 @@ describe('perf lock contention form', () => {
     )
   })
 
+  it('notes the lockless design’s hazards where perf has no lock row to show', () => {
+    const text = perfLockTable([
+      { design: 'module-only', demote: 'lock-around', locks: [], hazards: 2 },
+      { design: 'module-only', demote: 'try-then-lock', locks: [], hazards: 1 },
+      { design: 'module-only', demote: 'lock-around', locks: [] }
+    ])
+    const notes = text.split('\n').filter((l) => l.includes('hazard'))
+    expect(notes.map((l) => l.trim())).toEqual([
+      '(2 hazards: refcount and SEAMCALL not atomic without a lock)',
+      '(1 hazard: refcount and SEAMCALL not atomic without a lock)'
+    ])
+  })
+
   it('writes the -x , CSV: comment header, raw ns rows', () => {
     const csv = perfLockCsv(report.outcomes)
     const lines = csv.trim().split('\n')

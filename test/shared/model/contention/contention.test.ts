@@ -63,12 +63,16 @@ describe('designs side by side', () => {
     expect(by('always-lock').locks[0]!.contended).toBeGreaterThan(by('v6').locks[0]!.contended)
   })
 
-  it('module-only takes no kernel lock and counts BUSY and retries instead', () => {
+  it('module-only takes no kernel lock; every BUSY is retried; hazards are counted', () => {
     expect(by('module-only').locks).toEqual([])
     expect(by('module-only').retries).toBe(by('module-only').busy)
+    const h = by('module-only').hazardsByKind
+    expect(by('module-only').hazards).toBe(h.usedBeforeAdd + h.removedInUse)
+    // The locked designs never race on the refcount.
+    for (const d of ['v6', 'always-lock', 'per-2m', 'hashed:64']) expect(by(d).hazards).toBe(0)
   })
 
-  it('runs both DEMOTE variants when the scenario demotes: try-then-lock meets BUSY, lock-around does not', () => {
+  it('runs both DEMOTE variants when the scenario demotes; lock-around never meets BUSY', () => {
     const r = runContention(
       h,
       contentionPresetScenario('demote-under-load')!,
@@ -77,14 +81,20 @@ describe('designs side by side', () => {
     expect(r.outcomes.map((o) => o.demote)).toEqual(['lock-around', 'try-then-lock'])
     const [around, tryFirst] = r.outcomes
     expect(around!.demotes).toBeGreaterThan(0)
-    // SEED004: DEMOTE's shared walks on its pair pages make a concurrent PAMT.ADD return BUSY (the
-    // kernel WARNs, -EIO) unless DEMOTE holds pamt_lock, which serialises it with the ADDs.
+    expect(tryFirst!.demotes).toBe(around!.demotes)
+    // SEED004: DEMOTE's shared walks on its pair pages make a concurrent PAMT.ADD of another TD
+    // return BUSY (the kernel WARNs, -EIO) unless DEMOTE holds pamt_lock, which serialises it with
+    // the ADDs. Within one TD the write-held mmu_lock already keeps the TD's own faults out, so the
+    // conflict needs a second TD's ADD of a fresh kernel region: rare (Yan: "should occur
+    // rarely"), and try-then-lock may see none in a run.
     expect(around!.busy).toBe(0)
     expect(around!.failedSeamcalls).toBe(0)
-    expect(tryFirst!.busy).toBeGreaterThan(0)
-    expect(tryFirst!.failedSeamcalls).toBeGreaterThan(0)
-    expect(tryFirst!.demotes).toBe(around!.demotes)
-    // ...and the lock around a 20 µs DEMOTE shows in the faults' tail latency.
-    expect(around!.addedLatency.p999Ns).toBeGreaterThan(tryFirst!.addedLatency.p999Ns)
+    // Under try-then-lock every BUSY is a DEMOTE retried under the lock or a failed PAMT.ADD.
+    expect(tryFirst!.busy).toBe(tryFirst!.retries + tryFirst!.failedSeamcalls)
+    // The lock around a 20 µs DEMOTE makes the faults of the other TDs wait for it.
+    expect(around!.locks[0]!.contendedByCaller['tdx_mem_page_demote']).toBeGreaterThan(0)
+    expect(around!.locks[0]!.contended).toBeGreaterThan(tryFirst!.locks[0]!.contended)
+    // Every DEMOTE takes its TD's mmu_lock for write.
+    expect(around!.mmuLock.writeAcquisitions).toBe(around!.demotes)
   })
 })

@@ -5,7 +5,7 @@ import { ONE_REGION_TD, simulateTiny, type TdClassInput } from './support'
  * One lock holder and N = 3 waiters, run through simulateContention (v6, one global pamt_lock) on
  * the tiny host with ROUND_COSTS (support.ts): PAMT.ADD 4000 + extra 50 = 4050 under the lock, a
  * lost race holds it 50, hand-off 100 within a socket and 400 across, pageAlloc 250,
- * faultOutside 100 000 (ns).
+ * faultOutside 100 000 (ns); no jitter, constant costs.
  *
  * Four TDs of one 2 MiB region and one vCPU each start at 0. Threads in creation order: VMM 0,
  * vCPU 0, VMM 1, vCPU 1, ... (a TD's VMM thread runs on its vCPU's CPU). Every TD has its own guest
@@ -14,8 +14,9 @@ import { ONE_REGION_TD, simulateTiny, type TdClassInput } from './support'
  *  - control pages: every VMM's first get finds refcount[K] = 0 and reaches the lock at
  *    250 + 500 = 750. VMM 0 holds it 4050 (PAMT.ADD K); VMMs 1-3 then find refcount 1 (lost races)
  *    and hold it 50 each. Waiter k (1..3) waits 4050 + k·handoff + (k-1)·50.
- *  - first faults: every vCPU's get of its own region reaches the lock at 100000 + 20 (S-EPT fast
- *    path) + 500 = 100520, and every one needs PAMT.ADD: waiter k waits k·(4050 + handoff).
+ *  - first faults: every vCPU's get of its own region reaches the lock at 100000 + 2500 (the
+ *    first top-up of its PAMT cache, 10 pages) + 20 (S-EPT fast path) = 102520, with its pair
+ *    from the cache, and every one needs PAMT.ADD: waiter k waits k·(4050 + handoff).
  * The vCPUs' other 511 faults are fast-path gets; no TD ends, so there are no puts.
  */
 const FOUR_TDS: TdClassInput[] = [{ ...ONE_REGION_TD, count: 4 }]
@@ -36,10 +37,10 @@ describe('one holder, three waiters: FIFO hand-off', () => {
     expect(o.lostRaces).toBe(3)
     // PAMT.ADD of K and of the four guest regions.
     expect(o.pamtAdds).toBe(5)
-    // The last vCPU's first fault: 100000 -> 100520 + 3 × 4150 + 4050 = 117020.
-    expect(o.addedLatency.maxNs).toBe(17020)
+    // The last vCPU's first fault: 100000 -> 102520 + 3 × 4150 + 4050 = 119020.
+    expect(o.addedLatency.maxNs).toBe(19020)
     // Timeline bins of 100 µs: three waiters in each episode. The lock counts as held through a
-    // hand-off: 750 -> 5250 (4500 ns) in bin 0, 100520 -> 117020 (16500 ns) in bin 1.
+    // hand-off: 750 -> 5250 (4500 ns) in bin 0, 102520 -> 119020 (16500 ns) in bin 1.
     expect(o.timeline.maxWaiters).toEqual([3, 3, 0, 0, 0, 0, 0, 0, 0, 0])
     expect(o.timeline.occupancy.slice(0, 3)).toEqual([4500 / 1e5, 16500 / 1e5, 0])
   })
@@ -54,7 +55,7 @@ describe('one holder, three waiters: FIFO hand-off', () => {
     expect(lock.contended).toBe(6)
     expect(lock.totalWaitNs).toBe(14700 + 26700)
     expect(lock.maxWaitNs).toBe(13350)
-    // 100000 -> 100520 + 3 × 4450 + 4050 = 117920.
-    expect(o.addedLatency.maxNs).toBe(17920)
+    // 100000 -> 102520 + 3 × 4450 + 4050 = 119920.
+    expect(o.addedLatency.maxNs).toBe(19920)
   })
 })

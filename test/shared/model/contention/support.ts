@@ -57,9 +57,11 @@ export const ROUND_COSTS: Readonly<ContentionCosts> = Object.freeze({
   handoffSameSocketNs: 100,
   handoffCrossSocketNs: 400,
   pageAllocNs: 250,
+  pageFreeNs: 150,
   faultOutsideNs: 100_000,
   busyBackoffNs: 1000,
-  busyFailNs: 300
+  busyFailNs: 300,
+  serviceCv: 0
 })
 
 /**
@@ -74,6 +76,8 @@ export function handSettings(over: Partial<ContentionSettings> = {}): Contention
     cpusPerSocket: 4,
     kernelWindowRegions: 1,
     timelineBins: 10,
+    tdStartJitterNs: 0,
+    vcpuStartJitterNs: 0,
     ...over
   }
 }
@@ -90,17 +94,21 @@ export const ONE_REGION_TD: Readonly<TdClassInput> = {
   vcpus: 1
 }
 
-/** simulateContention on the tiny host with hand-solvable settings; durationNs 1 ms (10 bins of 100 µs). */
+/**
+ * simulateContention on the tiny host (or `host`) with hand-solvable settings; durationNs 1 ms
+ * (10 bins of 100 µs).
+ */
 export function simulateTiny(
   tdClasses: ReadonlyArray<Readonly<TdClassInput>>,
   design: LockDesign,
   demote: DemoteVariant = 'lock-around',
-  over: Partial<ContentionSettings> = {}
+  over: Partial<ContentionSettings> = {},
+  host: HostAnalysis = tinyHost()
 ): ContentionOutcome {
   const scenario = scenarioSchema.parse({
     name: 'hand-solved',
     durationNs: 1e6,
     tdClasses: [...tdClasses]
   })
-  return simulateContention(tinyHost(), scenario, design, demote, handSettings(over))
+  return simulateContention(host, scenario, design, demote, handSettings(over))
 }

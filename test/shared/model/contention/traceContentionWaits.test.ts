@@ -49,16 +49,34 @@ describe('traceContention: exact waits on a hand-made trace', () => {
     expect(r.addedLatency.maxNs).toBe(13500)
   })
 
-  it('hashed:2 splits the same requests over two locks (even and odd regions): 4450 ns', () => {
+  it('mod:2 splits the same requests over two locks (even and odd regions): 4450 ns', () => {
     //   lock 0 (a, c): ADD a 0 -> 4050; ADD c at 3000 starts 4150 (wait 1150) -> 8200;
     //                  REMOVE a at 20000 -> 23050; REMOVE c at 22000 starts 23150 (wait 1150).
     //   lock 1 (b, d): ADD b 1000 -> 5050; ADD d at 3000 starts 5150 (wait 2150) -> 9200.
-    const r = traceContention(host, transitionsTrace(), 'hashed:2', { ...ROUND_COSTS })
+    const r = traceContention(host, transitionsTrace(), 'mod:2', { ...ROUND_COSTS })
     const lock = r.locks[0]!
     expect(r.requests).toBe(6)
     expect(lock.contended).toBe(3)
     expect(lock.totalWaitNs).toBe(1150 + 1150 + 2150)
     expect(lock.maxWaitNs).toBe(2150)
+  })
+
+  it('hashed:2 puts a, c and d on one lock, b on the other (hash_64): 7600 ns', () => {
+    // hash_64(region, 1) is the top bit of region × GOLDEN_RATIO_64 (0x61C8864680B583EB) mod 2^64
+    // (include/linux/hash.h):
+    //   a 2048: GR << 11 = 0x44323405AC1F5800 -> 0;   b 2049: + GR = 0xA5FABA4C2CD4DBEB -> 1;
+    //   c 2050: + GR = 0x07C34092AD8A5FD6 -> 0 (carry out of bit 63 dropped);
+    //   d 2051: + GR = 0x698BC6D92E3FE3C1 -> 0.
+    //   lock 0 (a, c, d): ADD a 0 -> 4050; ADD c at 3000 starts 4150 (wait 1150) -> 8200; ADD d
+    //                     starts 8300 (wait 5300) -> 12350; REMOVE a 20000 -> 23050; REMOVE c at
+    //                     22000 starts 23150 (wait 1150).
+    //   lock 1 (b):       ADD b 1000 -> 5050.
+    const r = traceContention(host, transitionsTrace(), 'hashed:2', { ...ROUND_COSTS })
+    const lock = r.locks[0]!
+    expect(r.requests).toBe(6)
+    expect(lock.contended).toBe(3)
+    expect(lock.totalWaitNs).toBe(1150 + 5300 + 1150)
+    expect(lock.maxWaitNs).toBe(5300)
   })
 
   it('per-2m: no two requests on one region overlap, so nothing waits', () => {

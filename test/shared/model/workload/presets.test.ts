@@ -24,6 +24,7 @@ describe('preset lookup', () => {
     ])
     expect(CONTENTION_PRESET_NAMES).toEqual([
       'calibration-10x16g',
+      'synchronized-boot-storm',
       'two-td-shutdown',
       'demote-under-load'
     ])

@@ -1,0 +1,52 @@
+import type { SeededRandom } from '../workload/random'
+
+/**
+ * Service times of the contention model: each is drawn from a lognormal with the cost as its mean
+ * and a coefficient of variation `cv` (costs.serviceCv), from the run's seeded timing stream, so
+ * that threads with equal costs drift apart instead of running in lockstep. `cv` 0 returns the
+ * cost itself and draws nothing, which keeps a run with constant costs exactly as it was.
+ *
+ * A lognormal with mean m and CV c has σ² = ln(1 + c²) and μ = ln m − σ²/2. The sum of n
+ * independent draws (a skipped-ahead run of n fast-path faults) is drawn as one lognormal with the
+ * sum's exact mean n·m and CV c/√n (Fenton–Wilkinson moment matching): exact in mean and variance,
+ * approximate in shape, and one draw instead of n.
+ */
+export class ServiceTimes {
+  private readonly sigma2: number
+  private spare: number | null = null
+
+  constructor(
+    readonly cv: number,
+    private readonly rng: SeededRandom
+  ) {
+    this.sigma2 = Math.log(1 + cv * cv)
+  }
+
+  /** A standard normal (Box–Muller; the second value of each pair is kept for the next call). */
+  private normal(): number {
+    if (this.spare !== null) {
+      const z = this.spare
+      this.spare = null
+      return z
+    }
+    const u = 1 - this.rng.next()
+    const v = this.rng.next()
+    const r = Math.sqrt(-2 * Math.log(u))
+    this.spare = r * Math.sin(2 * Math.PI * v)
+    return r * Math.cos(2 * Math.PI * v)
+  }
+
+  /** One service time with mean `mean`. */
+  draw(mean: number): number {
+    if (this.cv === 0 || mean === 0) return mean
+    return mean * Math.exp(Math.sqrt(this.sigma2) * this.normal() - this.sigma2 / 2)
+  }
+
+  /** The sum of `n` independent service times with mean `mean` each. */
+  sum(mean: number, n: number): number {
+    if (n <= 1) return n === 1 ? this.draw(mean) : 0
+    if (this.cv === 0 || mean === 0) return n * mean
+    const s2 = Math.log(1 + (this.cv * this.cv) / n)
+    return n * mean * Math.exp(Math.sqrt(s2) * this.normal() - s2 / 2)
+  }
+}

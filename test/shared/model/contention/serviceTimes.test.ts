@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { ServiceTimes } from '@shared/model/contention/serviceTimes'
+import { SeededRandom } from '@shared/model/workload/random'
+
+describe('service times: lognormal with the cost as mean and costs.serviceCv as CV', () => {
+  it('CV 0 gives the constant cost and draws nothing from the stream (runs stay as they were)', () => {
+    const rng = new SeededRandom(5)
+    const s = new ServiceTimes(0, rng)
+    expect(s.draw(4000)).toBe(4000)
+    expect(s.sum(4000, 7)).toBe(28000)
+    expect(rng.next()).toBe(new SeededRandom(5).next())
+  })
+
+  it('draws with the given mean and CV (20 000 draws: within 2 % and 5 %)', () => {
+    // A lognormal with mean 1000 and CV 0.3; the sample mean's standard error is 0.3/√20000
+    // ≈ 0.2 %, the sample CV's about 0.2 % too: the bounds are loose.
+    const s = new ServiceTimes(0.3, new SeededRandom(9))
+    const xs = Array.from({ length: 20_000 }, () => s.draw(1000))
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length)
+    expect(Math.abs(mean - 1000) / 1000).toBeLessThan(0.02)
+    expect(Math.abs(sd / mean - 0.3) / 0.3).toBeLessThan(0.05)
+    expect(Math.min(...xs)).toBeGreaterThan(0)
+  })
+
+  it('a sum of n draws keeps the mean n·m and shrinks the CV to c/√n (Fenton–Wilkinson)', () => {
+    // n = 100: mean 100 000, CV 0.3 / 10 = 0.03.
+    const s = new ServiceTimes(0.3, new SeededRandom(3))
+    const xs = Array.from({ length: 20_000 }, () => s.sum(1000, 100))
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length)
+    expect(Math.abs(mean - 100_000) / 100_000).toBeLessThan(0.01)
+    expect(Math.abs(sd / mean - 0.03) / 0.03).toBeLessThan(0.05)
+  })
+
+  it('is deterministic for the stream’s seed', () => {
+    const a = new ServiceTimes(0.3, new SeededRandom(11))
+    const b = new ServiceTimes(0.3, new SeededRandom(11))
+    expect(Array.from({ length: 5 }, () => a.draw(500))).toEqual(
+      Array.from({ length: 5 }, () => b.draw(500))
+    )
+  })
+})
