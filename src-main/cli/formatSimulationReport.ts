@@ -38,6 +38,15 @@ export function formatSimulationReport(
     'Dynamic PAMT peak',
     `${formatBytes(rp.peakTotalBytes)} at ${(rp.peakTimeNs / 1e9).toFixed(3)} s (${rp.peakPairs} pairs)`
   )
+  // Where kernel-page placement decides the pair count, its range (placementRange.ts, modelled).
+  const pr = r.placementRange
+  if (pr)
+    line(
+      'peak by kernel placement (modelled)',
+      pr.computed
+        ? `${pr.bestPairs}–${pr.worstPairs} pairs, ${formatBytes(pr.bestPeakBytes)}–${formatBytes(pr.worstPeakBytes)} (${pr.parameter}: fewest '${pr.bestPlacement}', most '${pr.worstPlacement}'; this run '${pr.placement}')`
+        : `not computed (${pr.parameter} '${pr.placement}'): ${pr.assumptions.at(-1) ?? ''}`
+    )
   line('Dynamic PAMT average', formatBytes(rp.averageTotalBytes))
   line(
     r.capacity && !r.capacity.fits
@@ -60,15 +69,39 @@ export function formatSimulationReport(
     out.push('Per node (peak pair memory):')
     rp.nodeIds.forEach((nid, i) => line(`node ${nid}`, formatBytes(maxOf(rp.perNodePairBytes[i]!))))
   }
+  // Who pays (docs/workload-model.md): per TD class; a trace has none, so its top TDs.
+  out.push('')
+  if (rp.perClass) {
+    out.push('Who pays, per TD class (pairs to the TD whose get allocated them, until freed):')
+    for (const c of rp.perClass) {
+      line(
+        c.tds ? `${c.name} (${c.tds} TD${c.tds === 1 ? '' : 's'})` : c.name,
+        `pairs peak ${formatBytes(c.peakPairBytes)}, average ${formatBytes(c.averagePairBytes)}; with pamt caches peak ${formatBytes(c.peakBytes)}; at the total's peak ${formatBytes(c.pairBytesAtPeak + c.cacheBytesAtPeak)}`
+      )
+    }
+  } else {
+    const t = rp.perTd
+    const shown = t.rows.slice(0, 5)
+    out.push(
+      `Who pays, per TD (pairs to the TD whose get allocated them, until freed; top ${shown.length} of ${t.tdCount}):`
+    )
+    for (const x of shown) {
+      line(
+        x.td < 0 ? 'no TD id' : `TD ${x.td}`,
+        `pairs peak ${formatBytes(x.peakPairBytes)}, ${x.pairsCharged} allocated, ${formatBytes(x.pairBytesAtEnd)} at end`
+      )
+    }
+  }
   if (r.generation) {
     const g = r.generation
-    if (g.unplacedPages || g.unplacedRegions || g.leakedPages) {
+    if (g.unplacedPages || g.unplacedRegions || g.leakedPages || g.leakedPairs) {
       out.push('')
       line(
         'not placed (host full)',
         `${g.unplacedPages} 4K pages, ${g.unplacedRegions} huge regions`
       )
-      line('leaked by failed reclaim', `${g.leakedPages} pages`)
+      line('leaked by failed reclaim', `${g.leakedPages} pages (their regions keep their pairs)`)
+      line('leaked by failed PAMT.REMOVE', `${g.leakedPairs} pairs (refcount left at 1)`)
     }
     // The inputs a conversion-driven result depends on (docs/workload-model.md).
     if (g.conversions?.length) {

@@ -1,4 +1,5 @@
 import type { KvmMaxLeaf, Scenario, ScenarioInput, TdClass } from '@shared/model/workload/scenario'
+import type { KernelPlacement } from '@shared/model/workload/regionPool'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 
 /**
@@ -46,6 +47,8 @@ export interface ScenarioDraft {
   /** Host fragmentation 0..1 (slider). */
   fragmentation: number
   reclaimFailurePct: number | ''
+  /** Where TD control and S-EPT pages land relative to guest pages (modelled). */
+  kernelPlacement: KernelPlacement
   refcounts: 'dense' | 'sparse'
   /** Largest S-EPT leaf KVM maps private memory with. */
   kvmMaxLeaf: KvmMaxLeaf
@@ -104,6 +107,7 @@ export function scenarioToDraft(s: Scenario): ScenarioDraft {
     samples: s.samples,
     fragmentation: s.host.fragmentation,
     reclaimFailurePct: round(s.host.reclaimFailureRate * 100),
+    kernelPlacement: s.host.kernelPlacement,
     refcounts: s.refcounts,
     kvmMaxLeaf: s.kvmMaxLeaf,
     classes: s.tdClasses.map(classToDraft)
@@ -192,7 +196,11 @@ export function draftToInput(d: ScenarioDraft): ScenarioInput {
     seed: num(d.seed),
     durationNs: num(d.durationS) * S,
     tdClasses: d.classes.map(classToInput),
-    host: { fragmentation: d.fragmentation, reclaimFailureRate: num(d.reclaimFailurePct) / 100 },
+    host: {
+      fragmentation: d.fragmentation,
+      reclaimFailureRate: num(d.reclaimFailurePct) / 100,
+      kernelPlacement: d.kernelPlacement
+    },
     refcounts: d.refcounts,
     kvmMaxLeaf: d.kvmMaxLeaf,
     samples: num(d.samples)

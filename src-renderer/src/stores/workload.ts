@@ -2,7 +2,11 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { PlannerApi, ScenarioPreset, SimulationRun, TraceRun } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
-import { MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
+import {
+  MAX_SCENARIO_FILE_BYTES,
+  MAX_TRACE_TEXT_BYTES,
+  formatLimitBytes
+} from '@shared/import/limits'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
 import type { Scenario } from '@shared/model/workload/scenario'
 import {
@@ -10,6 +14,7 @@ import {
   scenarioCapacity,
   type ScenarioCapacity
 } from '@shared/model/workload/capacity'
+import { estimateSimulationWork, type WorkEstimate } from '@shared/model/workEstimate'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import {
@@ -71,6 +76,13 @@ export const useWorkloadStore = defineStore('workload', () => {
     const v = validation.value
     const a = host.current?.analysis
     return v?.ok && a ? scenarioCapacity(v.scenario, a.tdxMemoryBytes, a.params) : null
+  })
+
+  /** The edited scenario's work against the documented limits (workEstimate.ts), before any run. */
+  const work = computed<WorkEstimate | null>(() => {
+    const v = validation.value
+    const a = host.current?.analysis
+    return v?.ok && a ? estimateSimulationWork(v.scenario, a) : null
   })
 
   /** The result the charts show: the chosen one, else whichever exists. */
@@ -171,6 +183,13 @@ export const useWorkloadStore = defineStore('workload', () => {
     const scenario = checkedScenario()
     const target = hostRef()
     if (!scenario || !target) return false
+    // The service refuses the same; checked here so a run too large never starts a job.
+    const analysis = host.current?.analysis
+    const refusal = analysis ? estimateSimulationWork(scenario, analysis, sweep).refusal : null
+    if (refusal) {
+      fail(action, { code: 'WORK_TOO_LARGE', message: refusal })
+      return false
+    }
     const run = await runJob(label, action, (jobId) =>
       api().simulate({ jobId, ...target, scenario, ...(sweep ? { sweep } : {}) })
     )
@@ -250,7 +269,7 @@ export const useWorkloadStore = defineStore('workload', () => {
 
   /** Load a scenario file into the editor; a file that fails the schema names the field. */
   async function openScenarioFile(file: File): Promise<boolean> {
-    if (file.size > 4 * 2 ** 20) {
+    if (file.size > MAX_SCENARIO_FILE_BYTES) {
       fail('scenario-file', {
         code: 'FILE_TOO_LARGE',
         fileName: file.name,
@@ -313,6 +332,7 @@ export const useWorkloadStore = defineStore('workload', () => {
     fieldErrors,
     valid,
     capacity,
+    work,
     scaleToHost,
     shownResult,
     loadPresets,

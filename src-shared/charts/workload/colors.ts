@@ -20,3 +20,16 @@ export const NODE_COLORS = [
   '#f79646',
   '#7f7f7f'
 ] as const
+
+/** TD class colours for the by-class chart (cycled); memory charged to no class is grey. */
+export const CLASS_COLORS = [
+  '#2f7ebc',
+  '#d9822b',
+  '#3f9a5a',
+  '#b5485d',
+  '#7a5cb0',
+  '#2aa7a0',
+  '#c6a12d',
+  '#6b8e23'
+] as const
+export const UNATTRIBUTED_COLOR = '#9a9a9a'

@@ -1,10 +1,12 @@
 import type { HostAnalysis } from '../host/analyzeHost'
 import { generateEvents, type GenerationNotes } from '../workload/generateEvents'
-import type { ScenarioCapacity } from '../workload/capacity'
+import { admitTds, planTds, type ScenarioCapacity } from '../workload/capacity'
 import type { Scenario } from '../workload/scenario'
 import { breakEven, type BreakEven } from './breakEven'
-import type { PageEventBuffer } from './pageEvents'
-import { PamtReplay, replayEvents, type ReplayResult } from './replay'
+import type { WorkBudget } from '../workEstimate'
+import type { PageEventBuffer, PageEventSink } from './pageEvents'
+import { PamtReplay, replayEvents, type ReplayResult, type ReplayTdClasses } from './replay'
+import { placementRange, type PlacementRange } from './placementRange'
 
 /** Everything a run shows: the series, the summary, and the inputs that made it. */
 export interface SimulationResult {
@@ -27,6 +29,11 @@ export interface SimulationResult {
   capacity: ScenarioCapacity | null
   /** What the workload generator could not place or leaked (null for traces). */
   generation: GenerationNotes | null
+  /**
+   * The peak under every modelled kernel-page placement (scenario host.kernelPlacement): where
+   * placement decides the pair count, the result shows its range. Null for traces and sweep points.
+   */
+  placementRange: PlacementRange | null
   /** Events and page operations replayed, for throughput figures. */
   eventCount: number
   pageOperations: number
@@ -60,17 +67,44 @@ function summarize(
     breakEven: breakEven(host, refcountBytes, fragmentation),
     capacity,
     generation,
+    placementRange: null,
     eventCount: counts.eventCount,
     pageOperations: counts.pageOperations
   }
 }
 
 /**
+ * The class of every TD the workload generator starts, by TD id. The generator numbers the TDs it
+ * starts from 0, in the order of `planTds()` skipping those `admitTds()` leaves out
+ * (generateEvents.ts), so the same two calls give the same numbering here.
+ */
+export function scenarioTdClasses(host: HostAnalysis, scenario: Scenario): ReplayTdClasses {
+  const planned = planTds(scenario)
+  const { admitted } = admitTds(
+    planned,
+    host.tdxMemoryBytes,
+    host.params,
+    scenario.durationNs,
+    scenario.kvmMaxLeaf
+  )
+  const index = new Map(scenario.tdClasses.map((c, i) => [c, i]))
+  const classOfTd: number[] = []
+  for (const td of planned) if (admitted[td.id]) classOfTd.push(index.get(td.cls) ?? -1)
+  return { names: scenario.tdClasses.map((c) => c.name), classOfTd }
+}
+
+/**
  * Run a what-if scenario on a host (dpamt-model.md §2.4-2.9). The generator streams its events
  * straight into the replay, so memory does not grow with the number of events. Deterministic for a
- * seed.
+ * seed. A `budget` stops the run with a WorkLimitError once its events have touched more regions
+ * than it allows (the pre-flight estimate, workEstimate.ts, should have refused such a run).
  */
-export function simulateScenario(host: HostAnalysis, scenario: Scenario): SimulationResult {
+export function simulateScenario(
+  host: HostAnalysis,
+  scenario: Scenario,
+  budget?: WorkBudget,
+  opts: { placementRange?: boolean } = {}
+): SimulationResult {
   const refcountBytes =
     scenario.refcounts === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
   const replay = new PamtReplay(host, {
@@ -79,10 +113,24 @@ export function simulateScenario(host: HostAnalysis, scenario: Scenario): Simula
     startNs: 0,
     endNs: scenario.durationNs,
     samples: scenario.samples,
-    checkObservedSeamcalls: false
+    checkObservedSeamcalls: false,
+    tdClasses: scenarioTdClasses(host, scenario)
   })
-  const { notes, capacity, eventCount, pageOperations } = generateEvents(host, scenario, replay)
-  return summarize(
+  // With a budget, every region an event touches counts; past the limit the run stops.
+  const sink: PageEventSink = budget
+    ? {
+        emit(t, kind, region, count, ppr, td, cpu, line) {
+          budget.spend(count)
+          replay.emit(t, kind, region, count, ppr, td, cpu, line)
+        }
+      }
+    : replay
+  const { notes, capacity, eventCount, pageOperations, regionVisits } = generateEvents(
+    host,
+    scenario,
+    sink
+  )
+  const result = summarize(
     host,
     scenario.name,
     scenario.seed,
@@ -96,9 +144,25 @@ export function simulateScenario(host: HostAnalysis, scenario: Scenario): Simula
       pageOperations
     }
   )
+  // The other kernel placements, for the range (placementRange.ts): within the request's limit.
+  if (opts.placementRange !== false)
+    result.placementRange = placementRange(
+      host,
+      scenario,
+      {
+        peakPairs: result.replay.peakPairs,
+        peakTotalBytes: result.replay.peakTotalBytes,
+        regionVisits
+      },
+      budget?.limit
+    )
+  return result
 }
 
-/** Replay a recorded trace on a host, checking it for things the kernel would not do. */
+/**
+ * Replay a recorded trace on a host, checking it for things the kernel would not do. PAMT memory is
+ * attributed per TD (the trace's `td` column); a trace knows no TD classes.
+ */
 export function simulateTrace(
   host: HostAnalysis,
   events: PageEventBuffer,

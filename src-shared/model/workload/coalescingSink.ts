@@ -17,6 +17,8 @@ export class CoalescingSink implements PageEventSink {
   events = 0
   /** 4K page operations delivered (gets, puts, and 512 per demoted region). */
   pageOperations = 0
+  /** 2 MiB regions the delivered events touch (the unit of the simulation work limit). */
+  regionVisits = 0
 
   constructor(private readonly downstream: PageEventSink) {}
 
@@ -47,6 +49,7 @@ export class CoalescingSink implements PageEventSink {
     if (!this.pending) return
     this.pending = false
     this.events++
+    this.regionVisits += this.count
     if (this.kind === EventKind.Get || this.kind === EventKind.Put)
       this.pageOperations += this.count * this.ppr
     else if (this.kind === EventKind.Demote) this.pageOperations += this.count * 512

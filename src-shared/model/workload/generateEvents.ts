@@ -100,6 +100,11 @@ export interface GenerationNotes {
   unplacedRegions: number
   /** Control and S-EPT pages whose reclaim failed, leaking their page (§2.8). */
   leakedPages: number
+  /**
+   * PAMT.REMOVEs that failed on a refcount's 1→0: tdx_pamt_put() WARNs, sets the refcount back to
+   * 1 and leaves the pair installed, so each is a pair (8 KiB) that stays for the host's uptime.
+   */
+  leakedPairs: number
   /** One entry per class that converts memory to shared (none when no class does). */
   conversions: ConversionNote[]
 }
@@ -120,9 +125,15 @@ export function generateEvents(
   capacity: ScenarioCapacity
   eventCount: number
   pageOperations: number
+  /** 2 MiB regions the events touch: the work of the run. */
+  regionVisits: number
 } {
   const rng = new SeededRandom(scenario.seed)
-  const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
+  const pool = new RegionPool(
+    host.memoryBlocks,
+    scenario.host.fragmentation,
+    scenario.host.kernelPlacement
+  )
   const events = new CoalescingSink(sink)
   const maxLeaf = scenario.kvmMaxLeaf
   const notes: GenerationNotes = {
@@ -130,6 +141,7 @@ export function generateEvents(
     unplacedPages: 0,
     unplacedRegions: 0,
     leakedPages: 0,
+    leakedPairs: 0,
     conversions: []
   }
   const actions: Action[] = []
@@ -229,11 +241,48 @@ export function generateEvents(
   }
   actions.sort((a, b) => a.timeNs - b.timeNs || a.seq - b.seq)
 
+  // The kernel's refcount per 2 MiB region (dpamt-model.md §2.5), mirrored by pool position: the
+  // generator needs it to know which put takes a refcount from 1 to 0, the one that does
+  // PAMT.REMOVE and can fail. Every get, put and DEMOTE goes through the three helpers below.
+  const refcount = new Uint16Array(pool.regionCount)
+  const failRate = scenario.host.reclaimFailureRate
+  const removeRng = rng.fork(2_000_003)
+
+  const getAt = (t: number, pos: number, n: number, td: TdState): void => {
+    refcount[pos] = refcount[pos]! + n
+    events.emit(t, EventKind.Get, pool.region[pos]!, 1, n, td.id)
+  }
+
+  const demoteAt = (t: number, pos: number, td: TdState): void => {
+    refcount[pos] = PAGES_PER_REGION
+    events.emit(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
+  }
+
+  /**
+   * `n` puts on one region. The last of them, if it takes the refcount from 1 to 0, does
+   * PAMT.REMOVE; when that fails, tdx_pamt_put() WARNs, sets the refcount back to 1 and keeps the
+   * pair pages (v6 06/11, arch/x86/virt/vmx/tdx/tdx.c): the pair leaks, and the region's refcount
+   * stays 1 with no page behind it. The page itself is still freed (tdx_free_control_page() frees
+   * it after the put; a guest page goes back to guest_memfd).
+   */
+  const putAt = (t: number, pos: number, n: number, td: TdState): void => {
+    if (n <= 0) return
+    const before = refcount[pos]!
+    let puts = n
+    if (before === n && failRate > 0 && removeRng.next() < failRate) {
+      notes.leakedPairs++
+      pool.markDangling(pos)
+      puts = n - 1
+    }
+    refcount[pos] = Math.max(0, before - puts)
+    if (puts > 0) events.emit(t, EventKind.Put, pool.region[pos]!, 1, puts, td.id)
+  }
+
   const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {
     if (pages <= 0) return
     const runs = stream === 'guest' ? td.guest : td.kernel
     notes.unplacedPages += pool.allocate(stream, td.slot, pages, (p, n) => {
-      events.emit(t, EventKind.Get, pool.region[p]!, 1, n, td.id)
+      getAt(t, p, n, td)
       runs.push(p, n)
     })
   }
@@ -327,12 +376,12 @@ export function generateEvents(
       }
     }
     // DEMOTE: a pair and refcount 512 per split mapping; then its converted 4K leaves are removed.
-    for (const x of split) events.emit(t, EventKind.Demote, pool.region[x.pos]!, 1, 512, td.id)
-    for (const x of split) events.emit(t, EventKind.Put, pool.region[x.pos]!, 1, x.pages, td.id)
+    for (const x of split) demoteAt(t, x.pos, td)
+    for (const x of split) putAt(t, x.pos, x.pages, td)
     for (const x of split) td.splits.push(x)
     for (const scattered of [false, true]) {
       sliceGuest(td, fourKRanges(td, scattered), (run, pos, n) => {
-        events.emit(t, EventKind.Put, pool.region[pos]!, 1, n, td.id)
+        putAt(t, pos, n, td)
         td.guestShared.set(run, (td.guestShared.get(run) ?? 0) + n)
         if (scattered) td.scatteredSlices.push([run, n])
       })
@@ -348,10 +397,10 @@ export function generateEvents(
     for (const x of td.splits) {
       if (!x.scattered || x.reverted) continue
       x.reverted = true
-      events.emit(t, EventKind.Get, pool.region[x.pos]!, 1, x.pages, td.id)
+      getAt(t, x.pos, x.pages, td)
     }
     for (const [run, n] of td.scatteredSlices) {
-      events.emit(t, EventKind.Get, pool.region[td.guest.pos[run]!]!, 1, n, td.id)
+      getAt(t, td.guest.pos[run]!, n, td)
       td.guestShared.set(run, td.guestShared.get(run)! - n)
     }
     td.scatteredSlices = []
@@ -396,7 +445,7 @@ export function generateEvents(
         if (td.convertedTwoM.has(i)) continue
         const pos = td.twoMPos[i]!
         td.demotedPos.push(pos)
-        events.emit(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
+        demoteAt(t, pos, td)
       }
       get(t, td, 'kernel', td.demotedPos.length)
     } else {
@@ -409,28 +458,28 @@ export function generateEvents(
       const p = td.guest.pos[i]!
       // Pages converted to shared are no longer private leaves: nothing to remove, no put.
       const held = td.guest.pages[i]! - (td.guestShared.get(i) ?? 0)
-      if (held > 0) events.emit(t, EventKind.Put, pool.region[p]!, 1, held, td.id)
+      putAt(t, p, held, td)
       pool.release(p, td.guest.pages[i]!)
     }
-    for (const p of td.demotedPos)
-      events.emit(t, EventKind.Put, pool.region[p]!, 1, PAGES_PER_REGION, td.id)
+    for (const p of td.demotedPos) putAt(t, p, PAGES_PER_REGION, td)
     for (const x of td.splits) {
       const held = x.reverted ? PAGES_PER_REGION : PAGES_PER_REGION - x.pages
-      events.emit(t, EventKind.Put, pool.region[x.pos]!, 1, held, td.id)
+      putAt(t, x.pos, held, td)
     }
     for (const p of td.twoMPos) pool.release(p, PAGES_PER_REGION)
     for (const p of td.oneGPos) pool.release(p, PAGES_PER_REGION)
-    const fail = scenario.host.reclaimFailureRate
     const leakRng = rng.fork(1_000_003 + td.id)
     for (let i = 0; i < td.kernel.length; i++) {
       const p = td.kernel.pos[i]!
       const held = td.kernel.pages[i]!
       let ok = held
-      // tdx_reclaim_control_page returns early when reclaim fails: no put, the page stays.
-      if (fail > 0) for (let k = held; k > 0; k--) if (leakRng.next() < fail) ok--
+      // A failed TDH.PHYMEM.PAGE.RECLAIM WARNs and leaks the page: tdx_reclaim_control_page() and
+      // tdx_sept_free_private_spt() return before tdx_free_control_page(), so the page is never put
+      // and keeps its reference: its region keeps the pair (arch/x86/kvm/vmx/tdx.c, v6 07/11, 09/11).
+      if (failRate > 0) for (let k = held; k > 0; k--) if (leakRng.next() < failRate) ok--
       notes.leakedPages += held - ok
       if (ok > 0) {
-        events.emit(t, EventKind.Put, pool.region[p]!, 1, ok, td.id)
+        putAt(t, p, ok, td)
         pool.release(p, ok)
       }
     }
@@ -445,5 +494,11 @@ export function generateEvents(
   }
 
   events.flush()
-  return { notes, capacity, eventCount: events.events, pageOperations: events.pageOperations }
+  return {
+    notes,
+    capacity,
+    eventCount: events.events,
+    pageOperations: events.pageOperations,
+    regionVisits: events.regionVisits
+  }
 }

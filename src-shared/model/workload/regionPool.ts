@@ -19,11 +19,31 @@ export function pagesPerRegionVisit(fragmentation: number): number {
 export type StreamKind = 'guest' | 'kernel'
 
 /**
+ * Where a TD's kernel pages (control pages, S-EPT pages) land relative to its guest pages. guest_memfd
+ * pages and these kernel pages are the same migratetype (both unmovable: guest_memfd's mapping is
+ * GFP_HIGHUSER, without __GFP_MOVABLE, virt/kvm/guest_memfd.c __kvm_gmem_create(); the kernel pages
+ * are GFP_KERNEL_ACCOUNT), so the page allocator may put them in the same pageblocks. Modelled
+ * (docs/workload-model.md, "Where pages land"):
+ *
+ * - `separate`: kernel pages pack into regions of their own, walking each node from the other end
+ *   than guest memory; consecutive kernel allocations share a region until it is full.
+ * - `interleaved`: kernel allocations take the next pages of the guest walk, so they share regions
+ *   with guest pages (one per-CPU free list feeding a fault's guest page and its S-EPT page).
+ * - `scattered`: every kernel allocation starts in a region no other TD page uses (the rest of its
+ *   pageblock taken by the host's own kernel allocations): the most pairs kernel pages can cost at
+ *   a given fragmentation.
+ */
+export const KERNEL_PLACEMENTS = ['separate', 'interleaved', 'scattered'] as const
+export type KernelPlacement = (typeof KERNEL_PLACEMENTS)[number]
+
+/**
  * The host's TDX memory as 2 MiB regions, per NUMA node, with free pages per region. Two streams
- * allocate 4K pages from it: guest memory from each node's low end upward, kernel allocations
- * (control and S-EPT pages) from its high end downward, because the page allocator keeps movable
- * and unmovable allocations in separate 2 MiB pageblocks. On a fragmented host a stream visits the
- * node's regions in a scrambled (full-cycle) order and takes only a few pages from each.
+ * allocate 4K pages from it, both along one permutation of each node's regions: guest memory from
+ * its first entry forward, kernel allocations (control and S-EPT pages) from its last entry
+ * backward, so the two meet only when the node runs out of untouched regions (with `interleaved`
+ * kernel pages follow the guest walk instead). On a fresh host the permutation is the identity
+ * (guest memory from the node's low end up, kernel pages from its high end down); on a fragmented
+ * host it is a scrambled full cycle, and a stream takes only a few pages from each region it visits.
  * Whole-region allocations (2M and 1G mappings) take regions that are entirely free.
  */
 export class RegionPool {
@@ -39,10 +59,16 @@ export class RegionPool {
     kernelStep: number
   }>
   private readonly stride: number[]
+  /**
+   * Regions whose pair a failed PAMT.REMOVE left installed (refcount 1, no page): 4K allocations
+   * may use them again, whole-region (huge) allocations do not.
+   */
+  private readonly dangling: Uint8Array
 
   constructor(
     blocks: readonly TdxMemoryBlock[],
-    readonly fragmentation: number
+    readonly fragmentation: number,
+    readonly kernelPlacement: KernelPlacement = 'separate'
   ) {
     const perNode = new Map<number, number[]>()
     for (const b of blocks) {
@@ -56,6 +82,7 @@ export class RegionPool {
     const total = nids.reduce((s, n) => s + perNode.get(n)!.length, 0)
     this.region = new Float64Array(total)
     this.free = new Uint16Array(total).fill(PAGES_PER_REGION)
+    this.dangling = new Uint8Array(total)
     this.nodes = []
     this.stride = []
     let pos = 0
@@ -90,12 +117,30 @@ export class RegionPool {
     take: (pos: number, n: number) => void
   ): number {
     const perVisit = pagesPerRegionVisit(this.fragmentation)
+    // Interleaved kernel pages follow the guest walk: they share its regions.
+    const walk: StreamKind =
+      stream === 'kernel' && this.kernelPlacement === 'interleaved' ? 'guest' : stream
+    // Scattered kernel allocations never continue in a region an earlier allocation left partly
+    // used: each starts in a region of its own.
+    const leaveRegion = stream === 'kernel' && this.kernelPlacement === 'scattered'
     let left = pages
     for (let k = 0; k < this.nodes.length && left > 0; k++) {
       const s = (slot + k) % this.nodes.length
-      left = this.allocateOnNode(stream, s, left, perVisit, take)
+      left = this.allocateOnNode(walk, s, left, perVisit, take, leaveRegion)
     }
     return left
+  }
+
+  /** Pool position of step `step` of a stream on node slice `s` (see the class comment). */
+  private positionAt(s: number, stream: StreamKind, step: number): number {
+    const node = this.nodes[s]!
+    const n = node.end - node.start
+    const stride = this.fragmentation > 0 ? this.stride[s]! : 1
+    const k = step % n
+    // Guest: the permutation's entries 0, 1, 2, …; kernel: n − 1, n − 2, …. Both below 2^53:
+    // k and stride are below n.
+    const entry = stream === 'guest' ? k : n - 1 - k
+    return node.start + ((entry * stride) % n)
   }
 
   private allocateOnNode(
@@ -103,20 +148,19 @@ export class RegionPool {
     s: number,
     pages: number,
     perVisit: number,
-    take: (pos: number, n: number) => void
+    take: (pos: number, n: number) => void,
+    leaveRegion: boolean
   ): number {
     const node = this.nodes[s]!
     const n = node.end - node.start
     if (n === 0) return pages
-    const stride = this.fragmentation > 0 ? this.stride[s]! : 1
     let left = pages
     let misses = 0
     // Walk the node's regions in this stream's order until the pages are placed or a whole cycle
     // finds nothing free.
     while (left > 0 && misses < n) {
       const step = stream === 'guest' ? node.guestStep : node.kernelStep
-      const offset = (step * stride) % n
-      const pos = stream === 'guest' ? node.start + offset : node.end - 1 - offset
+      const pos = this.positionAt(s, stream, step)
       const avail = this.free[pos]!
       if (avail === 0) {
         misses++
@@ -128,8 +172,10 @@ export class RegionPool {
       this.free[pos] = avail - t
       left -= t
       take(pos, t)
-      // Keep filling the same region on a fresh host; move on once the visit's share is taken.
-      if (this.free[pos] === 0 || this.fragmentation > 0) this.advance(node, stream)
+      // Keep filling the same region on a fresh host; move on once the visit's share is taken,
+      // and after a scattered kernel allocation's last region.
+      if (this.free[pos] === 0 || this.fragmentation > 0 || (leaveRegion && left === 0))
+        this.advance(node, stream)
     }
     return left
   }
@@ -139,7 +185,10 @@ export class RegionPool {
     else node.kernelStep++
   }
 
-  /** Take `count` entirely free regions for 2M/1G mappings, from the node's high end of the guest half. */
+  /**
+   * Take `count` entirely free regions for 2M/1G mappings, from the middle of the node down, then
+   * up. A region whose pair a failed PAMT.REMOVE left installed is not entirely free.
+   */
   allocateWhole(slot: number, count: number, take: (pos: number) => void): number {
     let left = count
     for (let k = 0; k < this.nodes.length && left > 0; k++) {
@@ -147,14 +196,14 @@ export class RegionPool {
       // Huge pages come from the middle of the node down, away from both 4K streams' starting ends.
       const mid = node.start + Math.floor((node.end - node.start) / 2)
       for (let pos = mid; pos >= node.start && left > 0; pos--) {
-        if (this.free[pos] === PAGES_PER_REGION) {
+        if (this.free[pos] === PAGES_PER_REGION && !this.dangling[pos]) {
           this.free[pos] = 0
           take(pos)
           left--
         }
       }
       for (let pos = mid + 1; pos < node.end && left > 0; pos++) {
-        if (this.free[pos] === PAGES_PER_REGION) {
+        if (this.free[pos] === PAGES_PER_REGION && !this.dangling[pos]) {
           this.free[pos] = 0
           take(pos)
           left--
@@ -166,6 +215,11 @@ export class RegionPool {
 
   release(pos: number, pages: number): void {
     this.free[pos] = Math.min(PAGES_PER_REGION, this.free[pos]! + pages)
+  }
+
+  /** A failed PAMT.REMOVE left this region's pair installed (see `dangling`). */
+  markDangling(pos: number): void {
+    this.dangling[pos] = 1
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { KERNEL_PLACEMENTS } from './regionPool'
 
 /**
  * A what-if TD workload (issue "Workloads and the Dynamic PAMT runtime"; dpamt-model.md §2.4-2.9).
@@ -203,10 +204,21 @@ export const scenarioSchema = z.strictObject({
        * in its own region. Pages per region = round(512^(1 - f)) (modelled, docs/workload-model.md).
        */
       fragmentation: z.number().min(0).max(1).default(0),
-      /** Probability that reclaiming a control or S-EPT page fails, leaking its page and pair (§2.8). */
-      reclaimFailureRate: z.number().min(0).max(1).default(0)
+      /**
+       * Probability that a teardown SEAMCALL fails (§2.8): reclaiming a control or S-EPT page (the
+       * page is leaked and keeps its refcount, so its region keeps its pair), and each PAMT.REMOVE
+       * on a refcount's 1→0 (tdx_pamt_put() WARNs, sets the refcount back to 1 and leaks the pair).
+       */
+      reclaimFailureRate: z.number().min(0).max(1).default(0),
+      /**
+       * Where TD kernel pages (control, S-EPT) land relative to guest pages: 'separate' (their own
+       * regions, the default), 'interleaved' (in the guest pages' regions) or 'scattered' (each
+       * allocation in a region of its own). Modelled (regionPool.ts KernelPlacement,
+       * docs/workload-model.md "Where pages land"); every result shows the range over all three.
+       */
+      kernelPlacement: z.enum(KERNEL_PLACEMENTS).default('separate')
     })
-    .default({ fragmentation: 0, reclaimFailureRate: 0 }),
+    .default({ fragmentation: 0, reclaimFailureRate: 0, kernelPlacement: 'separate' }),
   /** Refcount array: dense (v6) or sparse (v4, seed 002). */
   refcounts: z.enum(['dense', 'sparse']).default('dense'),
   /**

@@ -331,6 +331,55 @@ describe('workload view', () => {
     )
   })
 
+  it('shows the pairs under every kernel placement, with a modelled badge, and sends the choice', async () => {
+    const { w, api } = await mountWorkload()
+    // The ten-16g preset with one TD: 16 GiB with a 4 MiB image, 4 vCPUs, lazy accept in 64
+    // steps. separate (the default): 8192 guest regions + 8240 kernel pages packed in 17 = 8209
+    // pairs. scattered: each kernel allocation in a region of its own, the control pages, the
+    // image's S-EPT and one per accept step: 8192 + 1 + 1 + 64 = 8258. Peaks on this host
+    // (static part 2568 KiB, refcounts 132 KiB, caches 160 KiB): 68532 KiB = 66.93 MiB and
+    // 68532 + 49 · 8 = 68924 KiB = 67.31 MiB.
+    await w.get('[data-testid=class-0-count]').setValue('1')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const peak = w.get('[data-testid=peak-total]')
+    expect(peak.text()).toContain('8,209 pairs')
+    expect(w.get('[data-testid=placement-range]').text()).toBe('(8,209–8,258 by placement)')
+    expect(w.get('[data-testid=placement-range-bytes]').text()).toBe(
+      '66.93 MiB–67.31 MiB by placement'
+    )
+    expect(peak.get('.badge').text()).toBe('modelled')
+    expect(peak.get('.badge').attributes('title')).toContain('host.kernelPlacement')
+    expect(peak.get('.badge').attributes('title')).toContain("most with 'scattered'")
+    const select = w.get('[data-testid=scenario-kernel-placement]')
+    expect((select.element as HTMLSelectElement).value).toBe('separate')
+    expect(select.element.closest('label')!.getAttribute('title')).toContain('guest_memfd')
+    await select.setValue('scattered')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api).at(-1)!.scenario.host).toMatchObject({
+      kernelPlacement: 'scattered'
+    })
+    expect(w.get('[data-testid=peak-total]').text()).toContain('8,258 pairs')
+    expect(w.get('[data-testid=placement-range]').text()).toBe('(8,209–8,258 by placement)')
+  })
+
+  it('shows pairs leaked by failed PAMT.REMOVEs beside pages leaked by failed reclaims', async () => {
+    const { w } = await mountWorkload()
+    // One 16 GiB TD torn down at 40 s, every teardown SEAMCALL failing: its 8240 kernel pages
+    // are never reclaimed (never put), and each of its 8192 guest regions' last put takes the
+    // refcount 1→0 and fails PAMT.REMOVE: 8192 pairs · 8 KiB = 64 MiB leaked.
+    await w.get('[data-testid=class-0-count]').setValue('1')
+    await w.get('[data-testid=scenario-reclaim]').setValue('100')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const notes = w.get('[data-testid=generation-notes]').text()
+    expect(notes).toContain('8,240 pages leaked by failed reclaims')
+    expect(w.get('[data-testid=leaked-pairs]').text()).toBe(
+      '8,192 pairs (64.00 MiB) leaked by failed PAMT.REMOVEs: the refcount stays 1.'
+    )
+  })
+
   it('adds and removes TD classes', async () => {
     const { w, api } = await mountWorkload()
     await editSmall(w)

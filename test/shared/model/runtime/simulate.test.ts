@@ -4,6 +4,7 @@ import { emptyKernelTdxLog, type MemoryRange } from '@shared/model/host/memoryMa
 import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { replayEvents } from '@shared/model/runtime/replay'
 import { simulateScenario } from '@shared/model/runtime/simulate'
+import { WorkBudget } from '@shared/model/workEstimate'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 
 const GiB = 2 ** 30
@@ -81,6 +82,48 @@ describe('one 16 GiB TD, fully 4K-mapped, on a fresh host (dpamt-model.md §2.8-
 
   it('is deterministic for a seed', () => {
     expect(simulateScenario(workedExample, scenario).replay).toEqual(r.replay)
+  })
+
+  it('shows the pairs under every kernel placement: 8209 packed to 8211 scattered', () => {
+    // separate (this run): 8192 + 17. interleaved: guest and kernel pages share one walk,
+    // ⌈(4194304 + 8240) / 512⌉ = 8192 + ⌈8240 / 512⌉ = 8209. scattered: each kernel allocation in
+    // regions of its own: control 31 pages (1), the image's S-EPT 4 pages (1), the rest of the
+    // S-EPT at accept, 8209 − 4 = 8205 pages (⌈8205 / 512⌉ = 17): 8192 + 19 = 8211.
+    // Worst peak: 68532 KiB + 2 more pairs · 8 KiB = 68548 KiB.
+    expect(r.placementRange).toMatchObject({
+      placement: 'separate',
+      computed: true,
+      bestPairs: 8209,
+      worstPairs: 8211,
+      bestPeakBytes: 68_532 * 1024,
+      worstPeakBytes: 68_548 * 1024,
+      bestPlacement: 'separate',
+      worstPlacement: 'scattered'
+    })
+    expect(r.placementRange!.assumptions[0]).toContain("kernelPlacement 'separate'")
+  })
+
+  it('does not repeat the run when the repeats would pass the work limit', () => {
+    // The run touches 16424 regions: gets on the 8192 guest regions and 19 kernel region visits
+    // (the top region three times: 31 control pages, the image's 4 S-EPT pages, then 477 of the
+    // accept's 8205, which fill 16 more), as many puts, one cache fill and one cache free. With
+    // the two repeats: 3 · 16424 = 49272.
+    const limited = simulateScenario(workedExample, scenario, new WorkBudget(49_271))
+    expect(limited.placementRange).toMatchObject({
+      computed: false,
+      bestPairs: 8209,
+      worstPairs: 8209
+    })
+    expect(limited.placementRange!.assumptions.at(-1)).toContain('Not computed')
+    expect(
+      simulateScenario(workedExample, scenario, new WorkBudget(49_272)).placementRange
+    ).toMatchObject({ computed: true, worstPairs: 8211 })
+  })
+
+  it('leaves the range out when asked (sweep points)', () => {
+    expect(
+      simulateScenario(workedExample, scenario, undefined, { placementRange: false }).placementRange
+    ).toBeNull()
   })
 })
 

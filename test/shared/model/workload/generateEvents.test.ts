@@ -55,10 +55,9 @@ describe('fragmentation sets the regions a TD touches, so its pairs', () => {
   // 1 TDR + 6 TDCS + 6 per vCPU = 13 pages at build, then S-EPT for 2 MiB of 4K = 1 PT + 1 PD +
   // 1 PDPT = 3 pages at accept. Pages per visit v = round(512^(1−f)); each allocation starts a new
   // visit on a fragmented host, so the kernel stream makes ⌈13/v⌉ + ⌈3/v⌉ visits.
-  // The two streams never meet here: host A's scramble stride is 1265 (⌊2048·0.618⌋, odd, so
-  // coprime with 2048); guest visit i lands on offset 1265·i and kernel visit j on 2047 − 1265·j
-  // (mod 2048), the same region only when 1265·(i + j) ≡ −1, i.e. i + j ≡ 1007 (1265⁻¹ = 1041,
-  // 1265·1041 = 643·2048 + 1). Here i ≤ 511 and j ≤ 15, so i + j ≤ 526.
+  // The two streams never meet here: both walk one permutation of host A's 2048 regions (stride
+  // 1265 = ⌊2048·0.618⌋, odd, so coprime with 2048), guest visit i at its entry i and kernel visit j
+  // at its entry 2047 − j, so they meet only once i + j reaches 2048; here i ≤ 511 and j ≤ 15.
   const pairsAt = (f: number): SimulationResult =>
     simulate(hostA, { host: { fragmentation: f }, tdClasses: [td()] })
 
@@ -276,6 +275,7 @@ describe('capacity: a TD that does not fit is not started', () => {
       unplacedPages: 0,
       unplacedRegions: 0,
       leakedPages: 0,
+      leakedPairs: 0,
       conversions: []
     })
     expect(r.replay.peakPairs).toBe(0)
@@ -392,19 +392,145 @@ describe('NUMA placement', () => {
   })
 })
 
-describe('teardown with reclaim failures (dpamt-model.md §2.8)', () => {
-  it('leaks every control and S-EPT page, and their region’s pair, when every reclaim fails', () => {
+describe('teardown with reclaim and PAMT.REMOVE failures (dpamt-model.md §2.6, §2.8)', () => {
+  it('leaks every kernel page and every pair when every teardown SEAMCALL fails', () => {
     // 64 MiB TD (as in the accept tests): 47 kernel pages in one region, 32 guest regions.
-    // With reclaimFailureRate 1 no kernel page is put: 47 leaked, 1 pair left, 32 removed.
+    // reclaimFailureRate 1: no kernel page is reclaimed, so none is put (47 leaked pages, their
+    // region keeps its pair); each guest region's last put takes its refcount 1→0 and its
+    // PAMT.REMOVE fails, so tdx_pamt_put() sets the refcount back to 1 and the pair stays (32
+    // leaked pairs). 33 pairs at the end, no REMOVE succeeded.
     const r = simulate(hostA, {
       durationNs: 30 * S,
       host: { reclaimFailureRate: 1 },
       tdClasses: [td({ memoryBytes: 64 * MiB, imageBytes: 4 * MiB, lifetimeNs: 20 * S })]
     })
     expect(r.generation?.leakedPages).toBe(47)
-    expect(r.replay.pairsAtEnd).toBe(1)
-    expect(r.replay.removeCount).toBe(32)
-    // The caches are freed with the vCPU: what stays is the fixed part plus the leaked pair.
-    expect(r.replay.totalBytes.at(-1)).toBe(FIXED_A + PAIR)
+    expect(r.generation?.leakedPairs).toBe(32)
+    expect(r.replay.addCount).toBe(33)
+    expect(r.replay.pairsAtEnd).toBe(33)
+    expect(r.replay.removeCount).toBe(0)
+    // Puts: each guest region's 512 less the failed last one (undone by the kernel): 32 · 511.
+    expect(r.replay.putPageOps).toBe(32 * 511)
+    // The caches are freed with the vCPU: what stays is the fixed part plus the 33 pairs.
+    expect(r.replay.totalBytes.at(-1)).toBe(FIXED_A + 33 * PAIR)
+    expect(r.replay.findings).toEqual([])
+  })
+
+  it('keeps a leaked pair for good: a later TD there takes no PAMT.ADD and gives no REMOVE', () => {
+    // Fresh host A, every teardown SEAMCALL fails. TD 0 (3 MiB, 0-10 s): guest pages 512 in pool
+    // position 0 (region 2048) and 256 in position 1 (region 2049); kernel 13 control + S-EPT
+    // 2 PT + 1 PD + 1 PDPT = 17 pages in region 4095. At 10 s both guest regions' REMOVEs fail
+    // (2 leaked pairs, refcount 1 each) and the 17 kernel pages leak: 3 pairs stay.
+    // TD 1 (2 MiB, 20-30 s): its 13 + 3 kernel pages join region 4095; the guest walk is still
+    // in region 2049 (not full when TD 0 took it), now all free: 512 pages there take its
+    // refcount 1 → 513 with no PAMT.ADD, and their puts at 30 s bring it back to 1, no REMOVE.
+    const input = {
+      durationNs: 40 * S,
+      host: { reclaimFailureRate: 1 },
+      tdClasses: [
+        td({ name: 'first', memoryBytes: 3 * MiB, lifetimeNs: 10 * S }),
+        td({
+          name: 'second',
+          memoryBytes: 2 * MiB,
+          lifetimeNs: 10 * S,
+          arrival: { mode: 'together', atNs: 20 * S }
+        })
+      ]
+    }
+    const r = simulate(hostA, input)
+    expect(r.generation?.leakedPairs).toBe(2)
+    expect(r.generation?.leakedPages).toBe(17 + 16)
+    expect(r.replay.addCount).toBe(3)
+    expect(r.replay.removeCount).toBe(0)
+    expect(r.replay.pairsAtEnd).toBe(3)
+    // TD 1's gets and puts in region 2049: 512 each way.
+    const buf = events(hostA, input)
+    expect(rows(buf, EventKind.Get).filter((e) => e[1] === 2049)).toEqual([
+      [0, 2049, 1, 256],
+      [20 * S, 2049, 1, 512]
+    ])
+    expect(rows(buf, EventKind.Put).filter((e) => e[1] === 2049)).toEqual([
+      [10 * S, 2049, 1, 255],
+      [30 * S, 2049, 1, 512]
+    ])
+    // The kernel's refcount has no upper check (tdx_pamt_get() only increments it); the replay
+    // flags the 513, which only a leaked pair can cause in a generated run.
+    expect(r.replay.findingCounts).toEqual({ REFCOUNT_OVER_512: 1 })
+  })
+
+  it('leaves nothing when no SEAMCALL fails', () => {
+    const r = simulate(hostA, {
+      durationNs: 30 * S,
+      tdClasses: [td({ memoryBytes: 64 * MiB, imageBytes: 4 * MiB, lifetimeNs: 20 * S })]
+    })
+    expect(r.generation).toMatchObject({ leakedPages: 0, leakedPairs: 0 })
+    expect(r.replay.removeCount).toBe(33)
+    expect(r.replay.pairsAtEnd).toBe(0)
+  })
+})
+
+describe('kernel placement: where control and S-EPT pages land (docs/workload-model.md)', () => {
+  const peak = (placement: 'separate' | 'interleaved' | 'scattered', input: TdInput): number =>
+    simulate(hostA, { host: { kernelPlacement: placement }, tdClasses: [input] }).replay.peakPairs
+
+  it('a 3 MiB TD: 2 pairs interleaved, 3 separate, 4 scattered', () => {
+    // 768 guest pages, 13 control pages at build, S-EPT 2 PT + 1 PD + 1 PDPT = 4 at accept.
+    // separate: guest in regions 0 (512) and 1 (256), the 17 kernel pages in region 2047: 3.
+    // interleaved: control 13 in region 0, then guest 499 there and 269 in region 1, S-EPT 4 in
+    // region 1 too: 781 pages in 2 regions.
+    // scattered: control 13 in region 2047, S-EPT 4 in region 2046 (a new region per
+    // allocation), guest in 0 and 1: 4.
+    const cls = td({ memoryBytes: 3 * MiB })
+    expect(peak('interleaved', cls)).toBe(2)
+    expect(peak('separate', cls)).toBe(3)
+    expect(peak('scattered', cls)).toBe(4)
+  })
+
+  it('a 64 MiB TD with lazy accept in 4 steps: 33 packed, 38 scattered', () => {
+    // 16384 guest pages (32 regions, the 4 MiB image included). Kernel allocations: 13 control;
+    // S-EPT for the image (4 MiB: 2 PT + 1 PD + 1 PDPT = 4); at step s the guest holds
+    // 1024 + 3840·s pages, S-EPT ⌈…/512⌉ PT + 1 PD + 1 PDPT = 12, 19, 27, 34 pages, so the steps
+    // add 8, 7, 8, 7. separate and interleaved pack the 47 kernel pages into one region beside
+    // 32 full guest regions (interleaved: 16431 pages in ⌈16431/512⌉ = 33 regions); scattered puts
+    // each of the 6 allocations in a region of its own: 32 + 6.
+    const cls = td({
+      memoryBytes: 64 * MiB,
+      imageBytes: 4 * MiB,
+      accept: { mode: 'lazy', durationNs: 10 * S, steps: 4 }
+    })
+    expect(peak('separate', cls)).toBe(33)
+    expect(peak('interleaved', cls)).toBe(33)
+    expect(peak('scattered', cls)).toBe(38)
+  })
+
+  it('gives one figure under every placement on a fragmented host whose walks do not meet', () => {
+    // 8 MiB TD, 4 MiB image, f = 0.5 (23 pages per visit, every visit a new region). Guest: the
+    // image's 1024 pages in ⌈1024/23⌉ = 45 visits, the other 1024 in 45 more. Kernel: 13
+    // control (1 visit), the image's S-EPT 2 PT + 1 PD + 1 PDPT (1), then 2 more PT at accept
+    // (1). 93 regions however the streams are ordered: 93 ≪ 2048, so no walk reaches another's.
+    const r = simulate(hostA, {
+      host: { fragmentation: 0.5 },
+      tdClasses: [td({ memoryBytes: 8 * MiB, imageBytes: 4 * MiB })]
+    })
+    expect(r.replay.peakPairs).toBe(93)
+    expect(r.placementRange).toMatchObject({ computed: true, bestPairs: 93, worstPairs: 93 })
+    expect(r.placementRange!.runs.map((x) => x.placement)).toEqual([
+      'separate',
+      'interleaved',
+      'scattered'
+    ])
+    expect(r.placementRange!.assumptions.at(-1)).toContain("'scattered' gives the same run")
+  })
+
+  it('changes nothing on a fragmented host between separate and scattered', () => {
+    // At f > 0 every visit moves on, so every allocation already starts in a new region.
+    for (const f of [0.5, 1]) {
+      const run = (placement: 'separate' | 'scattered'): number[] =>
+        simulate(hostA, {
+          host: { fragmentation: f, kernelPlacement: placement },
+          tdClasses: [td({ memoryBytes: 8 * MiB, imageBytes: 4 * MiB })]
+        }).replay.pairBytes
+      expect(run('scattered')).toEqual(run('separate'))
+    }
   })
 })

@@ -107,9 +107,9 @@ describe('RegionPool on a fresh host (f = 0)', () => {
 })
 
 describe('RegionPool on a fragmented host', () => {
-  // 8 regions: scramble stride ⌊8 · 0.618⌋ = 4, gcd(4, 8) = 4, so 5 (coprime with 8). The guest
-  // stream visits offsets i·5 mod 8 = 0, 5, 2, 7, 4, 1, 6, 3 from the bottom; the kernel stream the
-  // same offsets counted from the top: positions 7, 2, 5, 0, 3, 6, 1, 4.
+  // 8 regions: scramble stride ⌊8 · 0.618⌋ = 4, gcd(4, 8) = 4, so 5 (coprime with 8). The node's
+  // permutation is k·5 mod 8 for k = 0..7: 0, 5, 2, 7, 4, 1, 6, 3. The guest stream walks it from
+  // its first entry forward, the kernel stream from its last entry backward: 3, 6, 1, 4, 7, 2, 5, 0.
   it('takes 23 pages per visit at f = 0.5, in the scrambled order', () => {
     // 100 = 4·23 + 8.
     expect(take(pool(8, 0.5), 'guest', 100).visits).toEqual([
@@ -121,10 +121,25 @@ describe('RegionPool on a fragmented host', () => {
     ])
     // 50 = 2·23 + 4.
     expect(take(pool(8, 0.5), 'kernel', 50).visits).toEqual([
-      [7, 23],
-      [2, 23],
-      [5, 4]
+      [3, 23],
+      [6, 23],
+      [1, 4]
     ])
+  })
+
+  it('lets the two streams meet only when the node has no untouched region left', () => {
+    // Before the fix the kernel stream walked the same offsets from the top (position 7 − 5j mod
+    // 8: 7, 2, 5, …), so guest visit i and kernel visit j met when 5(i + j) ≡ −1 (mod 8), i.e.
+    // i + j ≡ 3: guest visit 2 and kernel visit 1 both landed on position 2. Now guest visits 3
+    // (positions 0, 5, 2) and kernel visits 5 (3, 6, 1, 4, 7) cover the 8 regions once each.
+    const p = pool(8, 0.5)
+    const guest = take(p, 'guest', 3 * 23).visits.map(([pos]) => pos)
+    const kernel = take(p, 'kernel', 5 * 23).visits.map(([pos]) => pos)
+    expect(guest).toEqual([0, 5, 2])
+    expect(kernel).toEqual([3, 6, 1, 4, 7])
+    expect(new Set([...guest, ...kernel]).size).toBe(8)
+    // The sixth kernel visit is the permutation's entry 2 (position 2): the guest's region.
+    expect(take(p, 'kernel', 1).visits).toEqual([[2, 1]])
   })
 
   it('takes one page per visit at f = 1, each in the next region of the cycle', () => {
@@ -143,6 +158,47 @@ describe('RegionPool on a fragmented host', () => {
   })
 })
 
+describe('kernel placement (docs/workload-model.md, "Where pages land")', () => {
+  it('separate: consecutive kernel allocations pack into one region at the top', () => {
+    const p = new RegionPool([{ startPfn: 0, endPfn: 8 * 512, nid: 0 }], 0, 'separate')
+    expect(take(p, 'kernel', 10).visits).toEqual([[7, 10]])
+    expect(take(p, 'kernel', 10).visits).toEqual([[7, 10]])
+  })
+
+  it('scattered: each kernel allocation starts in a region of its own', () => {
+    const p = new RegionPool([{ startPfn: 0, endPfn: 8 * 512, nid: 0 }], 0, 'scattered')
+    // The first leaves region 7 with 502 free pages and moves on; the second starts at 6. A
+    // 600-page allocation fills region 5 and takes 88 of region 4, then moves on as well.
+    expect(take(p, 'kernel', 10).visits).toEqual([[7, 10]])
+    expect(take(p, 'kernel', 10).visits).toEqual([[6, 10]])
+    expect(take(p, 'kernel', 600).visits).toEqual([
+      [5, 512],
+      [4, 88]
+    ])
+    expect(take(p, 'kernel', 1).visits).toEqual([[3, 1]])
+    // Guest pages are not affected: they keep filling the region they are in.
+    expect(take(p, 'guest', 10).visits).toEqual([[0, 10]])
+    expect(take(p, 'guest', 10).visits).toEqual([[0, 10]])
+  })
+
+  it('interleaved: kernel pages take the next pages of the guest walk', () => {
+    const p = new RegionPool([{ startPfn: 0, endPfn: 8 * 512, nid: 0 }], 0, 'interleaved')
+    // Guest 600 = 512 in region 0 + 88 in region 1; kernel 10 follow in region 1 (88..97), and
+    // the next guest pages after them.
+    expect(take(p, 'guest', 600).visits).toEqual([
+      [0, 512],
+      [1, 88]
+    ])
+    expect(take(p, 'kernel', 10).visits).toEqual([[1, 10]])
+    expect(take(p, 'guest', 420).visits).toEqual([
+      [1, 414],
+      [2, 6]
+    ])
+    // Region 7, where separate kernel pages would start, is untouched.
+    expect(p.free[7]).toBe(512)
+  })
+})
+
 describe('whole-region allocations (2M and 1G mappings)', () => {
   it('take entirely free regions from the middle of the node down, then up, and count the rest', () => {
     const p = pool(8, 0)
@@ -156,6 +212,21 @@ describe('whole-region allocations (2M and 1G mappings)', () => {
     // found: one unplaced.
     expect(p.allocateWhole(0, 5, (pos) => got.push(pos))).toBe(1)
     expect(got).toEqual([1, 5, 6, 7])
+  })
+
+  it('skip a free region whose pair a failed PAMT.REMOVE left installed', () => {
+    const p = pool(8, 0)
+    p.markDangling(4)
+    const got: number[] = []
+    // Down from the middle, 4: dangling, skipped; then 3, 2, 1.
+    expect(p.allocateWhole(0, 3, (pos) => got.push(pos))).toBe(0)
+    expect(got).toEqual([3, 2, 1])
+    // 4K pages may still use it: the guest stream fills region 0, skips 1-3 (taken whole) and
+    // takes region 4.
+    expect(take(p, 'guest', 1024).visits).toEqual([
+      [0, 512],
+      [4, 512]
+    ])
   })
 
   it('can take a region again once it is released', () => {

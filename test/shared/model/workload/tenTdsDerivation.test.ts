@@ -37,7 +37,11 @@ const MiB = 2 ** 20
 describe('ten-16g-no-hugepages on the SPR 8480C host: the inputs of the derivation', () => {
   it('is 10 TDs of 16 GiB, 4 vCPUs, 4K only, lazy accept over 20 s, torn down at 40 s', () => {
     expect(scenario.durationNs).toBe(60 * S)
-    expect(scenario.host).toEqual({ fragmentation: 0, reclaimFailureRate: 0 })
+    expect(scenario.host).toEqual({
+      fragmentation: 0,
+      reclaimFailureRate: 0,
+      kernelPlacement: 'separate'
+    })
     expect(scenario.refcounts).toBe('dense')
     expect(scenario.tdClasses).toHaveLength(1)
     expect(scenario.tdClasses[0]).toMatchObject({
@@ -112,6 +116,7 @@ describe('ten-16g-no-hugepages on the SPR 8480C host: the result', () => {
       unplacedPages: 0,
       unplacedRegions: 0,
       leakedPages: 0,
+      leakedPairs: 0,
       conversions: []
     })
   })
@@ -184,30 +189,63 @@ describe('ten-16g-no-hugepages on the SPR 8480C host: the result', () => {
     expect(r.breakEven.reachable).toBe(true)
   })
 
-  it('keeps the kernel pages and their 161 pairs when every reclaim fails', () => {
+  it('keeps every pair when every teardown SEAMCALL fails: 161 held by leaked pages, 81920 leaked', () => {
     const s = presetScenario('ten-16g-no-hugepages')!
     s.host.reclaimFailureRate = 1
     const leaky = simulateScenario(host, s)
-    // 10 · 8240 = 82400 control and S-EPT pages never put; their 161 regions keep a pair, the
-    // 81920 guest regions are removed.
+    // 10 · 8240 = 82400 control and S-EPT pages are never reclaimed, so never put: their 161
+    // regions keep a pair. The 81920 guest regions reach refcount 0 and every PAMT.REMOVE fails:
+    // the refcount goes back to 1 and the pair stays (tdx_pamt_put()). No REMOVE succeeds.
     expect(leaky.generation?.leakedPages).toBe(82_400)
-    expect(leaky.replay.pairsAtEnd).toBe(161)
-    expect(leaky.replay.removeCount).toBe(81_920)
+    expect(leaky.generation?.leakedPairs).toBe(81_920)
+    expect(leaky.replay.pairsAtEnd).toBe(82_081)
+    expect(leaky.replay.removeCount).toBe(0)
     expect(leaky.replay.findings).toEqual([])
   })
 
-  it('leaks about 1 % of the kernel pages at a 1 % reclaim failure rate, and keeps their pairs', () => {
+  it('at a 1 % failure rate leaks about 1 % of the kernel pages and of the guest regions’ pairs', () => {
     const s = presetScenario('ten-16g-no-hugepages')!
     s.host.reclaimFailureRate = 0.01
     const leaky = simulateScenario(host, s)
     // Each of the 82400 kernel pages fails independently with p = 0.01: mean 824, s.d.
     // √(82400 · 0.01 · 0.99) = 28.6, so ±150 is over five s.d. (the seed is fixed anyway).
     expect(Math.abs(leaky.generation!.leakedPages - 824)).toBeLessThan(150)
+    // Each REMOVE fails with p = 0.01: the 81920 guest regions (and the few kernel regions that
+    // lose all their pages) give mean ≈ 819, s.d. √(81920 · 0.01 · 0.99) = 28.5.
+    expect(Math.abs(leaky.generation!.leakedPairs - 819)).toBeLessThan(150)
     // A full kernel region (512 pages) leaks none with probability 0.99^512 = 0.58 %, so about
-    // one of the 161 is expected to lose its pair; ≥ 150 allows eleven. Whatever stays paired
-    // was never removed: removes + pairs left = 82081.
-    expect(leaky.replay.pairsAtEnd).toBeGreaterThanOrEqual(150)
-    expect(leaky.replay.pairsAtEnd).toBeLessThanOrEqual(161)
+    // one of the 161 is expected to lose all its references; whatever stays paired was never
+    // removed: removes + pairs left = 82081, and the pairs left are the leaked pairs plus the
+    // kernel regions still held by leaked pages (150 to 161).
     expect(leaky.replay.removeCount + leaky.replay.pairsAtEnd).toBe(82_081)
+    const heldByPages = leaky.replay.pairsAtEnd - leaky.generation!.leakedPairs
+    expect(heldByPages).toBeGreaterThanOrEqual(150)
+    expect(heldByPages).toBeLessThanOrEqual(161)
+  })
+
+  it('shows the placement range: 82081 packed (separate, interleaved) to 82580 (scattered)', () => {
+    // separate: 82081 (above). interleaved: one node, one walk for every page, guest and kernel:
+    // ⌈10 · (4194304 + 8240) / 512⌉ = ⌈82080.9⌉ = 82081. scattered: each TD's kernel allocations
+    // take regions of their own: the control pages (31), the image's S-EPT (2 PT + 1 PD + 1 PDPT),
+    // and one allocation per lazy step (64 steps of at most 129 PT + 1 PD, under 512 pages): 66
+    // regions per TD, 10 · (8192 + 66) = 82580.
+    // Peak bytes: 82580 · 8 KiB + 10252 + 516 + 1600 KiB = 673008 KiB.
+    const range = r.placementRange!
+    expect(range).toMatchObject({
+      parameter: 'host.kernelPlacement',
+      placement: 'separate',
+      computed: true,
+      bestPairs: 82_081,
+      worstPairs: 82_580,
+      bestPeakBytes: 669_016 * KiB,
+      worstPeakBytes: 673_008 * KiB,
+      bestPlacement: 'separate',
+      worstPlacement: 'scattered'
+    })
+    expect(range.runs.map((x) => [x.placement, x.peakPairs])).toEqual([
+      ['separate', 82_081],
+      ['interleaved', 82_081],
+      ['scattered', 82_580]
+    ])
   })
 })
