@@ -3,9 +3,8 @@ import { UNATTRIBUTED_CLASS, type ClassPamt } from '../../model/runtime/replay'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { maxOf } from '../../util/arrays'
 import { formatBytes } from '../formatBytes'
-import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 import { CLASS_COLORS, UNATTRIBUTED_COLOR } from './colors'
-import { bytesWithExact, formatSeconds, sampleSeconds } from './timeAxis'
+import { bytesWithExact, formatSeconds, sampleSeconds, timeBytesAxes } from './timeAxis'
 
 /**
  * What the by-class chart stacks: `'charged'` is everything Dynamic PAMT charges a TD's memory
@@ -123,24 +122,7 @@ export function byClassChart(
         ].join('<br/>')
       }
     },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 8 }
-    ],
-    xAxis: {
-      type: 'value',
-      min: x.length ? x[0]! : 0,
-      max: x.length ? x[x.length - 1]! : 1,
-      name: 'time (s)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      axisLabel: { formatter: (v: number) => formatSeconds(v) }
-    },
-    yAxis: {
-      type: 'value',
-      ...bytesAxisScale(Math.max(maxOf(stackTop), 0)),
-      axisLabel: { formatter: formatAxisBytes }
-    },
+    ...timeBytesAxes(x.length ? x[0]! : 0, x.length ? x[x.length - 1]! : 1, maxOf(stackTop)),
     series
   }
 }

@@ -1,9 +1,8 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { formatBytes } from '../formatBytes'
-import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 import { WORKLOAD_COLORS } from './colors'
-import { bytesWithExact, formatSeconds, sampleSeconds, secondsAt } from './timeAxis'
+import { bytesWithExact, formatSeconds, sampleSeconds, secondsAt, timeBytesAxes } from './timeAxis'
 
 /** The stacked parts of Dynamic PAMT, bottom to top, with their legend names. */
 export function pamtParts(
@@ -153,24 +152,11 @@ export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
       formatter: tooltipFormatter,
       confine: true
     },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 8 }
-    ],
-    xAxis: {
-      type: 'value',
-      min: x.length ? x[0]! : 0,
-      max: xEnd,
-      name: 'time (s)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      axisLabel: { formatter: (v: number) => formatSeconds(v) }
-    },
-    yAxis: {
-      type: 'value',
-      ...bytesAxisScale(Math.max(result.staticPamtBytes, r.peakTotalBytes)),
-      axisLabel: { formatter: formatAxisBytes }
-    },
+    ...timeBytesAxes(
+      x.length ? x[0]! : 0,
+      xEnd,
+      Math.max(result.staticPamtBytes, r.peakTotalBytes)
+    ),
     series: [...areas, staticLine]
   }
 }

@@ -1,9 +1,8 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { formatBytes } from '../formatBytes'
-import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 import { NODE_COLORS } from './colors'
-import { bytesWithExact, formatSeconds, sampleSeconds } from './timeAxis'
+import { bytesWithExact, formatSeconds, sampleSeconds, timeBytesAxes } from './timeAxis'
 import { maxOf } from '../../util/arrays'
 
 export function nodeSeriesName(nid: number): string {
@@ -72,24 +71,7 @@ export function perNodeChart(result: SimulationResult): EChartsOption {
         ].join('<br/>')
       }
     },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 8 }
-    ],
-    xAxis: {
-      type: 'value',
-      min: x.length ? x[0]! : 0,
-      max: x.length ? x[x.length - 1]! : 1,
-      name: 'time (s)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      axisLabel: { formatter: (v: number) => formatSeconds(v) }
-    },
-    yAxis: {
-      type: 'value',
-      ...bytesAxisScale(Math.max(maxOf(r.pairBytes), 0)),
-      axisLabel: { formatter: formatAxisBytes }
-    },
+    ...timeBytesAxes(x.length ? x[0]! : 0, x.length ? x[x.length - 1]! : 1, maxOf(r.pairBytes)),
     series
   }
 }

@@ -1,5 +1,7 @@
+import type { EChartsOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { formatBytes } from '../formatBytes'
+import { bytesAxisScale, formatAxisBytes } from './bytesAxis'
 
 /**
  * Sample times as seconds from the first sample. Simulations start at 0; a trace's clock has any
@@ -28,4 +30,35 @@ export function formatSeconds(s: number): string {
 /** Size with the exact byte count, for tooltips: "640.00 MiB (671,088,640 B)". */
 export function bytesWithExact(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} B)`
+}
+
+/**
+ * The zoom controls and axes every over-time chart shares: seconds from `startS` to `endS` along x
+ * (wheel and slider zoom), bytes in binary units up to `maxBytes` along y.
+ */
+export function timeBytesAxes(
+  startS: number,
+  endS: number,
+  maxBytes: number
+): Pick<EChartsOption, 'dataZoom' | 'xAxis' | 'yAxis'> {
+  return {
+    dataZoom: [
+      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 8 }
+    ],
+    xAxis: {
+      type: 'value',
+      min: startS,
+      max: endS,
+      name: 'time (s)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      axisLabel: { formatter: (v: number) => formatSeconds(v) }
+    },
+    yAxis: {
+      type: 'value',
+      ...bytesAxisScale(Math.max(maxBytes, 0)),
+      axisLabel: { formatter: formatAxisBytes }
+    }
+  }
 }

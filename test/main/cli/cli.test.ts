@@ -1,30 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src-main/cli/cli'
 import { hostFixturePath } from '../../support/fixtures'
-import { RESOURCES_DIR } from '../../support/services'
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    workerPath: 'unused-by-analyze',
-    resourcesDir: RESOURCES_DIR,
-    rendererDir: 'unused-by-analyze',
-    version: '0.0.0-test',
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s)
-  })
-  return { code, stdout, stderr }
-}
-
-function tempFile(name: string, content: string | Buffer): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cli-')), name)
-  writeFileSync(path, content)
-  return path
-}
+import { cli, tempFile } from '../../support/cli'
 
 describe('pamt-planner analyze', () => {
   it('prints the JSON contract with the kernel-exact static PAMT', async () => {

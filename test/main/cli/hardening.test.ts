@@ -1,31 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src-main/cli/cli'
 import { readTextFile } from '../../../src-main/services/readTextFile'
 import { hostFixturePath } from '../../support/fixtures'
-import { RESOURCES_DIR } from '../../support/services'
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    workerPath: 'unused-inline',
-    resourcesDir: RESOURCES_DIR,
-    rendererDir: 'unused-inline',
-    version: '0.0.0-test',
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s)
-  })
-  return { code, stdout, stderr }
-}
-
-function tempFile(name: string, content: string | Buffer): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cli-hardening-')), name)
-  writeFileSync(path, content)
-  return path
-}
+import { cli, tempFile } from '../../support/cli'
 
 const SPR = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
 /** Any byte a terminal acts on: C0 controls but newline, DEL, C1 controls. */

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { err } from '@shared/api/errors'
-import { runCli } from '../../../src-main/cli/cli'
-import { RESOURCES_DIR } from '../../support/services'
+import { cli } from '../../support/cli'
 
 // The model's entry, replaced so a run can fail the two ways a bug shows: an exception thrown on
 // the calling thread (the CLI's inline runner), or an INTERNAL result (what a crashed worker sends).
@@ -16,20 +15,6 @@ vi.mock('../../../src-main/worker/runTask', () => ({
     return err('INTERNAL', 'model worker failed: Maximum call stack size exceeded')
   }
 }))
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    workerPath: 'unused-inline',
-    resourcesDir: RESOURCES_DIR,
-    rendererDir: 'unused-inline',
-    version: '0.0.0-test',
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s)
-  })
-  return { code, stdout, stderr }
-}
 
 function hostLog(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cli-internal-')), 'host.log')

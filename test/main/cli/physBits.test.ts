@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src-main/cli/cli'
 import { hostFixturePath } from '../../support/fixtures'
-import { RESOURCES_DIR } from '../../support/services'
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    workerPath: 'unused-by-analyze',
-    resourcesDir: RESOURCES_DIR,
-    rendererDir: 'unused-by-analyze',
-    version: '0.0.0-test',
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s)
-  })
-  return { code, stdout, stderr }
-}
+import { cli } from '../../support/cli'
 
 const SPR = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
 
