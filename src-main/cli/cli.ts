@@ -47,16 +47,26 @@ export const EXIT_USAGE = 2
 export const EXIT_INIT_FAILS = 3
 /** EX_SOFTWARE of sysexits.h: an internal error, a bug in pamt-planner rather than the input. */
 export const EXIT_INTERNAL = 70
-const EXIT_CODES_HELP = `
-Exit codes (every command):
-  ${EXIT_OK}  done (analysed, simulated)
-  ${EXIT_BAD_INPUT}  bad input: a file that cannot be read or parsed (one line names the file and line),
-     or a run above the documented work limits (the line says what to shrink)
-  ${EXIT_USAGE}  usage: an unknown command or option, or a value out of range
-  ${EXIT_INIT_FAILS}  analyze --check: the model predicts TDX init fails on this host
-  ${EXIT_INTERNAL}  internal error: a bug, not the input; "pamt-planner: INTERNAL (file): …" names the
-     input to report it with
-`
+/** One exit-code row of `--help`, codes right-aligned so the descriptions line up. */
+const exitRow = (code: number, text: string): string => `  ${String(code).padStart(2)}  ${text}`
+const EXIT_CODES_HELP = [
+  '',
+  'Exit codes (every command):',
+  exitRow(EXIT_OK, 'done (analysed, simulated)'),
+  exitRow(
+    EXIT_BAD_INPUT,
+    'bad input: a file that cannot be read or parsed (one line names the file and line),'
+  ),
+  '      or a run above the documented work limits (the line says what to shrink)',
+  exitRow(EXIT_USAGE, 'usage: an unknown command or option, or a value out of range'),
+  exitRow(EXIT_INIT_FAILS, 'analyze --check: the model predicts TDX init fails on this host'),
+  exitRow(
+    EXIT_INTERNAL,
+    'internal error: a bug, not the input; "pamt-planner: INTERNAL (file): …" names the'
+  ),
+  '      input to report it with',
+  ''
+].join('\n')
 
 export interface CliContext {
   workerPath: string
