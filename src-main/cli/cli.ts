@@ -248,6 +248,7 @@ interface ContentionCliOptions {
   kernelWindow?: number
   tdStartJitter?: number
   vcpuStartJitter?: number
+  seeds?: number
   csv?: boolean
   json?: boolean
 }
@@ -303,7 +304,10 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
     ...(options.cpusPerSocket !== undefined ? { cpusPerSocket: options.cpusPerSocket } : {}),
     ...(options.kernelWindow !== undefined ? { kernelWindowRegions: options.kernelWindow } : {}),
     ...(options.tdStartJitter !== undefined ? { tdStartJitterNs: options.tdStartJitter } : {}),
-    ...(options.vcpuStartJitter !== undefined ? { vcpuStartJitterNs: options.vcpuStartJitter } : {})
+    ...(options.vcpuStartJitter !== undefined
+      ? { vcpuStartJitterNs: options.vcpuStartJitter }
+      : {}),
+    ...(options.seeds !== undefined ? { seeds: options.seeds } : {})
   }
   // A preset's own settings (the synchronized storm's zero jitter and CV), unless given here.
   const preset = options.preset ? contentionPresetSettings(options.preset) : {}
@@ -589,6 +593,11 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .option(
       '--kernel-window <n>',
       'kernel page window in 2 MiB regions (modelled, default 8)',
+      parseCount
+    )
+    .option(
+      '--seeds <n>',
+      'run every design with seeds seed, seed+1, … (1-50, default 1) and report median [min–max] (docs/contention-model.md, "Repetition")',
       parseCount
     )
     .option('--csv', 'print perf lock contention -x , CSV (raw ns)')

@@ -29,6 +29,25 @@ export function formatContentionReport(run: ContentionRun): string {
       `${o.design.padEnd(15)} ${o.demote.padEnd(15)} ${String(l?.acquisitions ?? 0).padStart(8)} ${pct.padStart(10)} ${formatPerfTime(o.addedLatency.p50Ns).padStart(12)} ${formatPerfTime(o.addedLatency.p99Ns).padStart(12)} ${formatPerfTime(o.addedLatency.p999Ns).padStart(12)} ${Math.round(o.faultsPerSec).toString().padStart(10)} ${String(o.busy).padStart(8)} ${String(o.retries).padStart(8)} ${String(o.failedSeamcalls).padStart(7)} ${String(o.hazards).padStart(8)}`
     )
   }
+  if (r.outcomes.some((o) => o.spread)) {
+    out.push(
+      '',
+      `over ${r.seeds.length} seeds (${r.seeds.join(', ')}): median [min–max]; the rows above are seed ${r.seed}'s`,
+      `${'design'.padEnd(15)} ${'demote'.padEnd(15)} ${'contended'.padStart(16)} ${'total wait'.padStart(34)}`
+    )
+    for (const o of r.outcomes) {
+      if (!o.spread) continue
+      const c = o.spread.contended
+      const w = o.spread.totalWaitNs
+      // An even number of seeds has a median between two counts: one decimal.
+      const n = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1))
+      const count = `${n(c.median)} [${n(c.min)}–${n(c.max)}]`
+      const wait = `${formatPerfTime(w.median)} [${formatPerfTime(w.min)}–${formatPerfTime(w.max)}]`
+      out.push(
+        `${o.design.padEnd(15)} ${o.demote.padEnd(15)} ${count.padStart(16)} ${wait.padStart(34)}`
+      )
+    }
+  }
   if (r.outcomes.some((o) => o.hazards > 0))
     out.push(
       'hazards: the lockless design (module-only) used pages before their PAMT pair was added, or had a pair removed while in use (docs/contention-model.md)'

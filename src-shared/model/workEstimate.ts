@@ -100,7 +100,7 @@ export class WorkBudget {
 const SHRINK_SIMULATION =
   'lower the TD counts or memory, the fragmentation, the lazy-accept steps, or the sweep points'
 const SHRINK_CONTENTION =
-  'pick fewer designs, fewer or smaller TDs, or a lower fragmentation; always-lock costs the most'
+  'pick fewer designs or seeds, fewer or smaller TDs, or a lower fragmentation; always-lock costs the most'
 const SHRINK_WAITS =
   'lower the SEAMCALL costs (pamtAddNs, pamtRemoveNs, demoteNs) or raise busyBackoffNs: while a SEAMCALL holds a 2 MiB range, other CPUs retry it every busyFailNs + busyBackoffNs'
 
@@ -290,7 +290,8 @@ export function estimateSimulationWork(
 
 /**
  * The work of a contention request: one run per design, and per DEMOTE variant when the scenario
- * demotes. Events per TD: 16 per region a vCPU reaches (every design but always-lock skips ahead
+ * demotes, all of it once per seed (settings.seeds, 1 when absent; the seeds run one after
+ * another, so threads do not multiply). Events per TD: 16 per region a vCPU reaches (every design but always-lock skips ahead
  * through regions it holds), 8 per 4K page under always-lock, 4 per thread, plus retries while a
  * SEAMCALL holds a 2 MiB range busy.
  */
@@ -301,8 +302,10 @@ export function estimateContentionWork(
     designs: readonly LockDesign[]
     demoteVariants: readonly string[]
     costs: ContentionCosts
+    seeds?: number
   }
 ): WorkEstimate {
+  const seeds = settings.seeds ?? 1
   const tdsPerRun = plannedTds(scenario)
   const variants = scenarioDemotes(scenario) ? settings.demoteVariants.length : 1
   let base = 0
@@ -317,7 +320,7 @@ export function estimateContentionWork(
       waits += variants * boundOverAdmitted(scenario, host, (c) => per(c).waits).units
     }
   }
-  const units = base + waits
+  const units = seeds * (base + waits)
   const threadRefusal =
     threads > WORK_LIMITS.contentionThreads
       ? `this contention run would hold about ${formatCount(threads)} vCPU and VMM threads, more than the limit of ${formatCount(WORK_LIMITS.contentionThreads)} (docs/workload-model.md, "Work limits"): lower the TD counts or vCPUs.`
@@ -337,7 +340,7 @@ export function estimateContentionWork(
       tdRefusal(tdsPerRun) ??
       threadRefusal ??
       refusal(
-        `this contention run (${settings.designs.length} design${settings.designs.length === 1 ? '' : 's'})`,
+        `this contention run (${settings.designs.length} design${settings.designs.length === 1 ? '' : 's'}${seeds > 1 ? ` × ${seeds} seeds` : ''})`,
         units,
         WORK_LIMITS.contentionEvents,
         'simulation events',

@@ -45,11 +45,19 @@ export interface ContentionDraft {
   tdStartJitterMs: number | ''
   vcpuStartJitterUs: number | ''
   timelineBins: number | ''
+  /** Seeds to run (seed, seed + 1, …); the form starts at FORM_SEEDS. */
+  seeds: number | ''
   /** Every cost in ns. */
   costs: Record<CostKey, number | ''>
 }
 
 const num = (v: number | ''): number => (v === '' ? Number.NaN : Number(v))
+
+/**
+ * Seeds the form starts with: five runs give a median and a range, where the schema's (and the
+ * CLI's) default of 1 gives one sample (docs/contention-model.md, "Repetition").
+ */
+export const FORM_SEEDS = 5
 
 /** The machine a form starts from when the settings name none (the host's, else the default). */
 type DraftMachine = Pick<ContentionMachine, 'sockets' | 'cpusPerSocket'>
@@ -84,12 +92,13 @@ export function settingsToDraft(
     tdStartJitterMs: s.tdStartJitterNs / 1e6,
     vcpuStartJitterUs: s.vcpuStartJitterNs / 1e3,
     timelineBins: s.timelineBins,
+    seeds: s.seeds,
     costs: { ...s.costs }
   }
 }
 
 export function defaultDraft(machine?: DraftMachine): ContentionDraft {
-  return settingsToDraft(contentionSettingsSchema.parse({}), machine)
+  return { ...settingsToDraft(contentionSettingsSchema.parse({}), machine), seeds: FORM_SEEDS }
 }
 
 /** The form as the request's `settings`; not yet validated. */
@@ -114,7 +123,8 @@ export function draftToSettings(d: ContentionDraft): ContentionSettingsInput {
     kernelWindowRegions: num(d.kernelWindowRegions),
     tdStartJitterNs: num(d.tdStartJitterMs) * 1e6,
     vcpuStartJitterNs: num(d.vcpuStartJitterUs) * 1e3,
-    timelineBins: num(d.timelineBins)
+    timelineBins: num(d.timelineBins),
+    seeds: num(d.seeds)
   }
 }
 
@@ -304,8 +314,9 @@ export const useContentionStore = defineStore('contention', () => {
     }
     const forPreset = presetId.value
     const n = v.settings.designs.length
+    const k = v.settings.seeds
     const out = await jobs.run(
-      `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}`,
+      `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}${k > 1 ? ` × ${k} seeds` : ''}`,
       'run',
       (jobId) =>
         api().runContention({

@@ -1,4 +1,10 @@
-import type { BarSeriesOption, EChartsOption, XAXisComponentOption } from 'echarts'
+import type {
+  BarSeriesOption,
+  CustomSeriesOption,
+  CustomSeriesRenderItem,
+  EChartsOption,
+  XAXisComponentOption
+} from 'echarts'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 import { designSummaries } from './designSummary'
 import { formatNs } from './labels'
@@ -13,6 +19,46 @@ export const COMPARISON_SERIES = {
   p999: { name: 'added p99.9', color: '#3d2a73' }
 } as const
 
+/** The whiskers of a run over several seeds: min to max of a metric, over its bar. */
+export const RANGE_SERIES = {
+  contended: { name: 'contended % min–max over seeds', color: '#0b2f66' },
+  p99: { name: 'added p99 min–max over seeds', color: '#000000' }
+} as const
+
+/** Half the width of a whisker's caps, in px. */
+export const WHISKER_CAP_PX = 5
+
+/**
+ * A vertical line from api.value(1) to api.value(2) at category api.value(0), with caps: the
+ * category's centre, where the bar is when it is alone (contended %) or the middle of three (p99).
+ */
+export const renderWhisker =
+  (color: string): CustomSeriesRenderItem =>
+  (_params, api) => {
+    const x = Number(api.value(0))
+    const [cx, lo] = api.coord([x, Number(api.value(1))]) as [number, number]
+    const [, hi] = api.coord([x, Number(api.value(2))]) as [number, number]
+    const style = { stroke: color, lineWidth: 1.5 }
+    const line = (
+      x1: number,
+      y1: number,
+      x2: number,
+      y2: number
+    ): { type: 'line'; shape: object; style: object } => ({
+      type: 'line',
+      shape: { x1, y1, x2, y2 },
+      style
+    })
+    return {
+      type: 'group',
+      children: [
+        line(cx, lo, cx, hi),
+        line(cx - WHISKER_CAP_PX, lo, cx + WHISKER_CAP_PX, lo),
+        line(cx - WHISKER_CAP_PX, hi, cx + WHISKER_CAP_PX, hi)
+      ]
+    }
+  }
+
 /** The three panels' left edges, in percent of the width. */
 const PANELS = [
   { left: 5, width: 24 },
@@ -23,7 +69,9 @@ const PANELS = [
 /**
  * Designs side by side in three panels sharing the design axis: contended % of kernel lock
  * acquisitions; TDX_OPERAND_BUSY returns and retries; and the latency Dynamic PAMT adds to a fault
- * at p50, p99 and p99.9 (log axis).
+ * at p50, p99 and p99.9 (log axis). The bars are the first seed's; a run over several seeds adds
+ * whiskers from the min to the max over the seeds for contended % and p99 (the bars that sit at
+ * their category's centre; BUSY is left of centre beside retries, and its spread is in the table).
  */
 export function designComparisonChart(outcomes: readonly ContentionOutcome[]): EChartsOption {
   const rows = designSummaries(outcomes)
@@ -53,6 +101,59 @@ export function designComparisonChart(outcomes: readonly ContentionOutcome[]): E
     data: labels,
     axisLabel: { interval: 0, rotate: labels.length > 3 ? 30 : 0, fontSize: 11 }
   })
+  const range = (
+    key: keyof typeof RANGE_SERIES,
+    values: Array<{ min: number; max: number } | undefined>,
+    axis: number,
+    format: (v: number) => string
+  ): CustomSeriesOption => ({
+    name: RANGE_SERIES[key].name,
+    type: 'custom',
+    xAxisIndex: axis,
+    yAxisIndex: axis,
+    color: RANGE_SERIES[key].color,
+    renderItem: renderWhisker(RANGE_SERIES[key].color),
+    encode: { x: 0, y: [1, 2], tooltip: [1, 2] },
+    data: values.flatMap((v, i) => (v ? [[i, v.min, v.max]] : [])),
+    tooltip: {
+      valueFormatter: (v) =>
+        Array.isArray(v)
+          ? v
+              .slice(-2)
+              .map((x) => format(Number(x)))
+              .join(' – ')
+          : format(Number(v))
+    },
+    z: 3
+  })
+  const withSpread = outcomes.some((o) => o.spread)
+  const ranges: CustomSeriesOption[] = withSpread
+    ? [
+        range(
+          'contended',
+          outcomes.map((o) =>
+            o.spread
+              ? {
+                  min: Number((o.spread.contendedFraction.min * 100).toFixed(4)),
+                  max: Number((o.spread.contendedFraction.max * 100).toFixed(4))
+                }
+              : undefined
+          ),
+          0,
+          pct
+        ),
+        range(
+          'p99',
+          outcomes.map((o) =>
+            o.spread
+              ? { min: ns(o.spread.p99AddedNs.min), max: ns(o.spread.p99AddedNs.max) }
+              : undefined
+          ),
+          2,
+          formatNs
+        )
+      ]
+    : []
   const titles = ['Contended acquisitions', 'BUSY and retries', 'Added fault latency']
   return {
     animation: false,
@@ -120,7 +221,8 @@ export function designComparisonChart(outcomes: readonly ContentionOutcome[]): E
         rows.map((r) => ns(r.addedP999Ns)),
         2,
         formatNs
-      )
+      ),
+      ...ranges
     ]
   }
 }

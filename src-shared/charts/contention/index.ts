@@ -1,5 +1,11 @@
 export { latencyCdfChart, cdfPoints, CDF_MIN_NS, ninesLabel, toNines } from './latencyCdfChart'
-export { designComparisonChart, COMPARISON_SERIES } from './designComparisonChart'
+export {
+  designComparisonChart,
+  COMPARISON_SERIES,
+  RANGE_SERIES,
+  renderWhisker,
+  WHISKER_CAP_PX
+} from './designComparisonChart'
 export { lockTimelineChart, timelineSeconds, TIMELINE_SERIES } from './lockTimelineChart'
 export { designComparisonCsv, latencyCdfCsv, lockTimelineCsv } from './contentionCsv'
 export { designSummaries, formatCallers, type DesignSummary } from './designSummary'

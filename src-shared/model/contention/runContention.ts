@@ -7,6 +7,7 @@ import type { Scenario } from '../workload/scenario'
 import { contentionCostsSchema } from './costs'
 import { lockDesignSchema, type DemoteVariant, type LockDesign } from './designs'
 import { contentionTds, simulateContention, type ContentionOutcome } from './simulateContention'
+import { outcomeSpread } from './spread'
 
 /** A contention run's machine, costs and designs; defaults documented in docs/contention-model.md. */
 export const contentionSettingsSchema = z.strictObject({
@@ -41,7 +42,13 @@ export const contentionSettingsSchema = z.strictObject({
    * 13 µs fault cycles) is an estimate. 0: every vCPU of a TD starts together.
    */
   vcpuStartJitterNs: z.number().min(0).max(1e12).default(100e3),
-  timelineBins: z.number().int().min(10).max(5000).default(400)
+  timelineBins: z.number().int().min(10).max(5000).default(400),
+  /**
+   * Run every design this many times, with the scenario's seed, seed + 1, … (mod 2^32), one after
+   * another in one job; each outcome then carries its metrics' min, median and max (`spread`).
+   * 1 (the default here and in the CLI; the app's form starts at 5): one sample, no spread.
+   */
+  seeds: z.number().int().min(1).max(50).default(1)
 })
 
 export type ContentionSettingsInput = z.input<typeof contentionSettingsSchema>
@@ -124,7 +131,10 @@ export function resolveMachine(
 
 export interface ContentionReport {
   scenarioName: string
+  /** The scenario's seed: the first of `seeds`. */
   seed: number
+  /** The seeds run, in order (settings.seeds of them); one unless repeated. */
+  seeds: number[]
   settings: ContentionRunSettings
   /** Sockets and CPUs per socket the run used, and where they came from. */
   machine: ContentionMachine
@@ -133,9 +143,12 @@ export interface ContentionReport {
    * figure below is for the TDs that started.
    */
   capacity: ScenarioCapacity
-  /** One outcome per design, and per DEMOTE variant when the scenario demotes. */
+  /**
+   * One outcome per design, and per DEMOTE variant when the scenario demotes: the first seed's run,
+   * with `spread` over every seed when there are several.
+   */
   outcomes: ContentionOutcome[]
-  /** Events simulated over all outcomes, and the wall time the model took (for throughput). */
+  /** Events simulated over all outcomes and seeds, and the wall time the model took (for throughput). */
   events: number
 }
 
@@ -144,9 +157,15 @@ export function scenarioDemotes(s: Scenario): boolean {
   return s.tdClasses.some((c) => c.demoteShare > 0 && c.share2m > 0)
 }
 
+/** The seeds a run of `count` seeds uses: the scenario's, then the next ones, mod 2^32. */
+export function runSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => (seed + k) % 2 ** 32)
+}
+
 /**
  * Run every selected design on the same scenario (dpamt-model.md §3): each design once, and each
- * DEMOTE variant when the scenario demotes. Deterministic for the scenario's seed.
+ * DEMOTE variant when the scenario demotes; all of it once per seed (settings.seeds), one seed
+ * after another. Deterministic for the scenario's seed.
  */
 export function runContention(
   host: HostAnalysis,
@@ -166,18 +185,29 @@ export function runContention(
     sockets: machine.sockets,
     cpusPerSocket: machine.cpusPerSocket
   }
-  const outcomes = runs.map(([design, demote], i) =>
-    simulateContention(host, scenario, design, demote, simSettings, (f) =>
-      onProgress?.((i + f) / runs.length)
+  const seeds = runSeeds(scenario.seed, settings.seeds)
+  const total = seeds.length * runs.length
+  const perSeed = seeds.map((seed, k) => {
+    const seeded = { ...scenario, seed }
+    return runs.map(([design, demote], i) =>
+      simulateContention(host, seeded, design, demote, simSettings, (f) =>
+        onProgress?.((k * runs.length + i + f) / total)
+      )
     )
-  )
+  })
+  const first = perSeed[0]!
+  const outcomes =
+    seeds.length === 1
+      ? first
+      : first.map((o, i) => ({ ...o, spread: outcomeSpread(perSeed.map((r) => r[i]!)) }))
   return {
     scenarioName: scenario.name,
     seed: scenario.seed,
+    seeds,
     settings,
     machine,
     capacity: contentionTds(host, scenario).capacity,
     outcomes,
-    events: outcomes.reduce((s, o) => s + o.events, 0)
+    events: perSeed.flat().reduce((s, o) => s + o.events, 0)
   }
 }

@@ -13,6 +13,7 @@ import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
 import { ModuleLocks } from './moduleLocks'
 import { ServiceTimes } from './serviceTimes'
 import { newLockStats, QueuedSpinlock, type LockStats } from './spinlock'
+import type { OutcomeSpread } from './spread'
 
 /** Machine and model settings of a contention run (docs/contention-model.md). */
 export interface ContentionSettings {
@@ -91,6 +92,11 @@ export interface ContentionOutcome {
   timeline: { binNs: number; occupancy: number[]; maxWaiters: number[] }
   /** Simulation events processed, for throughput figures. */
   events: number
+  /**
+   * Over several seeds (settings.seeds > 1, runContention): each metric's min, median and max; the
+   * other fields are the first seed's. Absent for a single seed.
+   */
+  spread?: OutcomeSpread
 }
 
 /** One thread's view of the engine while its generator runs. */

@@ -397,6 +397,71 @@ describe('pamt-planner contention', () => {
     expect(own.report.machine).toMatchObject({ sockets: 2, cpusPerSocket: 56, source: 'default' })
   })
 
+  it('--seeds 3 runs seeds 1, 2, 3: JSON outcomes carry min ≤ median ≤ max, the text a median line', async () => {
+    const base = [
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'v6',
+      '--seeds',
+      '3'
+    ]
+    const json = await cli(...base, '--json')
+    expect(json.code).toBe(0)
+    const report = JSON.parse(json.stdout).report
+    // The scenario file sets no seed: the schema's default 1, then 2 and 3.
+    expect(report.seeds).toEqual([1, 2, 3])
+    expect(report.settings.seeds).toBe(3)
+    const spread = report.outcomes[0].spread
+    for (const m of ['contended', 'totalWaitNs', 'p99AddedNs', 'busy', 'hazards', 'lostRaces']) {
+      expect(spread[m].min).toBeLessThanOrEqual(spread[m].median)
+      expect(spread[m].median).toBeLessThanOrEqual(spread[m].max)
+    }
+    const text = await cli(...base)
+    expect(text.code).toBe(0)
+    const lines = text.stdout.split('\n')
+    const over = lines.indexOf(
+      "over 3 seeds (1, 2, 3): median [min–max]; the rows above are seed 1's"
+    )
+    expect(over).toBeGreaterThan(0)
+    const row = lines.slice(over).find((l) => l.startsWith('v6 '))!
+    const c = spread.contended
+    expect(row).toContain(`${c.median} [${c.min}–${c.max}]`)
+  })
+
+  it('without --seeds runs one seed and reports no spread', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--designs',
+      'v6',
+      '--json'
+    )
+    const report = JSON.parse(r.stdout).report
+    expect(report.seeds).toEqual([1])
+    expect(report.outcomes[0].spread).toBeUndefined()
+  })
+
+  it('rejects 51 seeds with one line', async () => {
+    const r = await cli(
+      'contention',
+      '--host',
+      hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt'),
+      '--scenario',
+      smallScenario(),
+      '--seeds',
+      '51'
+    )
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^invalid seeds: /)
+  })
+
   it('rejects a negative jitter with one line', async () => {
     const r = await cli(
       'contention',

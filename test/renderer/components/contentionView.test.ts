@@ -197,6 +197,9 @@ describe('contention view', () => {
     await w.get('[data-testid=machine-cpus]').setValue('32')
     await w.get('[data-testid=machine-window]').setValue('4')
     await w.get('[data-testid=cost-pamtAddNs]').setValue('6000')
+    // The form starts at 5 seeds (the schema's default is 1); edited to 2 here.
+    expect((w.get('[data-testid=machine-seeds]').element as HTMLInputElement).value).toBe('5')
+    await w.get('[data-testid=machine-seeds]').setValue('2')
     await w.get('[data-testid=run-contention]').trigger('click')
     await flushPromises()
     expect(api.contentionRequests).toHaveLength(1)
@@ -213,8 +216,19 @@ describe('contention view', () => {
       kernelWindowRegions: 4,
       tdStartJitterNs: 100e6,
       vcpuStartJitterNs: 100e3,
-      timelineBins: 400
+      timelineBins: 400,
+      seeds: 2
     })
+  })
+
+  it('refuses 0 seeds in the form, naming the field', async () => {
+    const { w, api } = await mountContention()
+    await w.get('[data-testid=machine-seeds]').setValue('0')
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests).toHaveLength(0)
+    // zod's message for the schema's min(1).
+    expect(w.get('[data-testid=machine-seeds-error]').text()).toMatch(/>=1/)
   })
 
   it('the synchronized storm preset sets jitter and spread to 0; another preset restores them', async () => {
@@ -295,16 +309,28 @@ describe('contention view', () => {
       'module-only'
     ])
     const v6 = store.run!.report.outcomes[0]!.locks[0]!
+    // The form's 5 seeds: the cell is median [min–max] of the run's spread, and the table says so.
+    expect(store.run!.report.seeds).toHaveLength(5)
+    const c = store.run!.report.outcomes[0]!.spread!.contended
+    const n = (v: number): string => Math.round(v).toLocaleString('en-US')
     expect(w.get('[data-testid=metric-contended] td').text()).toBe(
-      v6.contended.toLocaleString('en-US')
+      `${n(c.median)} [${n(c.min)}–${n(c.max)}]`
     )
+    expect(c.min).toBeLessThanOrEqual(v6.contended)
+    expect(v6.contended).toBeLessThanOrEqual(c.max)
+    expect(w.get('[data-testid=design-table-seeds]').text()).toContain('median [min–max]')
+    // A row without a spread (max wait) stays the first seed's figure.
+    expect(w.get('[data-testid=metric-max-wait] td').text()).not.toContain('[')
     expect(w.get('[data-testid=metric-callers] td').text()).toMatch(/tdx_pamt_get \d+/)
     for (const key of ['p50', 'p99', 'p999', 'busy', 'retries', 'failed', 'lost-races'])
       expect(w.find(`[data-testid=metric-${key}]`).exists()).toBe(true)
     // Hazards beside BUSY and retries: one cell per design, the lockless one last.
     const hazards = w.get('[data-testid=metric-hazards]').findAll('td')
     expect(hazards.map((c) => c.text())).toEqual(
-      store.run!.report.outcomes.map((o) => o.hazards.toLocaleString('en-US'))
+      store.run!.report.outcomes.map((o) => {
+        const h = o.spread!.hazards
+        return `${n(h.median)} [${n(h.min)}–${n(h.max)}]`
+      })
     )
     expect(w.get('[data-testid=metric-per-lock]').findAll('td')[2]!.text()).toContain('64 locks')
     for (const id of ['chart-latency-cdf', 'chart-design-comparison', 'chart-lock-timeline'])

@@ -110,6 +110,36 @@ describe('contention work', () => {
     expect(e.threads).toBe(50)
   })
 
+  it('counts every seed: three seeds are three times the events of one, and the threads of one', () => {
+    const one = estimateContentionWork(
+      calibrationLike,
+      host,
+      contentionSettingsSchema.parse({ designs: ['v6'] })
+    )
+    const three = estimateContentionWork(
+      calibrationLike,
+      host,
+      contentionSettingsSchema.parse({ designs: ['v6'], seeds: 3 })
+    )
+    // The seeds run one after another: events add up, threads are one run's.
+    expect(three.units).toBe(3 * one.units)
+    expect(three.threads).toBe(one.threads)
+  })
+
+  it('five seeds of every design on the calibration scenario are refused, naming the seeds', () => {
+    // One seed of the five default designs is about 361 million events (under the 400 million
+    // limit, the test above); five seeds are five times that, about 1.8 billion.
+    const e = estimateContentionWork(
+      calibrationLike,
+      host,
+      contentionSettingsSchema.parse({ seeds: 5 })
+    )
+    expect(e.refusal).toMatch(
+      /\(5 designs × 5 seeds\) would take about 1\.8 billion simulation events/
+    )
+    expect(e.refusal).toMatch(/pick fewer designs or seeds/)
+  })
+
   it('a retry that takes no simulated time can never finish: refused, saying why', () => {
     const settings = contentionSettingsSchema.parse({
       designs: ['module-only'],

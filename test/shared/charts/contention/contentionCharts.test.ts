@@ -15,12 +15,16 @@ import {
   lockTimelineCsv,
   ninesLabel,
   outcomeLabels,
+  RANGE_SERIES,
+  renderWhisker,
   TIMELINE_SERIES,
+  WHISKER_CAP_PX,
   toNines
 } from '@shared/charts/contention'
 import type { LockDesign } from '@shared/model/contention/designs'
 import type { ContentionOutcome } from '@shared/model/contention/simulateContention'
 import { newMmuLockStats } from '@shared/model/contention/mmuLock'
+import type { Spread } from '@shared/model/contention/spread'
 import { newLockStats, type LockStats } from '@shared/model/contention/spinlock'
 import { contention, SMALL_DEMOTE } from './support'
 
@@ -274,6 +278,67 @@ describe('designComparisonChart', () => {
     expect(series[4]!.data).toEqual([20, 4580, 1])
     expect(series[5]!.data).toEqual([4720, 9000, 1])
     expect(series.slice(3).every((s) => s.xAxisIndex === 2 && s.yAxisIndex === 2)).toBe(true)
+  })
+
+  it('has no whiskers for a single seed', () => {
+    expect(series.some((s) => (s as { type?: string }).type === 'custom')).toBe(false)
+  })
+
+  it('over several seeds, whiskers from min to max of contended % and p99 where a spread exists', () => {
+    const spreadOf = (min: number, median: number, max: number): Spread => ({ min, median, max })
+    const zero = spreadOf(0, 0, 0)
+    const spread = {
+      contended: zero,
+      // 0.02 and 0.05 of acquisitions: 2 % and 5 %.
+      contendedFraction: spreadOf(0.02, 0.03, 0.05),
+      totalWaitNs: zero,
+      // A p99 of 0 is drawn at 1 ns on the log axis, as the bars are.
+      p99AddedNs: spreadOf(0, 4580, 6000),
+      busy: zero,
+      hazards: zero,
+      lostRaces: zero
+    }
+    // Only hashed:4 (index 1) has a spread: the other designs get no whisker.
+    const outcomes = HAND_OUTCOMES.map((o, i) => (i === 1 ? { ...o, spread } : o))
+    const all = designComparisonChart(outcomes).series as Array<{
+      name: string
+      type: string
+      xAxisIndex: number
+      data: number[][]
+    }>
+    expect(all.slice(0, 6).map((s) => s.name)).toEqual(
+      Object.values(COMPARISON_SERIES).map((s) => s.name)
+    )
+    const [contended, p99] = all.slice(6)
+    expect(contended).toMatchObject({ name: RANGE_SERIES.contended.name, type: 'custom' })
+    expect(contended!.xAxisIndex).toBe(0)
+    expect(contended!.data).toEqual([[1, 2, 5]])
+    expect(p99).toMatchObject({ name: RANGE_SERIES.p99.name, type: 'custom', xAxisIndex: 2 })
+    expect(p99!.data).toEqual([[1, 1, 6000]])
+  })
+
+  it('draws a whisker as a line from min to max with caps at both ends', () => {
+    const row = [1, 2, 5]
+    // A made-up coordinate system: category i at x = 100 + 50 i, value v at y = 200 - 10 v.
+    const api = {
+      value: (i: number) => row[i],
+      coord: ([x, v]: [number, number]) => [100 + 50 * x, 200 - 10 * v]
+    }
+    type Line = { type: string; shape: { x1: number; y1: number; x2: number; y2: number } }
+    const render = renderWhisker('#000') as unknown as (
+      p: unknown,
+      a: typeof api
+    ) => { type: string; children: Line[] }
+    const out = render({}, api)
+    expect(out.type).toBe('group')
+    // Category 1: x = 150; min 2 at y = 180, max 5 at y = 150.
+    const c = WHISKER_CAP_PX
+    expect(out.children.map((l) => l.shape)).toEqual([
+      { x1: 150, y1: 180, x2: 150, y2: 150 },
+      { x1: 150 - c, y1: 180, x2: 150 + c, y2: 180 },
+      { x1: 150 - c, y1: 150, x2: 150 + c, y2: 150 }
+    ])
+    expect(out.children.every((l) => l.type === 'line')).toBe(true)
   })
 
   it('exports the comparison as CSV with raw ns, one row per design', () => {
