@@ -1,15 +1,15 @@
 /**
  * The allow-list for what the app's window may show and who may call IPC: the renderer's own
- * index.html (any query or hash), or, when running under the Vite dev server, any page of that
- * server's origin. Everything else (other files, other sites, javascript:, data:, garbage) is
- * refused. Pure, so it is tested without Electron.
+ * index.html on the `app://bundle` origin (any query or hash), or, when running under the Vite dev
+ * server, any page of that server's origin. Everything else (file:, other app:// paths or hosts,
+ * other sites, javascript:, data:, garbage) is refused. Pure, so it is tested without Electron.
  *
- * @param devServerUrl the dev server's URL (`ELECTRON_RENDERER_URL`), or null in a built app
- * @param rendererFileUrl the file: URL of the built renderer's index.html
+ * @param devServerUrl the dev server's URL (`ELECTRON_RENDERER_URL`, development only), or null
+ * @param appIndexUrl the bundle's index as the window loads it (`APP_INDEX_URL`, bundleRequest.ts)
  */
 export function createUrlAllowList(
   devServerUrl: string | null,
-  rendererFileUrl: string
+  appIndexUrl: string
 ): (url: string) => boolean {
   if (devServerUrl !== null) {
     const dev = new URL(devServerUrl)
@@ -20,16 +20,22 @@ export function createUrlAllowList(
     const origin = dev.origin
     return (url) => parse(url)?.origin === origin
   }
-  const app = new URL(rendererFileUrl)
-  if (app.protocol !== 'file:') {
-    throw new Error(`the renderer index must be a file: URL: ${rendererFileUrl}`)
+  const app = new URL(appIndexUrl)
+  if (app.protocol !== 'app:') {
+    throw new Error(`the renderer index must be an app: URL: ${appIndexUrl}`)
   }
   // Compared after the WHATWG parser has normalised both (".." segments, case of the scheme), so
-  // a URL naming the same file passes and any other path, host or scheme does not.
+  // a URL naming the same page passes and any other path, host, port or scheme does not. The
+  // parser keeps a custom scheme's host as written (Chromium lowercases a standard scheme's), and
+  // its origin is "null" for a custom scheme, so scheme, host and path are compared one by one.
+  const host = app.host.toLowerCase()
   return (url) => {
     const u = parse(url)
     return (
-      u !== null && u.protocol === 'file:' && u.host === app.host && u.pathname === app.pathname
+      u !== null &&
+      u.protocol === app.protocol &&
+      u.host.toLowerCase() === host &&
+      u.pathname === app.pathname
     )
   }
 }

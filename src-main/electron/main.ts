@@ -1,19 +1,23 @@
 import { app, BrowserWindow, dialog, Menu } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import workerPath from '../worker/worker?modulePath'
 import { appPaths } from '../services/appPaths'
 import { createServices } from '../services/createServices'
 import { WorkerThreadLauncher } from '../services/jobRunner'
 import { createUrlAllowList } from './allowedUrl'
+import { registerAppScheme, serveAppProtocol } from './appProtocol'
+import { APP_INDEX_URL } from './bundleRequest'
 import { registerIpc } from './ipc'
+import { appMenuTemplate, launchMode } from './launchMode'
 import { applySecurityRules } from './security'
 
 // Desktop entry (out/main/index.js): one window over the same services as browser mode.
 const paths = appPaths(import.meta.url)
-const rendererIndex = join(paths.rendererDir, 'index.html')
-const devServerUrl = process.env['ELECTRON_RENDERER_URL'] || null
-const isAllowedUrl = createUrlAllowList(devServerUrl, pathToFileURL(rendererIndex).href)
+// Packaged: the bundle over app://, no dev server, no DevTools (launchMode.ts).
+const mode = launchMode(app.isPackaged, process.env)
+const isAllowedUrl = createUrlAllowList(mode.devServerUrl, APP_INDEX_URL)
+// Before ready, as Electron requires; the handler is installed once the app is ready.
+registerAppScheme()
 
 let mainWindow: BrowserWindow | null = null
 
@@ -68,25 +72,18 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webviewTag: false,
-      spellcheck: false
+      spellcheck: false,
+      devTools: mode.devTools
     }
   })
   mainWindow.once('ready-to-show', () => mainWindow?.show())
   mainWindow.on('closed', () => (mainWindow = null))
-  if (devServerUrl) void mainWindow.loadURL(devServerUrl)
-  else void mainWindow.loadFile(rendererIndex)
+  void mainWindow.loadURL(mode.windowUrl)
 }
 
 void app.whenReady().then(() => {
-  // The renderer owns the keyboard shortcuts (Ctrl+O etc.); keep the default edit/view roles.
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' }
-    ])
-  )
+  serveAppProtocol(paths.rendererDir)
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(mode.devTools)))
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

@@ -24,6 +24,11 @@ export function applySecurityRules(isAllowedUrl: (url: string) => boolean): void
     contents.on('will-redirect', (event, url) => {
       if (!isAllowedUrl(url)) event.preventDefault()
     })
+    // will-navigate sees the main frame only; this sees every frame (an <iframe> the page, or
+    // something injected into it, points elsewhere). Same rule; the main frame is checked twice.
+    contents.on('will-frame-navigate', (details) => {
+      if (!isAllowedUrl(details.url)) details.preventDefault()
+    })
     // #14: no new windows, ever.
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
     // #11/#12: no <webview>.

@@ -35,7 +35,7 @@ vi.mock('electron', () => ({
 import { createUrlAllowList } from '../../../src-main/electron/allowedUrl'
 import { registerIpc } from '../../../src-main/electron/ipc'
 
-const APP_URL = 'file:///opt/pamt-planner/out/renderer/index.html'
+const APP_URL = 'app://bundle/index.html'
 /** The app's real allow-list for a built app (as main.ts makes it), spied on. */
 const isAllowedUrl = vi.fn(createUrlAllowList(null, APP_URL))
 

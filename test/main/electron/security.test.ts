@@ -30,7 +30,7 @@ vi.mock('electron', () => ({ app: electron.app, session: electron.session }))
 import { createUrlAllowList } from '../../../src-main/electron/allowedUrl'
 import { applySecurityRules, isTrustedSender } from '../../../src-main/electron/security'
 
-const APP_URL = 'file:///opt/pamt-planner/out/renderer/index.html'
+const APP_URL = 'app://bundle/index.html'
 /** The app's real allow-list for a built app (as main.ts makes it), spied on. */
 const isAllowedUrl = vi.fn(createUrlAllowList(null, APP_URL))
 
@@ -90,11 +90,12 @@ describe('applySecurityRules', () => {
     expect(typeof calls[0]?.[1]).toBe('function')
   })
 
-  it('installs will-navigate, will-redirect, will-attach-webview and a window open handler', () => {
+  it('installs will-navigate, will-frame-navigate, will-redirect, will-attach-webview and a window open handler', () => {
     applySecurityRules(isAllowedUrl)
     const contents = createContents()
     expect([...contents.handlers.keys()].sort()).toEqual([
       'will-attach-webview',
+      'will-frame-navigate',
       'will-navigate',
       'will-redirect'
     ])
@@ -117,7 +118,7 @@ describe('applySecurityRules', () => {
       expect(e.preventDefault).toHaveBeenCalledTimes(1)
     })
 
-    it("prevents a file: URL that only starts with the app's index path", () => {
+    it("prevents a URL that only starts with the app's index path", () => {
       applySecurityRules(isAllowedUrl)
       const contents = createContents()
       const e = contents.emit(eventName, `${APP_URL}.evil`)
@@ -137,6 +138,51 @@ describe('applySecurityRules', () => {
       const e = contents.emit(eventName, `${APP_URL}#/hosts`)
       expect(e.preventDefault).not.toHaveBeenCalled()
       expect(isAllowedUrl).toHaveBeenCalledWith(`${APP_URL}#/hosts`)
+    })
+  })
+
+  describe('will-frame-navigate (any frame; Electron passes one details event)', () => {
+    /** Emits will-frame-navigate as Electron does: the event carries url and isMainFrame. */
+    function emitFrameNavigate(
+      contents: FakeWebContents,
+      url: string,
+      isMainFrame: boolean
+    ): FakeEvent {
+      const e: FakeEvent & { url: string; isMainFrame: boolean } = {
+        preventDefault: vi.fn(),
+        url,
+        isMainFrame
+      }
+      for (const l of contents.handlers.get('will-frame-navigate') ?? []) l(e)
+      return e
+    }
+
+    it.each([
+      ['an external page', 'https://evil.example/phish'],
+      ['a file', 'file:///etc/passwd'],
+      ['another bundle page', 'app://bundle/other.html'],
+      ['javascript:', 'javascript:alert(1)']
+    ])('prevents a subframe navigating to %s', (_what, url) => {
+      applySecurityRules(isAllowedUrl)
+      const contents = createContents()
+      expect(emitFrameNavigate(contents, url, false).preventDefault).toHaveBeenCalledTimes(1)
+      expect(isAllowedUrl).toHaveBeenCalledWith(url)
+    })
+
+    it('prevents the main frame leaving too (the same rule as will-navigate)', () => {
+      applySecurityRules(isAllowedUrl)
+      const contents = createContents()
+      const e = emitFrameNavigate(contents, 'https://evil.example/', true)
+      expect(e.preventDefault).toHaveBeenCalledTimes(1)
+    })
+
+    it('lets a frame navigate to the app itself', () => {
+      applySecurityRules(isAllowedUrl)
+      const contents = createContents()
+      expect(
+        emitFrameNavigate(contents, `${APP_URL}#/hosts`, false).preventDefault
+      ).not.toHaveBeenCalled()
+      expect(emitFrameNavigate(contents, APP_URL, true).preventDefault).not.toHaveBeenCalled()
     })
   })
 
