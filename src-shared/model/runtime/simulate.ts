@@ -1,6 +1,6 @@
 import type { HostAnalysis } from '../host/analyzeHost'
 import { generateEvents, type GenerationNotes } from '../workload/generateEvents'
-import { admitTds, planTds, type ScenarioCapacity } from '../workload/capacity'
+import { planScenarioTds, type ScenarioCapacity, type TdPlan } from '../workload/capacity'
 import type { Scenario } from '../workload/scenario'
 import { breakEven, type BreakEven } from './breakEven'
 import type { WorkBudget } from '../workEstimate'
@@ -74,19 +74,14 @@ function summarize(
 }
 
 /**
- * The class of every TD the workload generator starts, by TD id. The generator numbers the TDs it
- * starts from 0, in the order of `planTds()` skipping those `admitTds()` leaves out
- * (generateEvents.ts), so the same two calls give the same numbering here.
+ * The class of every TD the workload generator starts, by TD id: the generator numbers the TDs it
+ * starts from 0 in plan order, skipping those the plan does not admit (capacity.ts).
  */
-export function scenarioTdClasses(host: HostAnalysis, scenario: Scenario): ReplayTdClasses {
-  const planned = planTds(scenario)
-  const { admitted } = admitTds(
-    planned,
-    host.tdxMemoryBytes,
-    host.params,
-    scenario.durationNs,
-    scenario.kvmMaxLeaf
-  )
+export function scenarioTdClasses(
+  host: HostAnalysis,
+  scenario: Scenario,
+  { planned, admitted }: TdPlan = planScenarioTds(scenario, host.tdxMemoryBytes, host.params)
+): ReplayTdClasses {
   const index = new Map(scenario.tdClasses.map((c, i) => [c, i]))
   const classOfTd: number[] = []
   for (const td of planned) if (admitted[td.id]) classOfTd.push(index.get(td.cls) ?? -1)
@@ -107,6 +102,8 @@ export function simulateScenario(
 ): SimulationResult {
   const refcountBytes =
     scenario.refcounts === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
+  // One plan of which TDs start: the replay's TD classes and the generator's TDs must agree.
+  const plan = planScenarioTds(scenario, host.tdxMemoryBytes, host.params)
   const replay = new PamtReplay(host, {
     staticPartBytes: host.dynamicPamt.staticBytes,
     refcountBytes,
@@ -114,7 +111,7 @@ export function simulateScenario(
     endNs: scenario.durationNs,
     samples: scenario.samples,
     checkObservedSeamcalls: false,
-    tdClasses: scenarioTdClasses(host, scenario)
+    tdClasses: scenarioTdClasses(host, scenario, plan)
   })
   // With a budget, every region an event touches counts; past the limit the run stops.
   const sink: PageEventSink = budget
@@ -128,7 +125,8 @@ export function simulateScenario(
   const { notes, capacity, eventCount, pageOperations, regionVisits } = generateEvents(
     host,
     scenario,
-    sink
+    sink,
+    plan
   )
   const result = summarize(
     host,

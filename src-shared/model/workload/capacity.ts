@@ -142,19 +142,36 @@ export function admitTds(
   }
 }
 
+/** A scenario's TDs in creation order, which of them start, and the capacity summary. */
+export interface TdPlan {
+  planned: PlannedTd[]
+  admitted: boolean[]
+  capacity: ScenarioCapacity
+}
+
+/**
+ * Plan and admit a scenario's TDs on a host: made once per run and shared by the workload
+ * generator and the replay's TD-class map, so both see the same TDs.
+ */
+export function planScenarioTds(
+  scenario: Scenario,
+  tdxMemoryBytes: number,
+  params: TdxModuleParams
+): TdPlan {
+  const planned = planTds(scenario)
+  return {
+    planned,
+    ...admitTds(planned, tdxMemoryBytes, params, scenario.durationNs, scenario.kvmMaxLeaf)
+  }
+}
+
 /** The capacity check for a scenario on a host, without running it (the editor's live check). */
 export function scenarioCapacity(
   scenario: Scenario,
   tdxMemoryBytes: number,
   params: TdxModuleParams
 ): ScenarioCapacity {
-  return admitTds(
-    planTds(scenario),
-    tdxMemoryBytes,
-    params,
-    scenario.durationNs,
-    scenario.kvmMaxLeaf
-  ).capacity
+  return planScenarioTds(scenario, tdxMemoryBytes, params).capacity
 }
 
 const SCALE_HEADROOM = 0.95

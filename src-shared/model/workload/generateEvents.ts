@@ -1,5 +1,5 @@
 import type { HostAnalysis } from '../host/analyzeHost'
-import { admitTds, planTds, type ScenarioCapacity } from './capacity'
+import { planScenarioTds, type ScenarioCapacity, type TdPlan } from './capacity'
 import { EventKind, type PageEventSink } from '../runtime/pageEvents'
 import { AllocationRuns } from './allocationRuns'
 import { CoalescingSink } from './coalescingSink'
@@ -119,7 +119,8 @@ export interface GenerationNotes {
 export function generateEvents(
   host: HostAnalysis,
   scenario: Scenario,
-  sink: PageEventSink
+  sink: PageEventSink,
+  plan: TdPlan = planScenarioTds(scenario, host.tdxMemoryBytes, host.params)
 ): {
   notes: GenerationNotes
   capacity: ScenarioCapacity
@@ -148,14 +149,7 @@ export function generateEvents(
   let seq = 0
   let nextId = 0
 
-  const planned = planTds(scenario)
-  const { admitted, capacity } = admitTds(
-    planned,
-    host.tdxMemoryBytes,
-    host.params,
-    scenario.durationNs,
-    maxLeaf
-  )
+  const { planned, admitted, capacity } = plan
   const perClass = new Map<
     TdClass,
     { layout: TdMemoryLayout; conv: ConversionLayout; note: ConversionNote | null }
