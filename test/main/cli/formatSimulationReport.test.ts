@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { formatSimulationReport } from '../../../src-main/cli/formatSimulationReport'
 import { simulateScenario } from '@shared/model/runtime/simulate'
 import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
-import { analyzeHost } from '@shared/model/host/analyzeHost'
-import { emptyKernelTdxLog } from '@shared/model/host/memoryMap'
-
-const GiB = 2 ** 30
-const MiB = 2 ** 20
-const S = 1e9
+import { GiB, MiB, S, syntheticHost } from '../../shared/model/workload/testHosts'
 
 /** RAM [4 GiB, 8 GiB) on one node: 2048 whole regions. */
-const host = analyzeHost({
-  name: 'host-a',
-  ranges: [{ baseBytes: 4 * GiB, endBytes: 8 * GiB, type: 'ram', typeLabel: 'usable', line: 0 }],
-  memorySource: 'e820',
-  numaMemblks: [],
-  numaSource: 'none',
-  cmrs: [],
-  kernelLog: emptyKernelTdxLog()
-})
+const host = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])
 
 const report = (input: Omit<ScenarioInput, 'name'>): string[] =>
   formatSimulationReport(
