@@ -3,7 +3,7 @@ import { formatSimulationReport } from '../../../src-main/cli/formatSimulationRe
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { GiB, MiB, S, syntheticHost } from '../../shared/model/workload/testHosts'
+import { GiB, MiB, S, syntheticHost } from '../../support/testHosts'
 
 /** RAM [4 GiB, 8 GiB) on one node: 2048 whole regions. */
 const host = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])

@@ -15,7 +15,7 @@ import {
   presetScenario
 } from '@shared/model/workload/presets'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
-import { GiB, MiB, syntheticHost } from '../model/workload/testHosts'
+import { GiB, MiB, syntheticHost } from '../../support/testHosts'
 import { FUZZ_TIMEOUT_MS, fuzzParams } from './fuzzConfig'
 import { mutated } from './mutate'
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostAnalysis } from '@shared/model/host/analyzeHost'
 import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { PamtReplay, replayEvents, type ReplayResult } from '@shared/model/runtime/replay'
-import { GiB, syntheticHost } from '../workload/testHosts'
+import { GiB, syntheticHost } from '../../../support/testHosts'
 
 /** RAM [4 GiB, 8 GiB), one node: regions 2048..4095 exist, max_pfn 0x200000 → 4096 regions. */
 const host = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])

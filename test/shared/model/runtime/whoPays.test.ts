@@ -12,7 +12,7 @@ import {
 import { scenarioTdClasses, simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
-import { GiB, S, syntheticHost } from '../workload/testHosts'
+import { GiB, S, syntheticHost } from '../../../support/testHosts'
 
 /** RAM [4 GiB, 8 GiB), one node: regions 2048..4095 exist. */
 const host = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { arrivalTimes } from '@shared/model/workload/arrivals'
 import { SeededRandom } from '@shared/model/workload/random'
 import { tdClassSchema, type TdClass } from '@shared/model/workload/scenario'
-import { MiB, S } from './testHosts'
+import { MiB, S } from '../../../support/testHosts'
 
 const cls = (count: number, arrival: unknown): TdClass =>
   tdClassSchema.parse({ name: 'td', count, memoryBytes: 2 * MiB, vcpus: 1, imageBytes: 0, arrival })

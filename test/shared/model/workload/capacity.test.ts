@@ -8,7 +8,7 @@ import {
 } from '@shared/model/workload/capacity'
 import { presetScenario } from '@shared/model/workload/presets'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { fixtureHost, GiB, MiB } from './testHosts'
+import { fixtureHost, GiB, MiB } from '../../../support/testHosts'
 
 const P = TDX_MODULE_1_5_PARAMS
 const spr = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')

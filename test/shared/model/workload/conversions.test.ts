@@ -15,7 +15,7 @@ import {
   type TdClass
 } from '@shared/model/workload/scenario'
 import { conversionLayout } from '@shared/model/workload/tdPages'
-import { GiB, MiB, S, syntheticHost } from './testHosts'
+import { GiB, MiB, S, syntheticHost } from '../../../support/testHosts'
 
 type TdInput = ScenarioInput['tdClasses'][number]
 

@@ -4,7 +4,7 @@ import { EventKind, PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { simulateScenario, type SimulationResult } from '@shared/model/runtime/simulate'
 import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
-import { GiB, MiB, S, syntheticHost } from './testHosts'
+import { GiB, MiB, S, syntheticHost } from '../../../support/testHosts'
 
 type TdInput = ScenarioInput['tdClasses'][number]
 

@@ -6,7 +6,7 @@ import {
   PRESET_NAMES,
   presetScenario
 } from '@shared/model/workload/presets'
-import { fixtureHost, GiB } from './testHosts'
+import { fixtureHost, GiB } from '../../../support/testHosts'
 
 const KiB = 1024
 const spr = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')

@@ -7,7 +7,7 @@ import {
   septPages,
   tdMemoryLayout
 } from '@shared/model/workload/tdPages'
-import { GiB, MiB } from './testHosts'
+import { GiB, MiB } from '../../../support/testHosts'
 
 const td = (memoryBytes: number, extra: Partial<TdClass> = {}): TdClass =>
   tdClassSchema.parse({ name: 'td', count: 1, memoryBytes, vcpus: 1, ...extra })

@@ -11,7 +11,7 @@ import {
   septPages,
   tdMemoryLayout
 } from '@shared/model/workload/tdPages'
-import { fixtureHost, GiB, S } from './testHosts'
+import { fixtureHost, GiB, S } from '../../../support/testHosts'
 
 /**
  * Preset `ten-16g-no-hugepages` on the real 2-socket SPR 8480C host (CMRs only; the kernel

@@ -1,7 +1,7 @@
 import { analyzeHost, type HostAnalysis } from '@shared/model/host/analyzeHost'
 import { importHostText } from '@shared/import/importHost'
 import { emptyKernelTdxLog, type MemoryRange, type NumaMemblk } from '@shared/model/host/memoryMap'
-import { readHostFixture } from '../../../support/fixtures'
+import { readHostFixture } from './fixtures'
 
 /** Bytes of one GiB and one MiB. */
 export const GiB = 2 ** 30
