@@ -12,7 +12,7 @@ import {
 import { createServices } from '../services/createServices'
 import type { PlannerService } from '../services/plannerService'
 import type { HostResult } from '@shared/api/contract'
-import { InlineLauncher } from '../services/jobRunner'
+import { WorkerThreadLauncher, type TaskLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
 import { formatHostReport } from './formatHostReport'
@@ -69,7 +69,15 @@ const EXIT_CODES_HELP = [
 ].join('\n')
 
 export interface CliContext {
+  /** The built worker entry the model runs in (out/main/chunks/worker-*.js via `?modulePath`). */
   workerPath: string
+  /**
+   * Where the model runs. Absent (the real CLI): one worker thread on `workerPath` with the app's
+   * heap cap (WorkerThreadLauncher), so a command has the app's bounds: the same pre-flight
+   * estimate and work limits (through the planner service), and a memory cap that ends a runaway
+   * job with an error instead of exhausting the machine. Tests may run it inline.
+   */
+  launcher?: TaskLauncher
   resourcesDir: string
   rendererDir: string
   version: string
@@ -160,6 +168,15 @@ function parseSweep(text: string): SweepRequest | string {
   return checked.data
 }
 
+/** The services of one command: the app's, on the context's launcher (see CliContext.launcher). */
+function cliServices(ctx: CliRun): ReturnType<typeof createServices> {
+  return createServices({
+    mode: 'browser',
+    launcher: ctx.launcher ?? new WorkerThreadLauncher(ctx.workerPath, { poolSize: 1 }),
+    resourcesDir: ctx.resourcesDir
+  })
+}
+
 /** Read and analyse the --host file with the CLI's in-process services; the error on failure. */
 async function loadHost(
   path: string,
@@ -168,11 +185,7 @@ async function loadHost(
   ctx.input = basename(path)
   const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
   if (!read.ok) return { error: read.error }
-  const { planner } = createServices({
-    mode: 'browser',
-    launcher: new InlineLauncher(),
-    resourcesDir: ctx.resourcesDir
-  })
+  const { planner } = cliServices(ctx)
   const host = await planner.analyzeHostText({
     jobId: 'cli',
     fileName: read.value.fileName,
@@ -492,11 +505,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
         exitCode = failWith(ctx, read.error)
         return
       }
-      const { planner } = createServices({
-        mode: 'browser',
-        launcher: new InlineLauncher(),
-        resourcesDir: ctx.resourcesDir
-      })
+      const { planner } = cliServices(ctx)
       const result = await planner.analyzeHostText({
         jobId: 'cli',
         fileName: read.value.fileName,

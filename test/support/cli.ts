@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from '../../src-main/cli/cli'
+import { runCli, type CliContext } from '../../src-main/cli/cli'
+import { InlineLauncher } from '../../src-main/services/jobRunner'
 import { RESOURCES_DIR } from './services'
 
 /** What one `pamt-planner` invocation printed, and its exit code. */
@@ -16,10 +17,18 @@ export interface CliRun {
  * (no worker bundle), with the real resources/ folder.
  */
 export async function cli(...args: string[]): Promise<CliRun> {
+  return cliWith({ launcher: new InlineLauncher(), workerPath: 'unused-inline' }, ...args)
+}
+
+/** Run the CLI in-process on this launcher or worker entry (see CliContext), capturing its output. */
+export async function cliWith(
+  where: Pick<CliContext, 'launcher' | 'workerPath'>,
+  ...args: string[]
+): Promise<CliRun> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    workerPath: 'unused-inline',
+    ...where,
     resourcesDir: RESOURCES_DIR,
     rendererDir: 'unused-inline',
     version: '0.0.0-test',
