@@ -1,4 +1,12 @@
 import type { AnalyzeHostOptions } from './host/analyzeHost'
+import {
+  SHRINK_CONTENTION,
+  SHRINK_SIMULATION,
+  WORK_LIMITS,
+  WorkBudget,
+  WorkLimitError,
+  formatCount
+} from './workLimits'
 import type { HostInput } from './host/memoryMap'
 import { resolveModuleParams } from './host/moduleVersion'
 import type { TdxModuleParams } from './host/tdxModuleParams'
@@ -18,34 +26,10 @@ import {
   type TdMemoryLayout
 } from './workload/tdPages'
 
-/**
- * Pre-flight bounds on the work of a model run (docs/workload-model.md, "Work limits"), checked by
- * the service before any worker starts, by the CLI (through the service) and by the GUI before it
- * sends a request, from the scenario and the host alone. The figures are documented limits, not tuning: each is about half
- * a minute to two minutes of one core at the model's measured rate (`npm run bench`), and memory
- * that stays well inside the worker's heap cap.
- */
-export const WORK_LIMITS = {
-  /**
-   * TDs one run plans (the sum of the class counts, or of a sweep point's): every TD is planned, and
-   * admitted or not, before any event; 100,000 is also the largest count of one class.
-   */
-  tdsPerRun: 100_000,
-  /**
-   * Region visits of one simulate request, its sweep points included: the workload generator and the
-   * replay cost per 2 MiB region a TD operation touches, ~10 million a second (bench: 47 M events in
-   * 4.1 s), so about half a minute.
-   */
-  simulationVisits: 300_000_000,
-  /**
-   * Events of one contention request, every design and DEMOTE variant together: the discrete-event
-   * simulation runs 3-8 million a second (bench), so about one to two minutes. The calibration
-   * scenario with every design is ~290 M, nearly all of them the always-lock design's.
-   */
-  contentionEvents: 400_000_000,
-  /** vCPU and VMM threads of one contention run, each a generator held in memory for the run. */
-  contentionThreads: 100_000
-} as const
+export { WORK_LIMITS, WorkBudget, WorkLimitError, formatCount }
+
+const SHRINK_WAITS =
+  'lower the SEAMCALL costs (pamtAddNs, pamtRemoveNs, demoteNs) or raise busyBackoffNs: while a SEAMCALL holds a 2 MiB range, other CPUs retry it every busyFailNs + busyBackoffNs'
 
 /** What the estimate needs of a host: the TDX memory TDs are admitted against, and the params. */
 export interface WorkHost {
@@ -64,52 +48,6 @@ export interface WorkEstimate {
   threads: number
   /** Null when within every limit; else one sentence naming what is too large and how to shrink it. */
   refusal: string | null
-}
-
-/** Thrown by a model run that passes its work limit while running (the estimate fell short). */
-export class WorkLimitError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'WorkLimitError'
-  }
-}
-
-/** A run's remaining work, shared by every run of one request (a simulation and its sweep). */
-export class WorkBudget {
-  private used = 0
-  constructor(
-    readonly limit: number = WORK_LIMITS.simulationVisits,
-    private readonly unit: string = 'region visits',
-    private readonly how: string = SHRINK_SIMULATION
-  ) {}
-
-  /** Count `n` units; throws WorkLimitError past the limit. */
-  spend(n: number): void {
-    this.used += n
-    if (this.used > this.limit)
-      throw new WorkLimitError(
-        `the run passed ${formatCount(this.limit)} ${this.unit}, the limit for one request, and was stopped (docs/workload-model.md, "Work limits"): ${this.how}.`
-      )
-  }
-
-  get spent(): number {
-    return this.used
-  }
-}
-
-const SHRINK_SIMULATION =
-  'lower the TD counts or memory, the fragmentation, the lazy-accept steps, or the sweep points'
-const SHRINK_CONTENTION =
-  'pick fewer designs or seeds, fewer or smaller TDs, or a lower fragmentation; always-lock costs the most'
-const SHRINK_WAITS =
-  'lower the SEAMCALL costs (pamtAddNs, pamtRemoveNs, demoteNs) or raise busyBackoffNs: while a SEAMCALL holds a 2 MiB range, other CPUs retry it every busyFailNs + busyBackoffNs'
-
-/** "1.2 billion", "300 million", "45,000". */
-export function formatCount(n: number): string {
-  if (!Number.isFinite(n)) return 'unboundedly many'
-  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(3))} billion`
-  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} million`
-  return Math.round(n).toLocaleString('en-US')
 }
 
 /** TDs a scenario plans: every TD of every class (arrivals after the end are dropped later). */

@@ -1,3 +1,4 @@
+import { contentionBudget, type WorkBudget } from '../workLimits'
 import type { HostAnalysis } from '../host/analyzeHost'
 import { arrivalTimes } from '../workload/arrivals'
 import { admitTds, type PlannedTd, type ScenarioCapacity } from '../workload/capacity'
@@ -168,7 +169,9 @@ export function contentionTds(
  * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. Where a vCPU's
  * faults cannot interact with anyone (fast-path gets in a region it already holds, under designs
  * whose fast path takes no lock) the run is skipped ahead in one step. Deterministic for the
- * scenario's seed.
+ * scenario's seed. `budget` (default: one request's WORK_LIMITS.contentionEvents; pass one budget
+ * to every run of a request) stops the run with a WorkLimitError once its events pass it, checked
+ * every 2^20 events (docs/workload-model.md, "Work limits").
  */
 export function simulateContention(
   host: HostAnalysis,
@@ -176,7 +179,8 @@ export function simulateContention(
   design: LockDesign,
   demote: DemoteVariant,
   settings: ContentionSettings,
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number) => void,
+  budget: WorkBudget = contentionBudget()
 ): ContentionOutcome {
   const c = settings.costs
   const rng = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
@@ -760,12 +764,16 @@ export function simulateContention(
   })
   const PROGRESS_EVERY = 1 << 20
   let nextProgress = PROGRESS_EVERY
+  let spent = 0
   while (queue.length > 0) {
     const tid = queue.pop()
     const ctx = ctxs[tid]!
     ctx.now = queue.lastTime
     events++
     if (events >= nextProgress) {
+      // The pre-flight estimate bounds the request; this stops a run it underestimated.
+      budget.spend(events - spent)
+      spent = events
       nextProgress += PROGRESS_EVERY
       onProgress?.(Math.min(0.99, ctx.now / Math.max(1, scenario.durationNs)))
     }

@@ -1,0 +1,82 @@
+// The work limits and their error, apart from the estimate so the model's run loops can import
+// them without importing the estimate (which imports the model).
+
+/**
+ * Pre-flight bounds on the work of a model run (docs/workload-model.md, "Work limits"), checked by
+ * the service before any worker starts, by the CLI (through the service) and by the GUI before it
+ * sends a request, from the scenario and the host alone. The figures are documented limits, not tuning: each is about half
+ * a minute to two minutes of one core at the model's measured rate (`npm run bench`), and memory
+ * that stays well inside the worker's heap cap.
+ */
+export const WORK_LIMITS = {
+  /**
+   * TDs one run plans (the sum of the class counts, or of a sweep point's): every TD is planned, and
+   * admitted or not, before any event; 100,000 is also the largest count of one class.
+   */
+  tdsPerRun: 100_000,
+  /**
+   * Region visits of one simulate request, its sweep points included: the workload generator and the
+   * replay cost per 2 MiB region a TD operation touches, ~10 million a second (bench: 47 M events in
+   * 4.1 s), so about half a minute.
+   */
+  simulationVisits: 300_000_000,
+  /**
+   * Events of one contention request, every design and DEMOTE variant together: the discrete-event
+   * simulation runs 3-8 million a second (bench), so about one to two minutes. The calibration
+   * scenario with every design is ~290 M, nearly all of them the always-lock design's.
+   */
+  contentionEvents: 400_000_000,
+  /** vCPU and VMM threads of one contention run, each a generator held in memory for the run. */
+  contentionThreads: 100_000
+} as const
+
+/** Thrown by a model run that passes its work limit while running (the estimate fell short). */
+export class WorkLimitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WorkLimitError'
+  }
+}
+
+/** "1.2 billion", "300 million", "45,000". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return 'unboundedly many'
+  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(3))} billion`
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} million`
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** How to shrink a simulate request, for refusals and for WorkBudget's stop. */
+export const SHRINK_SIMULATION =
+  'lower the TD counts or memory, the fragmentation, the lazy-accept steps, or the sweep points'
+/** How to shrink a contention request. */
+export const SHRINK_CONTENTION =
+  'pick fewer designs or seeds, fewer or smaller TDs, or a lower fragmentation; always-lock costs the most'
+
+/** A run's remaining work, shared by every run of one request (a simulation and its sweep). */
+export class WorkBudget {
+  private used = 0
+  constructor(
+    readonly limit: number = WORK_LIMITS.simulationVisits,
+    private readonly unit: string = 'region visits',
+    private readonly how: string = SHRINK_SIMULATION
+  ) {}
+
+  /** Count `n` units; throws WorkLimitError past the limit. */
+  spend(n: number): void {
+    this.used += n
+    if (this.used > this.limit)
+      throw new WorkLimitError(
+        `the run passed ${formatCount(this.limit)} ${this.unit}, the limit for one request, and was stopped (docs/workload-model.md, "Work limits"): ${this.how}.`
+      )
+  }
+
+  get spent(): number {
+    return this.used
+  }
+}
+
+/** A budget of one contention request: WORK_LIMITS.contentionEvents simulation events. */
+export function contentionBudget(): WorkBudget {
+  return new WorkBudget(WORK_LIMITS.contentionEvents, 'simulation events', SHRINK_CONTENTION)
+}
