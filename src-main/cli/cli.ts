@@ -1,12 +1,15 @@
+import type { z } from 'zod'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { describeApiError, type ApiError } from '@shared/api/errors'
+import { issueSentence, valueAtPath, type FieldLabel } from '@shared/api/issueText'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
 import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
 import { MAX_HOST_FILE_BYTES, MAX_SCENARIO_FILE_BYTES } from '@shared/import/limits'
 import {
   MODULE_PARAM_SET_IDS,
-  TDX_MODULE_1_5_PARAMS,
+  TDX_PARAM_NAMES,
+  tdxParamKey,
   type ModuleParamSetId
 } from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
@@ -28,7 +31,12 @@ import { traceContention } from '@shared/model/contention/traceContention'
 import { perfLockCsv, perfLockTable } from '@shared/charts/contention/perfLock'
 import { parseTraceText } from '@shared/import/trace/traceParser'
 import { MAX_TRACE_TEXT_BYTES } from '@shared/import/limits'
-import { sweepRequestSchema, type SweepRequest } from '@shared/model/runtime/sweep'
+import {
+  sweepRequestSchema,
+  type SweepParameter,
+  type SweepRequest
+} from '@shared/model/runtime/sweep'
+import { SWEEP_PARAMETERS } from '@shared/charts/workload/sweepParameter'
 import { terminalSafeJson, visibleControls } from '@shared/util/controlChars'
 import { basename } from 'node:path'
 import {
@@ -118,7 +126,64 @@ interface AnalyzeCliOptions {
   module?: ModuleParamSetId
   maxmem?: '46' | '52'
   physBits?: number
-  param: Record<string, number>
+  /** Absent when no --param was given (commander then prints no "(default: {})" in --help). */
+  param?: Record<string, number>
+}
+
+/** The option a settings field comes from, by the field's first path key (the rest is appended). */
+type OptionFields = Record<string, (rest: readonly PropertyKey[]) => FieldLabel>
+
+const flag =
+  (label: string, unit?: string): ((rest: readonly PropertyKey[]) => FieldLabel) =>
+  () => ({ label, ...(unit ? { unit } : {}) })
+
+const ANALYZE_OPTION_FIELDS: OptionFields = {
+  holeSource: flag('--hole-source'),
+  pamtPlacement: flag('--placement'),
+  pamtMode: flag('--pamt-mode'),
+  moduleParamSet: flag('--module'),
+  maxMemBytes: flag('--maxmem (as bytes)'),
+  physAddrBits: flag('--phys-bits'),
+  params: (rest) => ({
+    label: `--param ${TDX_PARAM_NAMES[String(rest[0]) as keyof typeof TDX_PARAM_NAMES] ?? String(rest[0])}`
+  })
+}
+
+const CONTENTION_OPTION_FIELDS: OptionFields = {
+  designs: flag('--designs'),
+  demoteVariants: flag('--demote'),
+  costs: (rest) =>
+    rest[0] === 'serviceCv'
+      ? { label: '--cost serviceCv' }
+      : { label: `--cost ${String(rest[0])}`, unit: 'ns' },
+  sockets: flag('--sockets'),
+  cpusPerSocket: flag('--cpus-per-socket'),
+  kernelWindowRegions: flag('--kernel-window', 'regions'),
+  tdStartJitterNs: flag('--td-start-jitter', 'ns'),
+  vcpuStartJitterNs: flag('--vcpu-start-jitter', 'ns'),
+  seeds: flag('--seeds')
+}
+
+/**
+ * One line for a settings issue in the words of the option that set it, e.g. "--sockets must be
+ * at most 16 (got 99)" or "--designs "hashed:0": a design is …", not the schema's path and wording.
+ */
+function optionIssueLine(
+  issue: z.core.$ZodIssue | undefined,
+  fields: OptionFields,
+  input: unknown
+): string {
+  if (!issue) return 'invalid options'
+  const [first, ...rest] = issue.path
+  const field = first !== undefined ? fields[String(first)]?.(rest) : undefined
+  if (!field) return `invalid option ${issue.path.join('.')}: ${issue.message}`
+  const got = valueAtPath(input, issue.path)
+  const value =
+    typeof got === 'string' ? `"${got}"` : typeof got === 'number' ? String(got) : undefined
+  // A custom message (a design's syntax) reads best after the value it refuses.
+  if (issue.code === 'invalid_format' || issue.code === 'custom')
+    return `${field.label}${value ? ` ${value}` : ''}: ${issue.message}`
+  return `${issueSentence(issue, field)}${value ? ` (got ${value})` : ''}`
 }
 
 /** `--phys-bits 46`: an integer; the shared schema checks the bounds (32-52). */
@@ -127,16 +192,23 @@ function parsePhysBits(value: string): number {
   return Number(value)
 }
 
-/** `--param maxTdmrs=32`: known keys, integer values; the shared schema checks the bounds. */
-function collectParam(value: string, previous: Record<string, number>): Record<string, number> {
-  const m = /^([A-Za-z0-9]+)=(\d+)$/.exec(value)
-  if (!m) throw new InvalidArgumentError('expected key=integer, e.g. maxTdmrs=32')
-  if (!Object.hasOwn(TDX_MODULE_1_5_PARAMS, m[1]!)) {
+/**
+ * `--param max_tdmrs=32` or `--param maxTdmrs=32`: a parameter by the kernel name the GUI shows or
+ * by its key, an integer value; the shared schema checks the bounds.
+ */
+function collectParam(
+  value: string,
+  previous: Record<string, number> | undefined
+): Record<string, number> {
+  const m = /^([A-Za-z0-9_]+)=(\d+)$/.exec(value)
+  if (!m) throw new InvalidArgumentError('expected name=integer, e.g. max_tdmrs=32')
+  const key = tdxParamKey(m[1]!)
+  if (!key) {
     throw new InvalidArgumentError(
-      `unknown parameter "${m[1]}"; known: ${Object.keys(TDX_MODULE_1_5_PARAMS).join(', ')}`
+      `unknown parameter "${m[1]}"; known: ${Object.values(TDX_PARAM_NAMES).join(', ')} (or their camelCase keys, e.g. maxTdmrs)`
     )
   }
-  return { ...previous, [m[1]!]: Number(m[2]) }
+  return { ...previous, [key]: Number(m[2]) }
 }
 
 interface SimulateCliOptions {
@@ -155,10 +227,20 @@ interface SimulateCliOptions {
  */
 function parseSweep(text: string): SweepRequest | string {
   const m = /^(share4k|tdCount|fragmentation)=(.+)$/.exec(text)
-  if (!m) return 'expected --sweep share4k|tdCount|fragmentation=v1,v2,…'
-  const values = m[2]!.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())))
-  if (values.some((v) => !Number.isFinite(v))) return '--sweep: the values must be numbers'
-  const checked = sweepRequestSchema.safeParse({ parameter: m[1], values })
+  if (!m) return 'expected --sweep share4k|tdCount|fragmentation=v1,v2,… (shares in %)'
+  const parameter = m[1] as SweepParameter
+  const typed = m[2]!.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())))
+  if (typed.some((v) => !Number.isFinite(v))) return '--sweep: the values must be numbers'
+  // Shares and fragmentation are typed in percent, as in the app's sweep panel; the model takes
+  // fractions. Out of range is refused here, in the unit the user typed.
+  const { percent, label } = SWEEP_PARAMETERS[parameter]
+  if (percent) {
+    const bad = typed.find((v) => v < 0 || v > 100)
+    if (bad !== undefined)
+      return `--sweep: ${parameter} (${label}) is in percent, from 0 to 100; got ${bad}`
+  }
+  const values = percent ? typed.map((v) => v / 100) : typed
+  const checked = sweepRequestSchema.safeParse({ parameter, values })
   if (!checked.success) {
     const issue = checked.error.issues[0]
     return issue?.path[0] === 'values' && issue.path.length === 1
@@ -255,7 +337,8 @@ interface ContentionCliOptions {
   trace?: string
   designs: string
   demote: string
-  cost: Record<string, number>
+  /** Absent when no --cost was given. */
+  cost?: Record<string, number>
   sockets?: number
   cpusPerSocket?: number
   kernelWindow?: number
@@ -267,7 +350,10 @@ interface ContentionCliOptions {
 }
 
 /** `--cost pamtAddNs=6000`: a known cost key and a number of nanoseconds. */
-function collectCost(value: string, previous: Record<string, number>): Record<string, number> {
+function collectCost(
+  value: string,
+  previous: Record<string, number> | undefined
+): Record<string, number> {
   const m = /^([A-Za-z0-9]+)=(\d+(?:\.\d+)?)$/.exec(value)
   if (!m) throw new InvalidArgumentError('expected key=nanoseconds, e.g. pamtAddNs=6000')
   if (!Object.hasOwn(DEFAULT_CONTENTION_COSTS, m[1]!)) {
@@ -312,7 +398,7 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
     demoteVariants: options.demote
       .split(',')
       .map((d) => d.trim()) as ContentionSettingsInput['demoteVariants'],
-    costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost },
+    costs: { ...DEFAULT_CONTENTION_COSTS, ...(options.cost ?? {}) },
     ...(options.sockets !== undefined ? { sockets: options.sockets } : {}),
     ...(options.cpusPerSocket !== undefined ? { cpusPerSocket: options.cpusPerSocket } : {}),
     ...(options.kernelWindow !== undefined ? { kernelWindowRegions: options.kernelWindow } : {}),
@@ -324,13 +410,15 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
   }
   // A preset's own settings (the synchronized storm's zero jitter and CV), unless given here.
   const preset = options.preset ? contentionPresetSettings(options.preset) : {}
-  if (options.cost['serviceCv'] !== undefined) delete preset.serviceCv
+  if (options.cost?.['serviceCv'] !== undefined) delete preset.serviceCv
   if (options.tdStartJitter !== undefined) delete preset.tdStartJitterNs
   if (options.vcpuStartJitter !== undefined) delete preset.vcpuStartJitterNs
-  const settings = contentionSettingsSchema.safeParse(withPresetSettings(input, preset))
+  const settingsInput = withPresetSettings(input, preset)
+  const settings = contentionSettingsSchema.safeParse(settingsInput)
   if (!settings.success) {
-    const issue = settings.error.issues[0]
-    ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
+    ctx.stderr(
+      `${optionIssueLine(settings.error.issues[0], CONTENTION_OPTION_FIELDS, settingsInput)}\n`
+    )
     return EXIT_USAGE
   }
   const loaded = await loadHost(options.host, ctx)
@@ -476,26 +564,23 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
       parsePhysBits
     )
     .option(
-      '--param <key=value>',
-      `TDX module parameter, repeatable (${Object.keys(TDX_MODULE_1_5_PARAMS).join(', ')})`,
-      collectParam,
-      {}
+      '--param <name=value>',
+      `TDX module parameter by its kernel name, repeatable (${Object.values(TDX_PARAM_NAMES).join(', ')}; default: the module's)`,
+      collectParam
     )
     .action(async (file: string, options: AnalyzeCliOptions) => {
-      const model = modelOptionsSchema.safeParse({
+      const modelInput = {
         holeSource: options.holeSource,
         pamtPlacement: options.placement,
         pamtMode: options.pamtMode,
         moduleParamSet: options.module,
         maxMemBytes: options.maxmem ? 2 ** Number(options.maxmem) : undefined,
         physAddrBits: options.physBits,
-        params: Object.keys(options.param).length ? options.param : undefined
-      })
+        params: options.param && Object.keys(options.param).length ? options.param : undefined
+      }
+      const model = modelOptionsSchema.safeParse(modelInput)
       if (!model.success) {
-        const issue = model.error.issues[0]
-        ctx.stderr(
-          `invalid option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'bad value'}\n`
-        )
+        ctx.stderr(`${optionIssueLine(model.error.issues[0], ANALYZE_OPTION_FIELDS, modelInput)}\n`)
         exitCode = EXIT_USAGE
         return
       }
@@ -542,7 +627,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     )
     .option(
       '--sweep <param=v1,v2,…>',
-      'also sweep one parameter: share4k, tdCount or fragmentation'
+      'also sweep one parameter: share4k, tdCount or fragmentation (share4k and fragmentation in %, e.g. share4k=0,50,100)'
     )
     .option('--json', 'print the run as JSON')
     .action(async (options: SimulateCliOptions) => {
@@ -576,8 +661,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .option(
       '--cost <key=ns>',
       'override a cost in ns (serviceCv: their coefficient of variation, 0 = constant), repeatable (docs/contention-model.md)',
-      collectCost,
-      {}
+      collectCost
     )
     .option(
       '--sockets <n>',

@@ -25,7 +25,7 @@ export type LockDesign =
 export type DemoteVariant = 'lock-around' | 'try-then-lock'
 
 export const LOCK_DESIGN_MESSAGE =
-  'a design is v6, always-lock, per-2m, hashed:N, mod:N or module-only'
+  'a design is v6, always-lock, per-2m, hashed:N, mod:N (N locks, a whole number from 1 to 999999) or module-only'
 
 export const lockDesignSchema = z
   .string()

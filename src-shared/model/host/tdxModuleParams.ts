@@ -25,6 +25,32 @@ export interface TdxModuleParams {
   tdvpsBaseBytes: number
 }
 
+/**
+ * Each parameter's kernel name: the global metadata field the kernel reads (struct
+ * tdx_sys_info_tdmr / _td_ctrl in arch/x86/virt/vmx/tdx/tdx_global_metadata.h), shown by the GUI
+ * and accepted, like the key, by the CLI's `--param` (dpamt-model.md §1.1).
+ */
+export const TDX_PARAM_NAMES: Readonly<Record<keyof TdxModuleParams, string>> = Object.freeze({
+  maxTdmrs: 'max_tdmrs',
+  maxReservedPerTdmr: 'max_reserved_per_tdmr',
+  pamt4kEntryBytes: 'pamt_4k_entry_size',
+  pamt2mEntryBytes: 'pamt_2m_entry_size',
+  pamt1gEntryBytes: 'pamt_1g_entry_size',
+  pamtBitmapBitsPerPage: 'pamt_page_bitmap_entry_bits',
+  tdrBaseBytes: 'tdr_base_size',
+  tdcsBaseBytes: 'tdcs_base_size',
+  tdvpsBaseBytes: 'tdvps_base_size'
+})
+
+/** The parameter a user named, by its kernel name (`max_tdmrs`) or its key (`maxTdmrs`). */
+export function tdxParamKey(name: string): keyof TdxModuleParams | null {
+  for (const [key, kernel] of Object.entries(TDX_PARAM_NAMES) as Array<
+    [keyof TdxModuleParams, string]
+  >)
+    if (name === key || name === kernel) return key
+  return null
+}
+
 const PAGE_BYTES = 4096
 
 /**

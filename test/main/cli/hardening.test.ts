@@ -80,19 +80,35 @@ describe('pamt-planner simulate --sweep: each value checked as the field it sets
   const simulate = (sweep: string): Promise<{ code: number; stdout: string; stderr: string }> =>
     cli('simulate', '--host', SPR, '--preset', 'one-16g-td', '--sweep', sweep)
 
-  it('refuses a 4K share of 100 (a fraction, not a percentage) as a usage error', async () => {
-    const r = await simulate('share4k=0,100')
+  it('takes shares in percent, as the app does, and refuses 150 % naming the unit', async () => {
+    const r = await simulate('share4k=0,150')
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
-      '--sweep: share4k value 100 is not a share of memory from 0 to 1 (0.25 is 25 %)\n'
+      '--sweep: share4k (4K-mapped share of TD memory) is in percent, from 0 to 100; got 150\n'
     )
+    // 0, 50 and 100 % are the fractions 0, 0.5 and 1 the model takes.
+    const ok = await simulate('share4k=0,50,100')
+    expect(ok.code).toBe(0)
+    const json = await cli(
+      'simulate',
+      '--host',
+      SPR,
+      '--preset',
+      'one-16g-td',
+      '--sweep',
+      'share4k=0,50,100',
+      '--json'
+    )
+    expect(JSON.parse(json.stdout).sweep.points.map((p: { value: number }) => p.value)).toEqual([
+      0, 0.5, 1
+    ])
   })
 
-  it('refuses fragmentation 100000 and a TD count of a billion', async () => {
+  it('refuses fragmentation 100000 % and a TD count of a billion', async () => {
     const frag = await simulate('fragmentation=0,100000')
     expect(frag.code).toBe(2)
-    expect(frag.stderr).toContain('fragmentation value 100000 is not a fraction from 0')
+    expect(frag.stderr).toContain('fragmentation (Host fragmentation (modelled)) is in percent')
     const count = await simulate('tdCount=1,1000000000')
     expect(count.code).toBe(2)
     expect(count.stderr).toContain(
@@ -102,8 +118,8 @@ describe('pamt-planner simulate --sweep: each value checked as the field it sets
   })
 
   it('refuses one value, or 102', async () => {
-    expect((await simulate('share4k=0.5')).code).toBe(2)
-    const many = Array.from({ length: 102 }, (_, i) => i / 101).join(',')
+    expect((await simulate('share4k=50')).code).toBe(2)
+    const many = Array.from({ length: 102 }, (_, i) => (100 * i) / 101).join(',')
     const r = await simulate(`share4k=${many}`)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^--sweep: a sweep takes 2 to 101 values/)

@@ -30,7 +30,7 @@ describe('pamt-planner analyze --phys-bits', () => {
   it('refuses a value outside 32-52 and a non-number, naming the option', async () => {
     const high = await cli('analyze', SPR, '--phys-bits', '53')
     expect(high.code).toBe(2) // EXIT_USAGE
-    expect(high.stderr).toMatch(/physAddrBits/)
+    expect(high.stderr).toBe('--phys-bits must be at most 52 (got 53)\n')
     const word = await cli('analyze', SPR, '--phys-bits', 'many')
     expect(word.code).toBe(2)
     expect(word.stderr).toMatch(/--phys-bits/)

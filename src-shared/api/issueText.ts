@@ -1,0 +1,54 @@
+import type { z } from 'zod'
+
+/**
+ * How a field is shown to the user: its label (a CLI flag, a form label) and, for numbers the user
+ * types in another unit than the model takes (percent for a fraction), the factor and unit.
+ */
+export interface FieldLabel {
+  label: string
+  /** Shown value = model value × scale (100 for a fraction typed in percent); default 1. */
+  scale?: number
+  /** Unit after a shown number, e.g. '%' or 'ns'; default none. */
+  unit?: string
+}
+
+function shown(value: number, field: FieldLabel): string {
+  const v = Number((value * (field.scale ?? 1)).toPrecision(12)).toLocaleString('en-US')
+  return field.unit ? `${v} ${field.unit}` : v
+}
+
+/**
+ * A zod issue as a sentence in the field's own words ("--phys-bits must be at most 52", "2M share
+ * must be at most 100 %") instead of the schema's ("Too big: expected number to be <=52"). A
+ * message the schema wrote for people (a custom message) is kept after the label.
+ */
+export function issueSentence(issue: z.core.$ZodIssue, field: FieldLabel): string {
+  switch (issue.code) {
+    case 'too_big':
+      return typeof issue.maximum === 'number'
+        ? `${field.label} must be ${issue.inclusive === false ? 'below' : 'at most'} ${shown(issue.maximum, field)}`
+        : `${field.label} is too large`
+    case 'too_small':
+      return typeof issue.minimum === 'number'
+        ? `${field.label} must be ${issue.inclusive === false ? 'above' : 'at least'} ${shown(issue.minimum, field)}`
+        : `${field.label} is too small`
+    case 'invalid_type':
+      if (issue.expected === 'int') return `${field.label} must be a whole number`
+      if (issue.expected === 'number') return `${field.label} must be a number`
+      return `${field.label} must be a ${issue.expected}`
+    case 'unrecognized_keys':
+      return `${field.label}: unknown ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.join(', ')}`
+    default:
+      return `${field.label}: ${issue.message}`
+  }
+}
+
+/** The value at an issue's path in the input that was parsed, for "(got …)". */
+export function valueAtPath(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined
+    v = (v as Record<PropertyKey, unknown>)[key]
+  }
+  return v
+}
