@@ -48,7 +48,7 @@ describe('hashed:N hashes the region with the kernel’s hash_64', () => {
       const r = lockDesignSchema.safeParse(bad)
       expect(r.success).toBe(false)
       expect(r.error?.issues[0]?.message).toBe(
-        'a design is v6, always-lock, per-2m, hashed:N, mod:N or module-only'
+        'a design is v6, always-lock, per-2m, hashed:N, mod:N (N locks, a whole number from 1 to 999999) or module-only'
       )
     }
     expect(lockName('mod:64')).toBe('pamt_lock[mod 64]')
