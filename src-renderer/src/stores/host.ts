@@ -39,6 +39,16 @@ export const useHostStore = defineStore('host', () => {
     return api
   }
 
+  /** The last host job, to send again when it failed for the connection (ErrorBanner's Retry). */
+  let lastAttempt: (() => Promise<boolean>) | null = null
+
+  /** Send the last host job again (the server was unreachable); false when there is none. */
+  function retry(): Promise<boolean> {
+    if (!lastAttempt || job.value) return Promise.resolve(false)
+    jobs.dismissError()
+    return lastAttempt()
+  }
+
   /** Run a host job; on success the result replaces the shown host. */
   async function runJob(
     label: string,
@@ -46,6 +56,7 @@ export const useHostStore = defineStore('host', () => {
     kind: 'load' | 'reanalyze' = 'load',
     model?: ModelOptions
   ): Promise<boolean> {
+    lastAttempt = () => runJob(label, start, kind, model)
     const out = await jobs.run(label, kind, start, { kind, phase: 'reading' })
     if (!out) return false
     if (out.value) {
@@ -170,6 +181,7 @@ export const useHostStore = defineStore('host', () => {
     reanalyze,
     exportHostJson,
     cancel,
+    retry,
     dismissError: jobs.dismissError,
     notice: jobs.notice,
     dismissNotice: jobs.dismissNotice
