@@ -10,9 +10,12 @@ export interface FieldLabel {
   scale?: number
   /** Unit after a shown number, e.g. '%' or 'ns'; default none. */
   unit?: string
+  /** Formats a model value outright (e.g. bytes as "2 MiB"), instead of scale and unit. */
+  format?: (modelValue: number) => string
 }
 
 function shown(value: number, field: FieldLabel): string {
+  if (field.format) return field.format(value)
   const v = Number((value * (field.scale ?? 1)).toPrecision(12)).toLocaleString('en-US')
   return field.unit ? `${v} ${field.unit}` : v
 }

@@ -11,6 +11,7 @@ import {
 import { contentionPresetSettings } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
 import { estimateContentionWork } from '@shared/model/workEstimate'
+import { issueSentence, type FieldLabel } from '@shared/api/issueText'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import { useWorkloadStore } from './workload'
@@ -133,6 +134,25 @@ export function draftToSettings(d: ContentionDraft): ContentionSettingsInput {
   }
 }
 
+/** The form's label (and unit) of a settings field, for messages in the form's words. */
+function settingsFieldLabel(path: ReadonlyArray<PropertyKey>): FieldLabel | null {
+  const [head, key] = path
+  if (head === 'costs') {
+    const f = COST_FIELDS.find((c) => c.key === key)
+    return f ? { label: f.label, ...(f.unit === 'ns' ? { unit: 'ns' } : {}) } : null
+  }
+  const fields: Record<string, FieldLabel> = {
+    sockets: { label: 'Sockets' },
+    cpusPerSocket: { label: 'CPUs per socket' },
+    kernelWindowRegions: { label: 'Kernel window', unit: '2M regions' },
+    tdStartJitterNs: { label: 'TD start jitter', scale: 1e-6, unit: 'ms' },
+    vcpuStartJitterNs: { label: 'vCPU start jitter', scale: 1e-3, unit: 'µs' },
+    timelineBins: { label: 'Timeline bins' },
+    seeds: { label: 'Seeds' }
+  }
+  return fields[String(head)] ?? null
+}
+
 /**
  * Validate with contentionSettingsSchema; field errors keyed by the form's fields: "designs",
  * "hashedLocks", "demoteVariants", "sockets", "costs.pamtAddNs", …
@@ -154,6 +174,10 @@ export function validateSettings(
     else if (head === 'demoteVariants') message = 'pick at least one DEMOTE variant'
     else if (issue.code === 'invalid_type' && /NaN|number/i.test(message))
       message = 'enter a number'
+    else {
+      const field = settingsFieldLabel(issue.path)
+      if (field) message = issueSentence(issue, field)
+    }
     errors[key] ??= message
   }
   return { ok: false, errors }

@@ -1,6 +1,9 @@
 import type { KvmMaxLeaf, Scenario, ScenarioInput, TdClass } from '@shared/model/workload/scenario'
 import type { KernelPlacement } from '@shared/model/workload/regionPool'
 import { scenarioSchema } from '@shared/model/workload/scenario'
+import type { z } from 'zod'
+import { issueSentence, type FieldLabel } from '@shared/api/issueText'
+import { formatBytes } from '@shared/charts/formatBytes'
 
 /**
  * The scenario editor's form: the scenario in the units people type (GiB, MiB, seconds, percent).
@@ -217,10 +220,61 @@ export function describePath(path: ReadonlyArray<PropertyKey>): string {
     .join('')
 }
 
-function describeIssue(message: string, code: string): string {
+/**
+ * Each scenario field as the editor shows it: its label and, for values typed in other units than
+ * the schema takes (percent for fractions, GiB for bytes, seconds for ns), the factor and unit, so
+ * a message reads "2M share must be at most 100 %", not "Too big: expected number to be <=1".
+ */
+const CLASS_FIELDS: Record<string, FieldLabel> = {
+  name: { label: 'Class name' },
+  count: { label: 'Count' },
+  memoryBytes: { label: 'Memory', format: formatBytes },
+  vcpus: { label: 'vCPUs' },
+  share2m: { label: '2M share', scale: 100, unit: '%' },
+  share1g: { label: '1G share', scale: 100, unit: '%' },
+  imageBytes: { label: 'Image', format: formatBytes },
+  lifetimeNs: { label: 'Lifetime', scale: 1 / S, unit: 's' },
+  demoteShare: { label: 'Demote share', scale: 100, unit: '%' },
+  'accept.durationNs': { label: 'Accept over', scale: 1 / S, unit: 's' },
+  'accept.steps': { label: 'Accept steps' },
+  'arrival.atNs': { label: 'Start at', scale: 1 / S, unit: 's' },
+  'arrival.startNs': { label: 'First at', scale: 1 / S, unit: 's' },
+  'arrival.intervalNs': { label: 'Interval', scale: 1 / S, unit: 's' },
+  'arrival.meanIntervalNs': { label: 'Mean interval', scale: 1 / S, unit: 's' },
+  septLevels: { label: 'S-EPT levels' },
+  'conversions.poolBytes': { label: 'Pool size', format: formatBytes },
+  'conversions.poolOffsetPages': { label: 'Pool offset', unit: 'pages' },
+  'conversions.scatteredBytes': { label: 'Scattered', format: formatBytes },
+  'conversions.pagesPerSplit': { label: 'Pages per split' },
+  'conversions.atNs': { label: 'Convert at', scale: 1 / S, unit: 's' },
+  'conversions.scatteredSharedForNs': { label: 'Shared for', scale: 1 / S, unit: 's' }
+}
+const SCENARIO_FIELDS: Record<string, FieldLabel> = {
+  name: { label: 'Name' },
+  durationNs: { label: 'Duration', scale: 1 / S, unit: 's' },
+  seed: { label: 'Seed' },
+  samples: { label: 'Samples' },
+  'host.fragmentation': { label: 'Host fragmentation', scale: 100, unit: '%' },
+  'host.reclaimFailureRate': { label: 'Reclaim failures', scale: 100, unit: '%' }
+}
+
+/** The 2M and 1G shares' sum, checked across fields (scenario.ts refines the same rule). */
+const SHARE_SUM_MESSAGE = '2M share + 1G share must be at most 100 %'
+
+/** The editor's label for a schema path, or null for a path the editor does not show. */
+export function fieldLabel(path: ReadonlyArray<PropertyKey>): FieldLabel | null {
+  if (path[0] === 'tdClasses' && typeof path[1] === 'number')
+    return CLASS_FIELDS[path.slice(2).map(String).join('.')] ?? null
+  return SCENARIO_FIELDS[path.map(String).join('.')] ?? null
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
   // An emptied number field arrives as NaN.
-  if (code === 'invalid_type' && /NaN|number/i.test(message)) return 'enter a number'
-  return message
+  if (issue.code === 'invalid_type' && /NaN|number/i.test(issue.message)) return 'enter a number'
+  // The class-level refinement of the share sum.
+  if (issue.code === 'custom' && /share1g \+ share2m/.test(issue.message)) return SHARE_SUM_MESSAGE
+  const field = fieldLabel(issue.path)
+  return field ? issueSentence(issue, field) : issue.message
 }
 
 /** Validate with the shared schema; the first error per field, keyed by its path. */
@@ -232,7 +286,7 @@ export function validateScenario(
   const errors: FieldErrors = {}
   for (const issue of parsed.error.issues) {
     const key = issue.path.map(String).join('.')
-    errors[key] ??= describeIssue(issue.message, issue.code)
+    errors[key] ??= describeIssue(issue)
   }
   // Zod skips a class's cross-field refinements while one of its fields fails; check the share
   // sum here too so every error shows at once (the schema still decides what is valid).
@@ -240,7 +294,7 @@ export function validateScenario(
   if (Array.isArray(classes)) {
     classes.forEach((c: { share1g?: unknown; share2m?: unknown }, i) => {
       const sum = Number(c?.share1g ?? 0) + Number(c?.share2m ?? 0)
-      if (sum > 1) errors[`tdClasses.${i}`] ??= 'share1g + share2m must not exceed 1'
+      if (sum > 1) errors[`tdClasses.${i}`] ??= SHARE_SUM_MESSAGE
     })
   }
   return { ok: false, errors }

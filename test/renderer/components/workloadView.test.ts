@@ -140,12 +140,30 @@ describe('workload view', () => {
     await flushPromises()
     expect(simulateRequests(api)).toHaveLength(0)
     expect(w.get('[data-testid=class-0-memory-error]').text()).toBe('enter a number')
-    expect(w.get('[data-testid=class-0-error]').text()).toContain(
-      'share1g + share2m must not exceed 1'
+    // In the field's label and the unit the user typed, not the schema's words.
+    expect(w.get('[data-testid=class-0-error]').text()).toBe(
+      '2M share + 1G share must be at most 100 %'
     )
-    expect(w.get('[data-testid=scenario-samples-error]').text()).toMatch(/16/)
+    expect(w.get('[data-testid=scenario-samples-error]').text()).toBe('Samples must be at least 16')
     expect(w.get('[data-testid=scenario-invalid]').text()).toContain('3 fields need fixing')
     expect(w.get('[data-testid=class-0-share4k]').text()).toBe('-20')
+  })
+
+  it('names a share over 100 % in percent, as typed', async () => {
+    const { w, api } = await mountWorkload()
+    await w.get('[data-testid=class-0-share2m]').setValue('150')
+    await w.get('[data-testid=class-0-memory]').setValue('0')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    expect(simulateRequests(api)).toHaveLength(0)
+    // share2m 1.5 against the schema's max of 1, shown ×100 in %.
+    expect(w.get('[data-testid=class-0-share2m-error]').text()).toBe(
+      '2M share must be at most 100 %'
+    )
+    // The schema's minimum, 2^21 bytes, in binary units.
+    expect(w.get('[data-testid=class-0-memory-error]').text()).toBe(
+      'Memory must be at least 2.00 MiB'
+    )
   })
 
   it('keeps the previous result when a run fails, and says so', async () => {
