@@ -35,6 +35,16 @@ export function detectHostFormat(text: string): MapFormat | 'numactl' {
 }
 
 /**
+ * Whether the start of a file is a host file (any format above, or a boot log with e820, CMR or
+ * TDX lines), so a host file dropped where a trace or scenario is expected can be loaded as a host
+ * instead of failing as a malformed trace. `head` is the file's first few KiB.
+ */
+export function looksLikeHostFile(head: string): boolean {
+  if (SNIFFERS.some(([, looksLike]) => looksLike(head))) return true
+  return /BIOS-e820:|CMR(\[\d+\])?: \[|virt\/tdx: |^available: \d+ nodes/m.test(head)
+}
+
+/**
  * Import host text in any supported format: the named one, or (`auto`) the one the text looks like.
  * `numactl -H` output has no addresses, so it only adds NUMA nodes to a memory map in the same file
  * (laid over RAM by size: a modelling assumption, see numactl.ts) when that map has no NUMA layout.

@@ -91,6 +91,27 @@ describe('browser mode, host view', () => {
     expect(await text('static-pamt-kb')).toBe((4104 * 66 + 4).toLocaleString('en-US'))
   })
 
+  it('analyses a boot log dropped on the Workload view as a host, not as a trace', async () => {
+    await s.page.locator('#tab-workload').click()
+    await s.page.locator('#view-workload').waitFor()
+    const content = '[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000207fffffff] usable\n'
+    await s.page.evaluate((c) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([c], 'boot-on-workload.log', { type: 'text/plain' }))
+      const target = document.querySelector('.app')!
+      target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }))
+      target.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })
+      )
+    }, content)
+    // The Host view comes forward with the new host; no trace error.
+    await s.page.locator('#view-host').waitFor()
+    await s.page.getByText('boot-on-workload.log', { exact: true }).first().waitFor()
+    // [1 MiB, 130 GiB) in one block → TDMR [0, 130 GiB): 4104·130 + 4 KB.
+    expect(await text('static-pamt-kb')).toBe((4104 * 130 + 4).toLocaleString('en-US'))
+    expect(await s.page.getByTestId('error-banner').count()).toBe(0)
+  })
+
   it('switches between example hosts', async () => {
     await s.page.getByTestId('example-select').selectOption('hp-superdome2-16s-12tb')
     await s.page.getByText('hp-superdome2-16s-12tb.txt', { exact: true }).first().waitFor()

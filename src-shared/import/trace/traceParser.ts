@@ -82,6 +82,13 @@ function shown(text: string): string {
 }
 
 /**
+ * First lines of host files: a dmesg line ("[    0.000000] ..."), BIOS-e820 or CMR lines, a
+ * /proc/iomem range ("00000000-00000fff : Reserved"), firmware memmap or numactl output.
+ */
+const HOST_FILE_FIRST_LINE =
+  /^\[\s*\d+\.\d+\]|BIOS-e820:|CMR(\[\d+\])?: \[|^\s*[0-9a-f]{4,16}-[0-9a-f]{4,16} : |^available: \d+ nodes/i
+
+/**
  * The streaming trace parser. `feed()` never throws for bad input: the first problem is kept and
  * returned by `finish()` (and visible early through {@link TraceParser.error}); later chunks are
  * then ignored.
@@ -344,6 +351,11 @@ export class TraceParser {
     const cells = (parsed.data[0] ?? []).map((c) => c.trim().toLowerCase())
     const known = new Set<string>(TRACE_FIELDS)
     if (parsed.errors.length > 0 || !cells.some((c) => known.has(c))) {
+      // A boot log or memory map given as a trace: say what it is and where it goes.
+      if (HOST_FILE_FIRST_LINE.test(text))
+        this.bad(
+          'this is a host boot log or memory map, not a trace: open it as a host (the Host view, or analyze / --host on the command line)'
+        )
       this.bad(
         `the first line is neither a JSON object (JSON Lines) nor the CSV header "${TRACE_CSV_HEADER}"`
       )
