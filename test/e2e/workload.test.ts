@@ -162,7 +162,7 @@ describe('browser mode, workload view (real worker)', () => {
     expect(parsed.root).toBe('svg')
     for (const label of [
       'PAMT memory over time: Dynamic PAMT vs static', // title
-      'time (s)', // x axis name
+      'time since start', // x axis name (its ticks carry their units)
       'Static part', // the legend's series
       'Refcounts (dense)',
       'Page pairs',
