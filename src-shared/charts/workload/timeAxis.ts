@@ -172,21 +172,28 @@ export function timeAxisWindow(startS: number, endS: number): TimeAxisWindow {
 }
 
 /**
- * The time axis's update for a zoom window given in percent of its full extent (ECharts' dataZoom
- * `start` and `end`), or null when `option` has no time axis of ours.
+ * `option` shown zoomed to `[startPct, endPct]` of its time axis (ECharts' dataZoom `start` and
+ * `end`): the dataZoom components at that window and the time axis re-ticked for it
+ * (`timeAxisWindow`). The chart panel passes every over-time chart through this after a zoom, so
+ * a day zoomed to two hours reads "10 h, 10 h 30 min, …", not the day's 6 h steps. An option
+ * without our time axis (`TIME_AXIS_ID`) comes back unchanged.
  */
-export function zoomedTimeAxis(
+export function withTimeWindow(
   option: EChartsOption,
   startPct: number,
   endPct: number
-): { xAxis: TimeAxisWindow } | null {
-  const x = (Array.isArray(option.xAxis) ? option.xAxis[0] : option.xAxis) as
-    { id?: unknown; min?: unknown; max?: unknown } | undefined
+): EChartsOption {
+  const x = (Array.isArray(option.xAxis) ? undefined : option.xAxis) as
+    (Record<string, unknown> & { id?: unknown; min?: unknown; max?: unknown }) | undefined
   if (!x || x.id !== TIME_AXIS_ID || typeof x.min !== 'number' || typeof x.max !== 'number')
-    return null
+    return option
   const span = x.max - x.min
+  const window = timeAxisWindow(x.min + (span * startPct) / 100, x.min + (span * endPct) / 100)
+  const zooms = Array.isArray(option.dataZoom) ? option.dataZoom : []
   return {
-    xAxis: timeAxisWindow(x.min + (span * startPct) / 100, x.min + (span * endPct) / 100)
+    ...option,
+    xAxis: { ...x, ...window } as EChartsOption['xAxis'],
+    dataZoom: zooms.map((z) => ({ ...z, start: startPct, end: endPct }))
   }
 }
 
