@@ -154,14 +154,25 @@ export function pamtOverTimeChart(
     color: WORKLOAD_COLORS.staticPamt,
     lineStyle: { type: 'dashed', width: 2 },
     emphasis: { disabled: true },
-    endLabel: {
-      show: true,
-      formatter: staticOffScale
-        ? `static ${formatBytes(result.staticPamtBytes)}\n↑ off scale`
-        : `static ${formatBytes(result.staticPamtBytes)}`,
-      color: WORKLOAD_COLORS.staticPamt,
-      fontSize: 11,
-      lineHeight: 13
+    // The label is a mark line's, not an endLabel: an endLabel follows the line's last visible
+    // point and drifts off the line once the time axis is zoomed. The mark line itself is not
+    // drawn (the series is the dashed line); its label sits right of the plot at static PAMT.
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      label: {
+        position: 'end',
+        formatter: staticOffScale
+          ? `static ${formatBytes(result.staticPamtBytes)}\n↑ off scale`
+          : `static ${formatBytes(result.staticPamtBytes)}`,
+        color: WORKLOAD_COLORS.staticPamt,
+        // Labels inherit their mark line's opacity: this one must show where the line does not.
+        opacity: 1,
+        fontSize: 11,
+        lineHeight: 13
+      },
+      data: [{ name: STATIC_PAMT_SERIES, yAxis: staticY }]
     },
     z: 5
   }

@@ -10,7 +10,7 @@ import {
   zoomedAxisTop
 } from '@shared/charts/workload/pamtOverTimeChart'
 import { pamtOverTimeCsv } from '@shared/charts/workload/workloadCsv'
-import { formatSeconds, sampleSeconds } from '@shared/charts/workload/timeAxis'
+import { formatSeconds, sampleSeconds, withTimeWindow } from '@shared/charts/workload/timeAxis'
 import type { SimulationResult } from '@shared/model/runtime/simulate'
 import { simulate } from './support'
 
@@ -118,10 +118,14 @@ describe('pamtOverTimeChart', () => {
    * it is (the centre of its line box, from its translate and y offset).
    */
   function drawn(option: EChartsOption): Array<{ text: string; x: number; y: number }> {
+    // A text drawn fully transparent is not on screen: leave it out.
     const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 860, height: 380 })
     try {
       chart.setOption(option)
-      return [...chart.renderToSVGString().matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].map((m) => {
+      const shown = [...chart.renderToSVGString().matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].filter(
+        (m) => !/(fill-)?opacity="0"/.test(m[1]!)
+      )
+      return shown.map((m) => {
         const t = /translate\(([-\d.]+) ([-\d.]+)\)/.exec(m[1]!)
         const dy = /\by="([-\d.]+)"/.exec(m[1]!)
         return {
@@ -166,6 +170,12 @@ describe('pamtOverTimeChart', () => {
     expect(texts).not.toContain('56 MiB')
     expect(texts).toContain('static 1.25 GiB')
     expect(texts).toContain('↑ off scale')
+    // The marker's label stays at its line (the 48 MiB tick's height, its first of two 13 px
+    // lines just above) when the time axis is zoomed to 37–67 %.
+    const zoomed = drawn(withTimeWindow(option, 37, 67))
+    const tick = zoomed.find((t) => t.text === '48 MiB')!
+    const label = zoomed.find((t) => t.text === 'static 1.25 GiB')!
+    expect(Math.abs(label.y + 6.5 - tick.y)).toBeLessThan(1)
     // The tooltip still compares with the true static PAMT.
     const tooltip = option.tooltip as { formatter: (p: unknown) => string }
     expect(tooltip.formatter([{ seriesName: 'Page pairs', value: [1, 0] }])).toContain(
