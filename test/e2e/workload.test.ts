@@ -162,7 +162,7 @@ describe('browser mode, workload view (real worker)', () => {
     expect(parsed.root).toBe('svg')
     for (const label of [
       'PAMT memory over time: Dynamic PAMT vs static', // title
-      'time (s)', // x axis name
+      'time since start', // x axis name (its ticks carry their units)
       'Static part', // the legend's series
       'Refcounts (dense)',
       'Page pairs',
@@ -328,5 +328,41 @@ describe('browser mode, workload view (real worker)', () => {
     await s.page.getByTestId('trace-findings').waitFor()
     expect(await text('trace-findings')).toContain('PUT_WITHOUT_GET')
     expect(await text('trace-findings')).toMatch(/line 4\b/)
+  })
+  it('labels a 24 h run in hours and a day, and zooms to Dynamic PAMT with static as a marker', async () => {
+    await s.page.getByTestId('preset-select').selectOption('one-16g-td')
+    await s.page.getByTestId('scenario-duration').fill('86400')
+    await s.page.getByTestId('run-simulation').click()
+    await s.page.getByTestId('peak-total').waitFor()
+    await s.page.getByTestId('job-progress').waitFor({ state: 'detached' })
+    const chartTexts = (): Promise<string[]> =>
+      s.page
+        .locator('[data-testid=chart-pamt-over-time] svg text')
+        .evaluateAll((els) =>
+          els.filter((e) => e.getAttribute('fill-opacity') !== '0').map((e) => e.textContent ?? '')
+        )
+    // 86,400 s / 6 = 4 h → 6 h ticks (docs/workload-model.md, "Time axes"); it read "333 min 20 s".
+    const before = await chartTexts()
+    for (const t of ['0 h', '6 h', '12 h', '18 h', '1 d']) expect(before).toContain(t)
+    expect(before.some((t) => t.includes('min'))).toBe(false)
+    expect(before).toContain('static 1.00 GiB')
+    // The same peak as in 60 s (no teardown): IDLE + 8,209 pairs + 4 caches = 78,438,400 B
+    // (derived in the SVG/CSV test above). Zoomed top: 1.2 × 78,438,400 = 94,126,080 B; / 6 =
+    // 15,687,680 → 16 MiB steps; ⌈94,126,080 / 16,777,216⌉ = 6 → 96 MiB. Static PAMT
+    // 1,075,851,264 B is over twice that: off scale, drawn at 96 MiB.
+    expect(await titleBytes(s.page, 'peak-total')).toBe(IDLE + 8_209 * PAIR + 4 * CACHE_PER_VCPU)
+    const toggle = s.page.getByTestId('zoom-dynamic')
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false')
+    await toggle.focus()
+    await s.page.keyboard.press('Enter')
+    await s.page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=chart-pamt-over-time] svg text')].some(
+        (e) => e.textContent === '↑ off scale'
+      )
+    )
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true')
+    const after = await chartTexts()
+    expect(after).toContain('static 1.00 GiB')
+    expect(after).toContain('96 MiB')
   })
 })

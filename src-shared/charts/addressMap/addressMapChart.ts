@@ -8,7 +8,8 @@ import type { HostAnalysis } from '../../model/host/analyzeHost'
 import { buildGapAxis, type AxisScale, type GapAxis } from './gapAxis'
 import { ADDRESS_MAP_LANES, addressMapItems, type AddressMapItem } from './lanes'
 import { LANE_COLORS, labelColorOn } from './colors'
-import { addressAxisLabel, addressMapTooltipHtml } from './tooltip'
+import { addressAxisLabel, addressMapTooltipHtml, distinctAddressLabels } from './tooltip'
+import { FOLD_MIN_SHARE, foldMmioAboveRam, type MmioFold } from './fold'
 
 export interface AddressMapOptions {
   scale: AxisScale
@@ -19,17 +20,30 @@ export const MIN_BAR_PX = 3
 /** Share of a lane's height the bars fill. */
 const BAR_FILL = 0.64
 
-/** The items and the axis the chart draws, for the panel (zoom) and tests. */
+/**
+ * The items and the axis the chart draws, for the panel (zoom) and tests. The compressed axis folds
+ * the MMIO ranges above the last RAM byte into one segment (`foldMmioAboveRam`); the linear axis
+ * draws every range where it is. The CSV (`addressMapCsv`) always lists every range unfolded.
+ */
 export function addressMapModel(
   a: HostAnalysis,
   scale: AxisScale
-): { items: AddressMapItem[]; axis: GapAxis } {
-  const items = addressMapItems(a)
-  const axis = buildGapAxis(
-    items.flatMap((i) => [i.baseBytes, i.endBytes]),
+): { items: AddressMapItem[]; axis: GapAxis; fold: MmioFold | null } {
+  const all = addressMapItems(a)
+  const { items, fold } =
+    scale === 'compressed' ? foldMmioAboveRam(all) : { items: all, fold: null }
+  const bounds = items.flatMap((i) => [i.baseBytes, i.endBytes])
+  if (!fold) return { items, axis: buildGapAxis(bounds, scale), fold }
+  // The folded segment gets at least FOLD_MIN_SHARE of the rest's width, so its label fits.
+  const rest = buildGapAxis(
+    bounds.filter((b) => b <= fold.item.baseBytes),
     scale
   )
-  return { items, axis }
+  const minWidth = FOLD_MIN_SHARE * (rest.max - rest.min)
+  const axis = buildGapAxis(bounds, scale, (lo, hi, natural) =>
+    lo === fold.item.baseBytes && hi === fold.item.endBytes ? Math.max(natural, minWidth) : natural
+  )
+  return { items, axis, fold }
 }
 
 interface CartesianRect {
@@ -75,13 +89,18 @@ function renderer(items: readonly AddressMapItem[]) {
         }
       }
     ]
-    const textWidth = item.label.length * 6.6 + 8
-    if (shape.width >= textWidth) {
+    const fits = (text: string): boolean => shape.width >= text.length * 6.6 + 8
+    const text = fits(item.label)
+      ? item.label
+      : item.shortLabel && fits(item.shortLabel)
+        ? item.shortLabel
+        : null
+    if (text !== null) {
       children.push({
         type: 'text',
         silent: true,
         style: {
-          text: item.label,
+          text,
           x: shape.x + shape.width / 2,
           y: y + height / 2,
           fill: labelColorOn(item.color),
@@ -102,7 +121,7 @@ function renderer(items: readonly AddressMapItem[]) {
  * (or linear); zoom with the wheel, the slider or a brushed range. Pure: no DOM.
  */
 export function addressMapChart(a: HostAnalysis, opts: AddressMapOptions): EChartsOption {
-  const { items, axis } = addressMapModel(a, opts.scale)
+  const { items, axis, fold } = addressMapModel(a, opts.scale)
   const laneIndex = new Map<string, number>(ADDRESS_MAP_LANES.map((l, i) => [l.id, i]))
   const data = items.map((it, i) => [
     laneIndex.get(it.lane)!,
@@ -111,19 +130,22 @@ export function addressMapChart(a: HostAnalysis, opts: AddressMapOptions): EChar
     i
   ])
   const ticks = axis.breakpoints.map((b) => axis.toDisplay(b))
+  const tickLabels = new Map<number, string>(
+    distinctAddressLabels(axis.breakpoints).map((label, i) => [ticks[i]!, label])
+  )
   return {
     animation: false,
     aria: {
       enabled: true,
       label: {
-        description: `Physical address map of ${a.name}: ${items.length} ranges in ${ADDRESS_MAP_LANES.length} lanes, ${opts.scale} address axis.`
+        description: `Physical address map of ${a.name}: ${items.length} ranges in ${ADDRESS_MAP_LANES.length} lanes, ${opts.scale} address axis${fold ? `, ${fold.ranges.length} MMIO ranges above RAM folded into one` : ''}.`
       }
     },
     title: {
       text: 'Physical address map',
       subtext:
         opts.scale === 'compressed'
-          ? 'Compressed axis: each span between boundaries is drawn with width ∝ log2(size); labels are true addresses'
+          ? `Compressed axis: each span between boundaries is drawn with width ∝ log2(size); labels are true addresses${fold ? `; ${fold.ranges.length} MMIO ranges above RAM folded into one segment` : ''}`
           : 'Linear axis: width ∝ bytes; zoom in to see small ranges',
       left: 8,
       top: 0,
@@ -186,7 +208,7 @@ export function addressMapChart(a: HostAnalysis, opts: AddressMapOptions): EChar
         hideOverlap: true,
         fontSize: 10.5,
         lineHeight: 13,
-        formatter: (v: number) => addressAxisLabel(axis.toAddress(v))
+        formatter: (v: number) => tickLabels.get(v) ?? addressAxisLabel(axis.toAddress(v))
       }
     },
     yAxis: {

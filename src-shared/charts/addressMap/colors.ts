@@ -1,27 +1,11 @@
 import type { MemoryRangeType } from '../../model/host/memoryMap'
 
 /**
- * Colours of the address map. RAM takes a hue per NUMA node (cycled, darker on the second lap);
- * the non-RAM e820 types are muted earth and grey tones so they never read as a node.
+ * Colours of the address map. RAM takes its NUMA node's colour (`nodeColor`, shared with the
+ * workload charts); the non-RAM e820 types are muted earth and grey tones so they never read as a
+ * node.
  */
-const NODE_HUES = [
-  '#4e79a7',
-  '#59a14f',
-  '#f28e2b',
-  '#b07aa1',
-  '#76b7b2',
-  '#edc948',
-  '#e15759',
-  '#9c755f',
-  '#2f6690',
-  '#3d8b37',
-  '#c46b12',
-  '#7d4e73'
-]
-
-export function nodeColor(nid: number): string {
-  return NODE_HUES[((nid % NODE_HUES.length) + NODE_HUES.length) % NODE_HUES.length]!
-}
+export { nodeColor } from '../nodePalette'
 
 /** RAM that is in the map but not in memblock (above MAXMEM, or trimmed by the kernel rules). */
 export const RAM_OUTSIDE_MEMBLOCK_COLOR = '#b9c7b4'

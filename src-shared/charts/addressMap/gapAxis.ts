@@ -50,8 +50,21 @@ function segmentIndex(points: readonly number[], v: number): number {
   return lo
 }
 
-/** Build the axis from every element boundary (any order, duplicates allowed). */
-export function buildGapAxis(boundaries: Iterable<number>, scale: AxisScale): GapAxis {
+/**
+ * A display width for one compressed segment other than `segmentWidth`: called with the segment's
+ * ends and its natural width; return that width to keep it.
+ */
+export type SegmentWidthRule = (baseBytes: number, endBytes: number, natural: number) => number
+
+/**
+ * Build the axis from every element boundary (any order, duplicates allowed). `widthRule` lets a
+ * caller widen a segment on the compressed axis (the folded MMIO segment, fold.ts).
+ */
+export function buildGapAxis(
+  boundaries: Iterable<number>,
+  scale: AxisScale,
+  widthRule?: SegmentWidthRule
+): GapAxis {
   const xs = distinctSorted(boundaries)
   if (xs.length === 0) xs.push(0, GRANULE_BYTES)
   if (xs.length === 1) xs.push(xs[0]! + GRANULE_BYTES)
@@ -71,7 +84,11 @@ export function buildGapAxis(boundaries: Iterable<number>, scale: AxisScale): Ga
   }
 
   const ds: number[] = [0]
-  for (let i = 1; i < xs.length; i++) ds.push(ds[i - 1]! + segmentWidth(xs[i]! - xs[i - 1]!))
+  for (let i = 1; i < xs.length; i++) {
+    const natural = segmentWidth(xs[i]! - xs[i - 1]!)
+    const w = widthRule ? widthRule(xs[i - 1]!, xs[i]!, natural) : natural
+    ds.push(ds[i - 1]! + (w > 0 ? w : natural))
+  }
   const total = ds[ds.length - 1]!
   return {
     scale,

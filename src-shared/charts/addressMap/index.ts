@@ -14,3 +14,5 @@ export {
   type GapAxis
 } from './gapAxis'
 export { ADDRESS_MAP_LANES, addressMapItems, type AddressMapItem, type LaneId } from './lanes'
+export { foldMmioAboveRam, FOLDED_MMIO_COLOR, type MmioFold } from './fold'
+export { distinctAddressLabels } from './tooltip'

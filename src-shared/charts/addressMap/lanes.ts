@@ -29,6 +29,8 @@ export interface AddressMapItem {
   kind: string
   /** Short text drawn inside the bar when it fits, e.g. "N3", "#12". */
   label: string
+  /** A shorter text drawn when `label` does not fit. */
+  shortLabel?: string
   /** The type as the source printed it (e820 types), or a short description. */
   typeLabel: string
   /** 1-based source line, when the range came from one. */

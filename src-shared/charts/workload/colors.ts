@@ -9,17 +9,8 @@ export const WORKLOAD_COLORS = {
   savings: '#1d7a3a'
 } as const
 
-/** Node colours for the per-node chart (cycled). */
-export const NODE_COLORS = [
-  '#4f81bd',
-  '#e0803a',
-  '#5aa469',
-  '#c0504d',
-  '#8064a2',
-  '#4bacc6',
-  '#f79646',
-  '#7f7f7f'
-] as const
+/** Node colours: the address map's, by node id (nodePalette.ts). */
+export { NODE_PALETTE as NODE_COLORS, nodeColor } from '../nodePalette'
 
 /** TD class colours for the by-class chart (cycled); memory charged to no class is grey. */
 export const CLASS_COLORS = [

@@ -2,6 +2,7 @@ import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { formatBytes } from '../formatBytes'
 import { WORKLOAD_COLORS } from './colors'
+import { bytesAxisInterval } from './bytesAxis'
 import { bytesWithExact, formatSeconds, sampleSeconds, secondsAt, timeBytesAxes } from './timeAxis'
 
 /** The stacked parts of Dynamic PAMT, bottom to top, with their legend names. */
@@ -28,6 +29,44 @@ export function pamtParts(
 
 export const STATIC_PAMT_SERIES = 'Static PAMT'
 
+/** How the over-time chart scales its byte axis. */
+export interface PamtOverTimeOptions {
+  /**
+   * Scale the byte axis to Dynamic PAMT's own peak instead of to static PAMT, which can be 80
+   * times larger (15 MiB against 1.25 GiB) and flatten Dynamic PAMT to the axis. Static PAMT then
+   * stays on the chart as a dashed marker line at the top edge, labelled with its true size.
+   */
+  zoomToDynamic?: boolean
+}
+
+/** Headroom above Dynamic PAMT's peak when zoomed, so the peak pin stays inside the plot. */
+const ZOOM_HEADROOM = 1.2
+/** Static PAMT within this factor of the zoomed top is drawn to scale: nothing to gain by hiding it. */
+const OFF_SCALE_FACTOR = 2
+
+/**
+ * The top of the byte axis when zoomed to Dynamic PAMT: 1.2 × the peak rounded up to the axis's
+ * power-of-two interval (bytesAxis.ts), so the axis ends on a tick, the peak's pin fits below it
+ * and an off-scale static PAMT's marker sits on that last tick.
+ */
+export function zoomedAxisTop(peakBytes: number): number {
+  const want = peakBytes * ZOOM_HEADROOM
+  const interval = bytesAxisInterval(want)
+  if (interval === undefined) return 0
+  return Math.max(interval, Math.ceil(want / interval) * interval)
+}
+
+/**
+ * Whether `zoomToDynamic` puts static PAMT off scale: only when it is more than twice the zoomed
+ * top; a static PAMT closer than that stays on the axis, drawn to scale.
+ */
+export function staticPamtOffScale(result: SimulationResult, zoomToDynamic: boolean): boolean {
+  return (
+    zoomToDynamic &&
+    result.staticPamtBytes > OFF_SCALE_FACTOR * zoomedAxisTop(result.replay.peakTotalBytes)
+  )
+}
+
 interface AxisParam {
   seriesName?: string
   value?: unknown
@@ -39,10 +78,18 @@ interface AxisParam {
  * Dynamic PAMT memory over time against static PAMT (dpamt-model.md §2.9): stacked areas for the
  * constant static part and refcount array, then the page pairs and pamt caches that come and go
  * with TD pages; static PAMT as a dashed reference line; the peak marked and the time-weighted
- * average as a dotted line. Built for long series: LTTB sampling, no symbols, no animation, zoom.
+ * average as a dotted line (its label above the line, clear of the time axis). Built for long
+ * series: LTTB sampling, no symbols, no animation, zoom. With `zoomToDynamic` the byte axis ends
+ * at Dynamic PAMT's peak and an off-scale static PAMT is a labelled marker at the top edge.
  */
-export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
+export function pamtOverTimeChart(
+  result: SimulationResult,
+  opts: PamtOverTimeOptions = {}
+): EChartsOption {
   const r = result.replay
+  const top = zoomedAxisTop(r.peakTotalBytes)
+  const staticOffScale = staticPamtOffScale(result, opts.zoomToDynamic === true)
+  const staticY = staticOffScale ? top : result.staticPamtBytes
   const x = sampleSeconds(result)
   const xEnd = x.length ? x[x.length - 1]! : 1
   const parts = pamtParts(result)
@@ -84,7 +131,8 @@ export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
             lineStyle: { type: 'dotted', color: WORKLOAD_COLORS.average, width: 1.5 },
             label: {
               formatter: `average ${formatBytes(r.averageTotalBytes)}`,
-              position: 'insideEndBottom'
+              // Above the line: below it, a small average sits on the time axis's labels.
+              position: 'insideEndTop'
             },
             tooltip: {
               formatter: () => `Time-weighted average ${bytesWithExact(r.averageTotalBytes)}`
@@ -98,19 +146,33 @@ export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
     name: STATIC_PAMT_SERIES,
     type: 'line',
     data: [
-      [x.length ? x[0]! : 0, result.staticPamtBytes],
-      [xEnd, result.staticPamtBytes]
+      [x.length ? x[0]! : 0, staticY],
+      [xEnd, staticY]
     ],
     showSymbol: false,
     symbol: 'none',
     color: WORKLOAD_COLORS.staticPamt,
     lineStyle: { type: 'dashed', width: 2 },
     emphasis: { disabled: true },
-    endLabel: {
-      show: true,
-      formatter: `static ${formatBytes(result.staticPamtBytes)}`,
-      color: WORKLOAD_COLORS.staticPamt,
-      fontSize: 11
+    // The label is a mark line's, not an endLabel: an endLabel follows the line's last visible
+    // point and drifts off the line once the time axis is zoomed. The mark line itself is not
+    // drawn (the series is the dashed line); its label sits right of the plot at static PAMT.
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      label: {
+        position: 'end',
+        formatter: staticOffScale
+          ? `static ${formatBytes(result.staticPamtBytes)}\n↑ off scale`
+          : `static ${formatBytes(result.staticPamtBytes)}`,
+        color: WORKLOAD_COLORS.staticPamt,
+        // Labels inherit their mark line's opacity: this one must show where the line does not.
+        opacity: 1,
+        fontSize: 11,
+        lineHeight: 13
+      },
+      data: [{ name: STATIC_PAMT_SERIES, yAxis: staticY }]
     },
     z: 5
   }
@@ -137,7 +199,14 @@ export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
   }
   return {
     animation: false,
-    aria: { enabled: true },
+    aria: {
+      enabled: true,
+      label: {
+        description: staticOffScale
+          ? `Byte axis zoomed to Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}); static PAMT, ${formatBytes(result.staticPamtBytes)}, is off scale and marked at the top edge.`
+          : `Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}) against static PAMT (${formatBytes(result.staticPamtBytes)}) over time.`
+      }
+    },
     title: {
       text: 'PAMT memory over time: Dynamic PAMT vs static',
       subtext: `peak ${formatBytes(r.peakTotalBytes)} · average ${formatBytes(r.averageTotalBytes)} · static PAMT ${formatBytes(result.staticPamtBytes)} · saves ${formatBytes(result.savingsAtPeakBytes)} at peak`,
@@ -155,7 +224,7 @@ export function pamtOverTimeChart(result: SimulationResult): EChartsOption {
     ...timeBytesAxes(
       x.length ? x[0]! : 0,
       xEnd,
-      Math.max(result.staticPamtBytes, r.peakTotalBytes)
+      staticOffScale ? top : Math.max(result.staticPamtBytes, r.peakTotalBytes)
     ),
     series: [...areas, staticLine]
   }

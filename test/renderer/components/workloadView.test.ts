@@ -118,6 +118,29 @@ describe('workload view', () => {
     }
   })
 
+  it('zooms the over-time chart to Dynamic PAMT with a toggle button, static PAMT a marker', async () => {
+    const { w } = await mountWorkload()
+    await editSmall(w)
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const toggle = w.get('[data-testid=zoom-dynamic]')
+    // A real button (Tab reaches it, Enter and Space press it) that says what it does.
+    expect(toggle.element.tagName).toBe('BUTTON')
+    expect(toggle.attributes('aria-pressed')).toBe('false')
+    expect(toggle.attributes('title')).toContain('static PAMT stays')
+    const chartText = (): string => w.get('[data-testid=chart-pamt-over-time] svg').text()
+    expect(chartText()).not.toContain('off scale')
+    await toggle.trigger('click')
+    await flushPromises()
+    expect(toggle.attributes('aria-pressed')).toBe('true')
+    // Static PAMT here is 256.51 MiB (268,967,936 B), over 10 times this run's Dynamic PAMT peak.
+    expect(chartText()).toContain('static 256.51 MiB')
+    expect(chartText()).toContain('off scale')
+    await toggle.trigger('click')
+    await flushPromises()
+    expect(chartText()).not.toContain('off scale')
+  })
+
   it('runs with Ctrl+Enter and the host’s model options', async () => {
     const { w, api } = await mountWorkload()
     const host = useHostStore()

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { LineSeriesOption } from 'echarts'
 import Papa from 'papaparse'
+import * as echarts from 'echarts'
+import type { EChartsOption } from 'echarts'
 import {
   STATIC_PAMT_SERIES,
   pamtOverTimeChart,
-  pamtParts
+  pamtParts,
+  zoomedAxisTop
 } from '@shared/charts/workload/pamtOverTimeChart'
 import { pamtOverTimeCsv } from '@shared/charts/workload/workloadCsv'
-import { formatSeconds, sampleSeconds } from '@shared/charts/workload/timeAxis'
+import { formatSeconds, sampleSeconds, withTimeWindow } from '@shared/charts/workload/timeAxis'
 import type { SimulationResult } from '@shared/model/runtime/simulate'
 import { simulate } from './support'
 
@@ -29,7 +32,7 @@ describe('pamtOverTimeChart', () => {
     expect(r.pairBytes.some((v) => v > 0)).toBe(true)
   })
 
-  it('puts time on a seconds axis and draws static PAMT as a dashed reference', () => {
+  it('puts time on a time axis and draws static PAMT as a dashed reference', () => {
     const series = seriesOf(result)
     const pairs = series[2]!.data as number[][]
     expect(pairs[0]![0]).toBe(0)
@@ -108,5 +111,86 @@ describe('pamtOverTimeChart', () => {
       result.replay.totalBytes[k],
       result.staticPamtBytes
     ])
+  })
+
+  /**
+   * The chart drawn by ECharts server-side (SVG, no DOM) at the view's size: each text with where
+   * it is (the centre of its line box, from its translate and y offset).
+   */
+  function drawn(option: EChartsOption): Array<{ text: string; x: number; y: number }> {
+    // A text drawn fully transparent is not on screen: leave it out.
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 860, height: 380 })
+    try {
+      chart.setOption(option)
+      const shown = [...chart.renderToSVGString().matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].filter(
+        (m) => !/(fill-)?opacity="0"/.test(m[1]!)
+      )
+      return shown.map((m) => {
+        const t = /translate\(([-\d.]+) ([-\d.]+)\)/.exec(m[1]!)
+        const dy = /\by="([-\d.]+)"/.exec(m[1]!)
+        return {
+          text: m[2]!,
+          x: Number(t?.[1] ?? 0),
+          y: Number(t?.[2] ?? 0) + Number(dy?.[1] ?? 0)
+        }
+      })
+    } finally {
+      chart.dispose()
+    }
+  }
+
+  // The issue's case: static PAMT 80 times Dynamic PAMT. The run is the model's (peak 36,556,800 B,
+  // the model's output); static PAMT is set to 1.25 GiB.
+  const lopsided: SimulationResult = { ...result, staticPamtBytes: 1.25 * 2 ** 30 }
+
+  it('keeps the average label above its line, clear of the time axis labels', () => {
+    const top = seriesOf(lopsided)[3]!
+    expect((top.markLine!.label as { position: string }).position).toBe('insideEndTop')
+    // Drawn: the average (21.97 MiB on a 1.25 GiB axis) sits just above the axis; its label's
+    // line box (12 px font) must end above the time labels' boxes.
+    const texts = drawn(pamtOverTimeChart(lopsided))
+    const avg = texts.find((t) => t.text.startsWith('average'))!
+    const tick = texts.find((t) => t.text === '2 s')!
+    expect(avg.y + 6).toBeLessThan(tick.y - 6)
+  })
+
+  it('zooms the byte axis to Dynamic PAMT, static PAMT a labelled marker at the top', () => {
+    // Zoomed top: 1.2 × 36,556,800 = 43,868,160 B; / 6 = 7,311,360 → the power-of-two interval
+    // 8 MiB (8,388,608); ⌈43,868,160 / 8,388,608⌉ = 6 intervals → 48 MiB = 50,331,648 B.
+    // Static PAMT 1.25 GiB is over twice that: drawn at the top, labelled with its true size.
+    expect(result.replay.peakTotalBytes).toBe(36_556_800)
+    expect(zoomedAxisTop(result.replay.peakTotalBytes)).toBe(48 * 2 ** 20)
+    const option = pamtOverTimeChart(lopsided, { zoomToDynamic: true })
+    const ref = (option.series as LineSeriesOption[]).find((s) => s.name === STATIC_PAMT_SERIES)!
+    expect((ref.data as number[][]).map((d) => d[1])).toEqual([48 * 2 ** 20, 48 * 2 ** 20])
+    expect(ref.lineStyle?.type).toBe('dashed')
+    const texts = drawn(option).map((t) => t.text)
+    // The byte axis ends at 48 MiB (8 MiB steps), the marker says what it stands for.
+    expect(texts).toContain('48 MiB')
+    expect(texts).not.toContain('56 MiB')
+    expect(texts).toContain('static 1.25 GiB')
+    expect(texts).toContain('↑ off scale')
+    // The marker's label stays at its line (the 48 MiB tick's height, its first of two 13 px
+    // lines just above) when the time axis is zoomed to 37–67 %.
+    const zoomed = drawn(withTimeWindow(option, 37, 67))
+    const tick = zoomed.find((t) => t.text === '48 MiB')!
+    const label = zoomed.find((t) => t.text === 'static 1.25 GiB')!
+    expect(Math.abs(label.y + 6.5 - tick.y)).toBeLessThan(1)
+    // The tooltip still compares with the true static PAMT.
+    const tooltip = option.tooltip as { formatter: (p: unknown) => string }
+    expect(tooltip.formatter([{ seriesName: 'Page pairs', value: [1, 0] }])).toContain(
+      `Static PAMT: 1.25 GiB (${(1.25 * 2 ** 30).toLocaleString('en-US')} B)`
+    )
+    // Unzoomed, the axis runs to static PAMT: 1.25 GiB / 6 → 256 MiB steps up to 1.25 GiB.
+    expect(drawn(pamtOverTimeChart(lopsided)).map((t) => t.text)).toContain('1.25 GiB')
+  })
+
+  it('draws a static PAMT within twice the zoomed top to scale, not off scale', () => {
+    // Static 64 MiB ≤ 2 × 48 MiB: nothing gained by hiding it; the axis includes it.
+    const near: SimulationResult = { ...result, staticPamtBytes: 64 * 2 ** 20 }
+    const ref = (
+      pamtOverTimeChart(near, { zoomToDynamic: true }).series as LineSeriesOption[]
+    ).find((s) => s.name === STATIC_PAMT_SERIES)!
+    expect((ref.data as number[][])[0]![1]).toBe(64 * 2 ** 20)
   })
 })
