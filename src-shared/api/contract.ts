@@ -7,6 +7,7 @@ import type { TraceSummary } from '../import/trace/traceFormat'
 import type { ContentionReport, ContentionSettingsInput } from '../model/contention/runContention'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
+import type { WorkspaceMethods } from './workspaceContract'
 
 /**
  * The PlannerApi contract: the one set of operations the renderer can ask of the main process,
@@ -79,7 +80,7 @@ export interface JobRequest {
 }
 
 /** Request/response map: one entry per method, the same names on every transport. */
-export interface PlannerMethods extends WorkloadMethods, ContentionMethods {
+export interface PlannerMethods extends WorkloadMethods, ContentionMethods, WorkspaceMethods {
   getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
   listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
