@@ -219,12 +219,17 @@ export class PlannerService implements PlannerMethods {
     )
   }
 
-  async exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>> {
+  async exportHostJson(
+    req: HostRef & { model?: ModelOptions }
+  ): Promise<ApiResult<{ fileName: string; text: string }>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
     // The upload's name is the user's: `../../etc/passwd` becomes `passwd.host.json`.
     const stem = safeFileStem(stored.value.source.fileName, 'host')
-    return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.value.host) })
+    return ok({
+      fileName: `${stem}.host.json`,
+      text: hostInputToJson(stored.value.host, req.model)
+    })
   }
 
   async listScenarioPresets(req: HostRef): Promise<ApiResult<ScenarioPreset[]>> {

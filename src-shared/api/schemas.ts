@@ -36,7 +36,7 @@ export const requestSchemas = {
   }),
   openHostFile: z.strictObject({ jobId, model: modelOptionsSchema.optional() }),
   reanalyzeHost: z.strictObject({ jobId, hostId, model: modelOptionsSchema }),
-  exportHostJson: z.strictObject({ hostId }),
+  exportHostJson: z.strictObject({ hostId, model: modelOptionsSchema.optional() }),
   listScenarioPresets: z.strictObject({ hostId }),
   simulate: z.strictObject({
     jobId,

@@ -290,4 +290,29 @@ describe('workspace service', () => {
     const r = await s.planner.openFile({ jobId: 'a' })
     expect(r.ok && r.value?.kind === 'host' && r.value.host.analysis.staticPamt.kb).toBe(262_664)
   })
+
+  it('host JSON export carries the options; its re-import is analysed with them and says so', async () => {
+    const s = await services('browser')
+    const host = await importSpr(s)
+    const model = { holeSource: 'cmr' as const, params: { maxTdmrs: 32 } }
+    const exported = await s.planner.exportHostJson({ hostId: host.hostId, model })
+    if (!exported.ok) throw new Error(exported.error.message)
+    const back = await s.planner.analyzeHostText({
+      jobId: 'b',
+      fileName: exported.value.fileName,
+      text: exported.value.text
+    })
+    if (!back.ok) throw new Error(back.error.message)
+    expect(back.value.model).toEqual(model)
+    expect(back.value.analysis.options.holeSource).toBe('cmr')
+    expect(back.value.analysis.params.maxTdmrs).toBe(32)
+    // An option in the request wins over the file's for that key; the file's others stay.
+    const mixed = await s.planner.analyzeHostText({
+      jobId: 'c',
+      fileName: 'x.host.json',
+      text: exported.value.text,
+      model: { holeSource: 'e820' }
+    })
+    expect(mixed.ok && mixed.value.model).toEqual({ holeSource: 'e820', params: { maxTdmrs: 32 } })
+  })
 })
