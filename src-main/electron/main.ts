@@ -32,7 +32,12 @@ async function showOpenDialog(what: OpenDialogKind): Promise<string | null> {
           properties: ['openFile'],
           filters: [
             ...(what === 'any'
-              ? [{ name: 'Host files and workspaces', extensions: [...HOST_EXTENSIONS, 'pamtplan'] }]
+              ? [
+                  {
+                    name: 'Host files and workspaces',
+                    extensions: [...HOST_EXTENSIONS, 'pamtplan']
+                  }
+                ]
               : []),
             ...(what !== 'workspace' ? [{ name: 'Host files', extensions: HOST_EXTENSIONS }] : []),
             ...(what !== 'host' ? [{ name: 'Workspaces', extensions: ['pamtplan'] }] : []),

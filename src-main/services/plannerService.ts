@@ -386,7 +386,9 @@ export class PlannerService implements PlannerMethods {
     return this.workspaces.openText(req.jobId, req.text, basename(req.fileName), null)
   }
 
-  openWorkspaceFile(req: JobRequest & { path?: string }): Promise<ApiResult<OpenedWorkspace | null>> {
+  openWorkspaceFile(
+    req: JobRequest & { path?: string }
+  ): Promise<ApiResult<OpenedWorkspace | null>> {
     return this.workspaces.openFile(req.jobId, req.path)
   }
 

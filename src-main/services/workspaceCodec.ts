@@ -37,11 +37,14 @@ export function embedText(text: string, plainMaxBytes = EMBED_PLAIN_MAX_BYTES): 
 }
 
 /** The original text back; its length and SHA-256 must match what the file recorded. */
-export function extractText(e: EmbeddedText): { ok: true; text: string } | { ok: false; why: string } {
+export function extractText(
+  e: EmbeddedText
+): { ok: true; text: string } | { ok: false; why: string } {
   let text: string
   if (e.encoding === 'text') text = e.data
   else {
-    if (e.bytes > MAX_HOST_FILE_BYTES) return { ok: false, why: 'its text is over the host size limit' }
+    if (e.bytes > MAX_HOST_FILE_BYTES)
+      return { ok: false, why: 'its text is over the host size limit' }
     try {
       // maxOutputLength: a small "zip bomb" cannot inflate past the host limit.
       text = gunzipSync(Buffer.from(e.data, 'base64'), {
@@ -95,7 +98,8 @@ export function parseWorkspaceText(
     return err('MALFORMED_LINE', 'workspace is not valid JSON', { fileName })
   }
   const migrated = migrateWorkspace(value, { embed: (t) => embedText(t) })
-  if (!migrated.ok) return err('INVALID_REQUEST', migrated.message, withLine(body, fileName, migrated.path))
+  if (!migrated.ok)
+    return err('INVALID_REQUEST', migrated.message, withLine(body, fileName, migrated.path))
   const parsed = workspaceSchema.safeParse(migrated.doc)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -109,7 +113,11 @@ export function parseWorkspaceText(
       withLine(body, fileName, migrated.steps.length ? undefined : path)
     )
   }
-  return ok({ workspace: parsed.data, fromVersion: migrated.fromVersion, migrations: migrated.steps })
+  return ok({
+    workspace: parsed.data,
+    fromVersion: migrated.fromVersion,
+    migrations: migrated.steps
+  })
 }
 
 /** `{ fileName, line }` of `path` in the text, when it can be located. */

@@ -256,7 +256,7 @@ export class WorkspaceService {
 
   /** Desktop: a path from the recent list, else a dialog; null when the dialog is cancelled. */
   async openFile(jobId: string, requested?: string): Promise<ApiResult<OpenedWorkspace | null>> {
-    let path: string | null = null
+    let path: string | null
     if (requested !== undefined) {
       if (!this.approved.has(requested))
         return err('NOT_FOUND', 'that file is not in the recent list', {

@@ -50,8 +50,7 @@ async function run(
       }
       progress('analysing', 0)
       // A host JSON's own options apply where the request sets none (docs/host-format.md).
-      const model =
-        imported.model !== undefined ? { ...imported.model, ...task.model } : task.model
+      const model = imported.model !== undefined ? { ...imported.model, ...task.model } : task.model
       const analysis = analyzeHost(imported.host, toAnalyzeOptions(model))
       progress('done', 1)
       return ok({

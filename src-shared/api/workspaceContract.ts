@@ -46,8 +46,7 @@ export interface WorkspaceSession {
 }
 
 export type OpenedFile =
-  | { kind: 'host'; host: HostResult }
-  | { kind: 'workspace'; workspace: OpenedWorkspace }
+  { kind: 'host'; host: HostResult } | { kind: 'workspace'; workspace: OpenedWorkspace }
 
 export interface SaveWorkspaceRequest {
   state: WorkspaceStateInput
@@ -67,9 +66,9 @@ export interface WorkspaceMethods {
     path?: string
   }): Promise<ApiResult<{ savedAt: string }>>
   /** Browser mode: open an uploaded workspace file. */
-  openWorkspaceText(req: JobRequest & { fileName: string; text: string }): Promise<
-    ApiResult<OpenedWorkspace>
-  >
+  openWorkspaceText(
+    req: JobRequest & { fileName: string; text: string }
+  ): Promise<ApiResult<OpenedWorkspace>>
   /** Desktop: open a workspace from the recent list (`path`) or a dialog; null when cancelled. */
   openWorkspaceFile(req: JobRequest & { path?: string }): Promise<ApiResult<OpenedWorkspace | null>>
   /** Open the autosave (the previous session). */

@@ -141,7 +141,9 @@ export type WorkspaceInput = z.input<typeof workspaceSchema>
 export const workspaceStateSchema = z.strictObject({
   name: z.string().min(1).max(200),
   hosts: z
-    .array(z.strictObject({ hostId: z.string().regex(/^h[0-9]{1,12}$/), model: modelOptionsSchema }))
+    .array(
+      z.strictObject({ hostId: z.string().regex(/^h[0-9]{1,12}$/), model: modelOptionsSchema })
+    )
     .max(MAX_WORKSPACE_HOSTS),
   /** Index into `hosts` of the host on screen, or null. */
   activeHost: z.number().int().min(0).max(MAX_WORKSPACE_HOSTS).nullable(),

@@ -48,11 +48,25 @@ export const useHostStore = defineStore('host', () => {
   ): Promise<boolean> {
     const out = await jobs.run(label, kind, start, { kind, phase: 'reading' })
     if (!out) return false
-    if (out.value) {
-      current.value = out.value
-      modelOptions.value = model
-    }
+    if (out.value) adopt(out.value, out.value.model ?? model)
     return true
+  }
+
+  /**
+   * Show a host analysed elsewhere (a workspace opened or restored) with the options it was
+   * analysed with.
+   */
+  function adopt(result: HostResult, model: ModelOptions | undefined): void {
+    current.value = result
+    modelOptions.value = model
+  }
+
+  /**
+   * The options a new import starts from: the ones in use, so a change of host keeps the model
+   * options and parameter tweaks (they used to reset on every import).
+   */
+  function carried(): { model?: ModelOptions } {
+    return modelOptions.value ? { model: modelOptions.value } : {}
   }
 
   /** Load app facts and examples, then show the first example host. */
@@ -68,8 +82,12 @@ export const useHostStore = defineStore('host', () => {
 
   function loadExample(exampleId: string): Promise<boolean> {
     const title = examples.value.find((e) => e.id === exampleId)?.title ?? exampleId
-    return runJob(`Analysing ${title}`, (jobId) =>
-      requireApi().analyzeExampleHost({ jobId, exampleId })
+    const options = carried()
+    return runJob(
+      `Analysing ${title}`,
+      (jobId) => requireApi().analyzeExampleHost({ jobId, exampleId, ...options }),
+      'load',
+      options.model
     )
   }
 
@@ -85,14 +103,24 @@ export const useHostStore = defineStore('host', () => {
       return false
     }
     const text = await file.text()
-    return runJob(`Importing ${file.name}`, (jobId) =>
-      requireApi().analyzeHostText({ jobId, fileName: file.name, text })
+    const options = carried()
+    return runJob(
+      `Importing ${file.name}`,
+      (jobId) => requireApi().analyzeHostText({ jobId, fileName: file.name, text, ...options }),
+      'load',
+      options.model
     )
   }
 
   /** Desktop only: the native open dialog. */
   function openWithDialog(): Promise<boolean> {
-    return runJob('Importing host log', (jobId) => requireApi().openHostFile({ jobId }))
+    const options = carried()
+    return runJob(
+      'Importing host log',
+      (jobId) => requireApi().openHostFile({ jobId, ...options }),
+      'load',
+      options.model
+    )
   }
 
   /**
@@ -140,7 +168,8 @@ export const useHostStore = defineStore('host', () => {
   async function exportHostJson(): Promise<{ fileName: string; text: string } | null> {
     const host = current.value
     if (!host) return null
-    const result = await requireApi().exportHostJson({ hostId: host.hostId })
+    // The options travel with the host (host JSON `model`, docs/host-format.md).
+    const result = await requireApi().exportHostJson({ hostId: host.hostId, ...carried() })
     if (!result.ok) {
       jobs.fail('export', result.error.code === 'HOST_EVICTED' ? evicted(host) : result.error)
       return null
@@ -164,6 +193,8 @@ export const useHostStore = defineStore('host', () => {
     busy,
     connect,
     init,
+    adopt,
+    jobs,
     loadExample,
     importFile,
     openWithDialog,

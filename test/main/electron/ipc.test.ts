@@ -82,9 +82,7 @@ function fakeService(): FakeService {
     openWorkspaceText: vi.fn<PlannerMethods['openWorkspaceText']>(unexpected),
     openWorkspaceFile: vi.fn<PlannerMethods['openWorkspaceFile']>(async () => ok(null)),
     restoreAutosave: vi.fn<PlannerMethods['restoreAutosave']>(unexpected),
-    dismissAutosave: vi.fn<PlannerMethods['dismissAutosave']>(async () =>
-      ok({ dismissed: false })
-    ),
+    dismissAutosave: vi.fn<PlannerMethods['dismissAutosave']>(async () => ok({ dismissed: false })),
     openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null))
   }
 }

@@ -64,7 +64,7 @@ async function post(
   return { status: res.status, json: (await res.json()) as never }
 }
 
-const emptyState = (hostId: string, notes = '') => ({
+const emptyState = (hostId: string, notes = ''): Record<string, unknown> => ({
   name: 'ws',
   hosts: [{ hostId, model: { pamtMode: 'static' } }],
   activeHost: 0,

@@ -81,7 +81,9 @@ describe('atomicWrite', () => {
     const run = await runChild([target, '3', '1000'])
     expect(run.stdout).toContain('done')
     // 3 chunks of 1000 bytes: 'A' × 1000, 'B' × 1000, 'C' × 1000.
-    expect(await readFile(target, 'latin1')).toBe('A'.repeat(1000) + 'B'.repeat(1000) + 'C'.repeat(1000))
+    expect(await readFile(target, 'latin1')).toBe(
+      'A'.repeat(1000) + 'B'.repeat(1000) + 'C'.repeat(1000)
+    )
     expect((await readdir(dir)).filter((n) => n.startsWith(TEMP_PREFIX))).toEqual([])
   })
 

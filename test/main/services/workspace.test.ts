@@ -62,7 +62,7 @@ function stateFor(host: HostResult, extra: Partial<WorkspaceStateInput> = {}): W
 async function importSpr(
   s: Services,
   text = readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
-) {
+): Promise<HostResult> {
   const r = await s.planner.analyzeHostText({ jobId: 'j', fileName: 'spr.txt', text })
   if (!r.ok) throw new Error(r.error.message)
   return r.value

@@ -117,8 +117,9 @@ describe('workspace migrations', () => {
   })
 
   it('refuses other formats and versions that are not whole numbers from 1', () => {
-    expect(migrateWorkspace({ format: 'pamt-planner-host', version: 1 }, { embed: fakeEmbed }))
-      .toMatchObject({ ok: false, path: ['format'] })
+    expect(
+      migrateWorkspace({ format: 'pamt-planner-host', version: 1 }, { embed: fakeEmbed })
+    ).toMatchObject({ ok: false, path: ['format'] })
     for (const version of [0, 1.5, '2', undefined])
       expect(migrateWorkspace({ ...V2, version }, { embed: fakeEmbed })).toMatchObject({
         ok: false,
