@@ -635,6 +635,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
         server = await serveBrowserMode({ ...ctx, port: 0, dataDir })
       }
       ctx.stdout(`PAMT Planner (browser mode) at ${server.url}\n`)
+      ctx.stdout(`data folder (autosave): ${visibleControls(dataDir)}\n`)
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           void server.close().then(resolve)
