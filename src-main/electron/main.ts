@@ -105,6 +105,21 @@ function createWindow(): void {
     }
   })
   mainWindow.once('ready-to-show', () => mainWindow?.show())
+  // The page's beforeunload (unsaved workspace changes) silently cancels a close or reload in
+  // Electron; ask instead, and let it go on if the user chooses to discard (Electron's
+  // will-prevent-unload: preventDefault() ignores the page's veto).
+  mainWindow.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(mainWindow!, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The workspace has unsaved changes. Discard them?',
+      detail: 'The last autosave can be restored at the next start.'
+    })
+    if (choice === 0) event.preventDefault()
+  })
   mainWindow.on('closed', () => (mainWindow = null))
   void mainWindow.loadURL(mode.windowUrl)
 }

@@ -139,7 +139,15 @@ export class WorkspaceService {
 
   /** The workspace document for `state`: each host's text from the store, embedded. */
   build(stateInput: WorkspaceStateInput): ApiResult<Workspace> {
-    const state = workspaceStateSchema.parse(stateInput)
+    const parsed = workspaceStateSchema.safeParse(stateInput)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return err(
+        'INVALID_REQUEST',
+        `workspace state at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`
+      )
+    }
+    const state = parsed.data
     const hosts: WorkspaceHost[] = []
     for (const [i, h] of state.hosts.entries()) {
       const stored = this.opts.storedHost(h.hostId)
@@ -258,6 +266,9 @@ export class WorkspaceService {
   async openFile(jobId: string, requested?: string): Promise<ApiResult<OpenedWorkspace | null>> {
     let path: string | null
     if (requested !== undefined) {
+      // The recent list of an earlier run counts too (session() approves it for the renderer).
+      if (!this.approved.has(requested))
+        for (const r of (await this.readSession()).recent) this.approved.add(r.path)
       if (!this.approved.has(requested))
         return err('NOT_FOUND', 'that file is not in the recent list', {
           fileName: basename(requested)

@@ -315,4 +315,26 @@ describe('workspace service', () => {
     })
     expect(mixed.ok && mixed.value.model).toEqual({ holeSource: 'e820', params: { maxTdmrs: 32 } })
   })
+
+  it('starts afresh from a damaged session record, and refuses an invalid state in one line', async () => {
+    const s = await services('browser')
+    const session = await s.planner.getWorkspaceSession()
+    if (!session.ok) throw new Error('no session')
+    await writeFile(join(session.value.dataDir, 'session.json'), '{"seq": 3, "autosave": ')
+    expect(await s.planner.getWorkspaceSession()).toMatchObject({
+      ok: true,
+      value: { autosave: null, recent: [] }
+    })
+    const host = await importSpr(s)
+    expect((await s.planner.autosaveWorkspace({ state: stateFor(host) })).ok).toBe(true)
+    expect(await s.planner.getWorkspaceSession()).toMatchObject({
+      value: { autosave: { name: 'SPR lab' } }
+    })
+    // Direct callers (not through the transport's schema check) get an error value, not a throw.
+    const bad = await s.planner.saveWorkspace({ state: { ...stateFor(host), notes: 7 as never } })
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('"notes"') }
+    })
+  })
 })
