@@ -337,4 +337,29 @@ describe('workspace service', () => {
       error: { code: 'INVALID_REQUEST', message: expect.stringContaining('"notes"') }
     })
   })
+
+  it('opens a hand-written version 1 workspace: migrated, its host analysed with its options', async () => {
+    const s = await services('browser')
+    const text = readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
+    const v1 = JSON.stringify(
+      {
+        format: 'pamt-planner-workspace',
+        version: 1,
+        name: 'old session',
+        host: { fileName: 'spr.txt', text },
+        modelOptions: { params: { pamt4kEntryBytes: 8 } },
+        scenario: null,
+        notes: 'written by hand'
+      },
+      null,
+      2
+    )
+    const r = await s.planner.openWorkspaceText({ jobId: 'v1', fileName: 'old.pamtplan', text: v1 })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.fromVersion).toBe(1)
+    expect(r.value.migrations).toHaveLength(1)
+    expect(r.value.state).toMatchObject({ name: 'old session', notes: 'written by hand' })
+    // 256 GiB of TDMRs / 4 KiB × 8 B = 524,288 KB PAMT_4K, + 2,048 KB PAMT_2M + 12 KB PAMT_1G.
+    expect(r.value.hosts[0]!.analysis.staticPamt.kb).toBe(526_348)
+  })
 })
