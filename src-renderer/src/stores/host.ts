@@ -62,11 +62,22 @@ export const useHostStore = defineStore('host', () => {
   }
 
   /**
-   * The options a new import starts from: the ones in use, so a change of host keeps the model
-   * options and parameter tweaks (they used to reset on every import).
+   * The options a new import starts from, so a change of host keeps the modelling choices and
+   * parameter tweaks (they used to reset on every import): hole source, placement, MAXMEM and
+   * module parameter tweaks. The PAMT mode, the module parameter set and x86_phys_bits are facts
+   * of each host's log (Dynamic PAMT enabled, module version, address sizes), so a new host takes
+   * its own unless the user sets them again.
    */
   function carried(): { model?: ModelOptions } {
-    return modelOptions.value ? { model: modelOptions.value } : {}
+    const m = modelOptions.value
+    if (!m) return {}
+    const kept: ModelOptions = {
+      ...(m.holeSource ? { holeSource: m.holeSource } : {}),
+      ...(m.pamtPlacement ? { pamtPlacement: m.pamtPlacement } : {}),
+      ...(m.maxMemBytes ? { maxMemBytes: m.maxMemBytes } : {}),
+      ...(m.params && Object.keys(m.params).length ? { params: m.params } : {})
+    }
+    return Object.keys(kept).length ? { model: kept } : {}
   }
 
   /** Load app facts and examples, then show the first example host. */
@@ -169,7 +180,11 @@ export const useHostStore = defineStore('host', () => {
     const host = current.value
     if (!host) return null
     // The options travel with the host (host JSON `model`, docs/host-format.md).
-    const result = await requireApi().exportHostJson({ hostId: host.hostId, ...carried() })
+    const model = modelOptions.value
+    const result = await requireApi().exportHostJson({
+      hostId: host.hostId,
+      ...(model ? { model } : {})
+    })
     if (!result.ok) {
       jobs.fail('export', result.error.code === 'HOST_EVICTED' ? evicted(host) : result.error)
       return null

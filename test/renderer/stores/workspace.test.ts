@@ -48,12 +48,27 @@ describe('workspace store', () => {
 
   it('keeps model options across imports (they used to reset on every import)', async () => {
     const { host } = await setup()
-    await host.reanalyze({ pamtMode: 'static', params: { maxTdmrs: 32 } })
+    await host.reanalyze({
+      holeSource: 'cmr',
+      pamtPlacement: 'last-candidate',
+      pamtMode: 'dynamic',
+      physAddrBits: 46,
+      params: { maxTdmrs: 32 }
+    })
     await host.importFile(new File([TWO_RANGE_LOG], 'other.log'))
     expect(host.current?.source.fileName).toBe('other.log')
-    expect(host.modelOptions).toEqual({ pamtMode: 'static', params: { maxTdmrs: 32 } })
-    // The new host was analysed with them, not the defaults.
-    expect(host.current?.analysis.options.pamtMode).toBe('static')
+    // The modelling choices and tweaks carry over; the PAMT mode and x86_phys_bits are the new
+    // log's (this log says nothing of Dynamic PAMT: static).
+    expect(host.modelOptions).toEqual({
+      holeSource: 'cmr',
+      pamtPlacement: 'last-candidate',
+      params: { maxTdmrs: 32 }
+    })
+    expect(host.current?.analysis.options).toMatchObject({
+      holeSource: 'cmr',
+      pamtPlacement: 'last-candidate',
+      pamtMode: 'static'
+    })
     expect(host.current?.analysis.params.maxTdmrs).toBe(32)
   })
 
