@@ -41,4 +41,18 @@ describe('host JSON keeps model options and parameter tweaks', () => {
     const bad = parseHostJson(old.replace(/\}$/, ',"model":{"params":{"maxTdmrs":0}}}'), 'bad.json')
     expect(bad).toMatchObject({ ok: false, error: { fileName: 'bad.json', line: 1 } })
   })
+
+  it('names a workspace given where a host file is expected, instead of failing as a boot log', () => {
+    const r = importHostText(
+      '{\n  "format": "pamt-planner-workspace",\n  "version": 2\n}\n',
+      'lab.pamtplan'
+    )
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        fileName: 'lab.pamtplan',
+        message: expect.stringContaining('PAMT Planner workspace')
+      }
+    })
+  })
 })
