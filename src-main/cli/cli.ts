@@ -18,6 +18,7 @@ import type { HostResult } from '@shared/api/contract'
 import { WorkerThreadLauncher, type TaskLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
+import { DATA_DIR_ENV, defaultDataDir } from '../services/workspaceService'
 import { formatHostReport } from './formatHostReport'
 import { formatSimulationReport } from './formatSimulationReport'
 import { formatContentionReport } from './formatContentionReport'
@@ -703,16 +704,22 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .command('serve')
     .description('browser mode: serve the app on 127.0.0.1 with a per-launch token')
     .option('-p, --port <port>', 'port (0 = any free port)', parsePort, 5178)
-    .action(async (options: { port: number }) => {
+    .option(
+      '--data-dir <dir>',
+      `folder for the autosave and session record (default: $${DATA_DIR_ENV}, else $XDG_DATA_HOME/pamt-planner, else ~/.local/share/pamt-planner)`
+    )
+    .action(async (options: { port: number; dataDir?: string }) => {
       let server
+      const dataDir = options.dataDir ?? defaultDataDir()
       try {
-        server = await serveBrowserMode({ ...ctx, port: options.port })
+        server = await serveBrowserMode({ ...ctx, port: options.port, dataDir })
       } catch (e) {
         if ((e as { code?: string }).code !== 'EADDRINUSE' || options.port === 0) throw e
         ctx.stderr(`port ${options.port} is in use; using a free port instead\n`)
-        server = await serveBrowserMode({ ...ctx, port: 0 })
+        server = await serveBrowserMode({ ...ctx, port: 0, dataDir })
       }
       ctx.stdout(`PAMT Planner (browser mode) at ${server.url}\n`)
+      ctx.stdout(`data folder (autosave): ${visibleControls(dataDir)}\n`)
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           void server.close().then(resolve)

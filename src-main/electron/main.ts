@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import workerPath from '../worker/worker?modulePath'
 import { appPaths } from '../services/appPaths'
 import { createServices } from '../services/createServices'
+import type { OpenDialogKind } from '../services/plannerService'
 import { WorkerThreadLauncher } from '../services/jobRunner'
 import { createUrlAllowList } from './allowedUrl'
 import { registerAppScheme, serveAppProtocol } from './appProtocol'
@@ -21,14 +22,25 @@ registerAppScheme()
 
 let mainWindow: BrowserWindow | null = null
 
-async function showOpenDialog(what: 'host' | 'trace'): Promise<string | null> {
+const HOST_EXTENSIONS = ['txt', 'log', 'dmesg', 'json']
+
+async function showOpenDialog(what: OpenDialogKind): Promise<string | null> {
   const options: Electron.OpenDialogOptions =
-    what === 'host'
+    what !== 'trace'
       ? {
-          title: 'Open host file',
+          title: what === 'workspace' ? 'Open workspace' : 'Open host file or workspace',
           properties: ['openFile'],
           filters: [
-            { name: 'Host files', extensions: ['txt', 'log', 'dmesg', 'json'] },
+            ...(what === 'any'
+              ? [
+                  {
+                    name: 'Host files and workspaces',
+                    extensions: [...HOST_EXTENSIONS, 'pamtplan']
+                  }
+                ]
+              : []),
+            ...(what !== 'workspace' ? [{ name: 'Host files', extensions: HOST_EXTENSIONS }] : []),
+            ...(what !== 'host' ? [{ name: 'Workspaces', extensions: ['pamtplan'] }] : []),
             { name: 'All files', extensions: ['*'] }
           ]
         }
@@ -46,12 +58,28 @@ async function showOpenDialog(what: 'host' | 'trace'): Promise<string | null> {
   return r.canceled ? null : (r.filePaths[0] ?? null)
 }
 
+/** Save As for a workspace: the chosen path, or null when cancelled. */
+async function showSaveDialog(suggestedName: string): Promise<string | null> {
+  const options: Electron.SaveDialogOptions = {
+    title: 'Save workspace',
+    defaultPath: suggestedName,
+    filters: [{ name: 'Workspaces', extensions: ['pamtplan'] }]
+  }
+  const r = mainWindow
+    ? await dialog.showSaveDialog(mainWindow, options)
+    : await dialog.showSaveDialog(options)
+  return r.canceled || !r.filePath ? null : r.filePath
+}
+
 applySecurityRules(isAllowedUrl)
 const services = createServices({
   mode: 'desktop',
   launcher: new WorkerThreadLauncher(workerPath),
   resourcesDir: paths.resourcesDir,
-  showOpenDialog
+  showOpenDialog,
+  showSaveDialog,
+  // The autosave, session record and recent files live in Electron's per-user data folder.
+  dataDir: app.getPath('userData')
 })
 registerIpc(
   services.planner,
@@ -77,6 +105,21 @@ function createWindow(): void {
     }
   })
   mainWindow.once('ready-to-show', () => mainWindow?.show())
+  // The page's beforeunload (unsaved workspace changes) silently cancels a close or reload in
+  // Electron; ask instead, and let it go on if the user chooses to discard (Electron's
+  // will-prevent-unload: preventDefault() ignores the page's veto).
+  mainWindow.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(mainWindow!, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The workspace has unsaved changes. Discard them?',
+      detail: 'The last autosave can be restored at the next start.'
+    })
+    if (choice === 0) event.preventDefault()
+  })
   mainWindow.on('closed', () => (mainWindow = null))
   void mainWindow.loadURL(mode.windowUrl)
 }

@@ -22,6 +22,14 @@ const api: PlannerApi = {
   openTraceFile: invoke('openTraceFile'),
   listContentionPresets: invoke('listContentionPresets'),
   runContention: invoke('runContention'),
+  getWorkspaceSession: invoke('getWorkspaceSession'),
+  saveWorkspace: invoke('saveWorkspace'),
+  autosaveWorkspace: invoke('autosaveWorkspace'),
+  openWorkspaceText: invoke('openWorkspaceText'),
+  openWorkspaceFile: invoke('openWorkspaceFile'),
+  restoreAutosave: invoke('restoreAutosave'),
+  dismissAutosave: invoke('dismissAutosave'),
+  openFile: invoke('openFile'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static'
 import type { PlannerMethods } from '@shared/api/contract'
 import { dispatchPlannerRequest } from '@shared/api/validate'
 import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
+import { MAX_WORKSPACE_FILE_BYTES } from '@shared/workspace/workspaceSchema'
 import type { ProgressHub } from '../services/progressHub'
 import { BROWSER_CSP, isAllowedHost, tokenMatches } from './security'
 
@@ -33,6 +34,10 @@ export interface ServerLimits {
   hostUploadBodyBytes: number
   /** Body limit of POST /api/replayTraceText (the trace's text inside JSON). */
   traceUploadBodyBytes: number
+  /** Body limit of POST /api/openWorkspaceText (a `.pamtplan` file's text inside JSON). */
+  workspaceUploadBodyBytes: number
+  /** Body limit of POST /api/saveWorkspace and /api/autosaveWorkspace (the state, no host text). */
+  workspaceStateBodyBytes: number
   /** Headers must have arrived this long after the connection or the previous request; else 408. */
   headersTimeoutMs: number
   /** The whole request, body included, must have arrived within this; else 408 (slow loris). */
@@ -64,6 +69,10 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   apiBodyBytes: MIB,
   hostUploadBodyBytes: uploadBodyLimit(MAX_HOST_FILE_BYTES),
   traceUploadBodyBytes: uploadBodyLimit(MAX_TRACE_TEXT_BYTES),
+  workspaceUploadBodyBytes: uploadBodyLimit(MAX_WORKSPACE_FILE_BYTES),
+  // The state carries no host text (main embeds it): options, two scenarios, settings, 64 pins and
+  // 64 KiB of notes (up to 6x when escaped) fit in well under 4 MiB.
+  workspaceStateBodyBytes: 4 * MIB,
   headersTimeoutMs: 10_000,
   // The largest upload (257 MiB) over loopback is bound by the browser's speed; two minutes is ample.
   requestTimeoutMs: 120_000,
@@ -75,7 +84,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   heartbeatMs: 15_000
 }
 
-/** The two routes that carry file text, each with its own body limit; every other route is small. */
+/** The routes that carry file text or a workspace, each with its own body limit; every other is small. */
 const UPLOAD_ROUTES = {
   analyzeHostText: {
     limit: (l: ServerLimits) => l.hostUploadBodyBytes,
@@ -84,6 +93,18 @@ const UPLOAD_ROUTES = {
   replayTraceText: {
     limit: (l: ServerLimits) => l.traceUploadBodyBytes,
     tooLarge: `trace is larger than the ${formatLimitBytes(MAX_TRACE_TEXT_BYTES)} the server accepts as an upload: open it in the desktop app or with the CLI`
+  },
+  openWorkspaceText: {
+    limit: (l: ServerLimits) => l.workspaceUploadBodyBytes,
+    tooLarge: `workspace is larger than the ${formatLimitBytes(MAX_WORKSPACE_FILE_BYTES)} the server accepts`
+  },
+  saveWorkspace: {
+    limit: (l: ServerLimits) => l.workspaceStateBodyBytes,
+    tooLarge: 'workspace state (notes, pins, scenarios) is larger than the server accepts'
+  },
+  autosaveWorkspace: {
+    limit: (l: ServerLimits) => l.workspaceStateBodyBytes,
+    tooLarge: 'workspace state (notes, pins, scenarios) is larger than the server accepts'
   }
 } as const
 type UploadMethod = keyof typeof UPLOAD_ROUTES

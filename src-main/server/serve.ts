@@ -9,11 +9,14 @@ export async function serveBrowserMode(opts: {
   workerPath: string
   resourcesDir: string
   rendererDir: string
+  /** Data folder for the autosave (default: defaultDataDir(), docs/workspaces.md). */
+  dataDir?: string
 }): Promise<RunningBrowserServer> {
   const services = createServices({
     mode: 'browser',
     launcher: new WorkerThreadLauncher(opts.workerPath),
-    resourcesDir: opts.resourcesDir
+    resourcesDir: opts.resourcesDir,
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {})
   })
   return startBrowserServer({
     service: services.planner,

@@ -2,7 +2,7 @@ import type { AppInfo } from '@shared/api/contract'
 import { version } from '../../package.json'
 import { ExampleHostCatalog } from './exampleHosts'
 import { JobRunner, type TaskLauncher } from './jobRunner'
-import { PlannerService } from './plannerService'
+import { PlannerService, type OpenDialogKind } from './plannerService'
 import { ProgressHub } from './progressHub'
 
 export interface Services {
@@ -15,7 +15,10 @@ export function createServices(opts: {
   mode: AppInfo['mode']
   launcher: TaskLauncher
   resourcesDir: string
-  showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
+  showOpenDialog?: (what: OpenDialogKind) => Promise<string | null>
+  showSaveDialog?: (suggestedName: string) => Promise<string | null>
+  /** Data folder for the autosave and session record (default: defaultDataDir()). */
+  dataDir?: string
   /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES). */
   hostStoreBytes?: number
 }): Services {
@@ -26,6 +29,8 @@ export function createServices(opts: {
     jobs: new JobRunner(opts.launcher, progress.publish),
     examples: new ExampleHostCatalog(opts.resourcesDir),
     ...(opts.showOpenDialog ? { showOpenDialog: opts.showOpenDialog } : {}),
+    ...(opts.showSaveDialog ? { showSaveDialog: opts.showSaveDialog } : {}),
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
     ...(opts.hostStoreBytes !== undefined ? { hostStoreBytes: opts.hostStoreBytes } : {})
   })
   return { planner, progress }

@@ -8,6 +8,8 @@ export interface StoredHost {
   source: HostResult['source']
   /** TDX memory from the worker's analysis (sizes presets without re-running the model). */
   tdxMemoryBytes: number
+  /** The text the host was imported from, kept so a workspace can embed it (docs/workspaces.md). */
+  text?: string
 }
 
 /**
@@ -18,12 +20,14 @@ export interface StoredHost {
 export const DEFAULT_HOST_STORE_BYTES = 128 * 1024 * 1024
 
 /**
- * A stored host's size: the length of its JSON form (host, summary, source). Plain data of small
+ * A stored host's size: the length of its JSON form (host, summary, source) plus its input text.
+ * Plain data of small
  * numbers and short strings, so this tracks its heap size within a small factor; it is computed
  * once, when the host is stored.
  */
 export function storedHostBytes(entry: StoredHost): number {
-  return JSON.stringify(entry).length
+  // The input text counts once, by its length, without copying it into a JSON string.
+  return JSON.stringify({ ...entry, text: undefined }).length + (entry.text?.length ?? 0)
 }
 
 /**

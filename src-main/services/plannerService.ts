@@ -19,7 +19,20 @@ import type {
 import { err, ok, type ApiResult } from '@shared/api/errors'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { hostInputToJson } from '@shared/import/hostJson'
-import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
+import { MAX_HOST_FILE_BYTES, formatLimitBytes } from '@shared/import/limits'
+import type {
+  OpenedFile,
+  OpenedWorkspace,
+  SaveWorkspaceRequest,
+  SavedWorkspace,
+  WorkspaceSession
+} from '@shared/api/workspaceContract'
+import {
+  MAX_WORKSPACE_FILE_BYTES,
+  looksLikeWorkspace,
+  type WorkspaceStateInput
+} from '@shared/workspace/workspaceSchema'
+import { WorkspaceService, defaultDataDir } from './workspaceService'
 import type { ExampleHostCatalog } from './exampleHosts'
 import { HostStore, type StoredHost } from './hostStore'
 import type { JobRunner } from './jobRunner'
@@ -48,8 +61,15 @@ export interface PlannerServiceOptions {
   version: string
   jobs: JobRunner
   examples: ExampleHostCatalog
-  /** Native open dialog (desktop) for a host log or a trace; a path, or null when cancelled. */
-  showOpenDialog?: (what: 'host' | 'trace') => Promise<string | null>
+  /**
+   * Native open dialog (desktop) for a host log, a trace, a workspace or any of host log and
+   * workspace (Ctrl+O); a path, or null when cancelled.
+   */
+  showOpenDialog?: (what: OpenDialogKind) => Promise<string | null>
+  /** Native save dialog (desktop) for a workspace; a path, or null when cancelled. */
+  showSaveDialog?: (suggestedName: string) => Promise<string | null>
+  /** Data folder: autosave, session record, recent files (default: defaultDataDir()). */
+  dataDir?: string
   /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES; see HostStore). */
   hostStoreBytes?: number
 }
@@ -61,17 +81,40 @@ export interface PlannerServiceOptions {
 /** Points in a replayed trace's time series. */
 const TRACE_SAMPLES = 2000
 
+export type OpenDialogKind = 'host' | 'trace' | 'workspace' | 'any'
+
 export class PlannerService implements PlannerMethods {
   private readonly hosts: HostStore
+  /** Workspaces: save, autosave, open, restore (docs/workspaces.md). */
+  readonly workspaces: WorkspaceService
 
   constructor(private readonly opts: PlannerServiceOptions) {
     this.hosts = new HostStore(opts.hostStoreBytes)
+    const dialog = opts.showOpenDialog
+    this.workspaces = new WorkspaceService({
+      dataDir: opts.dataDir ?? defaultDataDir(),
+      version: opts.version,
+      ...(opts.showSaveDialog ? { showSaveDialog: opts.showSaveDialog } : {}),
+      ...(dialog ? { showOpenDialog: () => dialog('workspace') } : {}),
+      storedHost: (id) => this.storedHost(id),
+      importHost: (jobId, text, source, model) =>
+        this.runHostTask(jobId, {
+          kind: 'importAndAnalyze',
+          fileName: source.fileName,
+          text,
+          format: 'auto',
+          model,
+          source
+        })
+    })
   }
 
   /** Run a host task and keep its host for later re-analysis, export and simulation. */
   private async runHostTask(
     jobId: string,
-    task: Extract<WorkerTask, { kind: 'importAndAnalyze' | 'analyze' }>
+    task: Extract<WorkerTask, { kind: 'importAndAnalyze' | 'analyze' }>,
+    /** The input text (a re-analysis passes on the stored one) for workspaces to embed. */
+    text: string | undefined = task.kind === 'importAndAnalyze' ? task.text : undefined
   ): Promise<ApiResult<HostResult>> {
     const out = await this.opts.jobs.run(jobId, task)
     if (!out.ok) return out
@@ -80,7 +123,8 @@ export class PlannerService implements PlannerMethods {
       host,
       summary: result.summary,
       source: result.source,
-      tdxMemoryBytes: result.analysis.tdxMemoryBytes
+      tdxMemoryBytes: result.analysis.tdxMemoryBytes,
+      ...(text !== undefined ? { text } : {})
     })
     return ok({ hostId, ...result })
   }
@@ -167,16 +211,25 @@ export class PlannerService implements PlannerMethods {
   async reanalyzeHost(req: ReanalyzeHostRequest): Promise<ApiResult<HostResult>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
-    const { host, summary, source } = stored.value
-    return this.runHostTask(req.jobId, { kind: 'analyze', host, summary, source, model: req.model })
+    const { host, summary, source, text } = stored.value
+    return this.runHostTask(
+      req.jobId,
+      { kind: 'analyze', host, summary, source, model: req.model },
+      text
+    )
   }
 
-  async exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>> {
+  async exportHostJson(
+    req: HostRef & { model?: ModelOptions }
+  ): Promise<ApiResult<{ fileName: string; text: string }>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
     // The upload's name is the user's: `../../etc/passwd` becomes `passwd.host.json`.
     const stem = safeFileStem(stored.value.source.fileName, 'host')
-    return ok({ fileName: `${stem}.host.json`, text: hostInputToJson(stored.value.host) })
+    return ok({
+      fileName: `${stem}.host.json`,
+      text: hostInputToJson(stored.value.host, req.model)
+    })
   }
 
   async listScenarioPresets(req: HostRef): Promise<ApiResult<ScenarioPreset[]>> {
@@ -308,5 +361,73 @@ export class PlannerService implements PlannerMethods {
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {
     return ok({ cancelled: this.opts.jobs.cancel(req.jobId) })
+  }
+
+  // Workspaces (docs/workspaces.md): main builds and reads the files; see WorkspaceService.
+
+  getWorkspaceSession(): Promise<ApiResult<WorkspaceSession>> {
+    return this.workspaces.session()
+  }
+
+  saveWorkspace(req: SaveWorkspaceRequest): Promise<ApiResult<SavedWorkspace | null>> {
+    return this.workspaces.save(req)
+  }
+
+  autosaveWorkspace(req: {
+    state: WorkspaceStateInput
+    path?: string
+  }): Promise<ApiResult<{ savedAt: string }>> {
+    return this.workspaces.autosave(req)
+  }
+
+  openWorkspaceText(
+    req: JobRequest & { fileName: string; text: string }
+  ): Promise<ApiResult<OpenedWorkspace>> {
+    return this.workspaces.openText(req.jobId, req.text, basename(req.fileName), null)
+  }
+
+  openWorkspaceFile(
+    req: JobRequest & { path?: string }
+  ): Promise<ApiResult<OpenedWorkspace | null>> {
+    return this.workspaces.openFile(req.jobId, req.path)
+  }
+
+  restoreAutosave(req: JobRequest): Promise<ApiResult<OpenedWorkspace>> {
+    return this.workspaces.restoreAutosave(req.jobId)
+  }
+
+  dismissAutosave(): Promise<ApiResult<{ dismissed: boolean }>> {
+    return this.workspaces.dismissAutosave()
+  }
+
+  /** Desktop Ctrl+O: a host log or a workspace, told apart by content (looksLikeWorkspace). */
+  async openFile(
+    req: JobRequest & { model?: ModelOptions }
+  ): Promise<ApiResult<OpenedFile | null>> {
+    if (!this.opts.showOpenDialog)
+      return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
+    const path = await this.opts.showOpenDialog('any')
+    if (path === null) return ok(null)
+    this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
+    const read = await readTextFile(path, MAX_WORKSPACE_FILE_BYTES, 'workspaces')
+    if (!read.ok) return read
+    const { fileName, text } = read.value
+    if (looksLikeWorkspace(text)) {
+      const opened = await this.workspaces.openPath(req.jobId, text, path)
+      return opened.ok ? ok({ kind: 'workspace', workspace: opened.value }) : opened
+    }
+    if (text.length > MAX_HOST_FILE_BYTES)
+      return err(
+        'FILE_TOO_LARGE',
+        `file is larger than the ${formatLimitBytes(MAX_HOST_FILE_BYTES)} limit for host logs`,
+        { fileName }
+      )
+    const host = await this.analyzeHostText({
+      jobId: req.jobId,
+      fileName,
+      text,
+      ...(req.model ? { model: req.model } : {})
+    })
+    return host.ok ? ok({ kind: 'host', host: host.value }) : host
   }
 }

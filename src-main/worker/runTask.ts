@@ -49,11 +49,18 @@ async function run(
         return err(code, message, line !== undefined ? { fileName, line } : { fileName })
       }
       progress('analysing', 0)
-      const analysis = analyzeHost(imported.host, toAnalyzeOptions(task.model))
+      // A host JSON's own options apply where the request sets none (docs/host-format.md).
+      const model = imported.model !== undefined ? { ...imported.model, ...task.model } : task.model
+      const analysis = analyzeHost(imported.host, toAnalyzeOptions(model))
       progress('done', 1)
       return ok({
         host: imported.host,
-        result: { source: task.source, summary: imported.summary, analysis }
+        result: {
+          source: task.source,
+          summary: imported.summary,
+          analysis,
+          ...(imported.model !== undefined && model ? { model } : {})
+        }
       })
     }
     case 'analyze': {

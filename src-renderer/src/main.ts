@@ -3,6 +3,7 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { resolvePlannerApi } from './api/plannerApi'
 import { useHostStore } from './stores/host'
+import { useWorkspaceStore } from './stores/workspace'
 import './styles.css'
 
 const app = createApp(App)
@@ -10,4 +11,5 @@ app.use(createPinia())
 const store = useHostStore()
 store.connect(resolvePlannerApi())
 app.mount('#app')
-void store.init()
+// Changes count from after the start-up host; then the previous session may be offered.
+void store.init().then(() => useWorkspaceStore().start())

@@ -7,6 +7,7 @@ import type { TraceSummary } from '../import/trace/traceFormat'
 import type { ContentionReport, ContentionSettingsInput } from '../model/contention/runContention'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
+import type { WorkspaceMethods } from './workspaceContract'
 
 /**
  * The PlannerApi contract: the one set of operations the renderer can ask of the main process,
@@ -38,6 +39,11 @@ export interface HostResult {
   source: { kind: 'example' | 'file'; fileName: string; exampleId?: string }
   summary: ImportSummary
   analysis: HostAnalysis
+  /**
+   * The model options the analysis used when the file carried its own (host JSON `model`, merged
+   * under the request's); absent otherwise. The renderer adopts them so later runs use them too.
+   */
+  model?: ModelOptions
 }
 
 /** Progress of a long job; pushed at most every ~100 ms. */
@@ -79,7 +85,7 @@ export interface JobRequest {
 }
 
 /** Request/response map: one entry per method, the same names on every transport. */
-export interface PlannerMethods extends WorkloadMethods, ContentionMethods {
+export interface PlannerMethods extends WorkloadMethods, ContentionMethods, WorkspaceMethods {
   getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
   listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>
@@ -88,8 +94,10 @@ export interface PlannerMethods extends WorkloadMethods, ContentionMethods {
   openHostFile(req: JobRequest & { model?: ModelOptions }): Promise<ApiResult<HostResult | null>>
   /** Analyse an already imported host again with other model options. */
   reanalyzeHost(req: ReanalyzeHostRequest): Promise<ApiResult<HostResult>>
-  /** The host in the canonical JSON host format (docs/host-format.md). */
-  exportHostJson(req: HostRef): Promise<ApiResult<{ fileName: string; text: string }>>
+  /** The host in the canonical JSON host format (docs/host-format.md), with `model` if given. */
+  exportHostJson(
+    req: HostRef & { model?: ModelOptions }
+  ): Promise<ApiResult<{ fileName: string; text: string }>>
   cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>>
 }
 

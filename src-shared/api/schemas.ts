@@ -6,6 +6,7 @@ import { modelOptionsSchema } from './modelOptions'
 import { scenarioSchema } from '../model/workload/scenario'
 import { contentionSettingsSchema } from '../model/contention/runContention'
 import { sweepRequestSchema } from '../model/runtime/sweep'
+import { workspaceRequestSchemas } from './workspaceSchemas'
 
 const jobId = z
   .string()
@@ -35,7 +36,7 @@ export const requestSchemas = {
   }),
   openHostFile: z.strictObject({ jobId, model: modelOptionsSchema.optional() }),
   reanalyzeHost: z.strictObject({ jobId, hostId, model: modelOptionsSchema }),
-  exportHostJson: z.strictObject({ hostId }),
+  exportHostJson: z.strictObject({ hostId, model: modelOptionsSchema.optional() }),
   listScenarioPresets: z.strictObject({ hostId }),
   simulate: z.strictObject({
     jobId,
@@ -71,7 +72,8 @@ export const requestSchemas = {
     model: modelOptionsSchema.optional(),
     refcounts: z.enum(['dense', 'sparse'])
   }),
-  cancelJob: z.strictObject({ jobId })
+  cancelJob: z.strictObject({ jobId }),
+  ...workspaceRequestSchemas
 } satisfies Record<PlannerMethodName, z.ZodType>
 
 export const PLANNER_METHOD_NAMES = Object.keys(requestSchemas) as PlannerMethodName[]

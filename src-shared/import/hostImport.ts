@@ -1,3 +1,4 @@
+import type { ModelOptions } from '../api/modelOptions'
 import type { HostInput } from '../model/host/memoryMap'
 import type { ImportError } from './importError'
 
@@ -36,7 +37,14 @@ export interface ImportSummary {
 }
 
 export type HostImportResult =
-  { ok: true; host: HostInput; summary: ImportSummary } | { ok: false; error: ImportError }
+  | {
+      ok: true
+      host: HostInput
+      summary: ImportSummary
+      /** Model options the file carries (host JSON `model`, docs/host-format.md); none for logs. */
+      model?: ModelOptions
+    }
+  | { ok: false; error: ImportError }
 
 export interface ParseOptions {
   /** Called with the fraction of lines done, at most every few thousand lines. */

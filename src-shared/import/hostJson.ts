@@ -44,6 +44,10 @@
  *   `kernelLog.initialized` is the kernel's TDX init outcome (true, false, or null when the log
  *   had none) and `kernelLog.initFailure` what it said failed; `kernelLog.moduleVersion` is the TDX
  *   module version the log printed (it picks the module parameter preset).
+ * - `model` (optional) holds the model options and TDX module parameter tweaks the host was
+ *   analysed with when it was exported (`holeSource`, `pamtPlacement`, `pamtMode`,
+ *   `moduleParamSet`, `params`, `maxMemBytes`, `physAddrBits`; api/modelOptions.ts). On import they
+ *   apply where the request sets no option of its own. Files without it load as before.
  * - Objects are strict: an unknown key is an error (it is usually a typo).
  */
 import { z } from 'zod'
@@ -56,6 +60,7 @@ import {
   type NumaMemblk
 } from '../model/host/memoryMap'
 import { TDX_MODULE_PARAM_LIMITS, type TdxModuleParams } from '../model/host/tdxModuleParams'
+import { modelOptionsSchema, type ModelOptions } from '../api/modelOptions'
 import type { HostImportResult, ParseOptions } from './hostImport'
 import { MAX_LOG_TEXT_CHARS, MAX_NUMA_NODE_ID } from './limits'
 import {
@@ -178,7 +183,8 @@ const hostJsonSchema = z.strictObject({
   numa: z.array(numaSchema, { error: 'must be a list of NUMA blocks' }).optional(),
   cmrs: z.array(cmrSchema, { error: 'must be a list of CMRs' }).optional(),
   tdxModule: tdxModuleSchema.optional(),
-  kernelLog: kernelLogSchema.optional()
+  kernelLog: kernelLogSchema.optional(),
+  model: modelOptionsSchema.optional()
 })
 
 /** The JSON document type (after validation). */
@@ -194,9 +200,9 @@ export function looksLikeHostJson(text: string): boolean {
  * Serialise a host as canonical host JSON: 2-space indentation, keys in the documented order,
  * addresses as lower-case `0x` hex, ends exclusive, a final newline. Source lines, the memory
  * source and the kernel-log fields other than `pamtKb`, `dynamicPamtEnabled`, the init outcome and
- * `moduleVersion` are not carried.
+ * `moduleVersion` are not carried. `model`, when given and not empty, is written as `model`.
  */
-export function hostInputToJson(host: HostInput): string {
+export function hostInputToJson(host: HostInput, model?: ModelOptions): string {
   const doc: Record<string, unknown> = {
     format: HOST_JSON_FORMAT,
     version: HOST_JSON_VERSION,
@@ -233,6 +239,8 @@ export function hostInputToJson(host: HostInput): string {
     // The module version picks the TDX module parameter preset (model/host/moduleVersion.ts).
     ...(log.moduleVersion !== null ? { moduleVersion: log.moduleVersion } : {})
   }
+  // The options the host was analysed with, so a re-import models it the same way.
+  if (model !== undefined && Object.keys(model).length > 0) doc.model = model
   return JSON.stringify(doc, null, 2) + '\n'
 }
 
@@ -350,8 +358,14 @@ export function parseHostJson(
       )
     }
 
+    if (json.model !== undefined)
+      notes.push(
+        `Model options from the file: ${Object.keys(json.model).join(', ') || 'none'}; options set in the app take precedence.`
+      )
+
     return {
       host,
+      ...(json.model !== undefined ? { model: json.model } : {}),
       summary: {
         formats: ['host-json' as const],
         fileName,

@@ -5,6 +5,7 @@ import { looksLikeHostJson, parseHostJson } from './hostJson'
 import { looksLikeLsmemJson, parseLsmemJson } from './lsmemJson'
 import { assignNodesBySize, looksLikeNumactl, parseNumactl } from './numactl'
 import { looksLikeProcIomem, parseProcIomem } from './procIomem'
+import { looksLikeWorkspace } from '../workspace/workspaceSchema'
 
 type MapFormat = Exclude<HostFormat, 'numactl'>
 
@@ -55,6 +56,18 @@ export function importHostText(
   format: HostFormat | 'auto' = 'auto',
   options: ParseOptions = {}
 ): HostImportResult {
+  if (format === 'auto' && looksLikeWorkspace(text)) {
+    // A workspace holds hosts but is not one: say what it is instead of failing as a boot log.
+    return {
+      ok: false,
+      error: {
+        code: 'NO_MEMORY_LINES',
+        fileName,
+        message:
+          'this is a PAMT Planner workspace (.pamtplan), not a host file: open it with Open (Ctrl+O) in the app (docs/workspaces.md)'
+      }
+    }
+  }
   const chosen = format === 'auto' ? detectHostFormat(text) : format
   if (chosen === 'numactl') {
     return {

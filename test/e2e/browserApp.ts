@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
@@ -22,6 +24,8 @@ export const CHROMIUM_ARGS = [
 export interface BrowserModeApp {
   url: string
   origin: string
+  /** The server's data folder (autosave, session record): a fresh temporary one unless given. */
+  dataDir: string
   stop(): Promise<void>
 }
 
@@ -29,16 +33,19 @@ export interface BrowserModeApp {
  * Start the built app in browser mode exactly as `npm run serve` does (out/main/cli.js serve), on a
  * free port, and return the tokenised URL it prints.
  */
-export async function startBrowserMode(): Promise<BrowserModeApp> {
+export async function startBrowserMode(opts: { dataDir?: string } = {}): Promise<BrowserModeApp> {
   const cli = `${ROOT}out/main/cli.js`
   if (!existsSync(cli))
     throw new Error(
       'out/main/cli.js is missing: run `electron-vite build` first (npm run test:e2e does)'
     )
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  // Never the user's own data folder: an autosave there would offer a restore to the next run.
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pamt-e2e-data-'))
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, 'serve', '--port', '0', '--data-dir', dataDir],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
+  )
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -60,6 +67,7 @@ export async function startBrowserMode(): Promise<BrowserModeApp> {
   return {
     url,
     origin: new URL(url).origin,
+    dataDir,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

@@ -59,6 +59,14 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     openTraceFile: call('openTraceFile'),
     listContentionPresets: call('listContentionPresets'),
     runContention: call('runContention'),
+    getWorkspaceSession: call('getWorkspaceSession'),
+    saveWorkspace: call('saveWorkspace'),
+    autosaveWorkspace: call('autosaveWorkspace'),
+    openWorkspaceText: call('openWorkspaceText'),
+    openWorkspaceFile: call('openWorkspaceFile'),
+    restoreAutosave: call('restoreAutosave'),
+    dismissAutosave: call('dismissAutosave'),
+    openFile: call('openFile'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

@@ -367,6 +367,25 @@ export const useContentionStore = defineStore('contention', () => {
     return jobs.cancel(api())
   }
 
+  /** Take a workspace's contention scenario and settings (docs/workspaces.md); no run is kept. */
+  function restoreState(saved: {
+    presetId: string
+    scenarioSource: 'preset' | 'workload'
+    scenario: Scenario | null
+    settings: ContentionRunSettings | null
+  }): void {
+    presetId.value = saved.presetId
+    scenario.value = saved.scenario
+    scenarioSource.value = saved.scenarioSource
+    draft.value = saved.settings
+      ? settingsToDraft(saved.settings, hostMachine.value)
+      : defaultDraft(hostMachine.value)
+    showErrors.value = false
+    run.value = null
+    runPresetId.value = ''
+    timelineIndex.value = 0
+  }
+
   return {
     presets,
     presetId,
@@ -391,6 +410,7 @@ export const useContentionStore = defineStore('contention', () => {
     resetCosts,
     resetSettings,
     runContention,
+    restoreState,
     cancel,
     dismissError: jobs.dismissError,
     notice: jobs.notice,

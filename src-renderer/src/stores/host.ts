@@ -59,11 +59,36 @@ export const useHostStore = defineStore('host', () => {
     lastAttempt = () => runJob(label, start, kind, model)
     const out = await jobs.run(label, kind, start, { kind, phase: 'reading' })
     if (!out) return false
-    if (out.value) {
-      current.value = out.value
-      modelOptions.value = model
-    }
+    if (out.value) adopt(out.value, out.value.model ?? model)
     return true
+  }
+
+  /**
+   * Show a host analysed elsewhere (a workspace opened or restored) with the options it was
+   * analysed with.
+   */
+  function adopt(result: HostResult, model: ModelOptions | undefined): void {
+    current.value = result
+    modelOptions.value = model
+  }
+
+  /**
+   * The options a new import starts from, so a change of host keeps the modelling choices and
+   * parameter tweaks (they used to reset on every import): hole source, placement, MAXMEM and
+   * module parameter tweaks. The PAMT mode, the module parameter set and x86_phys_bits are facts
+   * of each host's log (Dynamic PAMT enabled, module version, address sizes), so a new host takes
+   * its own unless the user sets them again.
+   */
+  function carried(): { model?: ModelOptions } {
+    const m = modelOptions.value
+    if (!m) return {}
+    const kept: ModelOptions = {
+      ...(m.holeSource ? { holeSource: m.holeSource } : {}),
+      ...(m.pamtPlacement ? { pamtPlacement: m.pamtPlacement } : {}),
+      ...(m.maxMemBytes ? { maxMemBytes: m.maxMemBytes } : {}),
+      ...(m.params && Object.keys(m.params).length ? { params: m.params } : {})
+    }
+    return Object.keys(kept).length ? { model: kept } : {}
   }
 
   /** Load app facts and examples, then show the first example host. */
@@ -79,8 +104,12 @@ export const useHostStore = defineStore('host', () => {
 
   function loadExample(exampleId: string): Promise<boolean> {
     const title = examples.value.find((e) => e.id === exampleId)?.title ?? exampleId
-    return runJob(`Analysing ${title}`, (jobId) =>
-      requireApi().analyzeExampleHost({ jobId, exampleId })
+    const options = carried()
+    return runJob(
+      `Analysing ${title}`,
+      (jobId) => requireApi().analyzeExampleHost({ jobId, exampleId, ...options }),
+      'load',
+      options.model
     )
   }
 
@@ -96,14 +125,24 @@ export const useHostStore = defineStore('host', () => {
       return false
     }
     const text = await file.text()
-    return runJob(`Importing ${file.name}`, (jobId) =>
-      requireApi().analyzeHostText({ jobId, fileName: file.name, text })
+    const options = carried()
+    return runJob(
+      `Importing ${file.name}`,
+      (jobId) => requireApi().analyzeHostText({ jobId, fileName: file.name, text, ...options }),
+      'load',
+      options.model
     )
   }
 
   /** Desktop only: the native open dialog. */
   function openWithDialog(): Promise<boolean> {
-    return runJob('Importing host log', (jobId) => requireApi().openHostFile({ jobId }))
+    const options = carried()
+    return runJob(
+      'Importing host log',
+      (jobId) => requireApi().openHostFile({ jobId, ...options }),
+      'load',
+      options.model
+    )
   }
 
   /**
@@ -151,7 +190,12 @@ export const useHostStore = defineStore('host', () => {
   async function exportHostJson(): Promise<{ fileName: string; text: string } | null> {
     const host = current.value
     if (!host) return null
-    const result = await requireApi().exportHostJson({ hostId: host.hostId })
+    // The options travel with the host (host JSON `model`, docs/host-format.md).
+    const model = modelOptions.value
+    const result = await requireApi().exportHostJson({
+      hostId: host.hostId,
+      ...(model ? { model } : {})
+    })
     if (!result.ok) {
       jobs.fail('export', result.error.code === 'HOST_EVICTED' ? evicted(host) : result.error)
       return null
@@ -175,6 +219,8 @@ export const useHostStore = defineStore('host', () => {
     busy,
     connect,
     init,
+    adopt,
+    jobs,
     loadExample,
     importFile,
     openWithDialog,

@@ -309,6 +309,19 @@ export const useWorkloadStore = defineStore('workload', () => {
     return jobs.cancel(api())
   }
 
+  /**
+   * Take a workspace's scenario (docs/workspaces.md): the editor shows it, results of the
+   * previous session are cleared (a workspace stores inputs, not results).
+   */
+  function restoreState(saved: { presetId: string; scenario: Scenario | null }): void {
+    draft.value = saved.scenario ? scenarioToDraft(saved.scenario) : null
+    presetId.value = saved.presetId
+    showErrors.value = false
+    simulation.value = null
+    trace.value = null
+    shown.value = 'simulation'
+  }
+
   // Presets are per host: fetch them again when another host is shown.
   watch(
     () => host.current?.hostId,
@@ -345,6 +358,7 @@ export const useWorkloadStore = defineStore('workload', () => {
     openTraceWithDialog,
     scenarioFile,
     openScenarioFile,
+    restoreState,
     cancel,
     dismissError: jobs.dismissError,
     notice: jobs.notice,

@@ -71,8 +71,31 @@ function fakeService(): FakeService {
     runContention: vi.fn<PlannerMethods['runContention']>(unexpected),
     exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
       ok({ fileName: 'h.host.json', text: '{}' })
-    )
+    ),
+    getWorkspaceSession: vi.fn<PlannerMethods['getWorkspaceSession']>(async () =>
+      ok({ dataDir: '/data', autosave: null, recent: [] })
+    ),
+    saveWorkspace: vi.fn<PlannerMethods['saveWorkspace']>(async () => ok(null)),
+    autosaveWorkspace: vi.fn<PlannerMethods['autosaveWorkspace']>(async () =>
+      ok({ savedAt: '2026-01-01T00:00:00.000Z' })
+    ),
+    openWorkspaceText: vi.fn<PlannerMethods['openWorkspaceText']>(unexpected),
+    openWorkspaceFile: vi.fn<PlannerMethods['openWorkspaceFile']>(async () => ok(null)),
+    restoreAutosave: vi.fn<PlannerMethods['restoreAutosave']>(unexpected),
+    dismissAutosave: vi.fn<PlannerMethods['dismissAutosave']>(async () => ok({ dismissed: false })),
+    openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null))
   }
+}
+
+/** A workspace state as the renderer sends it: one host, nothing else. */
+const workspaceState = {
+  name: 'ws',
+  hosts: [{ hostId: 'h1', model: {} }],
+  activeHost: 0,
+  workload: { presetId: '', scenario: null },
+  contention: { presetId: '', scenarioSource: 'preset', scenario: null, settings: null },
+  pinned: [],
+  notes: ''
 }
 
 /** One valid request per method, as the renderer would send it. */
@@ -109,7 +132,15 @@ const validBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h3',
     scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
     settings: { designs: ['v6', 'hashed:16'] }
-  }
+  },
+  getWorkspaceSession: {},
+  saveWorkspace: { state: workspaceState, saveAs: true },
+  autosaveWorkspace: { state: workspaceState },
+  openWorkspaceText: { jobId: 'job-10', fileName: 'a.pamtplan', text: '{}' },
+  openWorkspaceFile: { jobId: 'job-11' },
+  restoreAutosave: { jobId: 'job-12' },
+  dismissAutosave: {},
+  openFile: { jobId: 'job-13' }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -138,7 +169,15 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h3',
     scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
     settings: { designs: ['hashed:0'] }
-  }
+  },
+  getWorkspaceSession: { x: 1 },
+  saveWorkspace: { state: { ...workspaceState, hosts: [{ hostId: '../h1', model: {} }] } },
+  autosaveWorkspace: { state: { ...workspaceState, notes: 42 } },
+  openWorkspaceText: { jobId: 'job-10', fileName: '', text: '{}' },
+  openWorkspaceFile: { jobId: 'job-11', path: '' },
+  restoreAutosave: {},
+  dismissAutosave: { all: true },
+  openFile: { jobId: 'job 13' }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }

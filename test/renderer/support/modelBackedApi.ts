@@ -27,11 +27,14 @@ import { scenarioSchema } from '@shared/model/workload/scenario'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
 import { parseTraceText } from '@shared/import/trace/traceParser'
+import type { WorkspaceState, WorkspaceStateInput } from '@shared/workspace/workspaceSchema'
+import type { OpenedWorkspace } from '@shared/api/workspaceContract'
 
 interface StoredHost {
   host: HostInput
   summary: ImportSummary
   source: HostResult['source']
+  text: string
 }
 
 /**
@@ -48,6 +51,8 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   workloadRequests: Array<SimulateRequest | ReplayTraceRequest>
   /** Every runContention request, as sent. */
   contentionRequests: ContentionRequest[]
+  /** Every workspace state sent to saveWorkspace or autosaveWorkspace. */
+  savedStates: WorkspaceStateInput[]
   release: () => void
   emit: (p: JobProgress) => void
   /** Drop a stored host as main does past its memory budget: later calls get HOST_EVICTED. */
@@ -88,7 +93,8 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   const analyse = async (
     fileName: string,
     text: string,
-    source: HostResult['source']
+    source: HostResult['source'],
+    model?: ModelOptions
   ): Promise<ApiResult<HostResult>> => {
     const imported = importHostText(text, fileName)
     if (!imported.ok) {
@@ -97,9 +103,55 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
       return err(code, message, line !== undefined ? { fileName, line } : { fileName })
     }
     const hostId = `h${nextHostId++}`
-    const stored = { host: imported.host, summary: imported.summary, source }
+    const stored = { host: imported.host, summary: imported.summary, source, text }
     hosts.set(hostId, stored)
-    return run(stored, hostId, undefined)
+    return run(stored, hostId, model)
+  }
+
+  /**
+   * Workspaces as main keeps them, simplified: the "file" is the state with each host's source
+   * and text in JSON (main's real format and its checks are tested in test/main).
+   */
+  let autosave: string | null = null
+  const workspaceText = (state: WorkspaceStateInput): string =>
+    JSON.stringify({
+      state,
+      hosts: state.hosts.map((h) => {
+        const stored = hosts.get(h.hostId)!
+        return { source: stored.source, text: stored.text }
+      })
+    })
+  const openWorkspace = async (
+    text: string,
+    fileName: string
+  ): Promise<ApiResult<OpenedWorkspace>> => {
+    let doc: { state: WorkspaceState; hosts: Array<{ source: HostResult['source']; text: string }> }
+    try {
+      doc = JSON.parse(text) as typeof doc
+    } catch {
+      return err('MALFORMED_LINE', 'workspace is not valid JSON (is it truncated?)', {
+        fileName,
+        line: 1
+      })
+    }
+    const results: HostResult[] = []
+    for (const [i, h] of doc.hosts.entries()) {
+      const r = await analyse(h.source.fileName, h.text, h.source, doc.state.hosts[i]!.model)
+      if (!r.ok) return r
+      results.push(r.value)
+    }
+    return ok({
+      fileName,
+      name: doc.state.name,
+      path: null,
+      fromVersion: 2,
+      migrations: [],
+      hosts: results,
+      state: {
+        ...doc.state,
+        hosts: doc.state.hosts.map((h, i) => ({ ...h, hostId: results[i]!.hostId }))
+      }
+    })
   }
 
   /** Workload jobs: held and failed like the host jobs, computed with the real shared model. */
@@ -116,6 +168,7 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     calls: [] as string[],
     workloadRequests: [] as Array<SimulateRequest | ReplayTraceRequest>,
     contentionRequests: [] as ContentionRequest[],
+    savedStates: [] as WorkspaceStateInput[],
     hold: false,
     failNext: false,
     requests: [] as Array<{ hostId: string; model: ModelOptions }>,
@@ -139,19 +192,64 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
       api.calls.push('listExampleHosts')
       return ok(Object.keys(examples).map((id) => ({ id, title: id, description: '' })))
     },
-    async analyzeExampleHost(req: { jobId: string; exampleId: string }) {
+    async analyzeExampleHost(req: { jobId: string; exampleId: string; model?: ModelOptions }) {
       api.calls.push(`analyzeExampleHost:${req.exampleId}`)
       const text = examples[req.exampleId]
       if (text === undefined) return err('NOT_FOUND', 'no such example')
-      return analyse(`${req.exampleId}.txt`, text, {
-        kind: 'example',
-        fileName: `${req.exampleId}.txt`,
-        exampleId: req.exampleId
+      return analyse(
+        `${req.exampleId}.txt`,
+        text,
+        { kind: 'example', fileName: `${req.exampleId}.txt`, exampleId: req.exampleId },
+        req.model
+      )
+    },
+    async analyzeHostText(req: {
+      jobId: string
+      fileName: string
+      text: string
+      model?: ModelOptions
+    }) {
+      api.calls.push(`analyzeHostText:${req.fileName}`)
+      return analyse(req.fileName, req.text, { kind: 'file', fileName: req.fileName }, req.model)
+    },
+    async getWorkspaceSession() {
+      api.calls.push('getWorkspaceSession')
+      return ok({
+        dataDir: '/data',
+        autosave: autosave ? { name: 'autosaved', savedAt: '2026-11-29T12:00:00.000Z' } : null,
+        recent: []
       })
     },
-    async analyzeHostText(req: { jobId: string; fileName: string; text: string }) {
-      api.calls.push(`analyzeHostText:${req.fileName}`)
-      return analyse(req.fileName, req.text, { kind: 'file', fileName: req.fileName })
+    async autosaveWorkspace(req: { state: WorkspaceStateInput }) {
+      api.calls.push('autosaveWorkspace')
+      api.savedStates.push(req.state)
+      autosave = workspaceText(req.state)
+      return ok({ savedAt: '2026-11-29T12:00:00.000Z' })
+    },
+    async saveWorkspace(req: { state: WorkspaceStateInput }) {
+      api.calls.push('saveWorkspace')
+      api.savedStates.push(req.state)
+      return ok({ fileName: 'ws.pamtplan', path: null, text: workspaceText(req.state) })
+    },
+    async restoreAutosave() {
+      api.calls.push('restoreAutosave')
+      if (!autosave) return err('FILE_UNREADABLE', 'no autosave', { fileName: 'autosave.pamtplan' })
+      return openWorkspace(autosave, 'autosave.pamtplan')
+    },
+    async dismissAutosave() {
+      api.calls.push('dismissAutosave')
+      autosave = null
+      return ok({ dismissed: true })
+    },
+    async openWorkspaceText(req: { fileName: string; text: string }) {
+      api.calls.push(`openWorkspaceText:${req.fileName}`)
+      return openWorkspace(req.text, req.fileName)
+    },
+    async openWorkspaceFile() {
+      return err('UNAVAILABLE', 'no dialog')
+    },
+    async openFile() {
+      return err('UNAVAILABLE', 'no dialog')
     },
     async openHostFile() {
       return err('UNAVAILABLE', 'no dialog')
