@@ -128,13 +128,6 @@ export function tornadoChart(
     data: rows.map((b, i) => [i, base, b[end]]),
     tooltip: { valueFormatter: (v) => axis.format(Number(v)) }
   })
-  const values = [base, ...bars.flatMap((b) => [b.low, b.high])]
-  let lo = base
-  let hi = base
-  for (const v of values) {
-    if (v < lo) lo = v
-    if (v > hi) hi = v
-  }
   return {
     animation: false,
     aria: { enabled: true },
@@ -156,13 +149,8 @@ export function tornadoChart(
       name: axis.name,
       nameLocation: 'middle',
       nameGap: 26,
-      // The data's extent plus 5 % each side (never below 0 for counts and latencies ≥ 0).
-      ...(lo === hi
-        ? {}
-        : {
-            min: Math.max(lo < 0 ? -Infinity : 0, lo - 0.05 * (hi - lo)),
-            max: hi + 0.05 * (hi - lo)
-          }),
+      // Round bounds around the data, not from 0: small swings stay visible.
+      scale: true,
       axisLabel: { formatter: (v: number) => axis.format(v), hideOverlap: true }
     },
     yAxis: {

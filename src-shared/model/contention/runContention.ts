@@ -208,11 +208,15 @@ function runDesigns(
   const total = seeds.length * runs.length
   return seeds.map((seed, k) => {
     const seeded = { ...scenario, seed }
-    return runs.map(([design, demote], i) =>
-      simulateContention(host, seeded, design, demote, simSettings, (f) =>
+    return runs.map(([design, demote], i) => {
+      const outcome = simulateContention(host, seeded, design, demote, simSettings, (f) =>
         onProgress?.((k * runs.length + i + f) / total)
       )
-    )
+      // A run reports within itself only every 2^20 events: say each one's end too, so a
+      // sensitivity of many short runs still moves its bar.
+      onProgress?.((k * runs.length + i + 1) / total)
+      return outcome
+    })
   })
 }
 

@@ -89,9 +89,9 @@ export function sensitivityRange(p: SensitivityParameter, base: number): Sensiti
     const lowWhole = Math.max(1, Math.round(low))
     if (lowWhole !== low)
       notes.push(
-        lowWhole === 1 && low < 0.5
-          ? `low end ${lowWhole}: a window holds at least 1 region`
-          : `low end rounded to ${lowWhole} regions`
+        low < 0.5
+          ? `low end 1 region: a window holds at least one`
+          : `low end rounded to ${lowWhole} region${lowWhole === 1 ? '' : 's'}`
       )
     low = lowWhole
     const highWhole = Math.min(KERNEL_WINDOW_REGIONS_MAX, Math.round(high))
