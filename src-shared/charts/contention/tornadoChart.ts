@@ -143,7 +143,8 @@ export function tornadoChart(
       data: [TORNADO_SERIES.low.name, TORNADO_SERIES.high.name, `base ${axis.format(base)}`]
     },
     tooltip: { trigger: 'item', confine: true },
-    grid: { left: 8, right: 24, top: 56, bottom: 40, containLabel: true },
+    // ECharts 6 shrinks the grid so the parameter labels and the axis name fit (outerBounds).
+    grid: { left: 8, right: 24, top: 56, bottom: 40 },
     xAxis: {
       type: 'value',
       name: axis.name,
