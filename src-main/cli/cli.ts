@@ -346,6 +346,7 @@ interface ContentionCliOptions {
   tdStartJitter?: number
   vcpuStartJitter?: number
   seeds?: number
+  sensitivity?: boolean
   csv?: boolean
   json?: boolean
 }
@@ -407,7 +408,8 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
     ...(options.vcpuStartJitter !== undefined
       ? { vcpuStartJitterNs: options.vcpuStartJitter }
       : {}),
-    ...(options.seeds !== undefined ? { seeds: options.seeds } : {})
+    ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+    ...(options.sensitivity ? { sensitivity: true } : {})
   }
   // A preset's own settings (the synchronized storm's zero jitter and CV), unless given here.
   const preset = options.preset ? contentionPresetSettings(options.preset) : {}
@@ -426,6 +428,10 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
   if ('error' in loaded) return failWith(ctx, loaded.error)
   const { planner } = loaded
   if (options.trace) {
+    if (options.sensitivity) {
+      ctx.stderr('--sensitivity needs --scenario or --preset: a trace replay is open loop\n')
+      return EXIT_USAGE
+    }
     ctx.input = basename(options.trace)
     const text = await readTextFile(options.trace, MAX_TRACE_TEXT_BYTES, 'traces')
     if (!text.ok) return failWith(ctx, text.error)
@@ -693,6 +699,10 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
       '--seeds <n>',
       'run every design with seeds seed, seed+1, … (1-50, default 1) and report median [min–max] (docs/contention-model.md, "Repetition")',
       parseCount
+    )
+    .option(
+      '--sensitivity',
+      'also run each cost and the kernel window alone at ¼× and 4× and say which rankings hold (docs/contention-model.md, "Sensitivity")'
     )
     .option('--csv', 'print perf lock contention -x , CSV (raw ns)')
     .option('--json', 'print the report as JSON')

@@ -2,6 +2,7 @@ import type { ContentionRun } from '@shared/api/contract'
 import { formatPerfTime, perfLockTable } from '@shared/charts/contention/perfLock'
 import { formatNs } from '@shared/charts/contention/labels'
 import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
+import { formatSensitivityReport } from './formatSensitivityReport'
 
 /** `pamt-planner contention`: perf's table, then the per-design figures perf does not print. */
 export function formatContentionReport(run: ContentionRun): string {
@@ -52,5 +53,6 @@ export function formatContentionReport(run: ContentionRun): string {
     out.push(
       'hazards: the lockless design (module-only) used pages before their PAMT pair was added, or had a pair removed while in use (docs/contention-model.md)'
     )
+  if (r.sensitivity) out.push('', formatSensitivityReport(r.sensitivity, r.seeds.length))
   return out.join('\n')
 }

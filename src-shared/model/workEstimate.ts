@@ -13,6 +13,7 @@ import type { TdxModuleParams } from './host/tdxModuleParams'
 import type { ContentionCosts } from './contention/costs'
 import type { LockDesign } from './contention/designs'
 import { scenarioDemotes } from './contention/runContention'
+import { sensitivityPlan, withParameterValue, type SensitivityBase } from './contention/sensitivity'
 import { withParameter, type SweepParameter } from './runtime/sweep'
 import { tdFootprintBytes } from './workload/capacity'
 import { pagesPerRegionVisit } from './workload/regionPool'
@@ -30,6 +31,8 @@ export { WORK_LIMITS, WorkBudget, WorkLimitError, formatCount }
 
 const SHRINK_WAITS =
   'lower the SEAMCALL costs (pamtAddNs, pamtRemoveNs, demoteNs) or raise busyBackoffNs: while a SEAMCALL holds a 2 MiB range, other CPUs retry it every busyFailNs + busyBackoffNs'
+const SHRINK_SENSITIVITY =
+  'a sensitivity runs every design and seed again at both ends of each parameter: pick fewer designs or seeds, or fewer or smaller TDs; always-lock costs the most'
 
 /** What the estimate needs of a host: the TDX memory TDs are admitted against, and the params. */
 export interface WorkHost {
@@ -241,49 +244,62 @@ export function estimateContentionWork(
     demoteVariants: readonly string[]
     costs: ContentionCosts
     seeds?: number
+    kernelWindowRegions?: number
+    sensitivity?: boolean
   }
 ): WorkEstimate {
   const seeds = settings.seeds ?? 1
   const tdsPerRun = plannedTds(scenario)
-  const variants = scenarioDemotes(scenario) ? settings.demoteVariants.length : 1
-  let base = 0
+  const demotes = scenarioDemotes(scenario)
+  const variants = demotes ? settings.demoteVariants.length : 1
+  // A sensitivity runs everything again at each end of each parameter, with that end's costs
+  // (a quarter of busyBackoffNs means four times the retries): the base point and each end.
+  const base: SensitivityBase = {
+    costs: settings.costs,
+    kernelWindowRegions: settings.kernelWindowRegions ?? 8
+  }
+  const plan = settings.sensitivity ? sensitivityPlan(base, demotes) : null
+  const points = [
+    base,
+    ...(plan?.parameters ?? []).flatMap((r) =>
+      [r.low, r.high].map((v) => withParameterValue(base, r.parameter, v))
+    )
+  ]
+  let events = 0
   let waits = 0
   let threads = 0
   if (tdsPerRun <= WORK_LIMITS.tdsPerRun) {
     threads = boundOverAdmitted(scenario, host, (c) => c.vcpus + 1).units
-    for (const design of settings.designs) {
-      const per = (c: TdClass): { base: number; waits: number } =>
-        contentionEventsPerTd(scenario, c, host.params, design, settings.costs)
-      base += variants * boundOverAdmitted(scenario, host, (c) => per(c).base).units
-      waits += variants * boundOverAdmitted(scenario, host, (c) => per(c).waits).units
-    }
+    for (const point of points)
+      for (const design of settings.designs) {
+        const per = (c: TdClass): { base: number; waits: number } =>
+          contentionEventsPerTd(scenario, c, host.params, design, point.costs)
+        events += variants * boundOverAdmitted(scenario, host, (c) => per(c).base).units
+        waits += variants * boundOverAdmitted(scenario, host, (c) => per(c).waits).units
+      }
   }
-  const units = seeds * (base + waits)
+  const units = seeds * (events + waits)
+  const limit = plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents
   const threadRefusal =
     threads > WORK_LIMITS.contentionThreads
       ? `this contention run would hold about ${formatCount(threads)} vCPU and VMM threads, more than the limit of ${formatCount(WORK_LIMITS.contentionThreads)} (docs/workload-model.md, "Work limits"): lower the TD counts or vCPUs.`
       : null
   const how = !Number.isFinite(waits)
     ? 'busyFailNs + busyBackoffNs must be above 0, or a CPU that retries a busy SEAMCALL never lets time pass'
-    : waits > base
+    : waits > events
       ? SHRINK_WAITS
-      : SHRINK_CONTENTION
+      : plan
+        ? SHRINK_SENSITIVITY
+        : SHRINK_CONTENTION
+  const what = `this contention run (${settings.designs.length} design${settings.designs.length === 1 ? '' : 's'}${seeds > 1 ? ` × ${seeds} seeds` : ''}${plan ? ` × ${points.length} sensitivity points` : ''})`
   return {
     tdsPerRun,
     units,
-    limit: WORK_LIMITS.contentionEvents,
+    limit,
     unit: 'simulation events',
     threads,
     refusal:
-      tdRefusal(tdsPerRun) ??
-      threadRefusal ??
-      refusal(
-        `this contention run (${settings.designs.length} design${settings.designs.length === 1 ? '' : 's'}${seeds > 1 ? ` × ${seeds} seeds` : ''})`,
-        units,
-        WORK_LIMITS.contentionEvents,
-        'simulation events',
-        how
-      )
+      tdRefusal(tdsPerRun) ?? threadRefusal ?? refusal(what, units, limit, 'simulation events', how)
   }
 }
 

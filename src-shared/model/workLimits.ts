@@ -26,6 +26,17 @@ export const WORK_LIMITS = {
    * scenario with every design is ~290 M, nearly all of them the always-lock design's.
    */
   contentionEvents: 400_000_000,
+  /**
+   * Events of one contention request with a sensitivity (1 + 2 × parameters points, each every
+   * design × DEMOTE variant × seed; docs/contention-model.md, "Sensitivity"). The estimate is an
+   * upper bound, and for designs that skip ahead a loose one: the calibration preset with v6,
+   * per-2m, hashed:64 and module-only over 3 seeds is estimated at 1.87 billion and ran 413 million
+   * events (4.5×). 3.5 billion admits the form's default (those designs, 5 seeds: 3.12 billion
+   * estimated, ~690 million run: about 3 minutes of one core at ~4 million events a second) and
+   * refuses always-lock on that preset (10.6 billion with one seed), whose estimate is nearly
+   * exact (1.2×).
+   */
+  sensitivityEvents: 3_500_000_000,
   /** vCPU and VMM threads of one contention run, each a generator held in memory for the run. */
   contentionThreads: 100_000
 } as const

@@ -4,6 +4,7 @@ import type { ContentionRun, PlannerApi, ScenarioPreset } from '@shared/api/cont
 import {
   contentionSettingsSchema,
   resolveMachine,
+  scenarioDemotes,
   type ContentionMachine,
   type ContentionRunSettings,
   type ContentionSettingsInput
@@ -12,6 +13,7 @@ import { contentionPresetSettings } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
 import { estimateContentionWork } from '@shared/model/workEstimate'
 import { issueSentence, type FieldLabel } from '@shared/api/issueText'
+import { sensitivityPlan, sensitivityPointCount } from '@shared/model/contention/sensitivity'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import { useWorkloadStore } from './workload'
@@ -59,6 +61,13 @@ const num = (v: number | ''): number => (v === '' ? Number.NaN : Number(v))
  * CLI's) default of 1 gives one sample (docs/contention-model.md, "Repetition").
  */
 export const FORM_SEEDS = 5
+
+/**
+ * Simulation events a second for the sensitivity button's rough time: the calibration preset runs
+ * ~4 million a second on one core (1.07 M events in ~0.25 s); the work estimate is an upper bound,
+ * so the time it gives is one too (docs/contention-model.md, "Sensitivity").
+ */
+export const EVENTS_PER_SECOND = 4e6
 
 /** The machine a form starts from when the settings name none (the host's, else the default). */
 type DraftMachine = Pick<ContentionMachine, 'sockets' | 'cpusPerSocket'>
@@ -327,25 +336,52 @@ export const useContentionStore = defineStore('contention', () => {
     showErrors.value = false
   }
 
-  /** Run every selected design on the scenario (Ctrl+Enter); invalid settings are not sent. */
-  async function runContention(): Promise<boolean> {
+  /**
+   * What the Sensitivity button would run: its points (1 + 2 × parameters), the estimated events
+   * and a rough upper bound on the time, or null while the form or scenario is not runnable.
+   */
+  const sensitivityWork = computed(() => {
+    const v = validation.value
+    const current = host.current
+    const s = scenario.value
+    if (!v.ok || !current || !s) return null
+    const settings = { ...v.settings, sensitivity: true }
+    const work = estimateContentionWork(s, current.analysis, settings)
+    const points = 1 + sensitivityPointCount(sensitivityPlan(settings, scenarioDemotes(s)))
+    return {
+      points,
+      events: work.units,
+      seconds: work.units / EVENTS_PER_SECOND,
+      refusal: work.refusal
+    }
+  })
+
+  /**
+   * Run every selected design on the scenario (Ctrl+Enter); invalid settings are not sent. With
+   * `sensitivity`, each cost and the kernel window at ¼× and 4× too (the Sensitivity button).
+   */
+  async function runContention(sensitivity = false): Promise<boolean> {
     if (job.value) return false
     showErrors.value = true
     const v = validation.value
     const current = host.current
     const s = scenario.value
     if (!v.ok || !current || !s) return false
+    const settings = sensitivity ? { ...v.settings, sensitivity: true } : v.settings
     // The service refuses the same; checked here so a run too large never starts a job.
-    const refusal = estimateContentionWork(s, current.analysis, v.settings).refusal
+    const refusal = estimateContentionWork(s, current.analysis, settings).refusal
     if (refusal) {
       jobs.fail('run', { code: 'WORK_TOO_LARGE', message: refusal })
       return false
     }
     const forPreset = presetId.value
-    const n = v.settings.designs.length
-    const k = v.settings.seeds
+    const n = settings.designs.length
+    const k = settings.seeds
+    const points = sensitivity
+      ? ` × ${1 + sensitivityPointCount(sensitivityPlan(settings, scenarioDemotes(s)))} sensitivity points`
+      : ''
     const out = await jobs.run(
-      `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}${k > 1 ? ` × ${k} seeds` : ''}`,
+      `Simulating lock contention for ${n} design${n === 1 ? '' : 's'}${k > 1 ? ` × ${k} seeds` : ''}${points}`,
       'run',
       (jobId) =>
         api().runContention({
@@ -353,7 +389,7 @@ export const useContentionStore = defineStore('contention', () => {
           hostId: current.hostId,
           ...(host.modelOptions ? { model: host.modelOptions } : {}),
           scenario: s,
-          settings: v.settings
+          settings
         })
     )
     if (!out) return false
@@ -411,6 +447,8 @@ export const useContentionStore = defineStore('contention', () => {
     resetSettings,
     runContention,
     restoreState,
+    runSensitivity: () => runContention(true),
+    sensitivityWork,
     cancel,
     dismissError: jobs.dismissError,
     notice: jobs.notice,

@@ -18,3 +18,12 @@ export {
   outcomeLabels
 } from './labels'
 export { perfLockCsv, perfLockTable, formatPerfTime } from './perfLock'
+export {
+  sensitivityCsv,
+  tornadoBars,
+  tornadoChart,
+  tornadoCsv,
+  TORNADO_SERIES,
+  type TornadoBar,
+  type TornadoMetric
+} from './tornadoChart'

@@ -1,5 +1,3 @@
-import type { ContentionOutcome } from '../../model/contention/simulateContention'
-
 /** Colours per design, the same in every contention chart (hashed:N of any N shares one). */
 export const DESIGN_COLORS: Record<string, string> = {
   v6: '#1f5fbf',
@@ -14,21 +12,8 @@ export function designColor(design: string): string {
   return DESIGN_COLORS[design.startsWith('hashed:') ? 'hashed' : design] ?? '#7f7f7f'
 }
 
-/** Whether the outcomes include more than one DEMOTE variant (then labels name the variant). */
-export function hasDemoteVariants(outcomes: readonly ContentionOutcome[]): boolean {
-  return new Set(outcomes.map((o) => o.demote)).size > 1
-}
-
-/** "v6" or, when the run has both DEMOTE variants, "v6 · try-then-lock". */
-export function outcomeLabel(o: ContentionOutcome, withDemote: boolean): string {
-  return withDemote ? `${o.design} · ${o.demote}` : o.design
-}
-
-/** Labels of every outcome, in order. */
-export function outcomeLabels(outcomes: readonly ContentionOutcome[]): string[] {
-  const withDemote = hasDemoteVariants(outcomes)
-  return outcomes.map((o) => outcomeLabel(o, withDemote))
-}
+// The labels live in the model so its sensitivity report keys designs exactly as the table does.
+export { hasDemoteVariants, outcomeLabel, outcomeLabels } from '../../model/contention/designs'
 
 /** Time with a unit that keeps 3 significant figures: "840 ns", "12.3 µs", "4.05 ms", "1.20 s". */
 export function formatNs(ns: number): string {

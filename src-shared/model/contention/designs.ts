@@ -94,3 +94,25 @@ export function lockName(design: LockDesign): string {
   if (design.startsWith('mod:')) return `pamt_lock[mod ${design.slice(4)}]`
   return 'pamt_lock'
 }
+
+/** What an outcome label needs of an outcome: its design and DEMOTE variant. */
+export interface LabelledOutcome {
+  design: LockDesign
+  demote: DemoteVariant
+}
+
+/** Whether the outcomes include more than one DEMOTE variant (then labels name the variant). */
+export function hasDemoteVariants(outcomes: readonly LabelledOutcome[]): boolean {
+  return new Set(outcomes.map((o) => o.demote)).size > 1
+}
+
+/** "v6" or, when the run has both DEMOTE variants, "v6 · try-then-lock". */
+export function outcomeLabel(o: LabelledOutcome, withDemote: boolean): string {
+  return withDemote ? `${o.design} · ${o.demote}` : o.design
+}
+
+/** Labels of every outcome, in order: the design table's, the charts' and the sensitivity's. */
+export function outcomeLabels(outcomes: readonly LabelledOutcome[]): string[] {
+  const withDemote = hasDemoteVariants(outcomes)
+  return outcomes.map((o) => outcomeLabel(o, withDemote))
+}

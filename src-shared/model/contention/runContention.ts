@@ -1,11 +1,22 @@
 import { z } from 'zod'
+import { SHRINK_CONTENTION, WORK_LIMITS, WorkBudget } from '../workLimits'
 import type { HostAnalysis } from '../host/analyzeHost'
 import { maxOf } from '../../util/arrays'
 import type { ScenarioCapacity } from '../workload/capacity'
 import type { ContentionPresetSettings } from '../workload/presets'
 import type { Scenario } from '../workload/scenario'
 import { contentionCostsSchema } from './costs'
-import { lockDesignSchema, type DemoteVariant, type LockDesign } from './designs'
+import { lockDesignSchema, outcomeLabels, type DemoteVariant, type LockDesign } from './designs'
+import {
+  baseMetrics,
+  judgeSensitivity,
+  KERNEL_WINDOW_REGIONS_MAX,
+  pointMetrics,
+  sensitivityPlan,
+  sensitivityPointCount,
+  withParameterValue,
+  type SensitivityReport
+} from './sensitivity'
 import { contentionTds, simulateContention, type ContentionOutcome } from './simulateContention'
 import { outcomeSpread } from './spread'
 
@@ -28,7 +39,7 @@ export const contentionSettingsSchema = z.strictObject({
    */
   sockets: z.number().int().min(1).max(16).optional(),
   cpusPerSocket: z.number().int().min(1).max(512).optional(),
-  kernelWindowRegions: z.number().int().min(1).max(4096).default(8),
+  kernelWindowRegions: z.number().int().min(1).max(KERNEL_WINDOW_REGIONS_MAX).default(8),
   /**
    * Each TD starts at its arrival time plus a uniform draw from [0, this). Modelled: even TDs
    * launched together are started one VMM after another and each builds its TD (control pages,
@@ -48,7 +59,13 @@ export const contentionSettingsSchema = z.strictObject({
    * another in one job; each outcome then carries its metrics' min, median and max (`spread`).
    * 1 (the default here and in the CLI; the app's form starts at 5): one sample, no spread.
    */
-  seeds: z.number().int().min(1).max(50).default(1)
+  seeds: z.number().int().min(1).max(50).default(1),
+  /**
+   * Also run every cost and the kernel window one at a time at ¼× and 4× their value here, every
+   * design × DEMOTE variant × seed at each end, and judge which conclusions hold
+   * (`report.sensitivity`; docs/contention-model.md, "Sensitivity"). 1 + 2 × parameters runs.
+   */
+  sensitivity: z.boolean().default(false)
 })
 
 export type ContentionSettingsInput = z.input<typeof contentionSettingsSchema>
@@ -148,8 +165,10 @@ export interface ContentionReport {
    * with `spread` over every seed when there are several.
    */
   outcomes: ContentionOutcome[]
-  /** Events simulated over all outcomes and seeds, and the wall time the model took (for throughput). */
+  /** Events simulated over all outcomes, seeds and sensitivity points (for throughput). */
   events: number
+  /** With settings.sensitivity: each parameter at ¼× and 4×, and which conclusions hold. */
+  sensitivity?: SensitivityReport
 }
 
 /** Whether any TD class demotes 2M pages: only then do the DEMOTE variants differ. */
@@ -163,9 +182,61 @@ export function runSeeds(seed: number, count: number): number[] {
 }
 
 /**
+ * Every design × DEMOTE variant × seed on one scenario and one set of settings: `[k][i]` is seed
+ * k's outcome i. The one loop a run and each of its sensitivity points go through, so a point
+ * differs from the base run only in the parameter it varies. `onProgress` gets this loop's own
+ * fraction.
+ */
+function runDesigns(
+  host: HostAnalysis,
+  scenario: Scenario,
+  settings: ContentionRunSettings,
+  machine: ContentionMachine,
+  seeds: readonly number[],
+  budget: WorkBudget,
+  onProgress?: (fraction: number) => void
+): ContentionOutcome[][] {
+  const variants: DemoteVariant[] = scenarioDemotes(scenario)
+    ? settings.demoteVariants
+    : [settings.demoteVariants[0]!]
+  const runs: Array<[LockDesign, DemoteVariant]> = settings.designs.flatMap((d) =>
+    variants.map((v) => [d, v] as [LockDesign, DemoteVariant])
+  )
+  const simSettings = {
+    ...settings,
+    sockets: machine.sockets,
+    cpusPerSocket: machine.cpusPerSocket
+  }
+  const total = seeds.length * runs.length
+  return seeds.map((seed, k) => {
+    const seeded = { ...scenario, seed }
+    return runs.map(([design, demote], i) => {
+      const outcome = simulateContention(
+        host,
+        seeded,
+        design,
+        demote,
+        simSettings,
+        (f) => onProgress?.((k * runs.length + i + f) / total),
+        budget
+      )
+      // A run reports within itself only every 2^20 events: say each one's end too, so a
+      // sensitivity of many short runs still moves its bar.
+      onProgress?.((k * runs.length + i + 1) / total)
+      return outcome
+    })
+  })
+}
+
+const eventsOf = (perSeed: readonly ContentionOutcome[][]): number =>
+  perSeed.flat().reduce((s, o) => s + o.events, 0)
+
+/**
  * Run every selected design on the same scenario (dpamt-model.md §3): each design once, and each
  * DEMOTE variant when the scenario demotes; all of it once per seed (settings.seeds), one seed
- * after another. Deterministic for the scenario's seed.
+ * after another. With settings.sensitivity, all of it again at each end of every parameter
+ * (sensitivity.ts), with one progress fraction over every run. Deterministic for the scenario's
+ * seed.
  */
 export function runContention(
   host: HostAnalysis,
@@ -173,33 +244,59 @@ export function runContention(
   settings: ContentionRunSettings,
   onProgress?: (fraction: number) => void
 ): ContentionReport {
-  const variants: DemoteVariant[] = scenarioDemotes(scenario)
-    ? settings.demoteVariants
-    : [settings.demoteVariants[0]!]
-  const runs: Array<[LockDesign, DemoteVariant]> = settings.designs.flatMap((d) =>
-    variants.map((v) => [d, v] as [LockDesign, DemoteVariant])
-  )
   const machine = resolveMachine(host, settings)
-  const simSettings = {
-    ...settings,
-    sockets: machine.sockets,
-    cpusPerSocket: machine.cpusPerSocket
-  }
   const seeds = runSeeds(scenario.seed, settings.seeds)
-  const total = seeds.length * runs.length
-  const perSeed = seeds.map((seed, k) => {
-    const seeded = { ...scenario, seed }
-    return runs.map(([design, demote], i) =>
-      simulateContention(host, seeded, design, demote, simSettings, (f) =>
-        onProgress?.((k * runs.length + i + f) / total)
-      )
-    )
-  })
+  const plan = settings.sensitivity ? sensitivityPlan(settings, scenarioDemotes(scenario)) : null
+  const points = 1 + (plan ? sensitivityPointCount(plan) : 0)
+  const progressAt =
+    (point: number) =>
+    (f: number): void =>
+      onProgress?.((point + f) / points)
+  // One budget for every run of the request: the run-time stop behind the pre-flight estimate.
+  const budget = new WorkBudget(
+    plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents,
+    'simulation events',
+    SHRINK_CONTENTION
+  )
+  const perSeed = runDesigns(host, scenario, settings, machine, seeds, budget, progressAt(0))
   const first = perSeed[0]!
   const outcomes =
     seeds.length === 1
       ? first
       : first.map((o, i) => ({ ...o, spread: outcomeSpread(perSeed.map((r) => r[i]!)) }))
+  let events = eventsOf(perSeed)
+  let sensitivity: SensitivityReport | undefined
+  if (plan) {
+    const labels = outcomeLabels(first)
+    let pointEvents = 0
+    const perDesign = plan.parameters.map((range, p) => {
+      const [low, high] = (['low', 'high'] as const).map((end, e) => {
+        const at = withParameterValue(settings, range.parameter, range[end])
+        const runs = runDesigns(
+          host,
+          scenario,
+          at,
+          machine,
+          seeds,
+          budget,
+          progressAt(1 + 2 * p + e)
+        )
+        pointEvents += eventsOf(runs)
+        return pointMetrics(runs)
+      })
+      return Object.fromEntries(labels.map((l, i) => [l, { low: low![i]!, high: high![i]! }]))
+    })
+    const base = baseMetrics(outcomes)
+    sensitivity = judgeSensitivity(
+      labels.map((label, i) => ({ label, design: first[i]!.design })),
+      plan,
+      Object.fromEntries(labels.map((l, i) => [l, base[i]!])),
+      perDesign,
+      seeds.length,
+      pointEvents
+    )
+    events += pointEvents
+  }
   return {
     scenarioName: scenario.name,
     seed: scenario.seed,
@@ -208,6 +305,7 @@ export function runContention(
     machine,
     capacity: contentionTds(host, scenario).capacity,
     outcomes,
-    events: perSeed.flat().reduce((s, o) => s + o.events, 0)
+    events,
+    ...(sensitivity ? { sensitivity } : {})
   }
 }

@@ -224,7 +224,8 @@ describe('contention view', () => {
       tdStartJitterNs: 100e6,
       vcpuStartJitterNs: 100e3,
       timelineBins: 400,
-      seeds: 2
+      seeds: 2,
+      sensitivity: false
     })
   })
 
@@ -471,5 +472,90 @@ describe('contention view', () => {
     expect(store.run).toBeNull()
     expect(w.find('[data-testid=job-progress]').exists()).toBe(false)
     expect(w.find('[data-testid=error-banner]').exists()).toBe(false)
+  })
+})
+
+describe('contention view: sensitivity (¼×–4×)', () => {
+  /** v6 and module-only, one seed: 31 points of 2 small runs each. */
+  async function pickSensitivityDesigns(w: VueWrapper): Promise<void> {
+    for (const d of ['always-lock', 'per-2m', 'hashed'])
+      await w.get(`[data-testid=design-${d}]`).setValue(false)
+    await w.get('[data-testid=machine-seeds]').setValue('1')
+  }
+
+  it('a Sensitivity button beside Run says what it runs and roughly how long', async () => {
+    const { w } = await mountContention()
+    await pickSensitivityDesigns(w)
+    const button = w.get('[data-testid=run-sensitivity]')
+    // A real button: focusable and run with Enter or Space like Run.
+    expect(button.element.tagName).toBe('BUTTON')
+    expect(button.attributes('type')).toBe('button')
+    expect(button.text()).toBe('Sensitivity (¼×–4×)')
+    // The small scenario does not demote: 14 costs (demoteNs skipped) + the kernel window = 15
+    // parameters, 1 + 2 × 15 = 31 points.
+    const title = button.attributes('title')!
+    expect(title).toContain('each cost and the kernel window alone at ¼× and 4×')
+    expect(title).toMatch(/: 31 points, 31× a plain run, up to about (a minute|\d+ minutes)/)
+  })
+
+  it('runs with sensitivity: true and shows the conclusions in words, the table and two tornado charts', async () => {
+    const { w, api, store } = await mountContention()
+    await pickSensitivityDesigns(w)
+    await w.get('[data-testid=run-sensitivity]').trigger('click')
+    await flushPromises()
+    expect(api.contentionRequests).toHaveLength(1)
+    expect(api.contentionRequests[0]!.settings).toMatchObject({
+      designs: ['v6', 'module-only'],
+      seeds: 1,
+      sensitivity: true
+    })
+    const s = store.run!.report.sensitivity!
+    const panel = w.get('[data-testid=sensitivity]')
+    expect(panel.text()).toContain('Sensitivity (¼×–4×)')
+    expect(w.get('[data-testid=sensitivity-skipped]').text()).toContain(
+      'Skipped demoteNs: the scenario does not demote'
+    )
+    // Every robust conclusion is said in the card, in the model's own words.
+    const card = w.get('[data-testid=robust-conclusions]')
+    expect(card.find('h3').text()).toBe('Robust conclusions')
+    for (const c of s.conclusions.filter((x) => x.robust)) expect(card.text()).toContain(c.text)
+    // module-only has no kernel lock, so it contends 0 times wherever v6 contends at all: the
+    // conclusion exists, and its hazards stand beside it.
+    const lockless = s.conclusions.find((c) => c.metric === 'contended')!
+    expect(lockless).toMatchObject({ better: 'module-only', worse: 'v6' })
+    expect(card.text()).toContain('module-only is lockless (racy; rejected in the v2 review)')
+    // One row per parameter, with its ends.
+    expect(w.findAll('[data-testid^=sensitivity-row-]')).toHaveLength(15)
+    expect(w.get('[data-testid=sensitivity-row-pamtAddNs]').text()).toContain(
+      '1,000 ns – 16,000 ns'
+    )
+    // The design picker, and both charts in ChartPanels (SVG and CSV export).
+    const pick = w.get('[data-testid=sensitivity-design]').element as HTMLSelectElement
+    expect([...pick.options].map((o) => o.value)).toEqual(['v6', 'module-only'])
+    for (const id of ['sensitivity-contended', 'sensitivity-p99']) {
+      expect(w.find(`[data-testid=chart-${id}]`).exists()).toBe(true)
+      expect(w.find(`[data-testid=save-csv-${id}]`).exists()).toBe(true)
+    }
+  })
+
+  it('disables both buttons while it runs, shows its points in the progress, and cancels', async () => {
+    const { w, api, store } = await mountContention()
+    await pickSensitivityDesigns(w)
+    api.hold = true
+    await w.get('[data-testid=run-sensitivity]').trigger('click')
+    await flushPromises()
+    const jobId = store.job!.jobId
+    api.emit({ jobId, phase: 'analysing', fraction: 0.25 })
+    await flushPromises()
+    const bar = w.get('[data-testid=job-progress]').text()
+    expect(bar).toContain('2 designs × 31 sensitivity points')
+    expect(bar).toContain('25%')
+    expect(w.get('[data-testid=run-sensitivity]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid=run-contention]').attributes('disabled')).toBeDefined()
+    await w.get('[data-testid=cancel-contention]').trigger('click')
+    await flushPromises()
+    expect(api.calls).toContain(`cancelJob:${jobId}`)
+    expect(store.job).toBeNull()
+    expect(w.find('[data-testid=sensitivity]').exists()).toBe(false)
   })
 })
