@@ -22,6 +22,7 @@ const api: PlannerApi = {
   openTraceFile: invoke('openTraceFile'),
   listContentionPresets: invoke('listContentionPresets'),
   runContention: invoke('runContention'),
+  fitCalibration: invoke('fitCalibration'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

@@ -1,5 +1,7 @@
 import type {
   AnalyzeExampleRequest,
+  CalibrationFitRequest,
+  CalibrationFitRun,
   ContentionRequest,
   ContentionRun,
   AnalyzeHostTextRequest,
@@ -33,12 +35,18 @@ import {
   presetScenario
 } from '@shared/model/workload/presets'
 import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import {
+  CALIBRATION_PRESET_ID,
+  calibrationFitOptionsSchema,
+  maxFitRuns
+} from '@shared/model/contention/calibrationFit'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { sweepRequestSchema } from '@shared/model/runtime/sweep'
 import { safeFileStem } from '@shared/util/fileNames'
 import {
   estimateContentionWork,
   estimateSimulationWork,
+  formatCount,
   workHostOf,
   type WorkHost
 } from '@shared/model/workEstimate'
@@ -258,6 +266,52 @@ export class PlannerService implements PlannerMethods {
       model: req.model,
       scenario: scenario.data,
       settings: settings.data
+    })
+  }
+
+  /**
+   * Fit the SEAMCALL scale and faultOutsideNs to the list's measurement on the calibration preset
+   * (docs/contention-model.md, "Checks → Calibration"): v6 only, `fit.seeds` runs per evaluation,
+   * refused before it starts when its bound (maxFitRuns) of runs would pass the contention work limit.
+   */
+  async fitCalibration(req: CalibrationFitRequest): Promise<ApiResult<CalibrationFitRun>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    const parsed = contentionSettingsSchema.safeParse(req.settings ?? {})
+    const options = calibrationFitOptionsSchema.safeParse(req.fit ?? {})
+    if (!parsed.success || !options.success) {
+      const issue = (parsed.success ? options.error?.issues[0] : parsed.error.issues[0]) ?? null
+      return err(
+        'INVALID_REQUEST',
+        `${parsed.success ? 'fit' : 'settings'} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+      )
+    }
+    // The fit runs v6 alone, one seed per run: the form's designs and seeds do not apply.
+    const settings = {
+      ...parsed.data,
+      designs: ['v6' as const],
+      demoteVariants: ['lock-around' as const],
+      seeds: options.data.seeds
+    }
+    const scenario = contentionPresetScenario(CALIBRATION_PRESET_ID)!
+    const one = estimateContentionWork(scenario, this.workHost(stored.value, req.model), {
+      ...settings,
+      seeds: 1
+    })
+    const runs = maxFitRuns(options.data)
+    if (one.refusal) return err('WORK_TOO_LARGE', one.refusal)
+    if (one.units * runs > one.limit)
+      return err(
+        'WORK_TOO_LARGE',
+        `this calibration fit (up to ${runs} runs of v6, about ${formatCount(one.units)} simulation events each) would exceed the limit of ${formatCount(one.limit)} simulation events (docs/workload-model.md, "Work limits"): lower the seeds, points or evaluations per point.`
+      )
+    return this.opts.jobs.run(req.jobId, {
+      kind: 'calibrationFit',
+      host: stored.value.host,
+      model: req.model,
+      scenario,
+      settings,
+      options: options.data
     })
   }
 

@@ -8,6 +8,10 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
 import { runContention } from '@shared/model/contention/runContention'
+import {
+  CalibrationNotComparable,
+  runCalibrationFit
+} from '@shared/model/contention/calibrationReport'
 import { WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
@@ -30,6 +34,7 @@ export async function runTask<T extends WorkerTask>(
   } catch (e) {
     // A run past its work limit is the user's input, not a crash: say what to shrink.
     if (e instanceof WorkLimitError) return err('WORK_TOO_LARGE', e.message)
+    if (e instanceof CalibrationNotComparable) return err('INVALID_REQUEST', e.message)
     throw e
   }
 }
@@ -94,6 +99,15 @@ async function run(
       )
       progress('done', 1)
       return ok({ hostName: host.name, scenario: task.scenario, report })
+    }
+    case 'calibrationFit': {
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      const report = runCalibrationFit(host, task.scenario, task.settings, task.options, {
+        onProgress: (f) => progress('analysing', f)
+      })
+      progress('done', 1)
+      return ok({ hostName: host.name, report })
     }
     case 'replayTrace': {
       progress('parsing', 0)

@@ -59,6 +59,7 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     openTraceFile: call('openTraceFile'),
     listContentionPresets: call('listContentionPresets'),
     runContention: call('runContention'),
+    fitCalibration: call('fitCalibration'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

@@ -155,6 +155,11 @@ export interface FitCore {
    * evaluation is the residual run.
    */
   fitted: CurvePoint & { how: 'interpolated' | 'grid' }
+  /**
+   * Whether the fitted point's median count is within the tolerance (its solve `matched`); false
+   * when the solve spent its evaluations first, and then the values are the closest it came.
+   */
+  converged: boolean
   scale: FittedValue
   pamtAddNs: FittedValue
   pamtRemoveNs: FittedValue
@@ -366,6 +371,7 @@ export function fitCalibrationCosts(evaluate: FitEvaluator, config: FitConfig): 
       curve,
       status,
       fitted,
+      converged: fitted.status === 'matched',
       scale: { value: fitted.scale, low: range?.low ?? null, high: range?.high ?? null },
       pamtAddNs: scaled(config.base.pamtAddNs, fitted.scale, range),
       pamtRemoveNs: scaled(config.base.pamtRemoveNs, fitted.scale, range),

@@ -220,8 +220,20 @@ export function fitResiduals(fit: FitCore): CalibrationResiduals {
 const int = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(1))
 const spread = (s: Spread, f: (v: number) => string = int): string =>
   s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`
-const ms = (ns: number): string => `${(ns / 1e6).toFixed(2)} ms`
-const sec = (ns: number): string => `${(ns / 1e9).toFixed(1)} s`
+/** Three significant figures and a unit, as the charts' formatNs prints time (the model has no charts). */
+const time = (ns: number): string => {
+  const [v, unit] =
+    ns >= 1e9
+      ? [ns / 1e9, 's']
+      : ns >= 1e6
+        ? [ns / 1e6, 'ms']
+        : ns >= 1e3
+          ? [ns / 1e3, 'µs']
+          : [ns, 'ns']
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${unit}`
+}
+const ms = time
+const sec = time
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
 const ns = (v: number): string => `${Math.round(v).toLocaleString('en-US')} ns`
 const signed = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${int(Math.abs(v))}`
@@ -254,7 +266,9 @@ export function fitFindings(
     `contentions ${spread(c.model)} against the list's ${int(t.contended)} (2025-08-13): ${signed(c.residual.median)} (fitted; matched within ±${pct(tol)})${
       fit.status === 'count-unreachable'
         ? `; no scale on the grid reaches it, this is the closest (faultOutsideNs ${ns(FIT_SEARCH.faultMinNs)}–${ns(FIT_SEARCH.faultMaxNs)})`
-        : ''
+        : fit.converged
+          ? ''
+          : `; the solve spent its ${fit.search.evaluationsPerPoint} evaluations first, this is the closest it came`
     }`
   )
   const w = r.totalWaitNs

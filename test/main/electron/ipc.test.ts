@@ -69,6 +69,7 @@ function fakeService(): FakeService {
     openTraceFile: vi.fn<PlannerMethods['openTraceFile']>(async () => ok(null)),
     listContentionPresets: vi.fn<PlannerMethods['listContentionPresets']>(async () => ok([])),
     runContention: vi.fn<PlannerMethods['runContention']>(unexpected),
+    fitCalibration: vi.fn<PlannerMethods['fitCalibration']>(unexpected),
     exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
       ok({ fileName: 'h.host.json', text: '{}' })
     )
@@ -109,7 +110,8 @@ const validBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h3',
     scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
     settings: { designs: ['v6', 'hashed:16'] }
-  }
+  },
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -138,7 +140,8 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
     hostId: 'h3',
     scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] },
     settings: { designs: ['hashed:0'] }
-  }
+  },
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }
