@@ -217,9 +217,14 @@ export function fitResiduals(fit: FitCore): CalibrationResiduals {
   }
 }
 
-const int = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(1))
+/** A count: whole, or a median between two seeds' counts with one decimal ("1,179.5"). */
+const int = (v: number): string =>
+  v.toLocaleString('en-US', {
+    maximumFractionDigits: Number.isInteger(v) ? 0 : 1,
+    minimumFractionDigits: Number.isInteger(v) ? 0 : 1
+  })
 const spread = (s: Spread, f: (v: number) => string = int): string =>
-  s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`
+  f(s.min) === f(s.max) ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`
 /** Three significant figures and a unit, as the charts' formatNs prints time (the model has no charts). */
 const time = (ns: number): string => {
   const [v, unit] =
@@ -314,7 +319,7 @@ export function fitFindings(
   const faults = spreadOf(trail.map((p) => p.faultOutsideNs))
   const dependsOn = [
     `pamtRemoveNs / pamtAddNs = ${(k.pamtRemoveNs / k.pamtAddNs).toFixed(2)} (${int(k.pamtRemoveNs)} / ${int(k.pamtAddNs)} ns): kept, both scale together`,
-    `pageRemoveNs ${ns(k.pageRemoveNs)} (estimate): paces the teardown, whose puts gave ${spread(shutdowns)} of the median contentions at the fitted scale over faultOutsideNs ${ns(faults.min)}–${ns(faults.max)}; faultOutsideNs does not reach them`,
+    `pageRemoveNs ${ns(k.pageRemoveNs)} (estimate): paces the teardown; at the fitted scale its puts contended ${spread(shutdowns)} times (median) over the faultOutsideNs tried (${ns(faults.min)}–${ns(faults.max)}), a part of the count that faultOutsideNs does not set`,
     `every other cost at its value (estimates, docs/contention-model.md "Parameters"): ${held.map((key) => `${key} ${int(k[key])}`).join(', ')} ns`,
     `serviceCv ${k.serviceCv} (estimate): with 0 the vCPUs would run in lockstep`,
     `TD start jitter ${ms(s.tdStartJitterNs)}, vCPU start jitter ${ms(s.vcpuStartJitterNs)} (modelled)`,
@@ -325,4 +330,18 @@ export function fitFindings(
     `the search: scale ×${fit.search.scaleMin}–×${fit.search.scaleMax} on ${fit.search.points} points, faultOutsideNs ${ns(fit.search.faultMinNs)}–${ns(fit.search.faultMaxNs)}, up to ${fit.search.evaluationsPerPoint} evaluations a point, the count matched within ±${pct(fit.search.countTolerance)}`
   ]
   return { matched, unmatched, dependsOn }
+}
+
+/**
+ * The costs of the fitted point as the cost fields take them: every cost the fit held, with the
+ * fitted pamtAddNs, pamtRemoveNs and faultOutsideNs rounded to whole nanoseconds. The GUI's
+ * "Use these costs" copies exactly these (docs/contention-model.md, "Checks → Calibration").
+ */
+export function fittedCosts(report: CalibrationFitReport): ContentionCosts {
+  return {
+    ...report.settings.costs,
+    pamtAddNs: Math.round(report.fit.pamtAddNs.value),
+    pamtRemoveNs: Math.round(report.fit.pamtRemoveNs.value),
+    faultOutsideNs: Math.round(report.fit.faultOutsideNs.value)
+  }
 }

@@ -67,7 +67,7 @@ describe('pamt-planner calibrate', () => {
     ])
       expect(lines).toContain(heading)
     expect(r.stdout).toMatch(
-      /\nwork: \d runs of v6 \(at most 6: \(2 points \+ 1\) × 2 evaluations × 1 seeds\)/
+      /\nwork: \d runs of v6 \(at most 6: \(2 points \+ 1\) × 2 evaluations × 1 seed\)/
     )
   })
 
