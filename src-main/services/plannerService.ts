@@ -46,7 +46,7 @@ import { safeFileStem } from '@shared/util/fileNames'
 import {
   estimateContentionWork,
   estimateSimulationWork,
-  formatCount,
+  WORK_LIMITS,
   workHostOf,
   type WorkHost
 } from '@shared/model/workEstimate'
@@ -272,7 +272,8 @@ export class PlannerService implements PlannerMethods {
   /**
    * Fit the SEAMCALL scale and faultOutsideNs to the list's measurement on the calibration preset
    * (docs/contention-model.md, "Checks → Calibration"): v6 only, `fit.seeds` runs per evaluation,
-   * refused before it starts when its bound (maxFitRuns) of runs would pass the contention work limit.
+   * refused before it starts when one run is over the contention limits or its bound of runs
+   * (maxFitRuns) is over WORK_LIMITS.calibrationFitRuns.
    */
   async fitCalibration(req: CalibrationFitRequest): Promise<ApiResult<CalibrationFitRun>> {
     const stored = this.storedHost(req.hostId)
@@ -300,10 +301,10 @@ export class PlannerService implements PlannerMethods {
     })
     const runs = maxFitRuns(options.data)
     if (one.refusal) return err('WORK_TOO_LARGE', one.refusal)
-    if (one.units * runs > one.limit)
+    if (runs > WORK_LIMITS.calibrationFitRuns)
       return err(
         'WORK_TOO_LARGE',
-        `this calibration fit (up to ${runs} runs of v6, about ${formatCount(one.units)} simulation events each) would exceed the limit of ${formatCount(one.limit)} simulation events (docs/workload-model.md, "Work limits"): lower the seeds, points or evaluations per point.`
+        `this calibration fit may make ${runs} runs of v6 ((${options.data.points} points + 1) × ${options.data.evaluationsPerPoint} evaluations × ${options.data.seeds} seeds), more than the limit of ${WORK_LIMITS.calibrationFitRuns} (docs/workload-model.md, "Work limits"): lower the seeds, points or evaluations per point.`
       )
     return this.opts.jobs.run(req.jobId, {
       kind: 'calibrationFit',

@@ -12,7 +12,7 @@ import {
   CalibrationNotComparable,
   runCalibrationFit
 } from '@shared/model/contention/calibrationReport'
-import { WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
+import { WORK_LIMITS, WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
@@ -103,8 +103,15 @@ async function run(
     case 'calibrationFit': {
       progress('analysing', 0)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      // The service refused fits over their bound of runs; this stops one whose runs are heavier
+      // than the preset's usual ~1 M events.
       const report = runCalibrationFit(host, task.scenario, task.settings, task.options, {
-        onProgress: (f) => progress('analysing', f)
+        onProgress: (f) => progress('analysing', f),
+        budget: new WorkBudget(
+          WORK_LIMITS.contentionEvents,
+          'simulation events',
+          'lower the seeds, points or evaluations per point of the calibration fit'
+        )
       })
       progress('done', 1)
       return ok({ hostName: host.name, report })

@@ -18,7 +18,7 @@ import {
 } from '@shared/model/contention/runContention'
 import { contentionPresetSettings } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
-import { estimateContentionWork } from '@shared/model/workEstimate'
+import { estimateContentionWork, WORK_LIMITS } from '@shared/model/workEstimate'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
 import { useWorkloadStore } from './workload'
@@ -378,6 +378,8 @@ export const useContentionStore = defineStore('contention', () => {
     const o = fitOptions.value
     const current = host.current
     if (!v.ok || !o.success || !current) return false
+    // The service refuses the same; the card says so before anything is sent.
+    if (maxFitRuns(o.data) > WORK_LIMITS.calibrationFitRuns) return false
     const out = await jobs.run(
       `Fitting the costs to the list's measurement (up to ${maxFitRuns(o.data)} runs of v6)`,
       'fit',

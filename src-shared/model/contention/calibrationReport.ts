@@ -1,4 +1,5 @@
 import type { HostAnalysis } from '../host/analyzeHost'
+import type { WorkBudget } from '../workEstimate'
 import type { Scenario } from '../workload/scenario'
 import {
   fitCalibrationCosts,
@@ -116,7 +117,12 @@ export function runCalibrationFit(
   scenario: Scenario,
   settings: ContentionRunSettings,
   options: CalibrationFitOptions,
-  hooks: { onProgress?: (fraction: number) => void; isCancelled?: () => boolean } = {},
+  hooks: {
+    onProgress?: (fraction: number) => void
+    isCancelled?: () => boolean
+    /** Spent with each run's events; throws WorkLimitError past its limit (runTask passes one). */
+    budget?: WorkBudget
+  } = {},
   target: CalibrationTarget = LIST_MEASUREMENT
 ): CalibrationFitReport {
   const capacity = contentionTds(host, scenario).capacity
@@ -147,6 +153,7 @@ export function runCalibrationFit(
         const s = sample(host, { ...scenario, seed }, sim)
         runs++
         events += s.events
+        hooks.budget?.spend(s.events)
         return s
       })
     },
@@ -159,7 +166,8 @@ export function runCalibrationFit(
       },
       points: options.points,
       evaluationsPerPoint: options.evaluationsPerPoint,
-      ...hooks
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.isCancelled ? { isCancelled: hooks.isCancelled } : {})
     }
   )
   const residuals = fitResiduals(fit)
