@@ -353,7 +353,11 @@ export const useContentionStore = defineStore('contention', () => {
 
   // -- Calibration fit (docs/contention-model.md, "Checks → Calibration") ------------------------
   /** The fit's own seeds and grid points ('' an emptied field); the schema's defaults. */
-  const fitForm = ref<{ seeds: number | ''; points: number | '' }>({ seeds: 3, points: 9 })
+  const fitDefaults = calibrationFitOptionsSchema.parse({})
+  const fitForm = ref<{ seeds: number | ''; points: number | '' }>({
+    seeds: fitDefaults.seeds,
+    points: fitDefaults.points
+  })
   const fitOptions = computed(() =>
     calibrationFitOptionsSchema.safeParse({
       seeds: num(fitForm.value.seeds),
