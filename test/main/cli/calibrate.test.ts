@@ -1,19 +1,26 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { CalibrationFitRun } from '@shared/api/contract'
+import { formatCalibrationReport } from '../../../src-main/cli/formatCalibrationReport'
 import { hostFixturePath } from '../../support/fixtures'
-import { cli } from '../../support/cli'
+import { cli, type CliRun } from '../../support/cli'
 
 /**
  * `pamt-planner calibrate` (docs/contention-model.md, "Checks → Calibration"), at its cheapest:
  * one seed, two scales, two evaluations each: (2 + 1) × 2 = 6 runs of v6 on the calibration preset
- * (about 1 M events each). The values are the model's own output; the checks are the shape and the
- * wording, not the numbers.
+ * (about 1 M events each), once for the file: the text report is the same run through the
+ * formatter the command prints with. The values are the model's own output; the checks are the
+ * shape and the wording, not the numbers. The limits are generous for a loaded 2-core machine.
  */
 const SPR = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
 const CHEAP = ['--seeds', '1', '--points', '2', '--evaluations', '2']
 
-describe('pamt-planner calibrate', () => {
-  it('prints the whole fit as JSON: fitted values with ranges, residuals, the three lists', async () => {
-    const r = await cli('calibrate', '--host', SPR, ...CHEAP, '--json')
+describe('pamt-planner calibrate', { timeout: 60_000 }, () => {
+  let r: CliRun
+  beforeAll(async () => {
+    r = await cli('calibrate', '--host', SPR, ...CHEAP, '--json')
+  }, 60_000)
+
+  it('prints the whole fit as JSON: fitted values with ranges, residuals, the three lists', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     const run = JSON.parse(r.stdout)
@@ -50,44 +57,46 @@ describe('pamt-planner calibrate', () => {
     expect(report.fit.pamtRemoveNs.value / report.fit.pamtAddNs.value).toBeCloseTo(0.75, 9)
   })
 
-  it('prints the fitted values, the residuals and the three lists as text', async () => {
-    const r = await cli('calibrate', '--host', SPR, ...CHEAP)
-    expect(r.code).toBe(0)
-    const lines = r.stdout.split('\n')
+  it('prints the fitted values, the residuals and the three lists as text', () => {
+    // What `calibrate` without --json prints for this run (cli.ts: formatCalibrationReport).
+    const text = formatCalibrationReport(JSON.parse(r.stdout) as CalibrationFitRun)
+    const lines = text.split('\n')
     expect(lines[0]).toMatch(/^Calibration fit: v6 on Calibration: 10 TDs x 16 GB/)
     expect(lines).toContain(
       '  measured (dpamt-model.md §3.3): 1,136 contentions (2025-08-13); total wait 2.00 ms (2025-08-11) to 4.00 ms (2025-08-13), fitted at 3.00 ms'
     )
-    expect(r.stdout).toMatch(/\n {2}pamtAddNs +[\d,]+ ns {3}/)
-    expect(r.stdout).toMatch(/\n {2}contentions \(fitted\) +[\d,]+/)
+    expect(text).toMatch(/\n {2}pamtAddNs +[\d,]+ ns {3}/)
+    expect(text).toMatch(/\n {2}contentions \(fitted\) +[\d,]+/)
     for (const heading of [
       'matched:',
       'did not match:',
       'the fit depends on (held at these values):'
     ])
       expect(lines).toContain(heading)
-    expect(r.stdout).toMatch(
+    expect(text).toMatch(
       /\nwork: \d runs of v6 \(at most 6: \(2 points \+ 1\) × 2 evaluations × 1 seed\)/
     )
   })
 
   it('refuses a host the calibration TDs do not fit, in one line, exit 1', async () => {
-    const r = await cli(
+    const refused = await cli(
       'calibrate',
       '--host',
       hostFixturePath('laptop-dell-xps13-9370-16g.txt'),
       '--json'
     )
-    expect(r.code).toBe(1)
-    expect(r.stdout).toBe('')
-    expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    expect(r.stderr).toMatch(/^the calibration scenario does not fit this host: 0 of 10 TDs fit/)
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toBe('')
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(refused.stderr).toMatch(
+      /^the calibration scenario does not fit this host: 0 of 10 TDs fit/
+    )
   })
 
   it('refuses seeds, points or evaluations out of range as a usage error', async () => {
-    const r = await cli('calibrate', '--host', SPR, '--seeds', '11')
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^invalid seeds: /)
+    const usage = await cli('calibrate', '--host', SPR, '--seeds', '11')
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toMatch(/^invalid seeds: /)
     expect((await cli('calibrate', '--host', SPR, '--points', '1')).code).toBe(2)
     expect((await cli('calibrate', '--host', SPR, '--evaluations', '0')).code).toBe(2)
     expect((await cli('calibrate', '--host', SPR, '--cost', 'nope=1')).code).toBe(2)
