@@ -22,6 +22,8 @@ import { DATA_DIR_ENV, defaultDataDir } from '../services/workspaceService'
 import { formatHostReport } from './formatHostReport'
 import { formatSimulationReport } from './formatSimulationReport'
 import { formatContentionReport } from './formatContentionReport'
+import { formatCalibrationReport } from './formatCalibrationReport'
+import { calibrationFitOptionsSchema } from '@shared/model/contention/calibrationFit'
 import {
   contentionSettingsSchema,
   withPresetSettings,
@@ -483,6 +485,48 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
   return 0
 }
 
+interface CalibrateCliOptions {
+  host: string
+  seeds?: number
+  points?: number
+  evaluations?: number
+  cost: Record<string, number>
+  json?: boolean
+}
+
+/**
+ * `pamt-planner calibrate`: fit the SEAMCALL scale and faultOutsideNs to the list's measurement on
+ * the calibration preset (docs/contention-model.md, "Checks → Calibration").
+ */
+async function calibrateCommand(options: CalibrateCliOptions, ctx: CliRun): Promise<number> {
+  const fit = calibrationFitOptionsSchema.safeParse({
+    ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+    ...(options.points !== undefined ? { points: options.points } : {}),
+    ...(options.evaluations !== undefined ? { evaluationsPerPoint: options.evaluations } : {})
+  })
+  const settings = contentionSettingsSchema.safeParse({
+    costs: { ...DEFAULT_CONTENTION_COSTS, ...options.cost }
+  })
+  if (!fit.success || !settings.success) {
+    const issue = fit.success ? settings.error?.issues[0] : fit.error.issues[0]
+    ctx.stderr(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'bad value'}\n`)
+    return EXIT_USAGE
+  }
+  const loaded = await loadHost(options.host, ctx)
+  if ('error' in loaded) return failWith(ctx, loaded.error)
+  const run = await loaded.planner.fitCalibration({
+    jobId: 'cli',
+    hostId: loaded.host.hostId,
+    settings: settings.data,
+    fit: fit.data
+  })
+  if (!run.ok) return failWith(ctx, run.error)
+  ctx.stdout(
+    options.json ? `${terminalSafeJson(run.value)}\n` : `${formatCalibrationReport(run.value)}\n`
+  )
+  return EXIT_OK
+}
+
 function parseNs(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n < 0)
@@ -708,6 +752,34 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .option('--json', 'print the report as JSON')
     .action(async (options: ContentionCliOptions) => {
       exitCode = await contentionCommand(options, ctx)
+    })
+
+  program
+    .command('calibrate')
+    .description(
+      'fit pamtAddNs/pamtRemoveNs (one scale) and faultOutsideNs to the list’s 1136 contentions and 2-4 ms on the calibration preset'
+    )
+    .requiredOption('--host <file>', 'host file (any format analyze reads)')
+    .option(
+      '--seeds <n>',
+      'seeds per evaluation, the fit reads their median (1-10, default 3)',
+      parseCount
+    )
+    .option('--points <n>', 'scales on the grid ×0.25 to ×4 (2-17, default 9)', parseCount)
+    .option(
+      '--evaluations <n>',
+      'evaluations per scale when solving faultOutsideNs (2-12, default 6)',
+      parseCount
+    )
+    .option(
+      '--cost <key=ns>',
+      'hold another cost at this value, repeatable; pamtAddNs/pamtRemoveNs set the base the scale multiplies',
+      collectCost,
+      {}
+    )
+    .option('--json', 'print the whole fit as JSON')
+    .action(async (options: CalibrateCliOptions) => {
+      exitCode = await calibrateCommand(options, ctx)
     })
 
   program

@@ -30,6 +30,7 @@ const api: PlannerApi = {
   restoreAutosave: invoke('restoreAutosave'),
   dismissAutosave: invoke('dismissAutosave'),
   openFile: invoke('openFile'),
+  fitCalibration: invoke('fitCalibration'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

@@ -1,5 +1,7 @@
 import type {
   AnalyzeExampleRequest,
+  CalibrationFitRequest,
+  CalibrationFitRun,
   ContentionRequest,
   ContentionRun,
   AnalyzeHostTextRequest,
@@ -46,12 +48,18 @@ import {
   presetScenario
 } from '@shared/model/workload/presets'
 import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import {
+  CALIBRATION_PRESET_ID,
+  calibrationFitOptionsSchema,
+  maxFitRuns
+} from '@shared/model/contention/calibrationFit'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { sweepRequestSchema } from '@shared/model/runtime/sweep'
 import { safeFileStem } from '@shared/util/fileNames'
 import {
   estimateContentionWork,
   estimateSimulationWork,
+  WORK_LIMITS,
   workHostOf,
   type WorkHost
 } from '@shared/model/workEstimate'
@@ -311,6 +319,53 @@ export class PlannerService implements PlannerMethods {
       model: req.model,
       scenario: scenario.data,
       settings: settings.data
+    })
+  }
+
+  /**
+   * Fit the SEAMCALL scale and faultOutsideNs to the list's measurement on the calibration preset
+   * (docs/contention-model.md, "Checks → Calibration"): v6 only, `fit.seeds` runs per evaluation,
+   * refused before it starts when one run is over the contention limits or its bound of runs
+   * (maxFitRuns) is over WORK_LIMITS.calibrationFitRuns.
+   */
+  async fitCalibration(req: CalibrationFitRequest): Promise<ApiResult<CalibrationFitRun>> {
+    const stored = this.storedHost(req.hostId)
+    if (!stored.ok) return stored
+    const parsed = contentionSettingsSchema.safeParse(req.settings ?? {})
+    const options = calibrationFitOptionsSchema.safeParse(req.fit ?? {})
+    if (!parsed.success || !options.success) {
+      const issue = (parsed.success ? options.error?.issues[0] : parsed.error.issues[0]) ?? null
+      return err(
+        'INVALID_REQUEST',
+        `${parsed.success ? 'fit' : 'settings'} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+      )
+    }
+    // The fit runs v6 alone, one seed per run: the form's designs and seeds do not apply.
+    const settings = {
+      ...parsed.data,
+      designs: ['v6' as const],
+      demoteVariants: ['lock-around' as const],
+      seeds: options.data.seeds
+    }
+    const scenario = contentionPresetScenario(CALIBRATION_PRESET_ID)!
+    const one = estimateContentionWork(scenario, this.workHost(stored.value, req.model), {
+      ...settings,
+      seeds: 1
+    })
+    const runs = maxFitRuns(options.data)
+    if (one.refusal) return err('WORK_TOO_LARGE', one.refusal)
+    if (runs > WORK_LIMITS.calibrationFitRuns)
+      return err(
+        'WORK_TOO_LARGE',
+        `this calibration fit may make ${runs} runs of v6 ((${options.data.points} points + 1) × ${options.data.evaluationsPerPoint} evaluations × ${options.data.seeds} seeds), more than the limit of ${WORK_LIMITS.calibrationFitRuns} (docs/workload-model.md, "Work limits"): lower the seeds, points or evaluations per point.`
+      )
+    return this.opts.jobs.run(req.jobId, {
+      kind: 'calibrationFit',
+      host: stored.value.host,
+      model: req.model,
+      scenario,
+      settings,
+      options: options.data
     })
   }
 

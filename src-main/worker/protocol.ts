@@ -1,5 +1,6 @@
 import type { ApiResult } from '@shared/api/errors'
 import type {
+  CalibrationFitRun,
   ContentionRun,
   HostResult,
   JobProgress,
@@ -7,6 +8,7 @@ import type {
   TraceRun
 } from '@shared/api/contract'
 import type { ContentionRunSettings } from '@shared/model/contention/runContention'
+import type { CalibrationFitOptions } from '@shared/model/contention/calibrationFit'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
 import type { HostInput } from '@shared/model/host/memoryMap'
@@ -54,6 +56,15 @@ export type WorkerTask =
       scenario: Scenario
       settings: ContentionRunSettings
     }
+  | {
+      kind: 'calibrationFit'
+      host: HostInput
+      model: ModelOptions | undefined
+      /** The calibration preset's scenario. */
+      scenario: Scenario
+      settings: ContentionRunSettings
+      options: CalibrationFitOptions
+    }
 
 /** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */
 export interface HostTaskOutput {
@@ -68,6 +79,7 @@ export interface TaskOutputs {
   simulate: SimulationRun
   replayTrace: TraceRun
   contention: ContentionRun
+  calibrationFit: CalibrationFitRun
 }
 
 export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]

@@ -8,7 +8,11 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
 import { runContention } from '@shared/model/contention/runContention'
-import { WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
+import {
+  CalibrationNotComparable,
+  runCalibrationFit
+} from '@shared/model/contention/calibrationReport'
+import { WORK_LIMITS, WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
@@ -30,6 +34,7 @@ export async function runTask<T extends WorkerTask>(
   } catch (e) {
     // A run past its work limit is the user's input, not a crash: say what to shrink.
     if (e instanceof WorkLimitError) return err('WORK_TOO_LARGE', e.message)
+    if (e instanceof CalibrationNotComparable) return err('INVALID_REQUEST', e.message)
     throw e
   }
 }
@@ -101,6 +106,22 @@ async function run(
       )
       progress('done', 1)
       return ok({ hostName: host.name, scenario: task.scenario, report })
+    }
+    case 'calibrationFit': {
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      // The service refused fits over their bound of runs; this stops one whose runs are heavier
+      // than the preset's usual ~1 M events.
+      const report = runCalibrationFit(host, task.scenario, task.settings, task.options, {
+        onProgress: (f) => progress('analysing', f),
+        budget: new WorkBudget(
+          WORK_LIMITS.contentionEvents,
+          'simulation events',
+          'lower the seeds, points or evaluations per point of the calibration fit'
+        )
+      })
+      progress('done', 1)
+      return ok({ hostName: host.name, report })
     }
     case 'replayTrace': {
       progress('parsing', 0)

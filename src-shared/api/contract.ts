@@ -5,6 +5,8 @@ import type { SimulationResult } from '../model/runtime/simulate'
 import type { SweepParameter, SweepResult } from '../model/runtime/sweep'
 import type { TraceSummary } from '../import/trace/traceFormat'
 import type { ContentionReport, ContentionSettingsInput } from '../model/contention/runContention'
+import type { CalibrationFitOptionsInput } from '../model/contention/calibrationFit'
+import type { CalibrationFitReport } from '../model/contention/calibrationReport'
 import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
 import type { WorkspaceMethods } from './workspaceContract'
@@ -179,8 +181,28 @@ export interface ContentionRun {
   report: ContentionReport
 }
 
+/**
+ * Fit the SEAMCALL scale and faultOutsideNs to the list's measurement on the calibration preset
+ * (docs/contention-model.md, "Checks → Calibration"). `settings` holds every other knob (its costs
+ * are the base the scale multiplies; designs and seeds are ignored: the fit runs v6 with `fit.seeds`).
+ */
+export interface CalibrationFitRequest {
+  jobId: string
+  hostId: string
+  model?: ModelOptions
+  settings?: ContentionSettingsInput
+  fit?: CalibrationFitOptionsInput
+}
+
+export interface CalibrationFitRun {
+  hostName: string
+  report: CalibrationFitReport
+}
+
 /** Contention methods (issue "Lock contention: pamt_lock and its alternatives"). */
 export interface ContentionMethods {
   listContentionPresets(req: Record<string, never>): Promise<ApiResult<ScenarioPreset[]>>
   runContention(req: ContentionRequest): Promise<ApiResult<ContentionRun>>
+  /** Issue 10, "Calibration": fit the unknown costs to the list's measurement. */
+  fitCalibration(req: CalibrationFitRequest): Promise<ApiResult<CalibrationFitRun>>
 }

@@ -5,6 +5,7 @@ import type { PlannerMethodName } from './contract'
 import { modelOptionsSchema } from './modelOptions'
 import { scenarioSchema } from '../model/workload/scenario'
 import { contentionSettingsSchema } from '../model/contention/runContention'
+import { calibrationFitOptionsSchema } from '../model/contention/calibrationFit'
 import { sweepRequestSchema } from '../model/runtime/sweep'
 import { workspaceRequestSchemas } from './workspaceSchemas'
 
@@ -65,6 +66,13 @@ export const requestSchemas = {
     model: modelOptionsSchema.optional(),
     scenario: scenarioSchema,
     settings: contentionSettingsSchema.optional()
+  }),
+  fitCalibration: z.strictObject({
+    jobId,
+    hostId,
+    model: modelOptionsSchema.optional(),
+    settings: contentionSettingsSchema.optional(),
+    fit: calibrationFitOptionsSchema.optional()
   }),
   openTraceFile: z.strictObject({
     jobId,

@@ -38,7 +38,14 @@ export const WORK_LIMITS = {
    */
   sensitivityEvents: 3_500_000_000,
   /** vCPU and VMM threads of one contention run, each a generator held in memory for the run. */
-  contentionThreads: 100_000
+  contentionThreads: 100_000,
+  /**
+   * v6 runs of one calibration fit (maxFitRuns: (points + 1) × evaluations × seeds). A run of the
+   * calibration preset is about 1.07 M events (0.25-0.4 s), so 360 runs are about the contention
+   * limit's 400 M events; the per-run estimate (an upper bound, ~4.9 M for the preset) would refuse
+   * the default fit's 180. The fit also stops itself past contentionEvents of real events.
+   */
+  calibrationFitRuns: 360
 } as const
 
 /** Thrown by a model run that passes its work limit while running (the estimate fell short). */

@@ -67,6 +67,7 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     restoreAutosave: call('restoreAutosave'),
     dismissAutosave: call('dismissAutosave'),
     openFile: call('openFile'),
+    fitCalibration: call('fitCalibration'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

@@ -1,6 +1,14 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { ContentionRun, PlannerApi, ScenarioPreset } from '@shared/api/contract'
+import type {
+  CalibrationFitRun,
+  ContentionRun,
+  PlannerApi,
+  ScenarioPreset
+} from '@shared/api/contract'
+import { calibrationFitOptionsSchema, maxFitRuns } from '@shared/model/contention/calibrationFit'
+import { fittedCosts } from '@shared/model/contention/calibrationReport'
+import type { ContentionCosts } from '@shared/model/contention/costs'
 import {
   contentionSettingsSchema,
   resolveMachine,
@@ -11,7 +19,7 @@ import {
 } from '@shared/model/contention/runContention'
 import { contentionPresetSettings } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
-import { estimateContentionWork } from '@shared/model/workEstimate'
+import { estimateContentionWork, WORK_LIMITS } from '@shared/model/workEstimate'
 import { issueSentence, type FieldLabel } from '@shared/api/issueText'
 import { sensitivityPlan, sensitivityPointCount } from '@shared/model/contention/sensitivity'
 import { useHostStore } from './host'
@@ -28,7 +36,7 @@ import {
 } from './contentionFields'
 
 /** What the contention error banner says failed. */
-export type ContentionAction = 'run' | 'presets' | 'workload-scenario'
+export type ContentionAction = 'run' | 'presets' | 'workload-scenario' | 'fit'
 
 /** The preset the view starts from: the measured boot storm (dpamt-model.md §3.3). */
 export const CALIBRATION_PRESET_ID = 'calibration-10x16g'
@@ -422,6 +430,79 @@ export const useContentionStore = defineStore('contention', () => {
     timelineIndex.value = 0
   }
 
+  // -- Calibration fit (docs/contention-model.md, "Checks → Calibration") ------------------------
+  /** The fit's own seeds and grid points ('' an emptied field); the schema's defaults. */
+  const fitDefaults = calibrationFitOptionsSchema.parse({})
+  const fitForm = ref<{ seeds: number | ''; points: number | '' }>({
+    seeds: fitDefaults.seeds,
+    points: fitDefaults.points
+  })
+  const fitOptions = computed(() =>
+    calibrationFitOptionsSchema.safeParse({
+      seeds: num(fitForm.value.seeds),
+      points: num(fitForm.value.points)
+    })
+  )
+  /** The most runs the fit's form allows (each one v6 run of the calibration preset). */
+  const fitMaxRuns = computed(() =>
+    fitOptions.value.success ? maxFitRuns(fitOptions.value.data) : null
+  )
+  /** The last fit; a failed or cancelled one never replaces it. */
+  const fit = shallowRef<CalibrationFitRun | null>(null)
+
+  /**
+   * Fit the costs to the list's measurement on the host on screen: the form's settings are what
+   * the fit holds (its costs the base the scale multiplies); designs and seeds do not apply.
+   */
+  async function runFit(): Promise<boolean> {
+    if (job.value) return false
+    showErrors.value = true
+    const v = validation.value
+    const o = fitOptions.value
+    const current = host.current
+    if (!v.ok || !o.success || !current) return false
+    // The service refuses the same; the card says so before anything is sent.
+    if (maxFitRuns(o.data) > WORK_LIMITS.calibrationFitRuns) return false
+    const out = await jobs.run(
+      `Fitting the costs to the list's measurement (up to ${maxFitRuns(o.data)} runs of v6)`,
+      'fit',
+      (jobId) =>
+        api().fitCalibration({
+          jobId,
+          hostId: current.hostId,
+          ...(host.modelOptions ? { model: host.modelOptions } : {}),
+          settings: v.settings,
+          fit: o.data
+        })
+    )
+    if (!out) return false
+    fit.value = out.value
+    return true
+  }
+
+  /** The costs "Use these costs" copies: the fitted point's, every one (fittedCosts). */
+  const fitCosts = computed<ContentionCosts | null>(() =>
+    fit.value ? fittedCosts(fit.value.report) : null
+  )
+  const sameCosts = (a: Record<string, number | ''>, b: ContentionCosts): boolean =>
+    (Object.keys(b) as Array<keyof ContentionCosts>).every((k) => a[k] === b[k])
+  /** Whether the cost fields hold the fitted costs (copied and not edited since). */
+  const costsFromFit = computed(
+    () => fitCosts.value !== null && sameCosts(draft.value.costs, fitCosts.value)
+  )
+  /** Whether the shown run used the fitted costs. */
+  const runUsesFitCosts = computed(
+    () =>
+      fitCosts.value !== null &&
+      run.value !== null &&
+      sameCosts(run.value.report.settings.costs, fitCosts.value)
+  )
+
+  /** Copy the fitted costs into the cost fields; nothing runs until the user does. */
+  function useFittedCosts(): void {
+    if (fitCosts.value) draft.value.costs = { ...fitCosts.value }
+  }
+
   return {
     presets,
     presetId,
@@ -450,6 +531,15 @@ export const useContentionStore = defineStore('contention', () => {
     runSensitivity: () => runContention(true),
     sensitivityWork,
     cancel,
+    fitForm,
+    fitOptions,
+    fitMaxRuns,
+    fit,
+    runFit,
+    fitCosts,
+    costsFromFit,
+    runUsesFitCosts,
+    useFittedCosts,
     dismissError: jobs.dismissError,
     notice: jobs.notice,
     dismissNotice: jobs.dismissNotice

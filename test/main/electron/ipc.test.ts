@@ -69,6 +69,7 @@ function fakeService(): FakeService {
     openTraceFile: vi.fn<PlannerMethods['openTraceFile']>(async () => ok(null)),
     listContentionPresets: vi.fn<PlannerMethods['listContentionPresets']>(async () => ok([])),
     runContention: vi.fn<PlannerMethods['runContention']>(unexpected),
+    fitCalibration: vi.fn<PlannerMethods['fitCalibration']>(unexpected),
     exportHostJson: vi.fn<PlannerMethods['exportHostJson']>(async () =>
       ok({ fileName: 'h.host.json', text: '{}' })
     ),
@@ -140,7 +141,8 @@ const validBodies: Record<PlannerMethodName, unknown> = {
   openWorkspaceFile: { jobId: 'job-11' },
   restoreAutosave: { jobId: 'job-12' },
   dismissAutosave: {},
-  openFile: { jobId: 'job-13' }
+  openFile: { jobId: 'job-13' },
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -177,7 +179,8 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   openWorkspaceFile: { jobId: 'job-11', path: '' },
   restoreAutosave: {},
   dismissAutosave: { all: true },
-  openFile: { jobId: 'job 13' }
+  openFile: { jobId: 'job 13' },
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }

@@ -81,7 +81,8 @@ describe('createHttpClient requests', () => {
       'replayTraceText',
       'openTraceFile',
       'listContentionPresets',
-      'runContention'
+      'runContention',
+      'fitCalibration'
     ]
     for (const m of methods) {
       // The transport forwards any request unchanged; the server validates it.

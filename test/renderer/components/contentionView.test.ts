@@ -8,6 +8,13 @@ import { COST_FIELDS } from '@renderer/stores/contentionFields'
 import { contentionCostsSchema, DEFAULT_CONTENTION_COSTS } from '@shared/model/contention/costs'
 import type { ScenarioPreset } from '@shared/api/contract'
 import { ok } from '@shared/api/errors'
+import { formatNs } from '@shared/charts/contention/labels'
+import {
+  FIT_STATUS_TEXT,
+  fittedRows,
+  residualRows
+} from '@shared/charts/contention/calibrationFitText'
+import { LIST_MEASUREMENT } from '@shared/model/contention/calibrationFit'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
@@ -343,10 +350,17 @@ describe('contention view', () => {
     expect(w.get('[data-testid=metric-per-lock]').findAll('td')[2]!.text()).toContain('64 locks')
     for (const id of ['chart-latency-cdf', 'chart-design-comparison', 'chart-lock-timeline'])
       expect(w.get(`[data-testid=${id}]`).find('svg').exists()).toBe(true)
-    // The calibration preset ran with v6: its numbers stand beside the measurement.
-    expect(w.get('[data-testid=calibration-run]').text()).toContain(
-      `${v6.contended.toLocaleString('en-US')} contentions`
+    // The calibration preset ran with v6: its numbers stand beside the measurement, as the design
+    // table shows them: the median [min–max] over the five seeds, not the first seed's count.
+    const w6 = store.run!.report.outcomes[0]!.spread!.totalWaitNs
+    const card = w.get('[data-testid=calibration-run]').text()
+    expect(card).toContain(`${n(c.median)} [${n(c.min)}–${n(c.max)}] contentions`)
+    expect(card).toContain(`${formatNs(w6.median)} [${formatNs(w6.min)}–${formatNs(w6.max)}] wait`)
+    expect(w.get('[data-testid=calibration-run-detail]').text()).toContain(
+      `Median [min–max] over seeds ${store.run!.report.seeds[0]}–${store.run!.report.seeds[4]}, as in the design table.`
     )
+    // The ratio to the measured count is the median's: median / 1136.
+    expect(card).toContain(`${(c.median / 1136).toFixed(2)}× the measured count`)
     // The timeline follows the selected design.
     await w.get('[data-testid=timeline-design]').setValue('3')
     expect(w.get('[data-testid=chart-lock-timeline]').text()).toContain('module-only')
@@ -472,6 +486,109 @@ describe('contention view', () => {
     expect(store.run).toBeNull()
     expect(w.find('[data-testid=job-progress]').exists()).toBe(false)
     expect(w.find('[data-testid=error-banner]').exists()).toBe(false)
+  })
+
+  it('fits the costs to the measurement on the card and copies them only when asked', async () => {
+    const { w, api, store } = await mountContention()
+    // The preset is ~1 M events a run: the fit runs on the small storm instead, against a target
+    // that storm can reach (20 contentions, 20-60 µs of wait). Every number shown is the fit's.
+    api.fitScenario = SMALL
+    api.fitTarget = {
+      ...LIST_MEASUREMENT,
+      contended: 20,
+      waitLowNs: 2e4,
+      waitHighNs: 6e4,
+      waitTargetNs: 4e4
+    }
+    const costBefore = (w.get('[data-testid=cost-pamtAddNs]').element as HTMLInputElement).value
+    const fitButton = w.get('[data-testid=fit-costs]')
+    expect(fitButton.element.tagName).toBe('BUTTON')
+    expect(fitButton.text()).toBe('Fit costs to the measurement')
+    await w.get('[data-testid=fit-seeds]').setValue('1')
+    await w.get('[data-testid=fit-points]').setValue('3')
+    // (3 points + 1) × 6 evaluations × 1 seed.
+    expect(w.get('[data-testid=fit-bound]').text()).toContain('up to 24 runs of v6')
+    await fitButton.trigger('submit')
+    await flushPromises()
+    expect(api.fitRequests).toHaveLength(1)
+    const req = api.fitRequests[0]!
+    expect(req.fit).toEqual({ seeds: 1, points: 3, evaluationsPerPoint: 6 })
+    // The form's settings are what the fit holds: its costs the base the scale multiplies.
+    expect(req.settings?.costs).toEqual(store.settingsInput.costs)
+    const report = store.fit!.report
+    expect(w.get('[data-testid=fit-status]').text()).toContain(FIT_STATUS_TEXT[report.fit.status])
+    for (const row of fittedRows(report)) {
+      const cells = w.get(`[data-testid=fit-value-${row.name}]`).findAll('td')
+      expect(cells.map((c) => c.text())).toEqual([row.value, row.range])
+    }
+    const residuals = w.get('[data-testid=fit-residuals]').findAll('tbody tr')
+    expect(residuals).toHaveLength(5)
+    expect(residuals.map((r) => r.findAll('td')[0]!.text())).toEqual(
+      residualRows(report).map((r) => r.model)
+    )
+    const items = (id: string): string[] =>
+      w
+        .get(`[data-testid=${id}]`)
+        .findAll('li')
+        .map((li) => li.text())
+    expect(
+      [...items('fit-matched'), ...items('fit-unmatched')].filter((s) => s !== 'nothing')
+    ).toEqual([...report.matched, ...report.unmatched])
+    expect(items('fit-depends')).toEqual(report.dependsOn)
+    // Nothing changed in the form, and nothing ran: the costs move only on "Use these costs".
+    expect((w.get('[data-testid=cost-pamtAddNs]').element as HTMLInputElement).value).toBe(
+      costBefore
+    )
+    expect(api.contentionRequests).toHaveLength(0)
+    await w.get('[data-testid=use-fitted-costs]').trigger('click')
+    for (const key of ['pamtAddNs', 'pamtRemoveNs', 'faultOutsideNs'] as const)
+      expect((w.get(`[data-testid=cost-${key}]`).element as HTMLInputElement).value).toBe(
+        String(Math.round(report.fit[key].value))
+      )
+    expect(w.get('[data-testid=fitted-costs-note]').text()).toContain(
+      'The cost fields hold the costs from the fit'
+    )
+    expect(api.contentionRequests).toHaveLength(0)
+    // A run with them says where its costs came from; an edited cost is no longer the fit's.
+    await pickQuickDesigns(w)
+    await w.get('[data-testid=run-contention]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=calibration-run]').text()).toContain('(costs from the fit)')
+    await w.get('[data-testid=cost-augNs]').setValue('5001')
+    expect(w.find('[data-testid=fitted-costs-note]').exists()).toBe(false)
+  })
+
+  it('shows the fit’s progress, disables its button while any job runs, and cancels it', async () => {
+    const { w, api, store } = await mountContention()
+    api.hold = true
+    await w.get('[data-testid=fit-costs]').trigger('submit')
+    await flushPromises()
+    const jobId = store.job!.jobId
+    api.emit({ jobId, phase: 'analysing', fraction: 0.25 })
+    await flushPromises()
+    expect(w.get('[data-testid=job-progress]').text()).toContain('Fitting the costs')
+    expect(w.get('[data-testid=job-progress]').text()).toContain('25%')
+    expect(w.get('[data-testid=fit-costs]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid=run-contention]').attributes('disabled')).toBeDefined()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    await flushPromises()
+    expect(api.calls).toContain(`cancelJob:${jobId}`)
+    expect(store.job).toBeNull()
+    expect(store.fit).toBeNull()
+    expect(w.find('[data-testid=fit-status]').exists()).toBe(false)
+  })
+
+  it('says why a fit is refused on a host the calibration TDs do not all fit', async () => {
+    const { w } = await mountContention()
+    // The worked example has 66 GiB of TDX memory: 3 of the ten 16 GiB TDs fit.
+    await w.get('[data-testid=fit-costs]').trigger('submit')
+    await flushPromises()
+    const banner = w.get('[data-testid=error-banner]')
+    expect(banner.text()).toContain('Could not fit the costs to the measurement.')
+    expect(banner.text()).toContain(
+      'the calibration scenario does not fit this host: 3 of 10 TDs fit'
+    )
+    expect(w.find('[data-testid=fit-status]').exists()).toBe(false)
   })
 })
 

@@ -8,6 +8,8 @@ import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import type {
+  CalibrationFitRequest,
+  CalibrationFitRun,
   ContentionRequest,
   ContentionRun,
   ReplayTraceRequest,
@@ -23,7 +25,16 @@ import {
   presetScenario
 } from '@shared/model/workload/presets'
 import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
-import { scenarioSchema } from '@shared/model/workload/scenario'
+import { scenarioSchema, type Scenario } from '@shared/model/workload/scenario'
+import {
+  CALIBRATION_PRESET_ID,
+  calibrationFitOptionsSchema,
+  type CalibrationTarget
+} from '@shared/model/contention/calibrationFit'
+import {
+  CalibrationNotComparable,
+  runCalibrationFit
+} from '@shared/model/contention/calibrationReport'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
 import { parseTraceText } from '@shared/import/trace/traceParser'
@@ -53,6 +64,14 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   contentionRequests: ContentionRequest[]
   /** Every workspace state sent to saveWorkspace or autosaveWorkspace. */
   savedStates: WorkspaceStateInput[]
+  /** Every fitCalibration request, as sent. */
+  fitRequests: CalibrationFitRequest[]
+  /**
+   * The fit's scenario and target: the calibration preset and the list's numbers unless a test
+   * sets a smaller scenario (the preset is ~1 M events a run) and a target it can reach.
+   */
+  fitScenario: Scenario | null
+  fitTarget: CalibrationTarget | undefined
   release: () => void
   emit: (p: JobProgress) => void
   /** Drop a stored host as main does past its memory budget: later calls get HOST_EVICTED. */
@@ -169,6 +188,9 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     workloadRequests: [] as Array<SimulateRequest | ReplayTraceRequest>,
     contentionRequests: [] as ContentionRequest[],
     savedStates: [] as WorkspaceStateInput[],
+    fitRequests: [] as CalibrationFitRequest[],
+    fitScenario: null as Scenario | null,
+    fitTarget: undefined as CalibrationTarget | undefined,
     hold: false,
     failNext: false,
     requests: [] as Array<{ hostId: string; model: ModelOptions }>,
@@ -355,6 +377,38 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
           scenario: scenario.data,
           report: runContention(analysis, scenario.data, settings.data)
         })
+      })
+    },
+    async fitCalibration(req: CalibrationFitRequest): Promise<ApiResult<CalibrationFitRun>> {
+      api.calls.push(`fitCalibration:${req.hostId}`)
+      api.fitRequests.push(req)
+      const stored = hosts.get(req.hostId)
+      if (!stored) return err('NOT_FOUND', 'that host is no longer loaded: import it again')
+      return workloadJob(() => {
+        // As the main process does: v6 alone, the fit's seeds.
+        const settings = contentionSettingsSchema.safeParse(req.settings ?? {})
+        const options = calibrationFitOptionsSchema.safeParse(req.fit ?? {})
+        if (!settings.success) return err('INVALID_REQUEST', settings.error.issues[0]!.message)
+        if (!options.success) return err('INVALID_REQUEST', options.error.issues[0]!.message)
+        const analysis = analyzeHost(stored.host, toAnalyzeOptions(req.model))
+        const scenario = api.fitScenario ?? contentionPresetScenario(CALIBRATION_PRESET_ID)!
+        try {
+          return ok({
+            hostName: stored.source.fileName,
+            report: runCalibrationFit(
+              analysis,
+              scenario,
+              { ...settings.data, designs: ['v6'], seeds: options.data.seeds },
+              options.data,
+              {},
+              api.fitTarget
+            )
+          })
+        } catch (e) {
+          // As runTask answers it: the calibration TDs do not all fit this host.
+          if (e instanceof CalibrationNotComparable) return err('INVALID_REQUEST', e.message)
+          throw e
+        }
       })
     },
     async cancelJob(req: { jobId: string }) {
