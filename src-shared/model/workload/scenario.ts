@@ -167,7 +167,9 @@ export const tdClassSchema = z
     /** Private memory converted to shared (none by default). */
     conversions: conversionsSchema.default(NO_CONVERSIONS)
   })
-  .refine((c) => c.share1g + c.share2m <= 1, { message: 'share1g + share2m (fractions of memoryBytes) must not exceed 1, i.e. 100 %' })
+  .refine((c) => c.share1g + c.share2m <= 1, {
+    message: 'share1g + share2m (fractions of memoryBytes) must not exceed 1, i.e. 100 %'
+  })
   .refine((c) => c.imageBytes <= c.memoryBytes, {
     message: 'imageBytes must not exceed memoryBytes'
   })
