@@ -8,13 +8,18 @@ import Papa from 'papaparse'
 const FORMULA_START = /^[=+\-@\t\r]/
 
 /**
- * Every CSV export goes through here: Papa quotes and escapes the cells, and a text cell that a
+ * Every CSV export goes through here. Columns whose name ends in a unit (`_ns`, `_bytes`) hold
+ * whole numbers of it: the callers round times and sizes.: Papa quotes and escapes the cells, and a text cell that a
  * spreadsheet would run as a formula (a label from a host file such as `=HYPERLINK(…)`) gets a
  * leading `'` so it shows as text. Numbers stay numbers: -4096 is not escaped.
  */
 export function toCsv(table: { fields: string[]; data: unknown[][] }): string {
-  return Papa.unparse(table, { escapeFormulae: FORMULA_START })
+  // Every line ends with a newline, the last one too (POSIX text; `wc -l` and `cat` agree).
+  return `${Papa.unparse(table, { escapeFormulae: FORMULA_START, newline: CSV_NEWLINE })}${CSV_NEWLINE}`
 }
+
+/** CSV records end with CRLF (RFC 4180), Papa's default, written out so the final one matches. */
+const CSV_NEWLINE = '\r\n'
 
 /** One text cell of a hand-built CSV (perf's `-x ,` format, unquoted): a formula becomes text. */
 export function formulaSafeCell(text: string): string {

@@ -103,7 +103,7 @@ describe('browser mode, contention view (real worker)', () => {
     expect(perfLines.at(-1)).toBe('# design: module-only, demote: lock-around')
 
     const design = await downloadText(s.page, 'save-design-csv')
-    expect(design.name).toMatch(/^design-comparison-tdx-spr-8480c-2s-256g-cmr-only-[\d-]+\.csv$/)
+    expect(design.name).toMatch(/^design-table-tdx-spr-8480c-2s-256g-cmr-only-[\d-]+\.csv$/)
     expect(design.text.startsWith('\uFEFF')).toBe(true)
     const parsed = Papa.parse<Record<string, string>>(design.text.slice(1), {
       header: true,

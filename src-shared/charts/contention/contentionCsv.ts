@@ -1,11 +1,49 @@
 import { toCsv } from '../csv'
 import type { ContentionOutcome } from '../../model/contention/simulateContention'
 import { designSummaries, formatCallers } from './designSummary'
+import type { SpreadMetric } from '../../model/contention/spread'
 import { timelineSeconds } from './lockTimelineChart'
 
-/** CSV of the per-design comparison (design table and comparison chart): raw ns and counts. */
+/** The CSV name of each metric a repeated run spreads (spread.ts), in whole units where it has one. */
+const SPREAD_COLUMNS: ReadonlyArray<[SpreadMetric, string, boolean]> = [
+  ['contended', 'contended', false],
+  ['contendedFraction', 'contended_fraction', false],
+  ['totalWaitNs', 'total_wait_ns', true],
+  ['p99AddedNs', 'added_p99_ns', true],
+  ['busy', 'busy', false],
+  ['hazards', 'hazards', false],
+  ['lostRaces', 'lost_races', false]
+]
+
+/**
+ * The spread columns of a run over several seeds: min, median and max of each metric
+ * (`contended_min`, `contended_median`, …); none for a run of one seed.
+ */
+function spreadColumns(outcomes: readonly ContentionOutcome[]): {
+  fields: string[]
+  cells: (o: ContentionOutcome) => Array<number | string>
+} {
+  if (!outcomes.some((o) => o.spread)) return { fields: [], cells: () => [] }
+  const ends = ['min', 'median', 'max'] as const
+  return {
+    fields: SPREAD_COLUMNS.flatMap(([, name]) => ends.map((e) => `${name}_${e}`)),
+    cells: (o) =>
+      SPREAD_COLUMNS.flatMap(([metric, , ns]) =>
+        ends.map((e) => {
+          const v = o.spread?.[metric][e]
+          return v === undefined ? '' : ns ? Math.round(v) : v
+        })
+      )
+  }
+}
+
+/**
+ * CSV of the design table: every figure per design and DEMOTE variant, raw ns and counts; the
+ * first seed's, then, over several seeds, each spread metric's min, median and max.
+ */
 export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): string {
   const rows = designSummaries(outcomes)
+  const spread = spreadColumns(outcomes)
   return toCsv({
     fields: [
       'design',
@@ -35,9 +73,10 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
       'failed_seamcalls',
       'lost_races',
       'hazards',
-      'contended_by_caller'
+      'contended_by_caller',
+      ...spread.fields
     ],
-    data: rows.map((r) => [
+    data: rows.map((r, i) => [
       r.design,
       r.demote,
       r.acquisitions,
@@ -65,8 +104,56 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
       r.failedSeamcalls,
       r.lostRaces,
       r.hazards,
-      formatCallers(r.contendedByCaller)
+      formatCallers(r.contendedByCaller),
+      ...spread.cells(outcomes[i]!)
     ])
+  })
+}
+
+/**
+ * CSV of the comparison chart: the values it plots, per design and DEMOTE variant (contended %,
+ * BUSY, retries, added p50/p99/p99.9 in ns) and, over several seeds, its whiskers' ends.
+ */
+export function designComparisonChartCsv(outcomes: readonly ContentionOutcome[]): string {
+  const rows = designSummaries(outcomes)
+  const withSpread = outcomes.some((o) => o.spread)
+  const pct = (f: number): number => Number((f * 100).toFixed(4))
+  return toCsv({
+    fields: [
+      'design',
+      'demote',
+      'contended_percent',
+      ...(withSpread ? ['contended_percent_min', 'contended_percent_max'] : []),
+      'busy',
+      'retries',
+      'added_p50_ns',
+      'added_p99_ns',
+      ...(withSpread ? ['added_p99_ns_min', 'added_p99_ns_max'] : []),
+      'added_p999_ns'
+    ],
+    data: rows.map((r, i) => {
+      const s = outcomes[i]!.spread
+      return [
+        r.design,
+        r.demote,
+        pct(r.contendedFraction),
+        ...(withSpread
+          ? s
+            ? [pct(s.contendedFraction.min), pct(s.contendedFraction.max)]
+            : ['', '']
+          : []),
+        r.busy,
+        r.retries,
+        Math.round(r.addedP50Ns),
+        Math.round(r.addedP99Ns),
+        ...(withSpread
+          ? s
+            ? [Math.round(s.p99AddedNs.min), Math.round(s.p99AddedNs.max)]
+            : ['', '']
+          : []),
+        Math.round(r.addedP999Ns)
+      ]
+    })
   })
 }
 
@@ -74,7 +161,9 @@ export function designComparisonCsv(outcomes: readonly ContentionOutcome[]): str
 export function latencyCdfCsv(outcomes: readonly ContentionOutcome[]): string {
   return toCsv({
     fields: ['design', 'demote', 'added_latency_ns', 'cumulative_fraction'],
-    data: outcomes.flatMap((o) => o.latencyCdf.map(([ns, f]) => [o.design, o.demote, ns, f]))
+    data: outcomes.flatMap((o) =>
+      o.latencyCdf.map(([ns, f]) => [o.design, o.demote, Math.round(ns), f])
+    )
   })
 }
 
@@ -85,7 +174,7 @@ export function lockTimelineCsv(o: ContentionOutcome): string {
     fields: ['bin_start_ns', 'bin_ns', 'mean_locks_held', 'max_waiters'],
     data: o.timeline.occupancy.map((v, i) => [
       Math.round(xs[i]! * 1e9),
-      o.timeline.binNs,
+      Math.round(o.timeline.binNs),
       v,
       o.timeline.maxWaiters[i] ?? 0
     ])

@@ -7,7 +7,12 @@ export {
   WHISKER_CAP_PX
 } from './designComparisonChart'
 export { lockTimelineChart, timelineSeconds, TIMELINE_SERIES } from './lockTimelineChart'
-export { designComparisonCsv, latencyCdfCsv, lockTimelineCsv } from './contentionCsv'
+export {
+  designComparisonChartCsv,
+  designComparisonCsv,
+  latencyCdfCsv,
+  lockTimelineCsv
+} from './contentionCsv'
 export { designSummaries, formatCallers, type DesignSummary } from './designSummary'
 export {
   designColor,

@@ -15,7 +15,7 @@ export function byClassCsv(result: SimulationResult): string {
       ...classes.flatMap((c) => [`${c.name} pair_bytes`, `${c.name} cache_bytes`])
     ],
     data: r.timeNs.map((t, k) => [
-      t,
+      Math.round(t),
       ...classes.flatMap((c) => [c.pairBytes[k] ?? 0, c.cacheBytes[k] ?? 0])
     ])
   })
@@ -39,9 +39,9 @@ export function classSummaryCsv(result: SimulationResult): string {
       c.name,
       c.tds,
       c.peakPairBytes,
-      c.averagePairBytes,
+      Math.round(c.averagePairBytes),
       c.peakBytes,
-      c.averageBytes,
+      Math.round(c.averageBytes),
       c.pairBytesAtPeak,
       c.cacheBytesAtPeak,
       c.pairBytesAtEnd
@@ -59,7 +59,7 @@ export function tdTableCsv(result: SimulationResult): string {
     x.td,
     x.className ?? '',
     x.peakPairBytes,
-    x.peakPairTimeNs,
+    Math.round(x.peakPairTimeNs),
     x.pairBytesAtEnd,
     x.peakCacheBytes,
     x.pairsCharged

@@ -16,7 +16,7 @@ export function pamtOverTimeCsv(result: SimulationResult): string {
       'static_pamt_bytes'
     ],
     data: r.timeNs.map((t, i) => [
-      t,
+      Math.round(t),
       result.staticPartBytes,
       result.refcountBytes,
       r.pairBytes[i],
@@ -32,7 +32,10 @@ export function perNodeCsv(result: SimulationResult): string {
   const r = result.replay
   return toCsv({
     fields: ['time_ns', ...r.nodeIds.map((n) => `node${n}_pair_bytes`)],
-    data: r.timeNs.map((t, k) => [t, ...r.nodeIds.map((_, i) => r.perNodePairBytes[i]?.[k] ?? 0)])
+    data: r.timeNs.map((t, k) => [
+      Math.round(t),
+      ...r.nodeIds.map((_, i) => r.perNodePairBytes[i]?.[k] ?? 0)
+    ])
   })
 }
 
@@ -50,7 +53,7 @@ export function sweepCsv(sweep: SweepResult): string {
     data: sweep.points.map((p) => [
       p.value,
       p.peakTotalBytes,
-      p.averageTotalBytes,
+      Math.round(p.averageTotalBytes),
       sweep.staticPamtBytes,
       p.savingsAtPeakBytes,
       p.peakPairs

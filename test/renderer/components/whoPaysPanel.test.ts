@@ -90,7 +90,9 @@ describe('who pays panel', () => {
       'td,class,peak_pair_bytes,peak_time_ns,pair_bytes_at_end,peak_cache_bytes,pairs_charged'
     )
     expect(lines[1]!.startsWith('12,large,')).toBe(true)
-    expect(lines).toHaveLength(14)
+    // 13 rows and the header, each ended by a newline (so the split leaves one empty string).
+    expect(lines).toHaveLength(15)
+    expect(lines.at(-1)).toBe('')
   })
 
   it('shows a trace per TD only, with no class chart', () => {

@@ -34,7 +34,7 @@ describe('CSV exports never hand a spreadsheet a formula', () => {
 
   it('leaves numbers alone, negative ones included, and catches a formula before a newline', () => {
     const text = toCsv({ fields: ['a', 'b'], data: [[-4096, '=1+1\nx']] })
-    expect(text).toBe(`a,b\r\n-4096,"'=1+1\nx"`)
+    expect(text).toBe(`a,b\r\n-4096,"'=1+1\nx"\r\n`)
   })
 
   it('escapes the text cells of the perf lock CSV', () => {

@@ -5,6 +5,7 @@ import {
   cdfPoints,
   COMPARISON_SERIES,
   designComparisonChart,
+  designComparisonChartCsv,
   designComparisonCsv,
   designSummaries,
   formatCallers,
@@ -343,7 +344,8 @@ describe('designComparisonChart', () => {
 
   it('exports the comparison as CSV with raw ns, one row per design', () => {
     const parsed = Papa.parse<Record<string, string>>(designComparisonCsv(HAND_OUTCOMES), {
-      header: true
+      header: true,
+      skipEmptyLines: true
     })
     expect(parsed.data.map((r) => r.design)).toEqual(['v6', 'hashed:4', 'module-only'])
     // The hashed:4 sums (see 'sums lock rows per design'); ns rounded to integers.
@@ -364,6 +366,77 @@ describe('designComparisonChart', () => {
     expect(parsed.data[2]!.contended_by_caller).toBe('')
     expect(parsed.data.map((r) => r.hazards)).toEqual(['0', '0', '3'])
     expect(parsed.meta.fields).toContain('added_p999_ns')
+    // One seed: no spread columns at all.
+    expect(parsed.meta.fields!.some((f) => f.endsWith('_median'))).toBe(false)
+  })
+
+  /** hashed:4 (index 1) run over several seeds, the others with one (a hand-made spread). */
+  const withSpread = (): ContentionOutcome[] => {
+    const s = (min: number, median: number, max: number): Spread => ({ min, median, max })
+    const spread = {
+      contended: s(20, 30, 45),
+      contendedFraction: s(0.02, 0.03, 0.045),
+      totalWaitNs: s(120000.4, 180000, 250000.6),
+      p99AddedNs: s(3000.2, 4580, 6000.7),
+      busy: s(1, 2, 4),
+      hazards: s(0, 0, 0),
+      lostRaces: s(0, 1.5, 3)
+    }
+    return HAND_OUTCOMES.map((o, i) => (i === 1 ? { ...o, spread } : o))
+  }
+
+  it('adds min, median and max columns of each spread metric over several seeds', () => {
+    const parsed = Papa.parse<Record<string, string>>(designComparisonCsv(withSpread()), {
+      header: true,
+      skipEmptyLines: true
+    })
+    expect(parsed.data[1]).toMatchObject({
+      contended_min: '20',
+      contended_median: '30',
+      contended_max: '45',
+      contended_fraction_max: '0.045',
+      // ns columns in whole ns: 120000.4 → 120000, 250000.6 → 250001.
+      total_wait_ns_min: '120000',
+      total_wait_ns_max: '250001',
+      added_p99_ns_min: '3000',
+      added_p99_ns_max: '6001',
+      busy_max: '4',
+      // An even number of seeds can give a half median of a count.
+      lost_races_median: '1.5'
+    })
+    // A design without a spread leaves its cells empty.
+    expect(parsed.data[0]!.contended_median).toBe('')
+  })
+
+  it('exports the chart’s own values, not the table, as the chart CSV', () => {
+    const chart = designComparisonChartCsv(withSpread())
+    expect(chart).not.toBe(designComparisonCsv(withSpread()))
+    const parsed = Papa.parse<Record<string, string>>(chart, { header: true, skipEmptyLines: true })
+    expect(parsed.meta.fields).toEqual([
+      'design',
+      'demote',
+      'contended_percent',
+      'contended_percent_min',
+      'contended_percent_max',
+      'busy',
+      'retries',
+      'added_p50_ns',
+      'added_p99_ns',
+      'added_p99_ns_min',
+      'added_p99_ns_max',
+      'added_p999_ns'
+    ])
+    // hashed:4: 30 of 1000 acquisitions contended = 3 %; whiskers 2 % and 4.5 %.
+    expect(parsed.data[1]).toMatchObject({
+      design: 'hashed:4',
+      contended_percent: '3',
+      contended_percent_min: '2',
+      contended_percent_max: '4.5',
+      added_p99_ns_min: '3000',
+      added_p99_ns_max: '6001'
+    })
+    // Every line, the last one too, ends with a newline.
+    expect(chart.endsWith('\r\n')).toBe(true)
   })
 })
 

@@ -103,7 +103,8 @@ describe('pamtOverTimeChart', () => {
     expect(rows).toHaveLength(result.replay.timeNs.length + 1)
     const k = result.replay.pairBytes.findIndex((v) => v > 0)
     expect(rows[k + 1]!.map(Number)).toEqual([
-      result.replay.timeNs[k],
+      // Whole nanoseconds: the sample times are durationNs / samples apart, not always integers.
+      Math.round(result.replay.timeNs[k]!),
       result.staticPartBytes,
       result.refcountBytes,
       result.replay.pairBytes[k],
