@@ -91,15 +91,18 @@ export const useHostStore = defineStore('host', () => {
     return Object.keys(kept).length ? { model: kept } : {}
   }
 
-  /** Load app facts and examples, then show the first example host. */
+  /**
+   * Load app facts and the example list. No host is loaded: a newcomer sees the empty state (open
+   * a file, drop one, pick an example, what file to get), and a previous session is offered for
+   * restore by the workspace store rather than hidden behind an example host.
+   */
   async function init(): Promise<void> {
     const a = requireApi()
     const [info, list] = await Promise.all([a.getAppInfo({}), a.listExampleHosts({})])
     if (info.ok) appInfo.value = info.value
     else error.value = info.error
     if (list.ok) examples.value = list.value
-    const first = examples.value[0]
-    if (first) await loadExample(first.id)
+    else error.value ??= list.error
   }
 
   function loadExample(exampleId: string): Promise<boolean> {

@@ -16,7 +16,7 @@ import {
 } from '@shared/charts/contention/calibrationFitText'
 import { LIST_MEASUREMENT } from '@shared/model/contention/calibrationFit'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -76,7 +76,7 @@ async function mountContention(
   }
   host.connect(api)
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await host.init()
+  await startWithFirstExample(host)
   await flushPromises()
   await wrapper.get('[data-testid=nav-contention]').trigger('click')
   await flushPromises()

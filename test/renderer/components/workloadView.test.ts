@@ -5,7 +5,7 @@ import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { useWorkloadStore } from '@renderer/stores/workload'
 import type { SimulateRequest } from '@shared/api/contract'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -26,7 +26,7 @@ async function mountWorkload(): Promise<{
   const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
   host.connect(api)
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await host.init()
+  await startWithFirstExample(host)
   await flushPromises()
   await wrapper.get('[data-testid=nav-workload]').trigger('click')
   await flushPromises()
