@@ -18,6 +18,8 @@ export const useHostStore = defineStore('host', () => {
   const appInfo = ref<AppInfo | null>(null)
   /** Bundled example hosts. */
   const examples = ref<ExampleHost[]>([])
+  /** The example list could not be fetched (the error banner says why). */
+  const examplesFailed = ref(false)
   /** The host on screen; model results only, never computed here. */
   const current = shallowRef<HostResult | null>(null)
   /** The job in flight, the last error and what failed (shared lifecycle: composables/jobTracker). */
@@ -103,6 +105,13 @@ export const useHostStore = defineStore('host', () => {
     else error.value = info.error
     if (list.ok) examples.value = list.value
     else error.value ??= list.error
+    examplesFailed.value = !list.ok
+    // The server was unreachable or refused the token: the banner's Retry starts up again.
+    lastAttempt = info.ok && list.ok ? null : retryInit
+  }
+  async function retryInit(): Promise<boolean> {
+    await init()
+    return !examplesFailed.value && appInfo.value !== null
   }
 
   function loadExample(exampleId: string): Promise<boolean> {
@@ -215,6 +224,7 @@ export const useHostStore = defineStore('host', () => {
     modelOptions,
     appInfo,
     examples,
+    examplesFailed,
     current,
     job,
     error,

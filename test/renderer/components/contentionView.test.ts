@@ -385,6 +385,27 @@ describe('contention view', () => {
     expect(text).toMatch(/\n\d+, \d+, \d+, \d+, spinlock, tdx_pamt_/)
   })
 
+  it('disables the second DEMOTE variant, saying why, while the scenario does not demote', async () => {
+    const { w } = await mountContention()
+    // The calibration preset here is SMALL: no 2M pages, no DEMOTE share.
+    const second = w.get('[data-testid=demote-try-then-lock]')
+    const first = w.get('[data-testid=demote-lock-around]')
+    expect(w.get('[data-testid=demote-note]').text()).toContain('does not demote')
+    expect((second.element as HTMLInputElement).disabled).toBe(true)
+    expect(second.element.closest('label')!.getAttribute('title')).toContain(
+      'this scenario does not demote'
+    )
+    expect((first.element as HTMLInputElement).disabled).toBe(false)
+    // With the first unticked, the second is the one that runs: enabled again.
+    await first.setValue(false)
+    expect((second.element as HTMLInputElement).disabled).toBe(false)
+    await first.setValue(true)
+    // A demoting scenario runs every selected variant: both enabled, each with its own help.
+    await w.get('[data-testid=contention-preset]').setValue('demote-under-load')
+    expect((second.element as HTMLInputElement).disabled).toBe(false)
+    expect(second.element.closest('label')!.getAttribute('title')).toContain('TDX_OPERAND_BUSY')
+  })
+
   it('runs each design per DEMOTE variant when the scenario demotes', async () => {
     const { w, store } = await mountContention()
     await w.get('[data-testid=contention-preset]').setValue('demote-under-load')

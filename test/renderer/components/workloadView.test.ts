@@ -57,6 +57,25 @@ describe('workload view', () => {
     expect(w.get('[data-testid=static-pamt-kb]').text()).toBe('262,664')
   })
 
+  it('marks the preset "(modified)" once the draft differs from it, and not after an undo', async () => {
+    const { w } = await mountWorkload()
+    const label = (): string =>
+      (w.get('[data-testid=preset-select]').element as HTMLSelectElement).selectedOptions[0]!.text
+    const title = label()
+    expect(title).not.toContain('(modified)')
+    const count = w.get('[data-testid=class-0-count]')
+    const before = (count.element as HTMLInputElement).value
+    await count.setValue(String(Number(before) + 1))
+    expect(label()).toBe(`(modified) ${title}`)
+    // Typed back to the preset's value: the same scenario, so no longer modified.
+    await count.setValue(before)
+    expect(label()).toBe(title)
+    // Only the selected preset is marked.
+    const others = [...(w.get('[data-testid=preset-select]').element as HTMLSelectElement).options]
+    await w.get('[data-testid=scenario-seed]').setValue('12345')
+    expect(others.filter((o) => o.text.includes('(modified)'))).toHaveLength(1)
+  })
+
   it('checks capacity before running, offers to scale, and leads the result with it', async () => {
     const { w, store } = await mountWorkload()
     // TDX memory: [1 MiB, 2 GiB) + [4 GiB, 66 GiB) = 2047 + 63488 MiB = 65535 MiB (≈ 64 GiB).
