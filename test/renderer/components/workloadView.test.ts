@@ -60,7 +60,9 @@ describe('workload view', () => {
   it('marks the preset "(modified)" once the draft differs from it, and not after an undo', async () => {
     const { w } = await mountWorkload()
     const label = (): string =>
-      (w.get('[data-testid=preset-select]').element as HTMLSelectElement).selectedOptions[0]!.text
+      (
+        w.get('[data-testid=preset-select]').element as HTMLSelectElement
+      ).selectedOptions[0]!.text.trim()
     const title = label()
     expect(title).not.toContain('(modified)')
     const count = w.get('[data-testid=class-0-count]')
