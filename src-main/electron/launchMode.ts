@@ -1,4 +1,3 @@
-import type { MenuItemConstructorOptions } from 'electron'
 import { APP_INDEX_URL } from './bundleRequest'
 
 export interface LaunchMode {
@@ -26,30 +25,4 @@ export function launchMode(isPackaged: boolean, env: NodeJS.ProcessEnv): LaunchM
     windowUrl: devServerUrl ?? APP_INDEX_URL,
     devTools: development
   }
-}
-
-/**
- * The application menu: the default roles, with the View menu's DevTools and force-reload entries
- * only in development (the stock `viewMenu` role always offers Toggle Developer Tools). The
- * renderer owns the keyboard shortcuts (Ctrl+O etc.).
- */
-export function appMenuTemplate(devTools: boolean): MenuItemConstructorOptions[] {
-  const view: MenuItemConstructorOptions[] = [
-    { role: 'reload' },
-    ...(devTools
-      ? ([{ role: 'forceReload' }, { role: 'toggleDevTools' }] as MenuItemConstructorOptions[])
-      : []),
-    { type: 'separator' },
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
-    { type: 'separator' },
-    { role: 'togglefullscreen' }
-  ]
-  return [
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    { label: 'View', submenu: view },
-    { role: 'windowMenu' }
-  ]
 }

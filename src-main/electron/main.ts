@@ -1,4 +1,5 @@
-import { app, BrowserWindow, dialog, Menu } from 'electron'
+import { app, BrowserWindow, dialog, Menu, shell } from 'electron'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import workerPath from '../worker/worker?modulePath'
 import { appPaths } from '../services/appPaths'
@@ -9,7 +10,9 @@ import { createUrlAllowList } from './allowedUrl'
 import { registerAppScheme, serveAppProtocol } from './appProtocol'
 import { APP_INDEX_URL } from './bundleRequest'
 import { registerIpc } from './ipc'
-import { appMenuTemplate, launchMode } from './launchMode'
+import { MENU_COMMAND_CHANNEL } from '@shared/api/shortcuts'
+import { appMenuTemplate } from './appMenu'
+import { launchMode } from './launchMode'
 import { applySecurityRules } from './security'
 
 // Desktop entry (out/main/index.js): one window over the same services as browser mode.
@@ -30,7 +33,10 @@ async function showOpenDialog(what: OpenDialogKind): Promise<string | null> {
       ? {
           title: what === 'workspace' ? 'Open workspace' : 'Open host file or workspace',
           properties: ['openFile'],
+          // All files first (the filter the dialog starts with): /proc/iomem and memmap dumps
+          // usually have no extension, and logs are named kern.log.1 or syslog.
           filters: [
+            ...(what !== 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : []),
             ...(what === 'any'
               ? [
                   {
@@ -41,7 +47,7 @@ async function showOpenDialog(what: OpenDialogKind): Promise<string | null> {
               : []),
             ...(what !== 'workspace' ? [{ name: 'Host files', extensions: HOST_EXTENSIONS }] : []),
             ...(what !== 'host' ? [{ name: 'Workspaces', extensions: ['pamtplan'] }] : []),
-            { name: 'All files', extensions: ['*'] }
+            ...(what === 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : [])
           ]
         }
       : {
@@ -126,7 +132,15 @@ function createWindow(): void {
 
 void app.whenReady().then(() => {
   serveAppProtocol(paths.rendererDir)
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(mode.devTools)))
+  // Menu items send their command to the page, which runs it as its key would (appMenu.ts).
+  const docsDir = join(paths.rootDir, 'docs')
+  const template = appMenuTemplate({
+    devTools: mode.devTools,
+    platform: process.platform,
+    send: (command) => mainWindow?.webContents.send(MENU_COMMAND_CHANNEL, command),
+    openDocs: existsSync(docsDir) ? () => void shell.openPath(docsDir) : null
+  })
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

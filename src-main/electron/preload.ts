@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import type { JobProgress, PlannerApi, PlannerMethodName } from '@shared/api/contract'
+import type { DesktopBridge, JobProgress, PlannerMethodName } from '@shared/api/contract'
+import { isMenuCommand, MENU_COMMAND_CHANNEL } from '@shared/api/shortcuts'
 
 // Sandboxed preload: bundled whole (no requires but electron), exposes only the contract's methods.
 const invoke =
@@ -7,7 +8,7 @@ const invoke =
   (req: unknown): Promise<never> =>
     ipcRenderer.invoke(`planner:${method}`, req) as Promise<never>
 
-const api: PlannerApi = {
+const api: DesktopBridge = {
   getAppInfo: invoke('getAppInfo'),
   listExampleHosts: invoke('listExampleHosts'),
   analyzeExampleHost: invoke('analyzeExampleHost'),
@@ -35,6 +36,14 @@ const api: PlannerApi = {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)
     return () => ipcRenderer.removeListener('planner:progress', handler)
+  },
+  onMenuCommand(listener) {
+    // Only the menu's known commands reach the page; the event (with its sender) never does.
+    const handler = (_e: unknown, command: unknown): void => {
+      if (isMenuCommand(command)) listener(command)
+    }
+    ipcRenderer.on(MENU_COMMAND_CHANNEL, handler)
+    return () => ipcRenderer.removeListener(MENU_COMMAND_CHANNEL, handler)
   }
 }
 

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { PlannerApi } from '@shared/api/contract'
+import type { DesktopBridge } from '@shared/api/contract'
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue'
@@ -10,6 +10,6 @@ declare module '*.vue' {
 declare global {
   interface Window {
     /** Present in the desktop app: the preload's contract bridge. Absent in browser mode. */
-    pamtPlanner?: PlannerApi
+    pamtPlanner?: DesktopBridge
   }
 }

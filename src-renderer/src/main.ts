@@ -11,5 +11,5 @@ app.use(createPinia())
 const store = useHostStore()
 store.connect(resolvePlannerApi())
 app.mount('#app')
-// Changes count from after the start-up host; then the previous session may be offered.
+// Changes count from after start-up (app facts, examples); then the previous session may be offered.
 void store.init().then(() => useWorkspaceStore().start())

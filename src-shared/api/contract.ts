@@ -1,3 +1,4 @@
+import type { MenuCommand } from './shortcuts'
 import type { HostFormat, ImportSummary } from '../import/hostImport'
 import type { ModelOptions } from './modelOptions'
 import type { Scenario, ScenarioInput } from '../model/workload/scenario'
@@ -109,6 +110,15 @@ export type PlannerMethodName = keyof PlannerMethods
 export interface PlannerApi extends PlannerMethods {
   /** Subscribe to job progress; returns the unsubscribe function. */
   onProgress(listener: (p: JobProgress) => void): () => void
+}
+
+/**
+ * The desktop preload's bridge: the API plus the application menu's commands (README "Keyboard",
+ * `api/shortcuts.ts`). Browser mode has no menu, so the HTTP client is a plain PlannerApi.
+ */
+export interface DesktopBridge extends PlannerApi {
+  /** Subscribe to menu commands (only known ones are passed on); returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void
 }
 
 /** A named starting point for the scenario editor, sized to the host where the preset says so. */

@@ -90,9 +90,17 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
+/** The host most specs start from: the first example, which the app used to load by itself. */
+export const DEFAULT_EXAMPLE = 'dell-r750xs-icx-1s-128g'
+
 export interface OpenOptions {
-  /** An example host to select after the start-up host is shown. */
+  /**
+   * The example host to pick from the empty state once the app is up (default DEFAULT_EXAMPLE).
+   * The app starts with no host (issue 13); this is the newcomer's first click.
+   */
   example?: string
+  /** Leave the app in its empty state (no example picked); `example` is then ignored. */
+  empty?: boolean
   tab?: 'workload' | 'contention'
   /** A test id to wait for once the tab is shown (the view has loaded its presets). */
   ready?: string
@@ -101,8 +109,8 @@ export interface OpenOptions {
 }
 
 /**
- * A new page, in its own browser context, on the app: loaded and showing a host; optionally an
- * example host and a tab. Every Playwright wait on it (locators, events, navigation) times out
+ * A new page, in its own browser context, on the app: loaded, with an example host picked (or
+ * left empty) and optionally a tab. Every Playwright wait on it (locators, events, navigation) times out
  * after E2E_WAIT_MS, below the test timeout. Close it with closeApp.
  */
 export async function openApp(
@@ -116,10 +124,12 @@ export async function openApp(
   const page = await context.newPage()
   opts.onPage?.(page)
   await page.goto(app.url)
-  await page.getByTestId('host-name').waitFor()
-  if (opts.example) {
-    await page.getByTestId('example-select').selectOption(opts.example)
-    await page.getByText(`${opts.example}.txt`, { exact: true }).first().waitFor()
+  // Up: the examples are listed in the empty state.
+  await page.getByTestId('empty-examples').locator('button').first().waitFor()
+  if (!opts.empty) {
+    const example = opts.example ?? DEFAULT_EXAMPLE
+    await page.getByTestId('example-select').selectOption(example)
+    await page.getByText(`${example}.txt`, { exact: true }).first().waitFor()
   }
   if (opts.tab) await page.getByTestId(`nav-${opts.tab}`).click()
   if (opts.ready) await page.getByTestId(opts.ready).waitFor()

@@ -260,7 +260,9 @@ describe('browser mode, contention view (real worker)', () => {
     await s.page.getByTestId('design-v6').setChecked(!defaults['v6'])
     await s.page.getByTestId('design-always-lock').setChecked(!defaults['always-lock'])
     await s.page.getByTestId('hashed-locks').fill('16')
-    await s.page.getByTestId('demote-try-then-lock').setChecked(!defaults['tryThenLock'])
+    // lock-around, not try-then-lock: the calibration preset does not demote, so with
+    // lock-around ticked try-then-lock is disabled (only the first variant runs).
+    await s.page.getByTestId('demote-lock-around').setChecked(!defaults['lockAround'])
     await s.page.getByTestId('machine-window').fill('32')
     expect(await readSettings()).not.toEqual(defaults)
     await s.page.getByTestId('reset-settings').click()

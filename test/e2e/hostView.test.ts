@@ -14,7 +14,7 @@ const s = useBrowserMode({
 const text = (testId: string): Promise<string> => s.page.getByTestId(testId).innerText()
 
 describe('browser mode, host view', () => {
-  it('starts with the example host analysed and both charts drawn', async () => {
+  it('analyses the picked example host and draws both charts', async () => {
     expect(await text('host-name')).toBe('dell-r750xs-icx-1s-128g.txt')
     expect(await text('static-pamt-kb')).toBe('525,320')
     for (const chart of ['chart-pamt-by-level', 'chart-refcounts']) {

@@ -37,7 +37,8 @@ afterAll(async () => {
 async function start(): Promise<{ app: BrowserModeApp; page: Page }> {
   const app = await startBrowserMode()
   apps.push(app)
-  const page = await openApp(browser, app)
+  // Empty: the title starts clean, and the first change is the user's own.
+  const page = await openApp(browser, app, { empty: true })
   pages.push(page)
   return { app, page }
 }
@@ -72,7 +73,7 @@ describe('browser mode, workspaces', () => {
     await page.waitForFunction((t) => document.title === `• ${t}`, TITLE)
     await page.getByTestId('workspace-status').filter({ hasText: 'autosaved' }).waitFor()
 
-    // Reload (accepting the unsaved-changes prompt): the start-up host, and the offer.
+    // Reload (accepting the unsaved-changes prompt): the empty state, and the offer.
     page.on('dialog', (d) => void d.accept())
     await page.reload()
     await page.getByTestId('restore-banner').waitFor()

@@ -18,6 +18,8 @@ export const useHostStore = defineStore('host', () => {
   const appInfo = ref<AppInfo | null>(null)
   /** Bundled example hosts. */
   const examples = ref<ExampleHost[]>([])
+  /** The example list could not be fetched (the error banner says why). */
+  const examplesFailed = ref(false)
   /** The host on screen; model results only, never computed here. */
   const current = shallowRef<HostResult | null>(null)
   /** The job in flight, the last error and what failed (shared lifecycle: composables/jobTracker). */
@@ -91,15 +93,25 @@ export const useHostStore = defineStore('host', () => {
     return Object.keys(kept).length ? { model: kept } : {}
   }
 
-  /** Load app facts and examples, then show the first example host. */
+  /**
+   * Load app facts and the example list. No host is loaded: a newcomer sees the empty state (open
+   * a file, drop one, pick an example, what file to get), and a previous session is offered for
+   * restore by the workspace store rather than hidden behind an example host.
+   */
   async function init(): Promise<void> {
     const a = requireApi()
     const [info, list] = await Promise.all([a.getAppInfo({}), a.listExampleHosts({})])
     if (info.ok) appInfo.value = info.value
     else error.value = info.error
     if (list.ok) examples.value = list.value
-    const first = examples.value[0]
-    if (first) await loadExample(first.id)
+    else error.value ??= list.error
+    examplesFailed.value = !list.ok
+    // The server was unreachable or refused the token: the banner's Retry starts up again.
+    lastAttempt = info.ok && list.ok ? null : retryInit
+  }
+  async function retryInit(): Promise<boolean> {
+    await init()
+    return !examplesFailed.value && appInfo.value !== null
   }
 
   function loadExample(exampleId: string): Promise<boolean> {
@@ -212,6 +224,7 @@ export const useHostStore = defineStore('host', () => {
     modelOptions,
     appInfo,
     examples,
+    examplesFailed,
     current,
     job,
     error,

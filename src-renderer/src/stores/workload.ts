@@ -127,6 +127,19 @@ export const useWorkloadStore = defineStore('workload', () => {
     }
   }
 
+  /**
+   * Whether the draft differs from the scenario of the preset it was loaded from (the preset select
+   * then says "(modified)"). Compared as scenario inputs, so "16" typed over 16 or an edit undone
+   * is no change.
+   */
+  const presetModified = computed(() => {
+    const d = draft.value
+    const preset = presets.value.find((p) => p.id === presetId.value)
+    if (!d || !preset) return false
+    const input = (x: ScenarioDraft): string => JSON.stringify(draftToInput(x))
+    return input(d) !== input(scenarioToDraft(preset.scenario))
+  })
+
   /** Replace the draft with a preset. */
   function applyPreset(id: string): boolean {
     const preset = presets.value.find((p) => p.id === id)
@@ -333,6 +346,7 @@ export const useWorkloadStore = defineStore('workload', () => {
   return {
     presets,
     presetId,
+    presetModified,
     draft,
     showErrors,
     simulation,

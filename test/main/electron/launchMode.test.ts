@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MenuItemConstructorOptions } from 'electron'
-import { appMenuTemplate, launchMode } from '../../../src-main/electron/launchMode'
+import { launchMode } from '../../../src-main/electron/launchMode'
 
 const DEV = 'http://localhost:5173'
 
@@ -41,48 +40,5 @@ describe('launchMode', () => {
         devTools: true
       })
     }
-  })
-})
-
-/** Every role in a menu template, depth first. */
-function roles(items: MenuItemConstructorOptions[]): string[] {
-  return items.flatMap((i) => [
-    ...(i.role ? [i.role] : []),
-    ...(Array.isArray(i.submenu) ? roles(i.submenu) : [])
-  ])
-}
-
-describe('appMenuTemplate', () => {
-  it('offers no DevTools and no force reload without devTools', () => {
-    const r = roles(appMenuTemplate(false))
-    expect(r).not.toContain('toggleDevTools')
-    expect(r).not.toContain('forceReload')
-    // The stock viewMenu role would bring Toggle Developer Tools back.
-    expect(r).not.toContain('viewMenu')
-    expect(r).toEqual([
-      'fileMenu',
-      'editMenu',
-      'reload',
-      'resetZoom',
-      'zoomIn',
-      'zoomOut',
-      'togglefullscreen',
-      'windowMenu'
-    ])
-  })
-
-  it('offers DevTools and force reload with devTools', () => {
-    expect(roles(appMenuTemplate(true))).toEqual([
-      'fileMenu',
-      'editMenu',
-      'reload',
-      'forceReload',
-      'toggleDevTools',
-      'resetZoom',
-      'zoomIn',
-      'zoomOut',
-      'togglefullscreen',
-      'windowMenu'
-    ])
   })
 })

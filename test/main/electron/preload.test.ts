@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { JobProgress, PlannerApi } from '@shared/api/contract'
+import type { DesktopBridge, JobProgress } from '@shared/api/contract'
+import { MENU_COMMAND_CHANNEL } from '@shared/api/shortcuts'
 import { IPC_PROGRESS_CHANNEL, PLANNER_METHOD_NAMES, ipcChannel } from '@shared/api/schemas'
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void
@@ -21,12 +22,12 @@ vi.mock('electron', () => ({
 }))
 
 /** Import the preload afresh (it exposes the API at import) and return what it exposed. */
-async function loadPreload(): Promise<PlannerApi> {
+async function loadPreload(): Promise<DesktopBridge> {
   vi.resetModules()
   await import('../../../src-main/electron/preload')
   const call = electron.contextBridge.exposeInMainWorld.mock.calls.at(-1)
   if (!call) throw new Error('the preload exposed nothing')
-  return call[1] as PlannerApi
+  return call[1] as DesktopBridge
 }
 
 beforeEach(() => {
@@ -47,9 +48,11 @@ describe('preload', () => {
     expect(electron.ipcRenderer.on).not.toHaveBeenCalled()
   })
 
-  it("exposes exactly the contract's methods plus onProgress, all functions", async () => {
+  it("exposes exactly the contract's methods plus onProgress and onMenuCommand, all functions", async () => {
     const api = await loadPreload()
-    expect(Object.keys(api).sort()).toEqual([...PLANNER_METHOD_NAMES, 'onProgress'].sort())
+    expect(Object.keys(api).sort()).toEqual(
+      [...PLANNER_METHOD_NAMES, 'onProgress', 'onMenuCommand'].sort()
+    )
     for (const value of Object.values(api)) expect(value).toBeTypeOf('function')
   })
 
@@ -128,5 +131,19 @@ describe('preload', () => {
     handlerSecond({}, { jobId: 'job-2', phase: 'done', fraction: 1 })
     expect(second).toHaveBeenCalledTimes(1)
     expect(first).not.toHaveBeenCalled()
+  })
+
+  it('onMenuCommand passes on only known commands, never the IPC event', async () => {
+    const api = await loadPreload()
+    const listener = vi.fn()
+    const unsubscribe = api.onMenuCommand(listener)
+    const [channel, handler] = electron.ipcRenderer.on.mock.calls[0] ?? []
+    expect(channel).toBe(MENU_COMMAND_CHANNEL)
+    handler?.({ sender: 'ipcRenderer' }, 'save')
+    for (const bad of ['rm -rf', 42, null, { command: 'save' }, 'toString'])
+      handler?.({ sender: 'ipcRenderer' }, bad)
+    expect(listener.mock.calls).toEqual([['save']])
+    unsubscribe()
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith(MENU_COMMAND_CHANNEL, handler)
   })
 })

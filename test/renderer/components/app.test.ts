@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 async function mountApp(): Promise<{
   wrapper: ReturnType<typeof mount>
@@ -14,7 +14,7 @@ async function mountApp(): Promise<{
   const store = useHostStore()
   store.connect(modelBackedApi({ 'worked-example': TWO_RANGE_LOG }))
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await store.init()
+  await startWithFirstExample(store)
   await flushPromises()
   return { wrapper, store }
 }

@@ -16,7 +16,7 @@ import {
 } from '@shared/charts/contention/calibrationFitText'
 import { LIST_MEASUREMENT } from '@shared/model/contention/calibrationFit'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -76,7 +76,7 @@ async function mountContention(
   }
   host.connect(api)
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await host.init()
+  await startWithFirstExample(host)
   await flushPromises()
   await wrapper.get('[data-testid=nav-contention]').trigger('click')
   await flushPromises()
@@ -206,7 +206,6 @@ describe('contention view', () => {
     await flushPromises()
     await pickQuickDesigns(w)
     await w.get('[data-testid=hashed-locks]').setValue('16')
-    await w.get('[data-testid=demote-try-then-lock]').setValue(false)
     await w.get('[data-testid=machine-sockets]').setValue('1')
     await w.get('[data-testid=machine-cpus]').setValue('32')
     await w.get('[data-testid=machine-window]').setValue('4')
@@ -223,7 +222,9 @@ describe('contention view', () => {
     expect(req.scenario).toMatchObject({ tdClasses: [{ count: 3, memoryBytes: 2 ** 30 }] })
     expect(req.settings).toEqual({
       designs: ['v6', 'per-2m', 'hashed:16', 'module-only'],
-      demoteVariants: ['lock-around'],
+      // SMALL does not demote: try-then-lock is disabled (it cannot be unticked) but kept as
+      // chosen; runContention runs only the first variant of a scenario without DEMOTE.
+      demoteVariants: ['lock-around', 'try-then-lock'],
       costs: { ...DEFAULT_CONTENTION_COSTS, pamtAddNs: 6000 },
       sockets: 1,
       cpusPerSocket: 32,
@@ -383,6 +384,27 @@ describe('contention view', () => {
       '# output: contended, total wait, max wait, avg wait, type, caller'
     )
     expect(text).toMatch(/\n\d+, \d+, \d+, \d+, spinlock, tdx_pamt_/)
+  })
+
+  it('disables the second DEMOTE variant, saying why, while the scenario does not demote', async () => {
+    const { w } = await mountContention()
+    // The calibration preset here is SMALL: no 2M pages, no DEMOTE share.
+    const second = w.get('[data-testid=demote-try-then-lock]')
+    const first = w.get('[data-testid=demote-lock-around]')
+    expect(w.get('[data-testid=demote-note]').text()).toContain('does not demote')
+    expect((second.element as HTMLInputElement).disabled).toBe(true)
+    expect(second.element.closest('label')!.getAttribute('title')).toContain(
+      'this scenario does not demote'
+    )
+    expect((first.element as HTMLInputElement).disabled).toBe(false)
+    // With the first unticked, the second is the one that runs: enabled again.
+    await first.setValue(false)
+    expect((second.element as HTMLInputElement).disabled).toBe(false)
+    await first.setValue(true)
+    // A demoting scenario runs every selected variant: both enabled, each with its own help.
+    await w.get('[data-testid=contention-preset]').setValue('demote-under-load')
+    expect((second.element as HTMLInputElement).disabled).toBe(false)
+    expect(second.element.closest('label')!.getAttribute('title')).toContain('TDX_OPERAND_BUSY')
   })
 
   it('runs each design per DEMOTE variant when the scenario demotes', async () => {

@@ -32,6 +32,8 @@ describe('ErrorBanner', () => {
     expect(w.get('[data-testid=error-headline]').text()).toBe(
       'Cannot reach the PAMT Planner server.'
     )
+    // The message's own "cannot reach …" would repeat the headline: only the reason follows it.
+    expect(w.get('.detail').text()).toBe('(Failed to fetch)')
     await w.get('[data-testid=error-retry]').trigger('click')
     expect(w.emitted('retry')).toHaveLength(1)
   })

@@ -8,7 +8,7 @@ import naples from '../../fixtures/hosts/amd-epyc-naples-2s-1tib-8node.txt?raw'
 import gappy from '../../fixtures/hosts/tdx-spr-gappy-cmrs-tdx10-fail.txt?raw'
 import laptop from '../../fixtures/hosts/laptop-dell-xps13-9370-16g.txt?raw'
 import spr from '../../fixtures/hosts/tdx-spr-8480c-2s-256g-cmr-only.txt?raw'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -30,7 +30,7 @@ async function mountApp(
   const api = modelBackedApi(examples)
   store.connect(api)
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await store.init()
+  await startWithFirstExample(store)
   await flushPromises()
   return { w: wrapper, store, api }
 }

@@ -13,7 +13,7 @@ import {
   type SimulationResult
 } from '@shared/model/runtime/simulate'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -122,7 +122,7 @@ describe('the workload view', () => {
     const hostStore = useHostStore()
     hostStore.connect(modelBackedApi({ 'worked-example': TWO_RANGE_LOG }))
     wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-    await hostStore.init()
+    await startWithFirstExample(hostStore)
     await flushPromises()
     await wrapper.get('[data-testid=nav-workload]').trigger('click')
     await flushPromises()

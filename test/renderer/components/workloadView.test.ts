@@ -5,7 +5,7 @@ import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { useWorkloadStore } from '@renderer/stores/workload'
 import type { SimulateRequest } from '@shared/api/contract'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -26,7 +26,7 @@ async function mountWorkload(): Promise<{
   const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
   host.connect(api)
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await host.init()
+  await startWithFirstExample(host)
   await flushPromises()
   await wrapper.get('[data-testid=nav-workload]').trigger('click')
   await flushPromises()
@@ -55,6 +55,27 @@ describe('workload view', () => {
     expect(w.find('[data-testid=no-result]').exists()).toBe(true)
     await w.get('[data-testid=nav-host]').trigger('click')
     expect(w.get('[data-testid=static-pamt-kb]').text()).toBe('262,664')
+  })
+
+  it('marks the preset "(modified)" once the draft differs from it, and not after an undo', async () => {
+    const { w } = await mountWorkload()
+    const label = (): string =>
+      (
+        w.get('[data-testid=preset-select]').element as HTMLSelectElement
+      ).selectedOptions[0]!.text.trim()
+    const title = label()
+    expect(title).not.toContain('(modified)')
+    const count = w.get('[data-testid=class-0-count]')
+    const before = (count.element as HTMLInputElement).value
+    await count.setValue(String(Number(before) + 1))
+    expect(label()).toBe(`(modified) ${title}`)
+    // Typed back to the preset's value: the same scenario, so no longer modified.
+    await count.setValue(before)
+    expect(label()).toBe(title)
+    // Only the selected preset is marked.
+    const others = [...(w.get('[data-testid=preset-select]').element as HTMLSelectElement).options]
+    await w.get('[data-testid=scenario-seed]').setValue('12345')
+    expect(others.filter((o) => o.text.includes('(modified)'))).toHaveLength(1)
   })
 
   it('checks capacity before running, offers to scale, and leads the result with it', async () => {

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { UNTITLED, useWorkspaceStore } from '@renderer/stores/workspace'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 /** The app as main.ts starts it: host init, then the workspace store (which asks for the session). */
 async function mountApp(api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })): Promise<{
@@ -16,7 +16,7 @@ async function mountApp(api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG }
   const host = useHostStore()
   host.connect(api)
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-  await host.init()
+  await startWithFirstExample(host)
   await useWorkspaceStore().start({ confirm: () => true })
   await flushPromises()
   return { wrapper, api }

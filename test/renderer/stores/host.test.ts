@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useHostStore } from '@renderer/stores/host'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 beforeEach(() => setActivePinia(createPinia()))
 
@@ -16,9 +16,18 @@ function setup(): {
 }
 
 describe('host store', () => {
-  it('starts by analysing the first example host', async () => {
+  it('starts with no host: it lists the examples but loads none', async () => {
     const { store, api } = setup()
     await store.init()
+    expect(api.calls).toEqual(['getAppInfo', 'listExampleHosts'])
+    expect(store.examples.map((e) => e.id)).toEqual(['worked-example'])
+    expect(store.current).toBeNull()
+    expect(store.job).toBeNull()
+  })
+
+  it('analyses an example host when one is picked', async () => {
+    const { store, api } = setup()
+    await startWithFirstExample(store)
     expect(api.calls).toContain('analyzeExampleHost:worked-example')
     // dpamt-model.md §1.8: 262664 KB.
     expect(store.current?.analysis.staticPamt.kb).toBe(262_664)
@@ -27,7 +36,7 @@ describe('host store', () => {
 
   it('keeps the previous host when an import fails, and shows the error', async () => {
     const { store } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     const before = store.current
     const ok = await store.importFile(new File(['BIOS-e820: [mem 0x5-0x1] usable\n'], 'bad.log'))
     expect(ok).toBe(false)
@@ -37,7 +46,7 @@ describe('host store', () => {
 
   it('refuses a file over the limit before reading it', async () => {
     const { store, api } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     const big = new File(['x'], 'huge.log')
     Object.defineProperty(big, 'size', { value: 200 * 2 ** 20 })
     expect(await store.importFile(big)).toBe(false)
@@ -48,7 +57,7 @@ describe('host store', () => {
 
   it('tracks progress of the running job and clears the error on success', async () => {
     const { store, api } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     store.error = { code: 'INTERNAL', message: 'old' }
     api.hold = true
     const done = store.importFile(new File([TWO_RANGE_LOG], 'host.log'))
@@ -66,7 +75,7 @@ describe('host store', () => {
 
   it('cancels the running job and keeps the previous host', async () => {
     const { store, api } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     const before = store.current
     api.hold = true
     const done = store.importFile(new File([TWO_RANGE_LOG], 'slow.log'))
@@ -81,7 +90,7 @@ describe('host store', () => {
 
   it('re-imports an example main dropped (HOST_EVICTED) in the same job, with the new options', async () => {
     const { store, api } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     expect(store.current?.hostId).toBe('h1')
     api.evict('h1')
     const reanalyze = vi.spyOn(api, 'reanalyzeHost')
@@ -99,7 +108,7 @@ describe('host store', () => {
 
   it('asks to re-open a file main dropped, and keeps showing it', async () => {
     const { store, api } = setup()
-    await store.init()
+    await startWithFirstExample(store)
     await store.importFile(new File([TWO_RANGE_LOG], 'host.log'))
     const shown = store.current
     api.evict(shown!.hostId)

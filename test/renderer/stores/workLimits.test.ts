@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { useWorkloadStore } from '@renderer/stores/workload'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 let wrapper: VueWrapper | null = null
 afterEach(() => {
@@ -20,7 +20,7 @@ describe('workload store: the work limits before any request', () => {
     const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
     host.connect(api)
     wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
-    await host.init()
+    await startWithFirstExample(host)
     await flushPromises()
     await wrapper.get('[data-testid=nav-workload]').trigger('click')
     await flushPromises()

@@ -8,7 +8,7 @@ import {
   UNTITLED,
   useWorkspaceStore
 } from '@renderer/stores/workspace'
-import { modelBackedApi, TWO_RANGE_LOG } from '../support/modelBackedApi'
+import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -25,7 +25,7 @@ async function setup(confirm: (m: string) => boolean = () => true): Promise<{
   const api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })
   const host = useHostStore()
   host.connect(api)
-  await host.init()
+  await startWithFirstExample(host)
   const ws = useWorkspaceStore()
   await ws.start({ confirm })
   return { api, host, ws, workload: useWorkloadStore() }
@@ -116,7 +116,7 @@ describe('workspace store', () => {
     setActivePinia(createPinia())
     const host = useHostStore()
     host.connect(first.api)
-    await host.init()
+    await startWithFirstExample(host)
     const ws = useWorkspaceStore()
     await ws.start({ confirm: () => true })
     expect(ws.restoreOffer).toMatchObject({ name: 'autosaved' })

@@ -426,3 +426,17 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
 
 export const TWO_RANGE_LOG =
   'BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable\nBIOS-e820: [mem 0x0000000100000000-0x000000107fffffff] usable\n'
+
+/**
+ * Start the host store as the app does (app facts, the example list) and then pick the first
+ * example, as a user would from the empty state: the app itself no longer loads one at start.
+ */
+export async function startWithFirstExample(store: {
+  init(): Promise<void>
+  examples: readonly { id: string }[]
+  loadExample(id: string): Promise<boolean>
+}): Promise<void> {
+  await store.init()
+  const first = store.examples[0]
+  if (first) await store.loadExample(first.id)
+}
