@@ -3,7 +3,7 @@ import type { HostAnalysis } from '../host/analyzeHost'
 import { arrivalTimes } from '../workload/arrivals'
 import { admitTds, type PlannedTd, type ScenarioCapacity } from '../workload/capacity'
 import { SeededRandom } from '../workload/random'
-import { pagesPerRegionVisit, RegionPool } from '../workload/regionPool'
+import { PAGES_PER_REGION, pagesPerRegionVisit, RegionPool } from '../workload/regionPool'
 import type { Scenario } from '../workload/scenario'
 import { controlPages, PAMT_CACHE_PAGES_PER_VCPU, tdMemoryLayout } from '../workload/tdPages'
 import type { ContentionCosts } from './costs'
@@ -244,16 +244,26 @@ export function simulateContention(
 
   // -- Kernel page window: where S-EPT, control and pair pages come from -------------------------
   const window: Array<{ region: number; left: number }> = []
+  let kernelPoolEmpty = false
   const kernelPage = (slot: number): number => {
     const i = Math.floor(rng.next() * settings.kernelWindowRegions)
     let w = window[i]
     if (!w || w.left === 0) {
       let region = -1
       let got = 0
-      pool.allocate('kernel', slot, pagesPerRegionVisit(scenario.host.fragmentation), (pos, n) => {
-        if (region < 0) region = pool.region[pos]!
-        got += n
-      })
+      // Once the pool has no free page it never gets one back during the run (TD memory is
+      // placed before it), so stop walking every region for each kernel page.
+      if (!kernelPoolEmpty)
+        pool.allocate(
+          'kernel',
+          slot,
+          pagesPerRegionVisit(scenario.host.fragmentation),
+          (pos, n) => {
+            if (region < 0) region = pool.region[pos]!
+            got += n
+          }
+        )
+      if (got === 0) kernelPoolEmpty = true
       window[i] = w = { region: region < 0 ? 0 : region, left: Math.max(1, got) }
     }
     w.left--
@@ -583,6 +593,7 @@ export function simulateContention(
   let tdIndex = 0
 
   const { planned, admitted } = contentionTds(host, scenario, rng)
+  const memory = placeTdMemory(pool, planned, admitted, scenario)
   for (const plan of planned) {
     // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
     if (!admitted[plan.id]) continue
@@ -591,19 +602,12 @@ export function simulateContention(
       plan.startNs + (settings.tdStartJitterNs > 0 ? trng.next() * settings.tdStartJitterNs : 0)
     const td = tdIndex++
     const socket = td % settings.sockets
-    const slot = pool.nodes.length ? td % pool.nodes.length : 0
+    const { slot, runs, whole } = memory.get(plan.id)!
     const vcpuCpus = Array.from(
       { length: cls.vcpus },
       () => socket * settings.cpusPerSocket + (nextCpuOnSocket[socket]++ % settings.cpusPerSocket)
     )
-    const layout = tdMemoryLayout(cls, scenario.kvmMaxLeaf)
     // Guest pages: runs on host regions, split evenly across the vCPUs in GPA order.
-    const runs: Run[] = []
-    pool.allocate('guest', slot, layout.fourKPages, (pos, n) =>
-      runs.push({ region: pool.region[pos]!, pages: n })
-    )
-    const whole: number[] = []
-    pool.allocateWhole(slot, layout.twoMMappings, (pos) => whole.push(pool.region[pos]!))
     const perVcpu = splitRuns(runs, cls.vcpus)
     const demoteCount = Math.round(whole.length * cls.demoteShare)
     // KVM's mmu_lock of this TD matters only when something takes it for write (DEMOTE).
@@ -876,6 +880,64 @@ function lockBuckets(
     meanAcquisitions: locks > 0 ? total / locks : 0,
     maxContended
   }
+}
+
+/** A started TD's guest memory: its node slot, its 4K runs and its whole 2 MiB regions. */
+interface TdMemory {
+  slot: number
+  runs: Run[]
+  whole: number[]
+}
+
+/**
+ * Place every started TD's guest memory on the pool, in start order (ties in plan order), giving
+ * back the memory of the TDs that ended before each one starts, as the admission check counts it
+ * (capacity.ts admitTds: a TD admitted because others ended reuses their memory). Without that
+ * give-back, a churning scenario ran out of regions: later TDs started with no memory, and every
+ * kernel page then walked the whole exhausted pool. Modelled: the memory is free again at the
+ * TD's end, not when its teardown has removed every page. The slot (home node) is the TD's index
+ * in plan order among the started TDs, as the threads number them.
+ */
+function placeTdMemory(
+  pool: RegionPool,
+  planned: readonly PlannedTd[],
+  admitted: readonly boolean[],
+  scenario: Scenario
+): Map<number, TdMemory> {
+  const started = planned.filter((p) => admitted[p.id])
+  const slotOf = new Map(
+    started.map((p, i) => [p.id, pool.nodes.length ? i % pool.nodes.length : 0])
+  )
+  const byStart = [...started].sort((a, b) => a.startNs - b.startNs || a.id - b.id)
+  const byEnd = started
+    .filter((p) => p.endNs !== null)
+    .sort((a, b) => a.endNs! - b.endNs! || a.id - b.id)
+  const taken = new Map<number, Array<[pos: number, pages: number]>>()
+  const out = new Map<number, TdMemory>()
+  let nextEnd = 0
+  for (const plan of byStart) {
+    while (nextEnd < byEnd.length && byEnd[nextEnd]!.endNs! <= plan.startNs) {
+      for (const [pos, pages] of taken.get(byEnd[nextEnd]!.id) ?? []) pool.release(pos, pages)
+      taken.delete(byEnd[nextEnd]!.id)
+      nextEnd++
+    }
+    const slot = slotOf.get(plan.id)!
+    const layout = tdMemoryLayout(plan.cls, scenario.kvmMaxLeaf)
+    const mine: Array<[number, number]> = []
+    const runs: Run[] = []
+    pool.allocate('guest', slot, layout.fourKPages, (pos, n) => {
+      runs.push({ region: pool.region[pos]!, pages: n })
+      mine.push([pos, n])
+    })
+    const whole: number[] = []
+    pool.allocateWhole(slot, layout.twoMMappings, (pos) => {
+      whole.push(pool.region[pos]!)
+      mine.push([pos, PAGES_PER_REGION])
+    })
+    taken.set(plan.id, mine)
+    out.set(plan.id, { slot, runs, whole })
+  }
+  return out
 }
 
 /** Split runs into n contiguous shares of about equal page counts (vCPUs fault disjoint GPA). */
