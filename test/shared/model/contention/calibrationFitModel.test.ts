@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { importHostText } from '@shared/import/importHost'
-import { analyzeHost, type HostAnalysis } from '@shared/model/host/analyzeHost'
+import type { HostAnalysis } from '@shared/model/host/analyzeHost'
 import {
   CALIBRATION_PRESET_ID,
   calibrationFitOptionsSchema,
@@ -13,13 +12,9 @@ import {
 } from '@shared/model/contention/calibrationReport'
 import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
 import { contentionPresetScenario } from '@shared/model/workload/presets'
-import { readHostFixture } from '../../../support/fixtures'
+import { fixtureHost } from '../../../support/testHosts'
 
-function host(fixture: string): HostAnalysis {
-  const imported = importHostText(readHostFixture(fixture), fixture)
-  if (!imported.ok) throw new Error(imported.error.message)
-  return analyzeHost(imported.host)
-}
+const host = fixtureHost
 
 /**
  * The fit on the real model, kept cheap: the calibration preset (about 1 M events a run), one seed

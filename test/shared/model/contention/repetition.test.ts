@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeHost } from '@shared/model/host/analyzeHost'
-import { importHostText } from '@shared/import/importHost'
 import {
   contentionSettingsSchema,
   runContention,
@@ -8,14 +6,9 @@ import {
 } from '@shared/model/contention/runContention'
 import { outcomeMetrics, spreadOf, SPREAD_METRICS } from '@shared/model/contention/spread'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { readHostFixture } from '../../../support/fixtures'
+import { fixtureHost } from '../../../support/testHosts'
 
-const imported = importHostText(
-  readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt'),
-  'tdx-spr-8480c-2s-256g-cmr-only.txt'
-)
-if (!imported.ok) throw new Error(imported.error.message)
-const host = analyzeHost(imported.host)
+const host = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')
 
 /** Three small TDs arriving together: v6 and hashed:4 contend, and the seed moves the jitter. */
 const scenario = scenarioSchema.parse({

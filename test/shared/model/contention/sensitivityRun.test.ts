@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeHost } from '@shared/model/host/analyzeHost'
-import { importHostText } from '@shared/import/importHost'
 import {
   contentionSettingsSchema,
   runContention,
@@ -8,14 +6,9 @@ import {
 } from '@shared/model/contention/runContention'
 import { outcomeMetrics } from '@shared/model/contention/spread'
 import { scenarioSchema } from '@shared/model/workload/scenario'
-import { readHostFixture } from '../../../support/fixtures'
+import { fixtureHost } from '../../../support/testHosts'
 
-const imported = importHostText(
-  readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt'),
-  'tdx-spr-8480c-2s-256g-cmr-only.txt'
-)
-if (!imported.ok) throw new Error(imported.error.message)
-const host = analyzeHost(imported.host)
+const host = fixtureHost('tdx-spr-8480c-2s-256g-cmr-only.txt')
 
 /** Three small TDs (128 MiB, 2 vCPUs, all 4K) that overlap, so v6 contends; no DEMOTE. */
 const scenario = scenarioSchema.parse({

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { importHostText } from '@shared/import/importHost'
-import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { contentionSettingsSchema } from '@shared/model/contention/runContention'
 import { simulateContention } from '@shared/model/contention/simulateContention'
 import { contentionPresetScenario } from '@shared/model/workload/presets'
 import { WorkBudget, WorkLimitError } from '@shared/model/workLimits'
-import { readHostFixture } from '../../../support/fixtures'
+import { fixtureHost } from '../../../support/testHosts'
 
 /**
  * The pre-flight estimate bounds a contention request before it starts; a run it underestimated is
@@ -18,9 +16,7 @@ const FIXTURE = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
 
 describe('a contention run past its work budget', () => {
   it('stops with a WorkLimitError naming the limit and the unit', () => {
-    const imported = importHostText(readHostFixture(FIXTURE), FIXTURE)
-    if (!imported.ok) throw new Error(imported.error.message)
-    const host = analyzeHost(imported.host)
+    const host = fixtureHost(FIXTURE)
     const scenario = contentionPresetScenario('calibration-10x16g')!
     const settings = { ...contentionSettingsSchema.parse({}), sockets: 2, cpusPerSocket: 56 }
     const budget = new WorkBudget(1000, 'simulation events', 'pick fewer designs')
