@@ -1,7 +1,12 @@
 import type { z } from 'zod'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { describeApiError, type ApiError } from '@shared/api/errors'
-import { issueSentence, valueAtPath, type FieldLabel } from '@shared/api/issueText'
+import {
+  issueSentence,
+  scenarioFileIssue,
+  valueAtPath,
+  type FieldLabel
+} from '@shared/api/issueText'
 import { hostAnalysisToJson } from '@shared/api/hostJson'
 import { modelOptionsSchema } from '@shared/api/modelOptions'
 import { HOST_FORMATS, type HostFormat } from '@shared/import/hostImport'
@@ -385,7 +390,7 @@ async function readScenarioFile(
     const issue = checked.error.issues[0]
     return {
       ok: false,
-      message: `${text.value.fileName}: ${issue?.path.join('.') || 'scenario'}: ${issue?.message ?? 'invalid'}`
+      message: `${text.value.fileName}: ${issue ? scenarioFileIssue(issue, json) : 'invalid scenario'}`
     }
   }
   return { ok: true, scenario: checked.data }

@@ -55,3 +55,25 @@ export function valueAtPath(input: unknown, path: readonly PropertyKey[]): unkno
   }
   return v
 }
+
+/** Scenario JSON fields that are fractions (docs/workload-model.md): 0.5 means 50 %. */
+const FRACTION_FIELD = /(^|\.)(share1g|share2m|demoteShare|fragmentation|reclaimFailureRate)$/
+
+/**
+ * A scenario file's issue as one line naming the JSON field and its unit, e.g.
+ * "tdClasses.0.share2m must be at most 1 (a fraction: 1 = 100 %); got 50". Scenario files keep the
+ * model's units (fractions, bytes, ns), unlike the editor and the CLI flags, which take percent.
+ */
+export function scenarioFileIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = issue.path.map(String).join('.')
+  const label = path || 'scenario'
+  const fraction = FRACTION_FIELD.test(path)
+  const field: FieldLabel = fraction
+    ? { label, format: (v) => `${v} (a fraction: ${v} = ${Number((v * 100).toPrecision(12))} %)` }
+    : {
+        label,
+        ...(/Ns$/.test(path) ? { unit: 'ns' } : /Bytes$/.test(path) ? { unit: 'bytes' } : {})
+      }
+  const got = valueAtPath(input, issue.path)
+  return `${issueSentence(issue, field)}${typeof got === 'number' ? `; got ${got}` : ''}`
+}

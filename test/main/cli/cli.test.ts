@@ -283,7 +283,8 @@ describe('pamt-planner simulate', () => {
       path
     )
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^bad-scenario\.json: tdClasses\.0\.count: /)
+    // count 0 against the schema's minimum of 1, named by its JSON path.
+    expect(r.stderr).toBe('bad-scenario.json: tdClasses.0.count must be at least 1; got 0\n')
   })
 
   it('needs exactly one workload source', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hostFixturePath } from '../../support/fixtures'
-import { cli } from '../../support/cli'
+import { cli, tempFile } from '../../support/cli'
 
 /**
  * Options are named, refused and explained in the user's words (issue 13, "Units and names, the
@@ -60,5 +60,23 @@ describe('pamt-planner option messages', () => {
       expect(r.code).toBe(0)
       expect(r.stdout).not.toContain('(default: {})')
     }
+  })
+})
+
+describe('pamt-planner: a scenario file’s shares are fractions, and the error says so', () => {
+  it('refuses share2m 50 naming the field, its unit and the value', async () => {
+    const path = tempFile(
+      'percent-by-mistake.json',
+      JSON.stringify({
+        name: 'x',
+        tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1, share2m: 50 }]
+      })
+    )
+    const r = await cli('simulate', '--host', SPR, '--scenario', path)
+    expect(r.code).toBe(1)
+    // The schema's maximum, 1, is 100 % of the TD's memory.
+    expect(r.stderr).toBe(
+      'percent-by-mistake.json: tdClasses.0.share2m must be at most 1 (a fraction: 1 = 100 %); got 50\n'
+    )
   })
 })
