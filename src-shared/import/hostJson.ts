@@ -38,7 +38,8 @@
  * - `tdxModule` holds any of the TdxModuleParams keys (`maxTdmrs`, `maxReservedPerTdmr`,
  *   `pamt4kEntryBytes`, `pamt2mEntryBytes`, `pamt1gEntryBytes`, `pamtBitmapBitsPerPage`,
  *   `tdrBaseBytes`, `tdcsBaseBytes`, `tdvpsBaseBytes`) as integers within
- *   TDX_MODULE_PARAM_LIMITS; missing keys take the module parameter preset (model/host/moduleVersion.ts).
+ *   TDX_MODULE_PARAM_LIMITS, or by the kernel names the app shows (`max_tdmrs`, …; a key wins over
+ *   its kernel name); missing keys take the module parameter preset (model/host/moduleVersion.ts).
  * - `kernelLog.pamtKb` is the kernel's `N KB allocated for PAMT` value (or null);
  *   `kernelLog.dynamicPamt` says whether the kernel printed `Enable Dynamic PAMT`;
  *   `kernelLog.initialized` is the kernel's TDX init outcome (true, false, or null when the log
@@ -59,7 +60,11 @@ import {
   type MemoryRangeType,
   type NumaMemblk
 } from '../model/host/memoryMap'
-import { TDX_MODULE_PARAM_LIMITS, type TdxModuleParams } from '../model/host/tdxModuleParams'
+import {
+  TDX_MODULE_PARAM_LIMITS,
+  TDX_PARAM_NAMES,
+  type TdxModuleParams
+} from '../model/host/tdxModuleParams'
 import { modelOptionsSchema, type ModelOptions } from '../api/modelOptions'
 import type { HostImportResult, ParseOptions } from './hostImport'
 import { MAX_LOG_TEXT_CHARS, MAX_NUMA_NODE_ID } from './limits'
@@ -139,11 +144,14 @@ const numaSchema = z.strictObject({
 
 const cmrSchema = z.strictObject({ base: address, end: address })
 
+/** Each parameter by its key (`maxTdmrs`) or by the kernel name the app shows (`max_tdmrs`). */
 const tdxModuleSchema = z.strictObject(
-  Object.fromEntries(TDX_MODULE_KEYS.map((k) => [k, paramSchema(k).optional()])) as Record<
-    keyof TdxModuleParams,
-    z.ZodOptional<z.ZodNumber>
-  >
+  Object.fromEntries(
+    TDX_MODULE_KEYS.flatMap((k) => [
+      [k, paramSchema(k).optional()],
+      [TDX_PARAM_NAMES[k], paramSchema(k).optional()]
+    ])
+  ) as Record<string, z.ZodOptional<z.ZodNumber>>
 )
 
 const kernelLogSchema = z.strictObject({
@@ -342,7 +350,7 @@ export function parseHostJson(
     if (json.tdxModule !== undefined) {
       const params: Partial<TdxModuleParams> = {}
       for (const k of TDX_MODULE_KEYS) {
-        const v = json.tdxModule[k]
+        const v = json.tdxModule[k] ?? json.tdxModule[TDX_PARAM_NAMES[k]]
         if (v !== undefined) params[k] = v
       }
       host.params = params

@@ -56,3 +56,25 @@ describe('host JSON keeps model options and parameter tweaks', () => {
     })
   })
 })
+
+describe('host JSON module parameters by the names the app shows', () => {
+  const doc = (tdxModule: Record<string, number>): string =>
+    JSON.stringify({
+      format: 'pamt-planner-host',
+      version: 1,
+      memory: [{ base: '0x100000', end: '0x80000000', type: 'ram' }],
+      tdxModule
+    })
+
+  it('takes max_tdmrs as maxTdmrs', () => {
+    const r = parseHostJson(doc({ max_tdmrs: 8, tdcs_base_size: 36864 }), 'h.json')
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.host.params).toEqual({ maxTdmrs: 8, tdcsBaseBytes: 36864 })
+  })
+
+  it('checks a kernel name against the same bounds as its key', () => {
+    const r = parseHostJson(doc({ max_tdmrs: 0 }), 'h.json')
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.message).toContain('max_tdmrs')
+  })
+})
