@@ -914,10 +914,14 @@ function placeTdMemory(
     .sort((a, b) => a.endNs! - b.endNs! || a.id - b.id)
   const taken = new Map<number, Array<[pos: number, pages: number]>>()
   const out = new Map<number, TdMemory>()
+  const givenBack: Array<[pos: number, pages: number]> = []
   let nextEnd = 0
   for (const plan of byStart) {
     while (nextEnd < byEnd.length && byEnd[nextEnd]!.endNs! <= plan.startNs) {
-      for (const [pos, pages] of taken.get(byEnd[nextEnd]!.id) ?? []) pool.release(pos, pages)
+      for (const [pos, pages] of taken.get(byEnd[nextEnd]!.id) ?? []) {
+        pool.release(pos, pages)
+        givenBack.push([pos, pages])
+      }
       taken.delete(byEnd[nextEnd]!.id)
       nextEnd++
     }
@@ -937,6 +941,10 @@ function placeTdMemory(
     taken.set(plan.id, mine)
     out.set(plan.id, { slot, runs, whole })
   }
+  // During the run an ended TD still holds its pages until its teardown has removed them, so the
+  // kernel page window must not draw from them: count what was given back as used again. (A DEMOTE
+  // whose pair pages came from its own region would retry TDX_OPERAND_BUSY forever.)
+  for (const [pos, pages] of givenBack) pool.reserve(pos, pages)
   return out
 }
 

@@ -217,6 +217,11 @@ export class RegionPool {
     this.free[pos] = Math.min(PAGES_PER_REGION, this.free[pos]! + pages)
   }
 
+  /** Take `pages` of a region out of the free count without a walk (at most what is free). */
+  reserve(pos: number, pages: number): void {
+    this.free[pos] = Math.max(0, this.free[pos]! - pages)
+  }
+
   /** A failed PAMT.REMOVE left this region's pair installed (see `dangling`). */
   markDangling(pos: number): void {
     this.dangling[pos] = 1
