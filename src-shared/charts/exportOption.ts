@@ -122,7 +122,7 @@ export function exportChartOption(option: EChartsOption, ctx: ExportContext): Ex
       top: 4,
       textStyle: { fontSize: 14, fontWeight: 'bold' },
       subtextStyle: { fontSize: 11 },
-      itemGap: 4
+      itemGap: 10
     },
     ...list(o['title']).map((t) => ({ ...t, top: shiftTop(t['top'], header) }))
   ]
@@ -176,7 +176,7 @@ export function exportChartOption(option: EChartsOption, ctx: ExportContext): Ex
         {
           type: 'rect',
           left: x,
-          top: y + 3,
+          top: y + 2,
           shape: { width: 14, height: 10 },
           style: { fill: k.color }
         },
