@@ -82,9 +82,10 @@ const rho = HOLD_NS / MEAN_INTERVAL_NS
 
 function run(
   tdClasses: ScenarioInput['tdClasses'],
-  runSettings: ContentionSettings = settings
+  runSettings: ContentionSettings = settings,
+  seed = 1
 ): ContentionOutcome {
-  const scenario = scenarioSchema.parse({ name: 'queue', seed: 1, durationNs: 1e9, tdClasses })
+  const scenario = scenarioSchema.parse({ name: 'queue', seed, durationNs: 1e9, tdClasses })
   return simulateContention(host, scenario, 'v6', 'lock-around', runSettings)
 }
 const POISSON: ScenarioInput['tdClasses'][number] = {
@@ -97,9 +98,12 @@ const POISSON: ScenarioInput['tdClasses'][number] = {
 describe('simulateContention against M/D/1: Poisson TD arrivals, one fixed-hold PAMT.ADD each', () => {
   let warm: ContentionOutcome
   let full: ContentionOutcome
+  /** Seeds 2 and 3 as well, for the mean wait (see below). */
+  let more: ContentionOutcome[]
   beforeAll(() => {
     warm = run([WARMUP])
     full = run([WARMUP, POISSON])
+    more = [2, 3].map((seed) => run([WARMUP, POISSON], settings, seed))
   })
 
   it('the warm-up alone never contends: 1500 guest ADDs + 400 kernel-region ADDs', () => {
@@ -113,14 +117,17 @@ describe('simulateContention against M/D/1: Poisson TD arrivals, one fixed-hold 
     expect(full.lostRaces).toBe(0)
   })
 
-  it('mean wait within 7.5 % of M/D/1: Wq = ρ/(2μ(1−ρ)) = 500 ns', () => {
+  it('mean wait within 5 % of M/D/1: Wq = ρ/(2μ(1−ρ)) = 500 ns', () => {
     // Wq = 0.5 × 1000 / (2 × 0.5) = 500 ns; every wait comes from the Poisson phase (the warm-up
-    // has none). Over seeds 1..12 this estimate spreads with a standard deviation of about 2.4 %
-    // at 20000 customers, so 7.5 % is three deviations; an engine error (a wait counted from the
-    // wrong time, a hold or hand-off lost or doubled) moves it by tens of percent.
+    // has none). Over seeds 1..12 one run's estimate spreads with a standard deviation of about
+    // 2.4 % at 20000 customers; the mean of seeds 1-3 (60000 customers) spreads by 2.4 / √3 ≈
+    // 1.4 %, so 5 % is over three deviations. An engine error (a wait counted from the wrong
+    // time, a hold or hand-off lost or doubled) moves it by tens of percent.
     const theory = (rho * HOLD_NS) / (2 * (1 - rho))
-    const meanWait = full.locks[0]!.totalWaitNs / CUSTOMERS
-    expect(Math.abs(meanWait - theory) / theory).toBeLessThan(0.075)
+    const runs = [full, ...more]
+    const meanWait =
+      runs.reduce((sum, o) => sum + o.locks[0]!.totalWaitNs, 0) / (CUSTOMERS * runs.length)
+    expect(Math.abs(meanWait - theory) / theory).toBeLessThan(0.05)
   })
 
   it('contends with probability ρ = 0.5 (PASTA: Poisson arrivals see the time average)', () => {
