@@ -94,7 +94,10 @@ export class WorkBudget {
   }
 }
 
-/** A budget of one contention request: WORK_LIMITS.contentionEvents simulation events. */
-export function contentionBudget(): WorkBudget {
-  return new WorkBudget(WORK_LIMITS.contentionEvents, 'simulation events', SHRINK_CONTENTION)
+/**
+ * A budget of one contention request: `limit` simulation events (WORK_LIMITS.contentionEvents, or
+ * sensitivityEvents for a request with a sensitivity).
+ */
+export function contentionBudget(limit: number = WORK_LIMITS.contentionEvents): WorkBudget {
+  return new WorkBudget(limit, 'simulation events', SHRINK_CONTENTION)
 }

@@ -404,15 +404,7 @@ export function fitCalibrationCosts(evaluate: FitEvaluator, config: FitConfig): 
     const b = onCurve[i + 1]!
     if ((w(a) - target.waitTargetNs) * (w(b) - target.waitTargetNs) > 0) continue
     if (w(a) === w(b)) continue
-    const scale = Math.exp(
-      lerp(
-        Math.log(target.waitTargetNs),
-        Math.log(w(a)),
-        Math.log(a.scale),
-        Math.log(w(b)),
-        Math.log(b.scale)
-      )
-    )
+    const scale = logLerp(target.waitTargetNs, w(a), a.scale, w(b), b.scale)
     const point = solve(
       scale,
       logLerp(scale, a.scale, a.best.faultOutsideNs, b.scale, b.best.faultOutsideNs)
@@ -493,15 +485,7 @@ function waitRange(
       const q = onCurve[j + 1]
       low =
         q && maxW(q) !== maxW(p)
-          ? Math.exp(
-              lerp(
-                Math.log(target.waitLowNs),
-                Math.log(maxW(p)),
-                Math.log(p.scale),
-                Math.log(maxW(q)),
-                Math.log(q.scale)
-              )
-            )
+          ? logLerp(target.waitLowNs, maxW(p), p.scale, maxW(q), q.scale)
           : p.scale
       lowBound = 'wait'
       break
@@ -516,15 +500,7 @@ function waitRange(
       const q = onCurve[j - 1]
       high =
         q && minW(q) !== minW(p)
-          ? Math.exp(
-              lerp(
-                Math.log(target.waitHighNs),
-                Math.log(minW(q)),
-                Math.log(q.scale),
-                Math.log(minW(p)),
-                Math.log(p.scale)
-              )
-            )
+          ? logLerp(target.waitHighNs, minW(q), q.scale, minW(p), p.scale)
           : p.scale
       highBound = 'wait'
       break

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SHRINK_CONTENTION, WORK_LIMITS, WorkBudget } from '../workLimits'
+import { WORK_LIMITS, contentionBudget, type WorkBudget } from '../workLimits'
 import type { HostAnalysis } from '../host/analyzeHost'
 import { maxOf } from '../../util/arrays'
 import type { ScenarioCapacity } from '../workload/capacity'
@@ -253,10 +253,8 @@ export function runContention(
     (f: number): void =>
       onProgress?.((point + f) / points)
   // One budget for every run of the request: the run-time stop behind the pre-flight estimate.
-  const budget = new WorkBudget(
-    plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents,
-    'simulation events',
-    SHRINK_CONTENTION
+  const budget = contentionBudget(
+    plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents
   )
   const perSeed = runDesigns(host, scenario, settings, machine, seeds, budget, progressAt(0))
   const first = perSeed[0]!
