@@ -448,12 +448,15 @@ export function generateEvents(
   }
 
   function teardown(t: number, td: TdState): void {
-    for (let i = 0; i < td.guest.length; i++) {
-      const p = td.guest.pos[i]!
+    const { pos: guestPos, pages: guestPages, length: guestRuns } = td.guest
+    // A fragmented host leaves a TD millions of runs: look up conversions only if it had any.
+    const shared = td.guestShared.size > 0 ? td.guestShared : null
+    for (let i = 0; i < guestRuns; i++) {
+      const p = guestPos[i]!
       // Pages converted to shared are no longer private leaves: nothing to remove, no put.
-      const held = td.guest.pages[i]! - (td.guestShared.get(i) ?? 0)
+      const held = guestPages[i]! - (shared?.get(i) ?? 0)
       putAt(t, p, held, td)
-      pool.release(p, td.guest.pages[i]!)
+      pool.release(p, guestPages[i]!)
     }
     for (const p of td.demotedPos) putAt(t, p, PAGES_PER_REGION, td)
     for (const x of td.splits) {

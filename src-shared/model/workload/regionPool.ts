@@ -51,14 +51,7 @@ export class RegionPool {
   readonly region: Float64Array
   readonly free: Uint16Array
   /** [start, end) of each node's slice of the arrays, by node order. */
-  readonly nodes: Array<{
-    nid: number
-    start: number
-    end: number
-    guestStep: number
-    kernelStep: number
-  }>
-  private readonly stride: number[]
+  readonly nodes: NodeWalk[]
   /**
    * Regions whose pair a failed PAMT.REMOVE left installed (refcount 1, no page): 4K allocations
    * may use them again, whole-region (huge) allocations do not.
@@ -84,15 +77,18 @@ export class RegionPool {
     this.free = new Uint16Array(total).fill(PAGES_PER_REGION)
     this.dangling = new Uint8Array(total)
     this.nodes = []
-    this.stride = []
     let pos = 0
     for (const nid of nids) {
       const list = perNode.get(nid)!
       list.sort((a, b) => a - b)
       this.region.set(list, pos)
-      this.nodes.push({ nid, start: pos, end: pos + list.length, guestStep: 0, kernelStep: 0 })
-      this.stride.push(scrambleStride(list.length))
-      pos += list.length
+      const n = list.length
+      // The guest walk starts at the permutation's entry 0 (offset 0), the kernel walk at entry
+      // n − 1, whose offset is (n − 1)·stride mod n = n − stride.
+      const stride = fragmentation > 0 ? scrambleStride(n) : 1
+      const kernelOffset = n === 0 ? 0 : (n - (stride % n)) % n
+      this.nodes.push({ nid, start: pos, end: pos + n, stride, guestOffset: 0, kernelOffset })
+      pos += n
     }
   }
 
@@ -131,18 +127,6 @@ export class RegionPool {
     return left
   }
 
-  /** Pool position of step `step` of a stream on node slice `s` (see the class comment). */
-  private positionAt(s: number, stream: StreamKind, step: number): number {
-    const node = this.nodes[s]!
-    const n = node.end - node.start
-    const stride = this.fragmentation > 0 ? this.stride[s]! : 1
-    const k = step % n
-    // Guest: the permutation's entries 0, 1, 2, …; kernel: n − 1, n − 2, …. Both below 2^53:
-    // k and stride are below n.
-    const entry = stream === 'guest' ? k : n - 1 - k
-    return node.start + ((entry * stride) % n)
-  }
-
   private allocateOnNode(
     stream: StreamKind,
     s: number,
@@ -158,31 +142,38 @@ export class RegionPool {
     let misses = 0
     // Walk the node's regions in this stream's order until the pages are placed or a whole cycle
     // finds nothing free.
+    // The walk's offset into the node moves by ±stride mod n per step (the permutation
+    // entry·stride mod n, kept incrementally: the hot loop of a fragmented host, tens of millions
+    // of visits, does no division). Guest entries go up, kernel entries down.
+    const guest = stream === 'guest'
+    const delta = guest ? node.stride : n - node.stride
+    const fragmented = this.fragmentation > 0
+    const free = this.free
+    let offset = guest ? node.guestOffset : node.kernelOffset
     while (left > 0 && misses < n) {
-      const step = stream === 'guest' ? node.guestStep : node.kernelStep
-      const pos = this.positionAt(s, stream, step)
-      const avail = this.free[pos]!
+      const pos = node.start + offset
+      const avail = free[pos]!
       if (avail === 0) {
         misses++
-        this.advance(node, stream)
+        offset += delta
+        if (offset >= n) offset -= n
         continue
       }
       misses = 0
-      const t = Math.min(perVisit, avail, left)
-      this.free[pos] = avail - t
+      const t = perVisit < avail ? (perVisit < left ? perVisit : left) : avail < left ? avail : left
+      free[pos] = avail - t
       left -= t
       take(pos, t)
       // Keep filling the same region on a fresh host; move on once the visit's share is taken,
       // and after a scattered kernel allocation's last region.
-      if (this.free[pos] === 0 || this.fragmentation > 0 || (leaveRegion && left === 0))
-        this.advance(node, stream)
+      if (avail === t || fragmented || (leaveRegion && left === 0)) {
+        offset += delta
+        if (offset >= n) offset -= n
+      }
     }
+    if (guest) node.guestOffset = offset
+    else node.kernelOffset = offset
     return left
-  }
-
-  private advance(node: { guestStep: number; kernelStep: number }, stream: StreamKind): void {
-    if (stream === 'guest') node.guestStep++
-    else node.kernelStep++
   }
 
   /**
@@ -226,6 +217,20 @@ export class RegionPool {
   markDangling(pos: number): void {
     this.dangling[pos] = 1
   }
+}
+
+/**
+ * One node's slice of the pool and where each stream's walk stands: `offset` is the pool position
+ * minus `start` of the stream's next region, the permutation entry·stride mod n (stride 1 on a
+ * fresh host).
+ */
+export interface NodeWalk {
+  nid: number
+  start: number
+  end: number
+  stride: number
+  guestOffset: number
+  kernelOffset: number
 }
 
 /** A stride coprime with n near n·0.618, so `i·stride mod n` visits every region once per cycle. */
