@@ -3,6 +3,7 @@ import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { downloadText, titleBytes, useBrowserMode } from './browserApp'
+import { E2E_WAIT_MS } from './timeouts'
 
 /**
  * Browser mode, Workload view, on the SPR 8480C host (tdx-spr-8480c-2s-256g-cmr-only: its log has no
@@ -79,6 +80,26 @@ describe('browser mode, workload view (real worker)', () => {
       .locator('[data-testid=chart-pamt-over-time] svg path')
       .first()
       .waitFor({ state: 'attached' })
+  })
+
+  it('updates the result live as the fragmentation slider moves, without pressing Run', async () => {
+    await runPreset(s.page, 'ten-16g-no-hugepages')
+    const fresh = await titleBytes(s.page, 'peak-total')
+    expect(fresh).toBe(IDLE + 82_081 * PAIR + 40 * CACHE_PER_VCPU)
+    await expect.poll(() => text('live-note')).toContain('edits re-run this simulation')
+    // Five steps right on the slider: fragmentation 0.05. Each 4K visit then takes
+    // round(512^0.95) = 375 pages of a region, so the same pages spread over more regions and
+    // need more pairs: the peak rises, and no click on Run is involved.
+    const slider = s.page.getByTestId('scenario-fragmentation')
+    await slider.focus()
+    for (let k = 0; k < 5; k++) await s.page.keyboard.press('ArrowRight')
+    expect(await value('scenario-fragmentation')).toBe('0.05')
+    await expect
+      .poll(() => titleBytes(s.page, 'peak-total'), { timeout: E2E_WAIT_MS })
+      .toBeGreaterThan(fresh)
+    // Back to 0: the live run returns the hand-derived fresh-host peak.
+    for (let k = 0; k < 5; k++) await s.page.keyboard.press('ArrowLeft')
+    await expect.poll(() => titleBytes(s.page, 'peak-total'), { timeout: E2E_WAIT_MS }).toBe(fresh)
   })
 
   it('sweeps the 4K share: the CSV has the hand-derived peaks at 0 %, 50 % and 100 %, in order', async () => {

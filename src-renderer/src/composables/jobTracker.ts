@@ -6,8 +6,11 @@ import type { ApiError, ApiResult } from '@shared/api/errors'
 export interface ActiveJob {
   jobId: string
   label: string
-  /** `reanalyze` jobs are superseded (and cancelled) by newer option changes. */
-  kind?: 'load' | 'reanalyze'
+  /**
+   * `reanalyze` jobs are superseded (and cancelled) by newer option changes, `live` ones (the
+   * Workload view's live what-ifs) by newer edits.
+   */
+  kind?: 'load' | 'reanalyze' | 'live'
   phase: JobProgress['phase']
   fraction: number
 }
@@ -37,6 +40,11 @@ export interface JobTracker<Action extends string> {
   fail(action: Action, e: ApiError): void
   /** Stop the running job (the service terminates its worker). */
   cancel(api: PlannerApi): Promise<void>
+  /**
+   * Stop the running job because a newer one replaces it: no notice (what is on screen stays and
+   * the newer job's result replaces it), its late result dropped.
+   */
+  supersede(api: PlannerApi): void
   dismissError(): void
   dismissNotice(): void
 }
@@ -105,6 +113,13 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     await api.cancelJob({ jobId: running.jobId })
   }
 
+  function supersede(api: PlannerApi): void {
+    const running = job.value
+    if (!running) return
+    job.value = null
+    void api.cancelJob({ jobId: running.jobId })
+  }
+
   return {
     job,
     error,
@@ -115,6 +130,7 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     run,
     fail,
     cancel,
+    supersede,
     dismissError: () => {
       error.value = null
     },

@@ -30,6 +30,21 @@ import {
 /** What the workload error banner says failed. */
 export type WorkloadAction = 'simulate' | 'sweep' | 'trace' | 'scenario-file' | 'presets'
 
+/**
+ * Live what-ifs (docs/workload-model.md, "Live what-ifs"): once a simulation is on screen, an edit
+ * re-runs it this long after the last change, superseding a live run in flight; the previous result
+ * stays until the new one arrives.
+ */
+export const LIVE_DEBOUNCE_MS = 300
+/** Live runs only on hosts with at most this much TDX memory (2 TiB)… */
+export const LIVE_MAX_TDX_BYTES = 2 * 2 ** 40
+/**
+ * …and scenarios of at most this many estimated region visits (workEstimate.ts): filling a fresh
+ * 2 TiB host with 4K TDs is about 2.1 M, a fifth of a second of work; a fragmented host visits
+ * each region many times and quickly leaves live range, back to the Run button.
+ */
+export const LIVE_MAX_REGION_VISITS = 8_000_000
+
 /** Preset the editor starts from (the issue's "10 TDs x 16 GiB, no huge pages"). */
 export const DEFAULT_PRESET_ID = 'ten-16g-no-hugepages'
 
@@ -83,6 +98,24 @@ export const useWorkloadStore = defineStore('workload', () => {
     const v = validation.value
     const a = host.current?.analysis
     return v?.ok && a ? estimateSimulationWork(v.scenario, a) : null
+  })
+
+  /** Whether edits re-run the simulation on screen (the user's switch; on by default). */
+  const live = ref(true)
+  /**
+   * Why an edit does not re-run live (one sentence), or null when it does. Checked against the
+   * edited scenario, so the sentence changes as the user types.
+   */
+  const liveBlocked = computed<string | null>(() => {
+    const a = host.current?.analysis
+    const w = work.value
+    if (!live.value) return 'Live updates are off.'
+    if (!a || !w) return 'Live updates start once the scenario is valid.'
+    if (a.tdxMemoryBytes > LIVE_MAX_TDX_BYTES)
+      return 'Live updates are for hosts of up to 2 TiB of TDX memory: press Run after editing.'
+    if (w.refusal !== null || w.units > LIVE_MAX_REGION_VISITS)
+      return `Live updates are for scenarios of up to ${LIVE_MAX_REGION_VISITS / 1e6} M region visits (this one: up to ${(w.units / 1e6).toFixed(1)} M): press Run after editing.`
+    return null
   })
 
   /** The result the charts show: the chosen one, else whichever exists. */
@@ -187,11 +220,20 @@ export const useWorkloadStore = defineStore('workload', () => {
       : { hostId: current.hostId }
   }
 
+  /** The inputs of the simulation on screen (host, options, scenario), to skip a live no-op. */
+  let shownInputsKey = ''
+  function inputsKey(target: ReturnType<typeof hostRef>, scenario: Scenario): string {
+    return JSON.stringify([target, scenario])
+  }
+
   async function simulateWith(
     label: string,
     action: WorkloadAction,
-    sweep?: { parameter: SweepParameter; values: number[] }
+    sweep?: { parameter: SweepParameter; values: number[] },
+    kind?: 'live'
   ): Promise<boolean> {
+    // An explicit run replaces a live one in flight; a live one waits for nothing else.
+    if (job.value?.kind === 'live' && kind !== 'live') jobs.supersede(api())
     if (job.value) return false
     const scenario = checkedScenario()
     const target = hostRef()
@@ -203,10 +245,15 @@ export const useWorkloadStore = defineStore('workload', () => {
       fail(action, { code: 'WORK_TOO_LARGE', message: refusal })
       return false
     }
-    const run = await runJob(label, action, (jobId) =>
-      api().simulate({ jobId, ...target, scenario, ...(sweep ? { sweep } : {}) })
+    const out = await jobs.run(
+      label,
+      action,
+      (jobId) => api().simulate({ jobId, ...target, scenario, ...(sweep ? { sweep } : {}) }),
+      kind ? { kind } : {}
     )
-    if (!run) return false
+    if (!out) return false
+    const run = out.value
+    shownInputsKey = inputsKey(target, scenario)
     // A plain run keeps the sweep on screen when the scenario is unchanged.
     const previous = simulation.value
     simulation.value =
@@ -228,6 +275,38 @@ export const useWorkloadStore = defineStore('workload', () => {
   function runSweep(parameter: SweepParameter, values: number[]): Promise<boolean> {
     return simulateWith(`Sweeping ${values.length} values`, 'sweep', { parameter, values })
   }
+
+  let liveTimer: ReturnType<typeof setTimeout> | null = null
+
+  /**
+   * Re-run the simulation on screen for the edited scenario and the host's current options: a live
+   * run in flight is superseded; any other job (a sweep, a trace) is left alone.
+   */
+  function runLive(): void {
+    liveTimer = null
+    if (liveBlocked.value !== null || !simulation.value || shown.value !== 'simulation') return
+    const v = validation.value
+    const target = hostRef()
+    // Nothing changed since the shown run (an edit undone, a preset chosen again, a re-analysis
+    // with the same options).
+    if (!v?.ok || !target || inputsKey(target, v.scenario) === shownInputsKey) return
+    if (job.value?.kind === 'live') jobs.supersede(api())
+    if (job.value) {
+      // Another job (a run, a sweep, a trace) holds the view: try again after it, so the edit is
+      // not lost.
+      liveTimer = setTimeout(runLive, LIVE_DEBOUNCE_MS)
+      return
+    }
+    void simulateWith('Updating live', 'simulate', undefined, 'live')
+  }
+
+  // Live what-ifs: the edited scenario and the host's options (a re-analysis replaces the shown
+  // host) re-run the shown simulation after a pause in editing.
+  watch([validation, () => host.current, () => host.modelOptions], () => {
+    if (!simulation.value || liveBlocked.value !== null) return
+    if (liveTimer) clearTimeout(liveTimer)
+    liveTimer = setTimeout(runLive, LIVE_DEBOUNCE_MS)
+  })
 
   /** Replay a trace file from upload or drag and drop; the size is checked before reading. */
   async function importTrace(file: File): Promise<boolean> {
@@ -347,6 +426,8 @@ export const useWorkloadStore = defineStore('workload', () => {
     presets,
     presetId,
     presetModified,
+    live,
+    liveBlocked,
     draft,
     showErrors,
     simulation,
