@@ -12,7 +12,12 @@ import {
   CalibrationNotComparable,
   runCalibrationFit
 } from '@shared/model/contention/calibrationReport'
-import { WORK_LIMITS, WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
+import {
+  estimateSimulationWork,
+  WORK_LIMITS,
+  WorkBudget,
+  WorkLimitError
+} from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
@@ -83,7 +88,12 @@ async function run(
       const steps = 1 + (task.sweep?.values.length ?? 0)
       // The service refused runs the estimate puts over the limit; this stops one it underrated.
       const budget = new WorkBudget()
-      const result = simulateScenario(host, task.scenario, budget)
+      const result = simulateScenario(host, task.scenario, budget, {
+        progress: {
+          onProgress: (f) => progress('analysing', f / steps),
+          expectedRegionVisits: estimateSimulationWork(task.scenario, host).units
+        }
+      })
       progress('analysing', 1 / steps)
       const sweep = task.sweep
         ? sweepScenario(

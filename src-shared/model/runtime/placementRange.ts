@@ -3,6 +3,7 @@ import { generateEvents } from '../workload/generateEvents'
 import { KERNEL_PLACEMENTS, type KernelPlacement } from '../workload/regionPool'
 import type { Scenario } from '../workload/scenario'
 import { PamtReplay } from './replay'
+import { countingSink } from './countingSink'
 import { maxOf, minOf } from '../../util/arrays'
 
 /** One placement's run: its peak pairs and its peak Dynamic PAMT total. */
@@ -56,7 +57,8 @@ export function placementRange(
   host: HostAnalysis,
   scenario: Scenario,
   main: MainRun,
-  maxRegionVisits = Infinity
+  maxRegionVisits = Infinity,
+  onProgress?: (fraction: number) => void
 ): PlacementRange {
   const own = scenario.host.kernelPlacement
   const fragmented = scenario.host.fragmentation > 0
@@ -69,9 +71,7 @@ export function placementRange(
     peakTotalBytes: main.peakTotalBytes
   }
   const others = KERNEL_PLACEMENTS.filter((p) => p !== own)
-  const toRun = others.filter(
-    (p, i) => !same(p, own) && !others.slice(0, i).some((q) => same(p, q))
-  )
+  const toRun = placementsToRun(scenario)
   const assumptions: string[] = [
     `kernelPlacement '${own}' is this run's (modelled, default 'separate'): TD control and S-EPT pages ${PLACEMENT_TEXT[own]}.`
   ]
@@ -93,7 +93,17 @@ export function placementRange(
       assumptions
     }
   }
-  const ran = toRun.map((p) => runPlacement(host, scenario, p))
+  // Each repeat visits about as many regions as the main run (the same TDs, pages and times).
+  const ran = toRun.map((p, i) =>
+    runPlacement(
+      host,
+      scenario,
+      p,
+      onProgress &&
+        ((visits) =>
+          onProgress(Math.min(1, (i + Math.min(1, visits / main.regionVisits)) / toRun.length)))
+    )
+  )
   const runs: PlacementRun[] = [ownRun]
   for (const p of others) {
     const r = ran.find((x) => same(x.placement, p)) ?? ownRun
@@ -125,6 +135,19 @@ export function placementRange(
   }
 }
 
+/**
+ * The other placements a scenario's range repeats the run for (none that would give the same run
+ * as one already counted): known before the main run, so its progress can be shared out.
+ */
+export function placementsToRun(scenario: Scenario): KernelPlacement[] {
+  const own = scenario.host.kernelPlacement
+  const fragmented = scenario.host.fragmentation > 0
+  const same = (a: KernelPlacement, b: KernelPlacement): boolean =>
+    a === b || (fragmented && a !== 'interleaved' && b !== 'interleaved')
+  const others = KERNEL_PLACEMENTS.filter((p) => p !== own)
+  return others.filter((p, i) => !same(p, own) && !others.slice(0, i).some((q) => same(p, q)))
+}
+
 const PLACEMENT_TEXT: Record<KernelPlacement, string> = {
   separate: 'pack into regions of their own, away from guest pages',
   interleaved: 'share the regions guest pages are taken from',
@@ -135,7 +158,8 @@ const PLACEMENT_TEXT: Record<KernelPlacement, string> = {
 function runPlacement(
   host: HostAnalysis,
   scenario: Scenario,
-  placement: KernelPlacement
+  placement: KernelPlacement,
+  onVisits?: (regionVisits: number) => void
 ): PlacementRun {
   const s: Scenario = { ...scenario, host: { ...scenario.host, kernelPlacement: placement } }
   const replay = new PamtReplay(host, {
@@ -147,7 +171,7 @@ function runPlacement(
     samples: 16,
     checkObservedSeamcalls: false
   })
-  generateEvents(host, s, replay)
+  generateEvents(host, s, onVisits ? countingSink(replay, onVisits) : replay)
   const r = replay.finish()
   return { placement, peakPairs: r.peakPairs, peakTotalBytes: r.peakTotalBytes }
 }

@@ -6,7 +6,8 @@ import { breakEven, type BreakEven } from './breakEven'
 import type { WorkBudget } from '../workEstimate'
 import type { PageEventBuffer, PageEventSink } from './pageEvents'
 import { PamtReplay, replayEvents, type ReplayResult, type ReplayTdClasses } from './replay'
-import { placementRange, type PlacementRange } from './placementRange'
+import { placementRange, placementsToRun, type PlacementRange } from './placementRange'
+import { countingSink } from './countingSink'
 
 /** Everything a run shows: the series, the summary, and the inputs that made it. */
 export interface SimulationResult {
@@ -98,7 +99,14 @@ export function simulateScenario(
   host: HostAnalysis,
   scenario: Scenario,
   budget?: WorkBudget,
-  opts: { placementRange?: boolean } = {}
+  opts: {
+    placementRange?: boolean
+    /**
+     * Progress 0..1, given the run's expected region visits (the work estimate of
+     * model/workEstimate.ts, an upper bound).
+     */
+    progress?: { onProgress: (fraction: number) => void; expectedRegionVisits: number }
+  } = {}
 ): SimulationResult {
   const refcountBytes =
     scenario.refcounts === 'dense' ? host.refcounts.denseBytes : host.refcounts.sparseBytes
@@ -114,7 +122,7 @@ export function simulateScenario(
     tdClasses: scenarioTdClasses(host, scenario, plan)
   })
   // With a budget, every region an event touches counts; past the limit the run stops.
-  const sink: PageEventSink = budget
+  const spending: PageEventSink = budget
     ? {
         emit(t, kind, region, count, ppr, td, cpu, line) {
           budget.spend(count)
@@ -122,6 +130,16 @@ export function simulateScenario(
         }
       }
     : replay
+  // Progress (docs/workload-model.md, "Progress"): the main run and each placement repeat visit
+  // about as many regions, so each gets an equal share; within the main run, visits against the
+  // estimate, an upper bound, so the bar never runs ahead of the work.
+  const onProgress = opts.progress?.onProgress
+  const withRange = opts.placementRange !== false
+  const shares = 1 + (withRange ? placementsToRun(scenario).length : 0)
+  const expectedVisits = Math.max(1, opts.progress?.expectedRegionVisits ?? 1)
+  const sink = onProgress
+    ? countingSink(spending, (v) => onProgress(Math.min(0.99, v / expectedVisits) / shares))
+    : spending
   const { notes, capacity, eventCount, pageOperations, regionVisits } = generateEvents(
     host,
     scenario,
@@ -143,7 +161,8 @@ export function simulateScenario(
     }
   )
   // The other kernel placements, for the range (placementRange.ts): within the request's limit.
-  if (opts.placementRange !== false)
+  onProgress?.(1 / shares)
+  if (withRange)
     result.placementRange = placementRange(
       host,
       scenario,
@@ -152,8 +171,10 @@ export function simulateScenario(
         peakTotalBytes: result.replay.peakTotalBytes,
         regionVisits
       },
-      budget?.limit
+      budget?.limit,
+      onProgress && ((f) => onProgress((1 + f * (shares - 1)) / shares))
     )
+  onProgress?.(1)
   return result
 }
 
