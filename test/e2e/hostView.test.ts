@@ -45,6 +45,24 @@ describe('browser mode, host view', () => {
     expect(await s.page.locator('[data-testid=tdmr-table] tbody tr').count()).toBe(3)
   })
 
+  it('copies the host summary as text from the keyboard, and says Copied', async () => {
+    // 127.0.0.1 is a secure context; headless Chromium still wants the clipboard permissions.
+    await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: s.app.origin
+    })
+    const button = s.page.getByTestId('copy-text-host')
+    await button.focus()
+    await s.page.keyboard.press('Enter')
+    await s.page.getByTestId('copy-text-host').getByText('Copied').waitFor()
+    const copied = await s.page.evaluate(() => navigator.clipboard.readText())
+    const lines = copied.split('\n')
+    expect(lines[1]).toBe('Host: dell-r750xs-icx-1s-128g.txt (e820 memory map)')
+    // The same static PAMT the table shows (525,320 KB), in the kernel's own KB.
+    expect(copied).toContain('static PAMT 525320 KB')
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(78)
+    expect(pageErrors).toEqual([])
+  })
+
   it('shows a bad file as an error naming file and line, keeping the previous host', async () => {
     await s.page.getByTestId('file-input').setInputFiles({
       name: 'broken.log',

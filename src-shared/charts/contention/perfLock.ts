@@ -33,27 +33,53 @@ export function formatPerfTime(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`
 }
 
-/** The default `perf lock contention` table, one block per design. */
-export function perfLockTable(outcomes: PerfLockRows): string {
-  const head = ` contended   total wait     max wait     avg wait         type   caller`
+/**
+ * Column widths of a perf lock table: perf's own (tools/perf/builtin-lock.c prints contended in 10
+ * columns and each time, and the type, in 12) or a compact one that fits a 78-column mail
+ * (docs/copy-as-text.md); `noteIndent` places the no-lock and hazard notes.
+ */
+export interface PerfLockLayout {
+  contended: number
+  time: number
+  type: number
+  noteIndent: number
+}
+
+/** perf's default layout: what `perf lock contention` prints, and what the CLI and GUI show. */
+export const PERF_LOCK_LAYOUT: Readonly<PerfLockLayout> = Object.freeze({
+  contended: 10,
+  time: 12,
+  type: 12,
+  noteIndent: 40
+})
+
+/**
+ * The `perf lock contention` table, one block per design (a `# design (DEMOTE: …)` comment, the
+ * header, the lock rows): in perf's own layout by default, or a narrower one with the same
+ * columns and time format (the "Copy as text" summary).
+ */
+export function perfLockTable(
+  outcomes: PerfLockRows,
+  layout: Readonly<PerfLockLayout> = PERF_LOCK_LAYOUT
+): string {
+  const { contended: wc, time: wt, type: wy } = layout
+  const note = ' '.repeat(layout.noteIndent)
+  const head = `${'contended'.padStart(wc)} ${'total wait'.padStart(wt)} ${'max wait'.padStart(wt)} ${'avg wait'.padStart(wt)} ${'type'.padStart(wy)}   caller`
   const out: string[] = []
   for (const o of outcomes) {
     out.push(`# ${o.design} (DEMOTE: ${o.demote})`)
     out.push(head)
     out.push('')
-    if (o.locks.length === 0)
-      out.push(
-        '                                        (no kernel lock: the TDX module try-locks only)'
-      )
+    if (o.locks.length === 0) out.push(`${note}(no kernel lock: the TDX module try-locks only)`)
     // perf sees no lock here; the lockless design's cost is correctness (simulateContention).
     if (o.hazards)
       out.push(
-        `                                        (${o.hazards} hazard${o.hazards === 1 ? '' : 's'}: refcount and SEAMCALL not atomic without a lock)`
+        `${note}(${o.hazards} hazard${o.hazards === 1 ? '' : 's'}: refcount and SEAMCALL not atomic without a lock)`
       )
     for (const l of o.locks) {
       const avg = l.contended ? l.totalWaitNs / l.contended : 0
       out.push(
-        `${String(l.contended).padStart(10)} ${formatPerfTime(l.totalWaitNs).padStart(12)} ${formatPerfTime(l.maxWaitNs).padStart(12)} ${formatPerfTime(avg).padStart(12)} ${l.type.padStart(12)}   ${l.caller || l.name}`
+        `${String(l.contended).padStart(wc)} ${formatPerfTime(l.totalWaitNs).padStart(wt)} ${formatPerfTime(l.maxWaitNs).padStart(wt)} ${formatPerfTime(avg).padStart(wt)} ${l.type.padStart(wy)}   ${l.caller || l.name}`
       )
     }
     out.push('')

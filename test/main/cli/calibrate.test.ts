@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CalibrationFitRun } from '@shared/api/contract'
-import { formatCalibrationReport } from '../../../src-main/cli/formatCalibrationReport'
+import { formatCalibrationReport } from '@shared/report/text/formatCalibrationReport'
 import { hostFixturePath } from '../../support/fixtures'
 import { cli, type CliRun } from '../../support/cli'
 

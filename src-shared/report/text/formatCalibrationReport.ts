@@ -1,5 +1,5 @@
-import type { CalibrationFitRun } from '@shared/api/contract'
-import { formatNs } from '@shared/charts/contention/labels'
+import type { CalibrationFitRun } from '../../api/contract'
+import { formatNs } from '../../charts/contention/labels'
 import {
   curveRows,
   FIT_STATUS_TEXT,
@@ -10,7 +10,7 @@ import {
   formatWholeNs,
   rangeBoundsText,
   residualRows
-} from '@shared/charts/contention/calibrationFitText'
+} from '../../charts/contention/calibrationFitText'
 
 /**
  * `pamt-planner calibrate`: the fitted values with their ranges, the residuals against the list,

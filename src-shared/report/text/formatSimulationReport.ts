@@ -1,10 +1,10 @@
-import type { SimulationResult } from '@shared/model/runtime/simulate'
-import type { SweepResult } from '@shared/model/runtime/sweep'
-import type { TraceSummary } from '@shared/import/trace/traceFormat'
-import { formatBytes, formatPercent } from '@shared/charts/formatBytes'
-import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
-import { conversionNoteText } from '@shared/charts/workload/conversionText'
-import { maxOf } from '@shared/util/arrays'
+import type { SimulationResult } from '../../model/runtime/simulate'
+import type { SweepResult } from '../../model/runtime/sweep'
+import type { TraceSummary } from '../../import/trace/traceFormat'
+import { formatBytes, formatPercent } from '../../charts/formatBytes'
+import { capacityCaveat, capacitySentence } from '../../charts/workload/capacityText'
+import { conversionNoteText } from '../../charts/workload/conversionText'
+import { maxOf } from '../../util/arrays'
 
 /** The human-readable `pamt-planner simulate` report: the numbers the Workload view shows. */
 export function formatSimulationReport(

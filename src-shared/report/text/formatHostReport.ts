@@ -1,8 +1,9 @@
-import type { HostResult } from '@shared/api/contract'
-import { formatBytes, formatInteger } from '@shared/charts/formatBytes'
-import { describeModuleParamSet } from '@shared/model/host/moduleVersion'
-import { describePhysAddrBits } from '@shared/model/host/physAddrBits'
-import { toHex } from '@shared/model/host/units'
+import type { HostResult } from '../../api/contract'
+import { formatBytes, formatInteger } from '../../charts/formatBytes'
+import { describeModuleParamSet } from '../../model/host/moduleVersion'
+import { describePhysAddrBits } from '../../model/host/physAddrBits'
+import { toHex } from '../../model/host/units'
+import { kernelPamtText, pamtLevelRows, tdxInitText } from './hostText'
 
 /** The human-readable `pamt-planner analyze` report: the same numbers as the UI's host view. */
 export function formatHostReport(r: HostResult): string {
@@ -23,11 +24,7 @@ export function formatHostReport(r: HostResult): string {
     `  model: holes from ${a.options.holeSource === 'cmr' ? 'CMR gaps (KAI-CMR)' : 'memory blocks (mainline)'}, ${a.options.pamtMode} PAMT chunks, placement ${a.options.pamtPlacement} (modelled)`
   )
   const v = a.verdict
-  const kernelSays =
-    v.kernel === 'not in log'
-      ? `not in log${v.tdxInLog ? '' : ' (no TDX lines)'}`
-      : `${v.kernel.toUpperCase() === 'FAILED' ? 'FAILED' : 'succeeded'}${v.kernelLine !== null ? ` (line ${v.kernelLine})` : ''}`
-  out.push(`  TDX init: kernel ${kernelSays}; model ${v.model === 'fails' ? 'FAILS' : 'succeeds'}`)
+  out.push(`  ${tdxInitText(v)}`)
   if (v.explanation) out.push(`  ${v.explanation}`)
   const m = a.moduleParamSet
   out.push(`  TDX module parameters: ${describeModuleParamSet(m)}`)
@@ -54,15 +51,13 @@ export function formatHostReport(r: HostResult): string {
     }
   }
   out.push('')
+  // The same level rows as "Copy as text" (hostText.ts).
+  const levels = pamtLevelRows(a)
   out.push('Static PAMT:')
-  row('PAMT_4K', a.staticPamt.levels.pamt4kBytes)
-  row('PAMT_2M', a.staticPamt.levels.pamt2mBytes)
-  row('PAMT_1G', a.staticPamt.levels.pamt1gBytes)
+  for (const l of levels.static) row(l.label, l.bytes)
   row('total', a.staticPamt.bytes, `  = ${a.staticPamt.kb} KB`)
   out.push('Dynamic PAMT, static part:')
-  row('4K bitmap', a.dynamicPamt.parts.bitmapBytes)
-  row('PAMT_2M', a.dynamicPamt.parts.pamt2mBytes)
-  row('PAMT_1G', a.dynamicPamt.parts.pamt1gBytes)
+  for (const l of levels.dynamic) row(l.label, l.bytes)
   row('total', a.dynamicPamt.staticBytes, `  = ${a.dynamicPamt.staticKb} KB`)
   out.push('Refcount array:')
   row(
@@ -75,13 +70,8 @@ export function formatHostReport(r: HostResult): string {
     a.refcounts.sparseBytes,
     `  ${a.refcounts.sparsePages} pages (+${a.refcounts.sparsePageTablePages} page-table pages, modelled)`
   )
-  if (a.calibration) {
-    const c = a.calibration
-    out.push('')
-    out.push(
-      `Kernel printed ${c.kernelPamtKb} KB allocated for PAMT${c.dynamicPamt ? ' (Dynamic PAMT)' : ''}; model ${c.modelKb} KB: ${c.matches ? 'match' : 'MISMATCH'}`
-    )
-  }
+  const printed = kernelPamtText(a)
+  if (printed) out.push('', printed)
   if (a.problems.length) {
     out.push('')
     out.push('Problems:')

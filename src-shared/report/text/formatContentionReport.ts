@@ -1,8 +1,9 @@
-import type { ContentionRun } from '@shared/api/contract'
-import { formatPerfTime, perfLockTable } from '@shared/charts/contention/perfLock'
-import { formatNs } from '@shared/charts/contention/labels'
-import { capacityCaveat, capacitySentence } from '@shared/charts/workload/capacityText'
+import type { ContentionRun } from '../../api/contract'
+import { formatPerfTime, perfLockTable } from '../../charts/contention/perfLock'
+import { formatNs } from '../../charts/contention/labels'
+import { capacityCaveat, capacitySentence } from '../../charts/workload/capacityText'
 import { formatSensitivityReport } from './formatSensitivityReport'
+import { seedSpreadCells } from './contentionText'
 
 /** `pamt-planner contention`: perf's table, then the per-design figures perf does not print. */
 export function formatContentionReport(run: ContentionRun): string {
@@ -36,18 +37,11 @@ export function formatContentionReport(run: ContentionRun): string {
       `over ${r.seeds.length} seeds (${r.seeds.join(', ')}): median [min–max]; the rows above are seed ${r.seed}'s`,
       `${'design'.padEnd(15)} ${'demote'.padEnd(15)} ${'contended'.padStart(16)} ${'total wait'.padStart(34)}`
     )
-    for (const o of r.outcomes) {
-      if (!o.spread) continue
-      const c = o.spread.contended
-      const w = o.spread.totalWaitNs
-      // An even number of seeds has a median between two counts: one decimal.
-      const n = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1))
-      const count = `${n(c.median)} [${n(c.min)}–${n(c.max)}]`
-      const wait = `${formatPerfTime(w.median)} [${formatPerfTime(w.min)}–${formatPerfTime(w.max)}]`
+    // The same cells as "Copy as text" (contentionText.ts).
+    for (const c of seedSpreadCells(r.outcomes))
       out.push(
-        `${o.design.padEnd(15)} ${o.demote.padEnd(15)} ${count.padStart(16)} ${wait.padStart(34)}`
+        `${c.design.padEnd(15)} ${c.demote.padEnd(15)} ${c.contended.padStart(16)} ${c.totalWait.padStart(34)}`
       )
-    }
   }
   if (r.outcomes.some((o) => o.hazards > 0))
     out.push(

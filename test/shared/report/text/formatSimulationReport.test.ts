@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { formatSimulationReport } from '../../../src-main/cli/formatSimulationReport'
+import { formatSimulationReport } from '@shared/report/text/formatSimulationReport'
 import { simulateScenario } from '@shared/model/runtime/simulate'
 import { scenarioSchema, type ScenarioInput } from '@shared/model/workload/scenario'
-import { GiB, MiB, S, syntheticHost } from '../../support/testHosts'
+import { GiB, MiB, S, syntheticHost } from '../../../support/testHosts'
 
 /** RAM [4 GiB, 8 GiB) on one node: 2048 whole regions. */
 const host = syntheticHost('host-a', [{ base: 4 * GiB, end: 8 * GiB }])

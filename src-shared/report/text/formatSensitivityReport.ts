@@ -1,4 +1,4 @@
-import { formatParameterValue, type SensitivityReport } from '@shared/model/contention/sensitivity'
+import { formatParameterValue, type SensitivityReport } from '../../model/contention/sensitivity'
 
 /** A median count: whole, or one decimal for an even number of seeds. */
 const count = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1))
