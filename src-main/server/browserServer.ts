@@ -1,6 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
-import type { PlannerMethods } from '@shared/api/contract'
+import {
+  TEXT_UPLOAD_HEADER,
+  type PlannerMethods,
+  type TextUploadMethod
+} from '@shared/api/contract'
 import { dispatchPlannerRequest } from '@shared/api/validate'
 import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
 import { MAX_WORKSPACE_FILE_BYTES } from '@shared/workspace/workspaceSchema'
@@ -108,6 +112,37 @@ const UPLOAD_ROUTES = {
   }
 } as const
 type UploadMethod = keyof typeof UPLOAD_ROUTES
+
+const TEXT_UPLOAD_METHODS: readonly string[] = [
+  'analyzeHostText',
+  'replayTraceText',
+  'openWorkspaceText'
+] satisfies TextUploadMethod[]
+
+/**
+ * The request of a raw text upload: the header's JSON object (URI-encoded; every field but
+ * `text`) with the body as `text`. Only the text methods take one; the caller validates the
+ * result with the method's schema like any request.
+ */
+export function textUploadRequest(
+  method: string,
+  header: string | string[] | undefined,
+  text: string
+): { value: Record<string, unknown> } | { error: string } {
+  const wrong = `a text/plain upload to ${method} needs its request as URI-encoded JSON (every field but text) in the ${TEXT_UPLOAD_HEADER} header`
+  if (!TEXT_UPLOAD_METHODS.includes(method))
+    return { error: `${method} takes a JSON request, not a text/plain body` }
+  if (typeof header !== 'string') return { error: wrong }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(decodeURIComponent(header))
+  } catch {
+    return { error: wrong }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || 'text' in parsed)
+    return { error: wrong }
+  return { value: { ...(parsed as Record<string, unknown>), text } }
+}
 
 /** By the matched route (routing precedes onRequest), so an encoded or odd path cannot slip by. */
 function isApiRequest(req: FastifyRequest): boolean {
@@ -222,11 +257,22 @@ export async function startBrowserServer(
     }
   )
 
-  // The uploads first, each with its own limit (a static route wins over /api/:method).
+  // The uploads first, each with its own limit (a static route wins over /api/:method). A text
+  // method also takes its file as a raw text/plain body, the rest of the request in a header
+  // (textUploadRequest): the same request, validated by the same schema.
   for (const method of Object.keys(UPLOAD_ROUTES) as UploadMethod[]) {
-    app.post(`/api/${method}`, { bodyLimit: UPLOAD_ROUTES[method].limit(limits) }, async (req) =>
-      dispatchPlannerRequest(opts.service, method, req.body)
-    )
+    app.post(`/api/${method}`, { bodyLimit: UPLOAD_ROUTES[method].limit(limits) }, async (req) => {
+      if (typeof req.body !== 'string')
+        return dispatchPlannerRequest(opts.service, method, req.body)
+      const request = textUploadRequest(
+        method,
+        req.headers[TEXT_UPLOAD_HEADER.toLowerCase()],
+        req.body
+      )
+      return 'error' in request
+        ? { ok: false, error: { code: 'INVALID_REQUEST', message: request.error } }
+        : dispatchPlannerRequest(opts.service, method, request.value)
+    })
   }
   app.post<{ Params: { method: string } }>(
     '/api/:method',

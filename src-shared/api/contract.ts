@@ -106,10 +106,31 @@ export interface PlannerMethods extends WorkloadMethods, ContentionMethods, Work
 
 export type PlannerMethodName = keyof PlannerMethods
 
+/** Methods whose request carries a file's text (`text`), which browser mode sends as the raw body. */
+export type TextUploadMethod = 'analyzeHostText' | 'replayTraceText' | 'openWorkspaceText'
+/** The request of a text upload without its text: it travels in the `X-Pamt-Request` header. */
+export type TextUploadRequest<M extends TextUploadMethod> = Omit<
+  Parameters<PlannerMethods[M]>[0],
+  'text'
+>
+/** Header carrying a text upload's request (URI-encoded JSON, everything but `text`). */
+export const TEXT_UPLOAD_HEADER = 'X-Pamt-Request'
+
 /** What the renderer holds: the methods plus a progress subscription. */
 export interface PlannerApi extends PlannerMethods {
   /** Subscribe to job progress; returns the unsubscribe function. */
   onProgress(listener: (p: JobProgress) => void): () => void
+  /**
+   * Browser mode only: send a file as the raw body of a text method (docs/ARCHITECTURE.md,
+   * "Limits"), so the page never reads, decodes or JSON-escapes the text on its own thread; the
+   * server validates `{ ...req, text }` with the same schema. Absent on the desktop (IPC passes
+   * the text itself).
+   */
+  uploadText?<M extends TextUploadMethod>(
+    method: M,
+    req: TextUploadRequest<M>,
+    file: Blob
+  ): ReturnType<PlannerMethods[M]>
 }
 
 /**

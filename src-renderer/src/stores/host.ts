@@ -4,6 +4,7 @@ import type { AppInfo, ExampleHost, HostResult, PlannerApi } from '@shared/api/c
 import type { ApiError, ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import { formatLimitBytes } from '@shared/import/limits'
+import { sendFileText } from '../api/sendFileText'
 import { createJobTracker } from '../composables/jobTracker'
 
 export type { ActiveJob } from '../composables/jobTracker'
@@ -136,11 +137,18 @@ export const useHostStore = defineStore('host', () => {
       })
       return false
     }
-    const text = await file.text()
     const options = carried()
+    // The job (and its progress bar) starts before the file is read: reading a large log is
+    // part of the import the user waits for.
     return runJob(
       `Importing ${file.name}`,
-      (jobId) => requireApi().analyzeHostText({ jobId, fileName: file.name, text, ...options }),
+      (jobId) =>
+        sendFileText(
+          requireApi(),
+          'analyzeHostText',
+          { jobId, fileName: file.name, ...options },
+          file
+        ),
       'load',
       options.model
     )

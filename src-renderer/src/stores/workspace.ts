@@ -16,6 +16,7 @@ import {
   type PinnedResult,
   type WorkspaceStateInput
 } from '@shared/workspace/workspaceSchema'
+import { sendFileText } from '../api/sendFileText'
 import { downloadBlob } from '../composables/download'
 import { useContentionStore, draftToSettings, validateSettings } from './contention'
 import { useHostStore } from './host'
@@ -231,9 +232,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       return false
     }
     if (!okToDiscard()) return false
-    const text = await file.text()
     return openWith(`Opening ${file.name}`, (jobId) =>
-      api().openWorkspaceText({ jobId, fileName: file.name, text })
+      sendFileText(api(), 'openWorkspaceText', { jobId, fileName: file.name }, file)
     )
   }
 

@@ -252,6 +252,74 @@ describe('browser-mode server: a body limit per route', () => {
   })
 })
 
+describe('browser-mode server: a file as the raw body of a text method', () => {
+  /** POST a text/plain body with the rest of the request in the X-Pamt-Request header. */
+  function upload(
+    method: string,
+    req: unknown,
+    text: string,
+    token: string | null = TOKEN
+  ): Promise<Response> {
+    return fetch(`${base}/api/${method}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        ...(req === undefined ? {} : { 'X-Pamt-Request': encodeURIComponent(JSON.stringify(req)) }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {})
+      },
+      body: text
+    })
+  }
+
+  it('analyses a host sent as text/plain exactly as the same host sent as JSON', async () => {
+    const text = readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
+    const raw = (await (
+      await upload('analyzeHostText', { jobId: 'r1', fileName: 'spr.txt' }, text)
+    ).json()) as {
+      ok: boolean
+      value: { analysis: { staticPamt: { kb: number } }; source: { fileName: string } }
+    }
+    expect(raw.ok).toBe(true)
+    // The kernel's own line in this log: 1050636 KB of static PAMT.
+    expect(raw.value.analysis.staticPamt.kb).toBe(1_050_636)
+    expect(raw.value.source.fileName).toBe('spr.txt')
+  })
+
+  it('validates the header request with the method schema, and refuses a missing or bad one', async () => {
+    const noHeader = await upload('analyzeHostText', undefined, 'x')
+    expect(await noHeader.json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('X-Pamt-Request') }
+    })
+    const withText = await upload('analyzeHostText', { jobId: 'j', fileName: 'a', text: 'b' }, 'x')
+    expect(await withText.json()).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    // No fileName: the shared schema refuses it, as it would the JSON request.
+    const missing = await upload('analyzeHostText', { jobId: 'j' }, 'x')
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    // saveWorkspace has a body limit of its own but is not a text method.
+    const notText = await upload('saveWorkspace', {}, 'x')
+    expect(await notText.json()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'saveWorkspace takes a JSON request, not a text/plain body'
+      }
+    })
+  })
+
+  it('keeps the route limit and the token check for raw bodies', async () => {
+    const over = await upload(
+      'analyzeHostText',
+      { jobId: 'o', fileName: 'o.txt' },
+      'x'.repeat(HOST_BODY_BYTES + 1)
+    )
+    expect(over.status).toBe(413)
+    expect(await over.json()).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE' } })
+    const anonymous = await upload('analyzeHostText', { jobId: 'a', fileName: 'a.txt' }, 'x', null)
+    expect(anonymous.status).toBe(401)
+  })
+})
+
 describe('browser-mode server: Origin on state-changing requests', () => {
   const self = (): string => `http://127.0.0.1:${server.port}`
 
