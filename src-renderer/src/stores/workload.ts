@@ -16,6 +16,7 @@ import {
 } from '@shared/model/workload/capacity'
 import { estimateSimulationWork, type WorkEstimate } from '@shared/model/workEstimate'
 import { useHostStore } from './host'
+import { sendFileText } from '../api/sendFileText'
 import { createJobTracker } from '../composables/jobTracker'
 import {
   describeSchemaErrors,
@@ -222,6 +223,8 @@ export const useWorkloadStore = defineStore('workload', () => {
 
   /** The inputs of the simulation on screen (host, options, scenario), to skip a live no-op. */
   let shownInputsKey = ''
+  /** The pending live re-run, between an edit and the end of its pause. */
+  let liveTimer: ReturnType<typeof setTimeout> | null = null
   function inputsKey(target: ReturnType<typeof hostRef>, scenario: Scenario): string {
     return JSON.stringify([target, scenario])
   }
@@ -232,8 +235,13 @@ export const useWorkloadStore = defineStore('workload', () => {
     sweep?: { parameter: SweepParameter; values: number[] },
     kind?: 'live'
   ): Promise<boolean> {
-    // An explicit run replaces a live one in flight; a live one waits for nothing else.
-    if (job.value?.kind === 'live' && kind !== 'live') jobs.supersede(api())
+    // An explicit run covers the current inputs: it replaces a live run in flight and the one
+    // pending (which would otherwise retry inputs that just failed).
+    if (kind !== 'live') {
+      if (job.value?.kind === 'live') jobs.supersede(api())
+      if (liveTimer) clearTimeout(liveTimer)
+      liveTimer = null
+    }
     if (job.value) return false
     const scenario = checkedScenario()
     const target = hostRef()
@@ -275,8 +283,6 @@ export const useWorkloadStore = defineStore('workload', () => {
   function runSweep(parameter: SweepParameter, values: number[]): Promise<boolean> {
     return simulateWith(`Sweeping ${values.length} values`, 'sweep', { parameter, values })
   }
-
-  let liveTimer: ReturnType<typeof setTimeout> | null = null
 
   /**
    * Re-run the simulation on screen for the edited scenario and the host's current options: a live
@@ -321,10 +327,14 @@ export const useWorkloadStore = defineStore('workload', () => {
     }
     const target = hostRef()
     if (!target) return false
-    const text = await file.text()
     const refcounts = draft.value?.refcounts ?? 'dense'
     const result = await runJob(`Replaying ${file.name}`, 'trace', (jobId) =>
-      api().replayTraceText({ jobId, ...target, fileName: file.name, text, refcounts })
+      sendFileText(
+        api(),
+        'replayTraceText',
+        { jobId, ...target, fileName: file.name, refcounts },
+        file
+      )
     )
     if (!result) return false
     trace.value = result
