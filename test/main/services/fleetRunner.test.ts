@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { err } from '../../../src-shared/api/errors'
+import type { FleetRow } from '../../../src-shared/fleet/fleetRow'
+import { globToRegExp } from '../../../src-main/services/fleetInputs'
+import { runFleet } from '../../../src-main/services/fleetRunner'
+import { InlineLauncher, type TaskLauncher } from '../../../src-main/services/jobRunner'
+import type { FleetItem } from '../../../src-main/worker/protocol'
+import { readHostFixture } from '../../support/fixtures'
+
+async function* items(list: FleetItem[]): AsyncGenerator<FleetItem> {
+  for (const x of list) yield x
+}
+
+describe('fleet runner', () => {
+  it('retries a batch whose worker died one host at a time, so only that host is an error', async () => {
+    const inline = new InlineLauncher()
+    const sizes: number[] = []
+    // A worker that "crashes" on any batch holding poison.txt, as an out-of-memory worker would.
+    const launcher: TaskLauncher = {
+      launch(task, onProgress) {
+        if (task.kind === 'fleetBatch') {
+          sizes.push(task.items.length)
+          if (task.items.some((i) => i.file === 'poison.txt'))
+            return { result: Promise.resolve(err('INTERNAL', 'worker died')), cancel: () => {} }
+        }
+        return inline.launch(task, onProgress)
+      }
+    }
+    const text = readHostFixture('qemu-kvm-guest-2node-8g.txt')
+    const rows: FleetRow[] = []
+    const summary = await runFleet(
+      items(['a', 'b', 'poison.txt', 'c'].map((file) => ({ file, text }))),
+      { launcher, jobs: 1, workload: null, onRow: (r) => void rows.push(r) }
+    )
+    // Batches grow 1, 2, 4: [a], [b, poison] (fails), then b and poison one per job, then [c].
+    expect(sizes).toEqual([1, 2, 1, 1, 1])
+    expect(rows.map((r) => [r.file, r.type]).sort()).toEqual([
+      ['a', 'host'],
+      ['b', 'host'],
+      ['c', 'host'],
+      ['poison.txt', 'error']
+    ])
+    expect(summary).toMatchObject({ files: 4, hostsRead: 3, unreadable: 1 })
+  })
+
+  it('keeps at most `jobs` batches in flight', async () => {
+    let live = 0
+    let most = 0
+    const inline = new InlineLauncher()
+    const launcher: TaskLauncher = {
+      launch(task, onProgress) {
+        live++
+        most = Math.max(most, live)
+        const job = inline.launch(task, onProgress)
+        return { result: job.result.finally(() => live--), cancel: job.cancel }
+      }
+    }
+    const text = readHostFixture('qemu-kvm-guest-2node-8g.txt')
+    const list = Array.from({ length: 12 }, (_, i) => ({ file: `h${i}`, text }))
+    const summary = await runFleet(items(list), {
+      launcher,
+      jobs: 2,
+      maxBatch: 2,
+      workload: null,
+      onRow: () => undefined
+    })
+    expect(summary.hostsRead).toBe(12)
+    expect(most).toBe(2)
+  })
+})
+
+describe('fleet globs', () => {
+  it.each([
+    ['logs/*.txt', 'logs/a.txt', true],
+    ['logs/*.txt', 'logs/sub/a.txt', false],
+    ['logs/**/*.txt', 'logs/a.txt', true],
+    ['logs/**/*.txt', 'logs/x/y/a.txt', true],
+    ['logs/host-?.log', 'logs/host-7.log', true],
+    ['logs/host-?.log', 'logs/host-17.log', false],
+    ['logs/[ab].txt', 'logs/b.txt', true],
+    ['logs/[!ab].txt', 'logs/b.txt', false],
+    ['logs/*.{log,txt}', 'logs/a.log', true],
+    ['logs/*.{log,txt}', 'logs/a.json', false],
+    ['a+b/(x).txt', 'a+b/(x).txt', true]
+  ])('%s matches %s: %s', (glob, path, expected) => {
+    expect(globToRegExp(glob).test(path)).toBe(expected)
+  })
+})
