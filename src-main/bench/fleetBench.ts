@@ -23,16 +23,16 @@ interface ChildReport {
 }
 
 /**
- * The child half (`bench.js --fleet-child <dir> <jobs> <out>`): `pamt-planner fleet <dir> --json
+ * The child half (`bench.js --fleet-child <dir or glob> <jobs> <out> [fleet options]`): `pamt-planner fleet <dir> --json
  * --out <out>` through runCli, the CLI's own code and worker pool, in a process of its own so its
  * peak RSS is the fleet run's alone. Returns false when argv is not a child's.
  */
 export async function fleetBenchChild(argv: readonly string[]): Promise<boolean> {
   if (argv[0] !== CHILD_FLAG) return false
-  const [, dir, jobs, out] = argv as [string, string, string, string]
+  const [, dir, jobs, out, ...extra] = argv as [string, string, string, string, ...string[]]
   const paths = appPaths(import.meta.url)
   const t0 = performance.now()
-  const exitCode = await runCli(['fleet', dir, '--json', '--out', out, '--jobs', jobs], {
+  const exitCode = await runCli(['fleet', dir, '--json', '--out', out, '--jobs', jobs, ...extra], {
     workerPath,
     resourcesDir: paths.resourcesDir,
     rendererDir: paths.rendererDir,
@@ -74,10 +74,45 @@ export async function fleetBench(argv: readonly string[]): Promise<boolean> {
   return only === 'fleet'
 }
 
+interface RunFigures {
+  report: ChildReport
+  summary: { type: string; files: number; unreadable: number; shapes: { distinct: number } }
+  lines: number
+}
+
+/** `pamt-planner fleet <input> --json --out … [extra]` in a child process; its report and summary. */
+async function runChild(
+  input: string,
+  jobs: number,
+  out: string,
+  extra: string[]
+): Promise<RunFigures> {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), CHILD_FLAG, input, String(jobs), out, ...extra],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', () => resolve())
+  })
+  const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport
+  const { lines, last } = await countLines(out)
+  return { report, summary: JSON.parse(last) as RunFigures['summary'], lines }
+}
+
+/** Hosts of the preset figure: the first ten racks (a glob, so the glob path is measured too). */
+const PRESET_RACKS = 'rack-00?'
+const PRESET_HOSTS = 1000
+const PRESET = 'ten-16g-no-hugepages'
+
 /**
- * `npm run bench` fleet figure (docs/fleet.md, "Bench"): generate the fleet from the shipped real
+ * `npm run bench` fleet figures (docs/fleet.md, "Bench"): generate the fleet from the shipped real
  * logs in a temporary folder, run `fleet` over it in a child process, check every host came back
- * (and exactly the bad files as error rows), and print hosts/s and the peak RSS.
+ * (and exactly the bad files as error rows), and print hosts/s and the peak RSS; then the first
+ * 1,000 hosts with a workload preset on each.
  */
 export async function runFleetBench(): Promise<void> {
   const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -91,38 +126,31 @@ export async function runFleetBench(): Promise<void> {
     )
     const genMs = performance.now() - g0
     const jobs = defaultPoolSize()
-    const out = join(work, 'rows.jsonl')
-    const child = spawn(
-      process.execPath,
-      [fileURLToPath(import.meta.url), CHILD_FLAG, fleet.dir, String(jobs), out],
-      {
-        stdio: ['ignore', 'pipe', 'inherit']
-      }
+    const plain = await runChild(fleet.dir, jobs, join(work, 'rows.jsonl'), [])
+    if (
+      plain.summary.type !== 'summary' ||
+      plain.summary.files !== fleet.hosts ||
+      plain.lines !== fleet.hosts + 1
     )
-    let stdout = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
-    await new Promise<void>((resolve, reject) => {
-      child.on('error', reject)
-      child.on('close', () => resolve())
-    })
-    const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport
-    const { lines, last } = await countLines(out)
-    const summary = JSON.parse(last) as {
-      type: string
-      files: number
-      unreadable: number
-      shapes: { distinct: number }
-    }
-    if (summary.type !== 'summary' || summary.files !== fleet.hosts || lines !== fleet.hosts + 1)
-      throw new Error(`bench: fleet wrote ${lines} lines for ${fleet.hosts} hosts`)
-    if (summary.unreadable !== fleet.badFiles)
-      throw new Error(`bench: ${summary.unreadable} error rows for ${fleet.badFiles} bad files`)
-    const rate = fleet.hosts / (report.wallMs / 1000)
+      throw new Error(`bench: fleet wrote ${plain.lines} lines for ${fleet.hosts} hosts`)
+    if (plain.summary.unreadable !== fleet.badFiles)
+      throw new Error(
+        `bench: ${plain.summary.unreadable} error rows for ${fleet.badFiles} bad files`
+      )
+    const rate = fleet.hosts / (plain.report.wallMs / 1000)
     process.stdout.write(
       `fleet: ${fleet.hosts.toLocaleString('en-US')} generated host logs (${fleet.shapes} base shapes from the shipped logs, ${fleet.holes} with a hole, ${fleet.hostJsonFiles} host JSON, ${fleet.badFiles} bad; ${(fleet.bytes / 2 ** 20).toFixed(1)} MiB; generated in ${genMs.toFixed(0)} ms)\n` +
-        `  pamt-planner fleet --json --jobs ${jobs} (${availableParallelism()} cores): ${report.wallMs.toFixed(0)} ms, ${rate.toFixed(0)} hosts/s ` +
-        `(target ≥ ${TARGET_HOSTS_PER_SEC} hosts/s: ${rate >= TARGET_HOSTS_PER_SEC ? 'met' : 'NOT met'}); ${summary.shapes.distinct} distinct shapes; exit ${report.exitCode}\n` +
-        `  peak RSS ${(report.maxRssKiB / 1024).toFixed(0)} MiB (maxRSS of the fleet process: its main thread and its ${jobs} worker threads)\n`
+        `  pamt-planner fleet --json --jobs ${jobs} (${availableParallelism()} cores): ${plain.report.wallMs.toFixed(0)} ms, ${rate.toFixed(0)} hosts/s ` +
+        `(target ≥ ${TARGET_HOSTS_PER_SEC} hosts/s: ${rate >= TARGET_HOSTS_PER_SEC ? 'met' : 'NOT met'}); ${plain.summary.shapes.distinct} distinct shapes; exit ${plain.report.exitCode}\n` +
+        `  peak RSS ${(plain.report.maxRssKiB / 1024).toFixed(0)} MiB (maxRSS of the fleet process: its main thread and its ${jobs} worker threads)\n`
+    )
+    const glob = join(fleet.dir, PRESET_RACKS, '*')
+    const preset = await runChild(glob, jobs, join(work, 'preset.jsonl'), ['--preset', PRESET])
+    if (preset.summary.files !== PRESET_HOSTS)
+      throw new Error(`bench: the preset run gave ${preset.summary.files} rows for ${PRESET_HOSTS}`)
+    process.stdout.write(
+      `  with --preset ${PRESET} on the first ${PRESET_HOSTS.toLocaleString('en-US')} hosts (${preset.summary.shapes.distinct} shapes, each modelled about once): ` +
+        `${preset.report.wallMs.toFixed(0)} ms, ${(PRESET_HOSTS / (preset.report.wallMs / 1000)).toFixed(0)} hosts/s, peak RSS ${(preset.report.maxRssKiB / 1024).toFixed(0)} MiB\n`
     )
   } finally {
     rmSync(work, { recursive: true, force: true })

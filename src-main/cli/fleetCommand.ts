@@ -38,6 +38,9 @@ export interface FleetCliRun {
   ) => Promise<{ ok: true; scenario: Scenario } | { ok: false; message: string }>
 }
 
+/** Most worker threads `--jobs` may ask for. */
+export const MAX_FLEET_JOBS = 64
+
 /** Width of the file column of the human-readable table. */
 const FILE_COLUMN = 44
 
@@ -143,6 +146,11 @@ export async function fleetCommand(
     return { code: 'usage', message: 'give --json or --csv, not both' }
   if (options.scenario !== undefined && options.preset !== undefined)
     return { code: 'usage', message: 'give --scenario or --preset, not both' }
+  if (options.jobs !== undefined && options.jobs > MAX_FLEET_JOBS)
+    return {
+      code: 'usage',
+      message: `--jobs must be at most ${MAX_FLEET_JOBS} (each worker may grow to a 1536 MiB heap)`
+    }
   let workload: FleetWorkload | null = null
   let workloadName: string | null = null
   if (options.preset !== undefined) {

@@ -1,6 +1,6 @@
 import type { ApiError } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
-import { fleetErrorRow, type FleetRow } from '@shared/fleet/fleetRow'
+import { fleetErrorRow, type FleetRow, type FleetScenarioCell } from '@shared/fleet/fleetRow'
 import { FleetSummaryAccumulator, type FleetSummary } from '@shared/fleet/fleetSummary'
 import type { FleetItem, FleetWorkload } from '../worker/protocol'
 import type { TaskLauncher } from './jobRunner'
@@ -13,6 +13,13 @@ import type { FleetInput } from './fleetInputs'
  * what main holds at once per worker.
  */
 export const MAX_FLEET_BATCH = 256
+
+/**
+ * Workload cells main remembers by shape and sends with every batch, so a shape is modelled about
+ * once per run rather than once per host. A fleet has a few dozen shapes; past this many, new
+ * shapes are still modelled, just not remembered across batches.
+ */
+export const MAX_SHARED_CELLS = 512
 
 /** How far a fleet run has got, for a progress line or bar. */
 export interface FleetProgress {
@@ -67,6 +74,7 @@ export async function runFleet(
   const jobs = Math.max(1, opts.jobs)
   const source = inputs[Symbol.asyncIterator]()
   const retry: FleetItem[] = []
+  const cells = new Map<string, FleetScenarioCell>()
   const running = new Map<number, { done: Promise<Finished>; cancel: () => void; size: number }>()
   let listed = false
   let batchSize = 1
@@ -112,7 +120,13 @@ export async function runFleet(
   const launch = (items: FleetItem[]): void => {
     const id = nextId++
     const job = opts.launcher.launch(
-      { kind: 'fleetBatch', items, model: opts.model, workload: opts.workload },
+      {
+        kind: 'fleetBatch',
+        items,
+        model: opts.model,
+        workload: opts.workload,
+        knownCells: opts.workload ? Array.from(cells) : []
+      },
       () => undefined
     )
     const done = job.result.then((r): Finished =>
@@ -134,7 +148,11 @@ export async function runFleet(
       const finished = await Promise.race([...running.values()].map((r) => r.done))
       running.delete(finished.id)
       if (finished.rows) {
-        for (const row of finished.rows) await emit(row)
+        for (const row of finished.rows) {
+          if (row.type === 'host' && row.scenario && cells.size < MAX_SHARED_CELLS)
+            cells.set(row.shape, row.scenario)
+          await emit(row)
+        }
       } else if (
         finished.items.length > 1 &&
         finished.error?.code === 'INTERNAL' &&

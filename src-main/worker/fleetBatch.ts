@@ -16,7 +16,7 @@ import { estimateSimulationWork, WorkBudget, WorkLimitError } from '@shared/mode
 import { presetScenario } from '@shared/model/workload/presets'
 import type { Scenario } from '@shared/model/workload/scenario'
 import { readTextFile } from '../services/readTextFile'
-import type { FleetItem, FleetWorkload } from './protocol'
+import type { FleetItem, FleetWorkload, WorkerTask } from './protocol'
 import { importAndAnalyzeText } from './importAndAnalyze'
 
 /**
@@ -29,9 +29,10 @@ function workloadCell(workload: FleetWorkload, analysis: HostAnalysis): FleetSce
     workload.kind === 'preset'
       ? presetScenario(workload.name, analysis.tdxMemoryBytes)
       : workload.scenario
-  const name = scenario?.name ?? workload.kind
+  const asked = workload.kind === 'preset' ? workload.name : workload.scenario.name
   if (!scenario)
-    return { name, error: { code: 'INVALID_REQUEST', message: `no preset "${workload.kind}"` } }
+    return { name: asked, error: { code: 'INVALID_REQUEST', message: `no preset "${asked}"` } }
+  const name = scenario.name
   const work = estimateSimulationWork(scenario, {
     tdxMemoryBytes: analysis.tdxMemoryBytes,
     params: analysis.params
@@ -47,11 +48,18 @@ function workloadCell(workload: FleetWorkload, analysis: HostAnalysis): FleetSce
   }
 }
 
-/** One host's row: read, import, analyse (as analyze does), the workload; an error row on failure. */
+/**
+ * One host's row: read, import, analyse (as analyze does), the workload; an error row on failure.
+ * `cells` holds the workload's cell per shape: a host of a shape already modelled takes it. Hosts
+ * of one shape have the same memory map, parameters and options, so the same analysis figures the
+ * workload reads (TDMRs, nodes, refcounts, TDX memory) and the same cell; a test checks a cached
+ * cell equals a fresh one.
+ */
 async function fleetRow(
   item: FleetItem,
   model: ModelOptions | undefined,
-  workload: FleetWorkload | null
+  workload: FleetWorkload | null,
+  cells: Map<string, FleetScenarioCell>
 ): Promise<FleetRow> {
   let text: string
   if ('text' in item) text = item.text
@@ -64,14 +72,20 @@ async function fleetRow(
   const done = importAndAnalyzeText(text, fileName, 'auto', model)
   if (!done.ok) return fleetErrorRow(item.file, done.error)
   const { host, summary, analysis } = done.value
+  const shape = shapeKey(host, analysis)
+  let scenario: FleetScenarioCell | null = null
+  if (workload) {
+    scenario = cells.get(shape) ?? workloadCell(workload, analysis)
+    cells.set(shape, scenario)
+  }
   return buildFleetRow({
     file: item.file,
     summary,
     host,
     analysis,
     identity: hostIdentity(text),
-    scenario: workload ? workloadCell(workload, analysis) : null,
-    shape: shapeKey(host, analysis)
+    scenario,
+    shape
   })
 }
 
@@ -87,16 +101,16 @@ function basenameOf(path: string): string {
  * host never takes the others of its batch with it.
  */
 export async function runFleetBatch(
-  items: readonly FleetItem[],
-  model: ModelOptions | undefined,
-  workload: FleetWorkload | null,
+  task: Extract<WorkerTask, { kind: 'fleetBatch' }>,
   onProgress: (fraction: number) => void
 ): Promise<FleetRow[]> {
+  const { items, model, workload } = task
+  const cells = new Map(task.knownCells)
   const rows: FleetRow[] = []
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!
     try {
-      rows.push(await fleetRow(item, model, workload))
+      rows.push(await fleetRow(item, model, workload, cells))
     } catch (e) {
       const error: ApiError = {
         code: 'INTERNAL',

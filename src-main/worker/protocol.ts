@@ -14,7 +14,7 @@ import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
 import type { HostInput } from '@shared/model/host/memoryMap'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
 import type { Scenario } from '@shared/model/workload/scenario'
-import type { FleetRow } from '@shared/fleet/fleetRow'
+import type { FleetRow, FleetScenarioCell } from '@shared/fleet/fleetRow'
 
 /** One host file of a fleet batch: read from disk by the worker (CLI, desktop) or sent as text. */
 export type FleetItem = { file: string; path: string } | { file: string; text: string }
@@ -82,6 +82,11 @@ export type WorkerTask =
       items: FleetItem[]
       model: ModelOptions | undefined
       workload: FleetWorkload | null
+      /**
+       * The workload's cells of shapes already modelled (by shape key): a host of a known shape
+       * takes its cell instead of running the workload again (docs/fleet.md, "Pool").
+       */
+      knownCells: Array<[string, FleetScenarioCell]>
     }
 
 /** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */

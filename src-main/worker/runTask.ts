@@ -66,9 +66,7 @@ async function run(
     }
     case 'fleetBatch': {
       progress('analysing', 0)
-      const rows = await runFleetBatch(task.items, task.model, task.workload, (f) =>
-        progress('analysing', f)
-      )
+      const rows = await runFleetBatch(task, (f) => progress('analysing', f))
       progress('done', 1)
       return ok(rows)
     }

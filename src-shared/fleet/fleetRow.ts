@@ -81,11 +81,18 @@ export type FleetRow = FleetHostRow | FleetErrorRow
 /** Longest CPU or machine text kept in a row. */
 const MAX_IDENTITY_CHARS = 160
 
-/** `[    1.496613] smpboot: CPU0: Intel(R) Xeon(R) … (family: 0x6, …)` (arch/x86/kernel/smpboot.c). */
+/**
+ * `[    1.496613] smpboot: CPU0: Intel(R) Xeon(R) … (family: 0x6, …)`: native_smp_prepare_cpus()
+ * in arch/x86/kernel/smpboot.c prints "CPU0: " then print_cpu_info() (arch/x86/kernel/cpu/common.c)
+ * the model id and "(family: …".
+ */
 const SMPBOOT_CPU0 = /smpboot: CPU0: ([^\n]*?) \(family: /
 /** /proc/cpuinfo `model name\t: …` or lscpu `Model name:   …`. */
 const MODEL_NAME = /^(?:model name\s*:|Model name:)[ \t]*([^\n]+)$/m
-/** `[    0.000000] DMI: Dell Inc. PowerEdge …` (drivers/firmware/dmi_scan.c dmi_setup). */
+/**
+ * `[    0.000000] DMI: Dell Inc. PowerEdge …`: dmi_present() / dmi_smbios3_present() in
+ * drivers/firmware/dmi_scan.c print `DMI: %s` with the vendor, product, board and BIOS.
+ */
 const DMI_LINE = /(?:^|\] )DMI: ([^\n]+)$/m
 
 function clip(s: string | undefined): string | null {

@@ -212,6 +212,29 @@ describe('pamt-planner fleet', () => {
     expect(jsonLines(out).map((r) => r['file'] ?? r['type'])).toEqual([a, b, 'summary'])
   })
 
+  it('shows progress on stderr only when stderr is a terminal', async () => {
+    const path = hostFixturePath('qemu-kvm-guest-2node-8g.txt')
+    let progress = ''
+    let stderr = ''
+    const code = await runCli(['fleet', path, '--json'], {
+      launcher: new InlineLauncher(),
+      workerPath: 'unused-inline',
+      resourcesDir: RESOURCES_DIR,
+      rendererDir: 'unused-inline',
+      version: '0.0.0-test',
+      stdout: () => undefined,
+      stderr: (s) => (stderr += s),
+      // main.ts passes this only when process.stderr.isTTY.
+      progress: (s) => (progress += s)
+    })
+    expect(code).toBe(0)
+    expect(progress).toContain('\rfleet: 1 done, 0 in progress')
+    expect(progress.endsWith('\r\x1b[K')).toBe(true)
+    expect(stderr).toBe('')
+    // Not a terminal (no progress writer): nothing on stderr at all.
+    expect((await cli('fleet', path, '--json')).stderr).toBe('')
+  })
+
   it('writes CSV through csv.ts: one header, a record per host, a formula cell defused', async () => {
     const log = `${readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')}[    1.5] smpboot: CPU0: =HYPERLINK("http://x") (family: 0x6, model: 0x8f, stepping: 0x8)\n`
     // The real CPU0 line comes first in the file, so move the formula one to the top.

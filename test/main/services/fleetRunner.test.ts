@@ -69,6 +69,42 @@ describe('fleet runner', () => {
   })
 })
 
+describe('fleet workload cells', () => {
+  it('models a shape once: a later host of it takes the cell a fresh run gives it', async () => {
+    const text = readHostFixture('dell-r750xs-icx-1s-128g.txt')
+    // The same memory map under another name with another line: the same shape.
+    const twin = `[   12.3] usb 1-1: new high-speed USB device number 2\n${text}`
+    const inline = new InlineLauncher()
+    const known: number[] = []
+    const launcher: TaskLauncher = {
+      launch(task, onProgress) {
+        if (task.kind === 'fleetBatch') known.push(task.knownCells.length)
+        return inline.launch(task, onProgress)
+      }
+    }
+    const run = async (list: FleetItem[]): Promise<FleetRow[]> => {
+      const rows: FleetRow[] = []
+      await runFleet(items(list), {
+        launcher,
+        jobs: 1,
+        workload: { kind: 'preset', name: 'one-16g-td' },
+        onRow: (r) => void rows.push(r)
+      })
+      return rows
+    }
+    const both = await run([
+      { file: 'a.txt', text },
+      { file: 'twin.txt', text: twin }
+    ])
+    // Batch 1 ([a]) knew no cell; batch 2 ([twin]) was sent a's.
+    expect(known).toEqual([0, 1])
+    const alone = await run([{ file: 'twin.txt', text: twin }])
+    const cell = (r: FleetRow | undefined): unknown => (r?.type === 'host' ? r.scenario : r)
+    expect(cell(both[1])).toEqual(cell(alone[0]))
+    expect(cell(both[1])).toMatchObject({ tdsRequested: 1, tdsStarted: 1, fits: true })
+  })
+})
+
 describe('fleet globs', () => {
   it.each([
     ['logs/*.txt', 'logs/a.txt', true],
