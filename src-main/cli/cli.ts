@@ -805,7 +805,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     )
     .option(
       '--jobs <n>',
-      `worker threads at once (default: the cores Node may use, at most ${MAX_POOL_SIZE})`,
+      `worker threads at once, 1-64 (default: the cores Node may use, at most ${MAX_POOL_SIZE})`,
       parseCount
     )
     .option('--scenario <file>', 'also model this workload on every host (scenario JSON)')
