@@ -43,6 +43,48 @@ describe('fleet runner', () => {
     expect(summary).toMatchObject({ files: 4, hostsRead: 3, unreadable: 1 })
   })
 
+  it('stops on abort: batches in flight become CANCELLED rows and no further input is read', async () => {
+    const inline = new InlineLauncher()
+    let launched = 0
+    // The first batch runs; the second never answers until cancelled, as a busy worker would.
+    const launcher: TaskLauncher = {
+      launch(task, onProgress) {
+        if (launched++ === 0) return inline.launch(task, onProgress)
+        let settle: (r: ReturnType<typeof err>) => void = () => undefined
+        const result = new Promise<ReturnType<typeof err>>((r) => (settle = r))
+        return { result, cancel: () => settle(err('CANCELLED', 'cancelled')) }
+      }
+    }
+    const text = readHostFixture('qemu-kvm-guest-2node-8g.txt')
+    let listed = 0
+    async function* counted(): AsyncGenerator<FleetItem> {
+      for (const file of ['a', 'b', 'c', 'd', 'e']) {
+        listed++
+        yield { file, text }
+      }
+    }
+    const stop = new AbortController()
+    const rows: FleetRow[] = []
+    const summary = await runFleet(counted(), {
+      launcher,
+      jobs: 2,
+      workload: null,
+      signal: stop.signal,
+      onRow: (r) => {
+        rows.push(r)
+        stop.abort()
+      }
+    })
+    // Batches of 1 and 2: [a] answers, [b, c] is cancelled; d and e are never listed.
+    expect(rows.map((r) => [r.file, r.type === 'error' ? r.code : r.type])).toEqual([
+      ['a', 'host'],
+      ['b', 'CANCELLED'],
+      ['c', 'CANCELLED']
+    ])
+    expect(listed).toBe(3)
+    expect(summary).toMatchObject({ files: 3, hostsRead: 1, unreadable: 2 })
+  })
+
   it('keeps at most `jobs` batches in flight', async () => {
     let live = 0
     let most = 0
