@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import benchWorkerPath from './benchWorker?modulePath'
 import type { ImportBenchRow } from './importBench'
+import { fleetBench } from './fleetBench'
 
 // `npm run bench`: throughput and memory of the Dynamic PAMT replay, the contention simulation and
 // the importers at their size limits.
@@ -40,6 +41,9 @@ function printImport(r: ImportBenchRow): void {
       `  ${r.lines.toLocaleString('en-US')} lines (${r.mib} MiB) in ${r.wallMs} ms: ${(r.linesPerSec / 1e6).toFixed(2)} M lines/s\n`
   )
 }
+
+// The fleet figure first, in a process of its own (fleetBench.ts); `-- --only fleet` runs it alone.
+if (await fleetBench(process.argv.slice(2))) process.exit(process.exitCode ?? 0)
 
 const worker = new Worker(benchWorkerPath, { resourceLimits: { maxOldGenerationSizeMb: 1024 } })
 worker.on('message', (msg: { replay: Row[]; contention: Row[]; imports: ImportBenchRow[] }) => {

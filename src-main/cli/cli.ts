@@ -20,7 +20,7 @@ import {
 import { createServices } from '../services/createServices'
 import type { PlannerService } from '../services/plannerService'
 import type { HostResult } from '@shared/api/contract'
-import { WorkerThreadLauncher, type TaskLauncher } from '../services/jobRunner'
+import { MAX_POOL_SIZE, WorkerThreadLauncher, type TaskLauncher } from '../services/jobRunner'
 import { readTextFile } from '../services/readTextFile'
 import { serveBrowserMode } from '../server/serve'
 import { DATA_DIR_ENV, defaultDataDir } from '../services/workspaceService'
@@ -28,6 +28,7 @@ import { formatHostReport } from '@shared/report/text/formatHostReport'
 import { formatSimulationReport } from '@shared/report/text/formatSimulationReport'
 import { formatContentionReport } from '@shared/report/text/formatContentionReport'
 import { formatCalibrationReport } from '@shared/report/text/formatCalibrationReport'
+import { fleetCommand, type FleetCliOptions } from './fleetCommand'
 import { calibrationFitOptionsSchema } from '@shared/model/contention/calibrationFit'
 import {
   contentionSettingsSchema,
@@ -76,6 +77,7 @@ const EXIT_CODES_HELP = [
   '      or a run above the documented work limits (the line says what to shrink)',
   exitRow(EXIT_USAGE, 'usage: an unknown command or option, or a value out of range'),
   exitRow(EXIT_INIT_FAILS, 'analyze --check: the model predicts TDX init fails on this host'),
+  '      (fleet exits 1 when any file could not be read; each such file is a row saying why)',
   exitRow(
     EXIT_INTERNAL,
     'internal error: a bug, not the input; "pamt-planner: INTERNAL (file): …" names the'
@@ -99,6 +101,11 @@ export interface CliContext {
   version: string
   stdout: (s: string) => void
   stderr: (s: string) => void
+  /**
+   * Writes a progress line (with `\r`) to stderr; given only when stderr is a terminal, so a
+   * piped or redirected run prints no progress (`fleet`, docs/fleet.md).
+   */
+  progress?: (s: string) => void
 }
 
 /** One command's context: writers that show control characters as escapes, and its input file. */
@@ -785,6 +792,52 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .option('--json', 'print the whole fit as JSON')
     .action(async (options: CalibrateCliOptions) => {
       exitCode = await calibrateCommand(options, ctx)
+    })
+
+  program
+    .command('fleet')
+    .description(
+      'analyse many hosts (files, folders, quoted globs) in the worker pool: one row per host as it finishes, then a summary (docs/fleet.md)'
+    )
+    .argument(
+      '<inputs...>',
+      'host files, folders (searched recursively) or quoted globs such as "logs/**/*.txt"'
+    )
+    .option(
+      '--jobs <n>',
+      `worker threads at once, 1-64 (default: the cores Node may use, at most ${MAX_POOL_SIZE})`,
+      parseCount
+    )
+    .option('--scenario <file>', 'also model this workload on every host (scenario JSON)')
+    .addOption(
+      new Option('--preset <name>', 'also model this built-in workload on every host').choices(
+        PRESET_NAMES
+      )
+    )
+    .option('--json', 'JSON Lines: one object per host, then {"type":"summary",…}')
+    .option('--csv', 'CSV: one record per host (the summary goes to stderr, or --summary)')
+    .option(
+      '--out <file>',
+      'write the rows (and, for --json and the table, the summary) to this file'
+    )
+    .option('--summary <file>', 'also write the summary as JSON to this file')
+    .action(async (inputs: string[], options: FleetCliOptions) => {
+      ctx.input = undefined
+      const done = await fleetCommand(inputs, options, {
+        workerPath: ctx.workerPath,
+        ...(ctx.launcher ? { launcher: ctx.launcher } : {}),
+        stdout: ctx.stdout,
+        stderr: ctx.stderr,
+        rawStdout: outer.stdout,
+        progress: outer.progress,
+        readScenario: readScenarioFile
+      })
+      if (done.code !== 'done') {
+        ctx.stderr(`${done.message}\n`)
+        exitCode = done.code === 'usage' ? EXIT_USAGE : EXIT_BAD_INPUT
+        return
+      }
+      exitCode = done.summary.unreadable > 0 ? EXIT_BAD_INPUT : EXIT_OK
     })
 
   program

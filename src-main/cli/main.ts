@@ -11,5 +11,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   rendererDir: paths.rendererDir,
   version,
   stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s)
+  stderr: (s) => process.stderr.write(s),
+  ...(process.stderr.isTTY ? { progress: (s: string) => process.stderr.write(s) } : {})
 })

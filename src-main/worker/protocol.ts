@@ -14,6 +14,14 @@ import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
 import type { HostInput } from '@shared/model/host/memoryMap'
 import type { SweepParameter } from '@shared/model/runtime/sweep'
 import type { Scenario } from '@shared/model/workload/scenario'
+import type { FleetRow, FleetScenarioCell } from '@shared/fleet/fleetRow'
+
+/** One host file of a fleet batch: read from disk by the worker (CLI, desktop) or sent as text. */
+export type FleetItem = { file: string; path: string } | { file: string; text: string }
+
+/** The workload a fleet run models on every host: a preset (sized per host) or a scenario. */
+export type FleetWorkload =
+  { kind: 'preset'; name: string } | { kind: 'scenario'; scenario: Scenario }
 
 /** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =
@@ -65,6 +73,21 @@ export type WorkerTask =
       settings: ContentionRunSettings
       options: CalibrationFitOptions
     }
+  | {
+      /**
+       * Several hosts of a fleet run in one worker (docs/fleet.md, "Pool"): a worker thread's
+       * start-up is paid once per batch, not once per host.
+       */
+      kind: 'fleetBatch'
+      items: FleetItem[]
+      model: ModelOptions | undefined
+      workload: FleetWorkload | null
+      /**
+       * The workload's cells of shapes already modelled (by shape key): a host of a known shape
+       * takes its cell instead of running the workload again (docs/fleet.md, "Pool").
+       */
+      knownCells: Array<[string, FleetScenarioCell]>
+    }
 
 /** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */
 export interface HostTaskOutput {
@@ -80,6 +103,8 @@ export interface TaskOutputs {
   replayTrace: TraceRun
   contention: ContentionRun
   calibrationFit: CalibrationFitRun
+  /** One row per item, in the items' order. */
+  fleetBatch: FleetRow[]
 }
 
 export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import { err, ok, type ApiResult } from '@shared/api/errors'
 import type { JobProgress } from '@shared/api/contract'
 import { toAnalyzeOptions } from '@shared/api/modelOptions'
-import { importHostText } from '@shared/import/importHost'
 import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
@@ -19,6 +18,8 @@ import {
   WorkLimitError
 } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
+import { runFleetBatch } from './fleetBatch'
+import { importAndAnalyzeText, withoutCode } from './importAndAnalyze'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
 
@@ -51,27 +52,28 @@ async function run(
   switch (task.kind) {
     case 'importAndAnalyze': {
       progress('parsing', 0)
-      const imported = importHostText(task.text, task.fileName, task.format, {
-        onProgress: (f) => progress('parsing', f)
+      const done = importAndAnalyzeText(task.text, task.fileName, task.format, task.model, {
+        onParse: (f) => progress('parsing', f),
+        onAnalyse: () => progress('analysing', 0)
       })
-      if (!imported.ok) {
-        const { code, message, fileName, line } = imported.error
-        return err(code, message, line !== undefined ? { fileName, line } : { fileName })
-      }
-      progress('analysing', 0)
-      // A host JSON's own options apply where the request sets none (docs/host-format.md).
-      const model = imported.model !== undefined ? { ...imported.model, ...task.model } : task.model
-      const analysis = analyzeHost(imported.host, toAnalyzeOptions(model))
+      if (!done.ok) return err(done.error.code, done.error.message, withoutCode(done.error))
       progress('done', 1)
+      const { host, summary, analysis, model } = done.value
       return ok({
-        host: imported.host,
+        host,
         result: {
           source: task.source,
-          summary: imported.summary,
+          summary,
           analysis,
-          ...(imported.model !== undefined && model ? { model } : {})
+          ...(model !== undefined ? { model } : {})
         }
       })
+    }
+    case 'fleetBatch': {
+      progress('analysing', 0)
+      const rows = await runFleetBatch(task, (f) => progress('analysing', f))
+      progress('done', 1)
+      return ok(rows)
     }
     case 'analyze': {
       progress('analysing', 0)

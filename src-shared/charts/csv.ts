@@ -13,9 +13,18 @@ const FORMULA_START = /^[=+\-@\t\r]/
  * spreadsheet would run as a formula (a label from a host file such as `=HYPERLINK(…)`) gets a
  * leading `'` so it shows as text. Numbers stay numbers: -4096 is not escaped.
  */
-export function toCsv(table: { fields: string[]; data: unknown[][] }): string {
+export function toCsv(
+  table: { fields: string[]; data: unknown[][] },
+  /** `header: false` writes only the records: a streamed CSV's later rows (the fleet CLI). */
+  options: { header?: boolean } = {}
+): string {
   // Every line ends with a newline, the last one too (POSIX text; `wc -l` and `cat` agree).
-  return `${Papa.unparse(table, { escapeFormulae: FORMULA_START, newline: CSV_NEWLINE })}${CSV_NEWLINE}`
+  const text = Papa.unparse(table, {
+    escapeFormulae: FORMULA_START,
+    newline: CSV_NEWLINE,
+    header: options.header ?? true
+  })
+  return `${text}${CSV_NEWLINE}`
 }
 
 /** CSV records end with CRLF (RFC 4180), Papa's default, written out so the final one matches. */

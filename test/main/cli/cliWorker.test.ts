@@ -33,6 +33,25 @@ describe('pamt-planner runs its model in a worker thread', () => {
     expect(worker.stdout).toBe(inline.stdout)
   })
 
+  it('runs a fleet in a pool of worker threads with the rows and summary inline gives', async () => {
+    const hosts = [
+      SPR,
+      hostFixturePath('dell-r750xs-icx-1s-128g.txt'),
+      hostFixturePath('qemu-kvm-guest-2node-8g.txt'),
+      '/nonexistent/host.log'
+    ]
+    const [worker, inline] = [
+      await viaWorker('fleet', ...hosts, '--json', '--jobs', '2'),
+      await cli('fleet', ...hosts, '--json', '--jobs', '2')
+    ]
+    expect(worker.code).toBe(1)
+    // Rows come as hosts finish: compare them in file order, and the summary as a whole.
+    const rows = (out: string): string[] => out.trim().split('\n')
+    const [wRows, iRows] = [rows(worker.stdout), rows(inline.stdout)]
+    expect(wRows.slice(0, -1).sort()).toEqual(iRows.slice(0, -1).sort())
+    expect(JSON.parse(wRows.at(-1)!)).toEqual(JSON.parse(iRows.at(-1)!))
+  })
+
   it('refuses a contention run over the work limit before any worker starts', async () => {
     // Five seeds of always-lock on the calibration preset: ~290 M events a seed (docs/
     // contention-model.md, "Repetition") against a 400 M limit, refused by the service's estimate.
