@@ -41,6 +41,7 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
     item('viewHost'),
     item('viewWorkload'),
     item('viewContention'),
+    item('viewFleet'),
     sep,
     ...(o.devTools
       ? ([

@@ -29,35 +29,39 @@ const HOST_EXTENSIONS = ['txt', 'log', 'dmesg', 'json']
 
 async function showOpenDialog(what: OpenDialogKind): Promise<string | null> {
   const options: Electron.OpenDialogOptions =
-    what !== 'trace'
-      ? {
-          title: what === 'workspace' ? 'Open workspace' : 'Open host file or workspace',
-          properties: ['openFile'],
-          // All files first (the filter the dialog starts with): /proc/iomem and memmap dumps
-          // usually have no extension, and logs are named kern.log.1 or syslog.
-          filters: [
-            ...(what !== 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : []),
-            ...(what === 'any'
-              ? [
-                  {
-                    name: 'Host files and workspaces',
-                    extensions: [...HOST_EXTENSIONS, 'pamtplan']
-                  }
-                ]
-              : []),
-            ...(what !== 'workspace' ? [{ name: 'Host files', extensions: HOST_EXTENSIONS }] : []),
-            ...(what !== 'host' ? [{ name: 'Workspaces', extensions: ['pamtplan'] }] : []),
-            ...(what === 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : [])
-          ]
-        }
-      : {
-          title: 'Open Dynamic PAMT trace',
-          properties: ['openFile'],
-          filters: [
-            { name: 'Traces', extensions: ['csv', 'jsonl', 'txt'] },
-            { name: 'All files', extensions: ['*'] }
-          ]
-        }
+    what === 'fleet'
+      ? { title: 'Open a fleet: a folder of host files', properties: ['openDirectory'] }
+      : what !== 'trace'
+        ? {
+            title: what === 'workspace' ? 'Open workspace' : 'Open host file or workspace',
+            properties: ['openFile'],
+            // All files first (the filter the dialog starts with): /proc/iomem and memmap dumps
+            // usually have no extension, and logs are named kern.log.1 or syslog.
+            filters: [
+              ...(what !== 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : []),
+              ...(what === 'any'
+                ? [
+                    {
+                      name: 'Host files and workspaces',
+                      extensions: [...HOST_EXTENSIONS, 'pamtplan']
+                    }
+                  ]
+                : []),
+              ...(what !== 'workspace'
+                ? [{ name: 'Host files', extensions: HOST_EXTENSIONS }]
+                : []),
+              ...(what !== 'host' ? [{ name: 'Workspaces', extensions: ['pamtplan'] }] : []),
+              ...(what === 'workspace' ? [{ name: 'All files', extensions: ['*'] }] : [])
+            ]
+          }
+        : {
+            title: 'Open Dynamic PAMT trace',
+            properties: ['openFile'],
+            filters: [
+              { name: 'Traces', extensions: ['csv', 'jsonl', 'txt'] },
+              { name: 'All files', extensions: ['*'] }
+            ]
+          }
   const r = mainWindow
     ? await dialog.showOpenDialog(mainWindow, options)
     : await dialog.showOpenDialog(options)

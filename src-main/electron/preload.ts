@@ -32,6 +32,9 @@ const api: DesktopBridge = {
   dismissAutosave: invoke('dismissAutosave'),
   openFile: invoke('openFile'),
   fitCalibration: invoke('fitCalibration'),
+  analyzeFleetTexts: invoke('analyzeFleetTexts'),
+  openFleetFolder: invoke('openFleetFolder'),
+  openFleetHost: invoke('openFleetHost'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

@@ -8,6 +8,7 @@ import {
 import { dispatchPlannerRequest } from '@shared/api/validate'
 import { MAX_HOST_FILE_BYTES, MAX_TRACE_TEXT_BYTES, formatLimitBytes } from '@shared/import/limits'
 import { MAX_WORKSPACE_FILE_BYTES } from '@shared/workspace/workspaceSchema'
+import { FLEET_CHUNK_MAX_FILES, FLEET_CHUNK_MAX_TEXT_CHARS } from '@shared/api/fleetContract'
 import type { ProgressHub } from '../services/progressHub'
 import { BROWSER_CSP, isAllowedHost, tokenMatches } from './security'
 
@@ -40,6 +41,8 @@ export interface ServerLimits {
   traceUploadBodyBytes: number
   /** Body limit of POST /api/openWorkspaceText (a `.pamtplan` file's text inside JSON). */
   workspaceUploadBodyBytes: number
+  /** Body limit of POST /api/analyzeFleetTexts (a chunk of host files' texts inside JSON). */
+  fleetUploadBodyBytes: number
   /** Body limit of POST /api/saveWorkspace and /api/autosaveWorkspace (the state, no host text). */
   workspaceStateBodyBytes: number
   /** Headers must have arrived this long after the connection or the previous request; else 408. */
@@ -74,6 +77,8 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   hostUploadBodyBytes: uploadBodyLimit(MAX_HOST_FILE_BYTES),
   traceUploadBodyBytes: uploadBodyLimit(MAX_TRACE_TEXT_BYTES),
   workspaceUploadBodyBytes: uploadBodyLimit(MAX_WORKSPACE_FILE_BYTES),
+  // A chunk of up to 64 host files, 64 MiB of text in all (one host file at its limit).
+  fleetUploadBodyBytes: uploadBodyLimit(FLEET_CHUNK_MAX_TEXT_CHARS),
   // The state carries no host text (main embeds it): options, two scenarios, settings, 64 pins and
   // 64 KiB of notes (up to 6x when escaped) fit in well under 4 MiB.
   workspaceStateBodyBytes: 4 * MIB,
@@ -101,6 +106,10 @@ const UPLOAD_ROUTES = {
   openWorkspaceText: {
     limit: (l: ServerLimits) => l.workspaceUploadBodyBytes,
     tooLarge: `workspace is larger than the ${formatLimitBytes(MAX_WORKSPACE_FILE_BYTES)} the server accepts`
+  },
+  analyzeFleetTexts: {
+    limit: (l: ServerLimits) => l.fleetUploadBodyBytes,
+    tooLarge: `the fleet upload is larger than the server accepts in one request (${FLEET_CHUNK_MAX_FILES} files, ${formatLimitBytes(FLEET_CHUNK_MAX_TEXT_CHARS)} of text)`
   },
   saveWorkspace: {
     limit: (l: ServerLimits) => l.workspaceStateBodyBytes,

@@ -211,7 +211,8 @@ export class JobRunner {
   private readonly running = new Map<string, () => void>()
 
   constructor(
-    private readonly launcher: TaskLauncher,
+    /** Where tasks run; a fleet run (fleetRunner.ts) sends its batches to the same pool. */
+    readonly launcher: TaskLauncher,
     private readonly emit: (p: JobProgress) => void,
     private readonly now: () => number = Date.now
   ) {}
@@ -238,6 +239,18 @@ export class JobRunner {
   /** Emit a progress event outside a worker task (e.g. while main reads a file). */
   report(p: JobProgress): void {
     this.emit(p)
+  }
+
+  /**
+   * Track work that is not one task (a desktop fleet run's many batches) under a job id, so
+   * cancelJob reaches it; returns the function that stops tracking it.
+   */
+  track(jobId: string, cancel: () => void): () => void {
+    this.running.get(jobId)?.()
+    this.running.set(jobId, cancel)
+    return () => {
+      if (this.running.get(jobId) === cancel) this.running.delete(jobId)
+    }
   }
 
   cancel(jobId: string): boolean {

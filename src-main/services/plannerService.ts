@@ -35,6 +35,18 @@ import {
   type WorkspaceStateInput
 } from '@shared/workspace/workspaceSchema'
 import { WorkspaceService, defaultDataDir } from './workspaceService'
+import type {
+  AnalyzeFleetTextsRequest,
+  FleetFolderRun,
+  FleetWorkloadRequest
+} from '@shared/api/fleetContract'
+import { FLEET_MAX_ROWS, FLEET_VIEW_WORD_OPTIONS } from '@shared/api/fleetContract'
+import type { FleetRow } from '@shared/fleet/fleetRow'
+import { fleetSummaryWords } from '@shared/fleet/fleetSummary'
+import { runFleet } from './fleetRunner'
+import { walkFiles } from './fleetInputs'
+import { defaultPoolSize } from './jobRunner'
+import type { FleetWorkload } from '../worker/protocol'
 import type { ExampleHostCatalog } from './exampleHosts'
 import { HostStore, type StoredHost } from './hostStore'
 import type { JobRunner } from './jobRunner'
@@ -89,10 +101,37 @@ export interface PlannerServiceOptions {
 /** Points in a replayed trace's time series. */
 const TRACE_SAMPLES = 2000
 
-export type OpenDialogKind = 'host' | 'trace' | 'workspace' | 'any'
+/** `fleet`: a folder (the desktop Fleet view's Open folder). */
+export type OpenDialogKind = 'host' | 'trace' | 'workspace' | 'any' | 'fleet'
+
+/** The workload of a fleet request: a preset by name, a scenario, or none. */
+function fleetWorkloadOf(req: FleetWorkloadRequest): ApiResult<FleetWorkload | null> {
+  if (req.presetId !== undefined) {
+    if (!PRESET_NAMES.includes(req.presetId))
+      return err('INVALID_REQUEST', `no workload preset "${req.presetId}"`)
+    return ok({ kind: 'preset', name: req.presetId })
+  }
+  if (req.scenario !== undefined) {
+    const scenario = scenarioSchema.safeParse(req.scenario)
+    if (!scenario.success) {
+      const issue = scenario.error.issues[0]
+      return err(
+        'INVALID_REQUEST',
+        `scenario ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+      )
+    }
+    return ok({ kind: 'scenario', scenario: scenario.data })
+  }
+  return ok(null)
+}
 
 export class PlannerService implements PlannerMethods {
   private readonly hosts: HostStore
+  /**
+   * Paths of the last desktop fleet run's rows (at most FLEET_MAX_ROWS): openFleetHost reads only
+   * these, so the renderer cannot name any other file.
+   */
+  private fleetPaths = new Set<string>()
   /** Workspaces: save, autosave, open, restore (docs/workspaces.md). */
   readonly workspaces: WorkspaceService
 
@@ -416,6 +455,104 @@ export class PlannerService implements PlannerMethods {
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {
     return ok({ cancelled: this.opts.jobs.cancel(req.jobId) })
+  }
+
+  // Fleets (docs/fleet.md, "Fleet view").
+
+  /**
+   * Browser mode: one chunk of uploaded host files as one fleetBatch job (the worker the CLI's
+   * batches run in), so its progress and cancel are those of any job. Rows come back in the files'
+   * order; a file that cannot be imported is its error row.
+   */
+  async analyzeFleetTexts(req: AnalyzeFleetTextsRequest): Promise<ApiResult<{ rows: FleetRow[] }>> {
+    const workload = fleetWorkloadOf(req)
+    if (!workload.ok) return workload
+    const out = await this.opts.jobs.run(req.jobId, {
+      kind: 'fleetBatch',
+      items: req.files.map((f) => ({ file: f.fileName, text: f.text })),
+      model: req.model,
+      workload: workload.value,
+      knownCells: []
+    })
+    return out.ok ? ok({ rows: out.value }) : out
+  }
+
+  /**
+   * Desktop: pick a folder, count its files (for a truthful progress fraction), then run the fleet
+   * over it with the CLI's runner in the app's worker pool. Keeps up to FLEET_MAX_ROWS rows; the
+   * summary covers every file. Cancel aborts the run (CANCELLED).
+   */
+  async openFleetFolder(
+    req: JobRequest & FleetWorkloadRequest
+  ): Promise<ApiResult<FleetFolderRun | null>> {
+    if (!this.opts.showOpenDialog)
+      return err('UNAVAILABLE', 'no folder dialog in browser mode: drop or pick the files')
+    const workload = fleetWorkloadOf(req)
+    if (!workload.ok) return workload
+    const folder = await this.opts.showOpenDialog('fleet')
+    if (folder === null) return ok(null)
+    const abort = new AbortController()
+    const untrack = this.opts.jobs.track(req.jobId, () => abort.abort())
+    try {
+      this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
+      let total = 0
+      for await (const path of walkFiles(folder)) {
+        void path
+        total++
+        if (abort.signal.aborted) return err('CANCELLED', 'cancelled')
+      }
+      const rows: FleetRow[] = []
+      let rowsDropped = 0
+      const summary = await runFleet(
+        (async function* () {
+          for await (const path of walkFiles(folder)) yield { file: path, path }
+        })(),
+        {
+          launcher: this.opts.jobs.launcher,
+          jobs: defaultPoolSize(),
+          model: req.model,
+          workload: workload.value,
+          onRow: (row) => {
+            if (rows.length < FLEET_MAX_ROWS) rows.push(row)
+            else rowsDropped++
+          },
+          onProgress: (p) =>
+            this.opts.jobs.report({
+              jobId: req.jobId,
+              phase: 'analysing',
+              fraction: total > 0 ? Math.min(1, p.rows / total) : 1
+            }),
+          signal: abort.signal
+        }
+      )
+      if (abort.signal.aborted) return err('CANCELLED', 'cancelled')
+      summary.words = fleetSummaryWords(summary, FLEET_VIEW_WORD_OPTIONS)
+      this.fleetPaths = new Set(rows.map((r) => r.file))
+      return ok({ folder, rows, rowsDropped, summary })
+    } catch (e) {
+      return err('FILE_UNREADABLE', `cannot read the folder: ${(e as Error).message}`, {
+        fileName: folder
+      })
+    } finally {
+      untrack()
+    }
+  }
+
+  /** Desktop: a host of the last fleet run, read again and analysed for the Host view. */
+  async openFleetHost(
+    req: JobRequest & { path: string; model?: ModelOptions }
+  ): Promise<ApiResult<HostResult>> {
+    if (!this.fleetPaths.has(req.path))
+      return err('NOT_FOUND', 'that file is not one of the last fleet run: open the folder again')
+    this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
+    const read = await readTextFile(req.path, MAX_HOST_FILE_BYTES)
+    if (!read.ok) return read
+    return this.analyzeHostText({
+      jobId: req.jobId,
+      fileName: read.value.fileName,
+      text: read.value.text,
+      ...(req.model ? { model: req.model } : {})
+    })
   }
 
   // Workspaces (docs/workspaces.md): main builds and reads the files; see WorkspaceService.

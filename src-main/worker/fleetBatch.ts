@@ -1,59 +1,14 @@
 import type { ApiError } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
-import {
-  buildFleetRow,
-  fleetErrorRow,
-  hostIdentity,
-  scenarioCell,
-  shapeKey,
-  type FleetRow,
-  type FleetScenarioCell
-} from '@shared/fleet/fleetRow'
-import type { HostAnalysis } from '@shared/model/host/analyzeHost'
+import { fleetErrorRow, type FleetRow, type FleetScenarioCell } from '@shared/fleet/fleetRow'
+import { fleetRowFromText, type FleetWorkload } from '@shared/fleet/fleetHost'
 import { MAX_HOST_FILE_BYTES } from '@shared/import/limits'
-import { simulateScenario } from '@shared/model/runtime/simulate'
-import { estimateSimulationWork, WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
-import { presetScenario } from '@shared/model/workload/presets'
-import type { Scenario } from '@shared/model/workload/scenario'
 import { readTextFile } from '../services/readTextFile'
-import type { FleetItem, FleetWorkload, WorkerTask } from './protocol'
-import { importAndAnalyzeText } from './importAndAnalyze'
+import type { FleetItem, WorkerTask } from './protocol'
 
 /**
- * The workload cell of one host: the preset sized to this host (host-90pct-4k) or the scenario,
- * refused as the simulate request is when its pre-flight estimate is over the work limits, and run
- * without the placement range (a fleet row shows the peak, not its best-worst range).
- */
-function workloadCell(workload: FleetWorkload, analysis: HostAnalysis): FleetScenarioCell {
-  const scenario: Scenario | null =
-    workload.kind === 'preset'
-      ? presetScenario(workload.name, analysis.tdxMemoryBytes)
-      : workload.scenario
-  const asked = workload.kind === 'preset' ? workload.name : workload.scenario.name
-  if (!scenario)
-    return { name: asked, error: { code: 'INVALID_REQUEST', message: `no preset "${asked}"` } }
-  const name = scenario.name
-  const work = estimateSimulationWork(scenario, {
-    tdxMemoryBytes: analysis.tdxMemoryBytes,
-    params: analysis.params
-  })
-  if (work.refusal) return { name, error: { code: 'WORK_TOO_LARGE', message: work.refusal } }
-  try {
-    const run = simulateScenario(analysis, scenario, new WorkBudget(), { placementRange: false })
-    return scenarioCell(scenario.name, run)
-  } catch (e) {
-    if (e instanceof WorkLimitError)
-      return { name, error: { code: 'WORK_TOO_LARGE', message: e.message } }
-    throw e
-  }
-}
-
-/**
- * One host's row: read, import, analyse (as analyze does), the workload; an error row on failure.
- * `cells` holds the workload's cell per shape: a host of a shape already modelled takes it. Hosts
- * of one shape have the same memory map, parameters and options, so the same analysis figures the
- * workload reads (TDMRs, nodes, refcounts, TDX memory) and the same cell; a test checks a cached
- * cell equals a fresh one.
+ * One host's row: read (a path) or take its text, then src-shared/fleet/fleetHost.ts
+ * fleetRowFromText (import, analyse as analyze does, the workload, the shape's cell).
  */
 async function fleetRow(
   item: FleetItem,
@@ -69,24 +24,7 @@ async function fleetRow(
     text = read.value.text
   }
   const fileName = 'path' in item ? basenameOf(item.path) : item.file
-  const done = importAndAnalyzeText(text, fileName, 'auto', model)
-  if (!done.ok) return fleetErrorRow(item.file, done.error)
-  const { host, summary, analysis } = done.value
-  const shape = shapeKey(host, analysis)
-  let scenario: FleetScenarioCell | null = null
-  if (workload) {
-    scenario = cells.get(shape) ?? workloadCell(workload, analysis)
-    cells.set(shape, scenario)
-  }
-  return buildFleetRow({
-    file: item.file,
-    summary,
-    host,
-    analysis,
-    identity: hostIdentity(text),
-    scenario,
-    shape
-  })
+  return fleetRowFromText(item.file, fileName, text, model, workload, cells)
 }
 
 /** The last path component, as readTextFile names a file (both separators, for Windows paths). */

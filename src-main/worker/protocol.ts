@@ -19,9 +19,9 @@ import type { FleetRow, FleetScenarioCell } from '@shared/fleet/fleetRow'
 /** One host file of a fleet batch: read from disk by the worker (CLI, desktop) or sent as text. */
 export type FleetItem = { file: string; path: string } | { file: string; text: string }
 
-/** The workload a fleet run models on every host: a preset (sized per host) or a scenario. */
-export type FleetWorkload =
-  { kind: 'preset'; name: string } | { kind: 'scenario'; scenario: Scenario }
+/** The workload a fleet run models on every host (src-shared/fleet/fleetHost.ts). */
+export type { FleetWorkload } from '@shared/fleet/fleetHost'
+import type { FleetWorkload } from '@shared/fleet/fleetHost'
 
 /** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =

@@ -12,6 +12,7 @@ export const MENU_COMMANDS = [
   'viewHost',
   'viewWorkload',
   'viewContention',
+  'viewFleet',
   'run',
   'cancel',
   'shortcuts'
@@ -102,6 +103,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     menuLabel: 'Contention'
   },
   {
+    command: 'viewFleet',
+    keys: ['Ctrl', '4'],
+    accelerator: 'CmdOrCtrl+4',
+    description: 'Show the Fleet view',
+    menuLabel: 'Fleet'
+  },
+  {
     command: null,
     keys: ['←', '→'],
     accelerator: null,
@@ -141,6 +149,7 @@ export function commandForKey(e: {
     if (key === '1') return 'viewHost'
     if (key === '2') return 'viewWorkload'
     if (key === '3') return 'viewContention'
+    if (key === '4') return 'viewFleet'
     return null
   }
   if (e.altKey) return null

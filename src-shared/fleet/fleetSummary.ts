@@ -108,6 +108,24 @@ export interface FleetSummary {
 }
 
 /**
+ * Dynamic PAMT of one host as the summary counts it (docs/fleet.md, "Summary"): the workload's peak
+ * where it ran, else the idle figure (static part + dense refcounts).
+ */
+export function fleetHostDynamicBytes(row: FleetHostRow): number {
+  const s = row.scenario
+  if (s && !('error' in s)) return s.peakTotalBytes
+  return row.dynamicPamt.staticBytes + row.refcounts.denseBytes
+}
+
+/**
+ * What Dynamic PAMT saves on one host against its static PAMT, as a shape's `savingsPerHostBytes`:
+ * 0 for a host that cannot enable TDX.
+ */
+export function fleetHostSavingsBytes(row: FleetHostRow): number {
+  return row.failure ? 0 : row.staticPamt.bytes - fleetHostDynamicBytes(row)
+}
+
+/**
  * Adds rows one at a time and keeps only totals and groups (docs/fleet.md, "Summary"), so a fleet
  * of any size is summarised in memory bounded by its shapes, not its hosts.
  */
@@ -197,11 +215,8 @@ export class FleetSummaryAccumulator {
     if (!s.fits) this.sc.hostsNotFitting++
   }
 
-  /** Dynamic PAMT of one host: the workload's peak where it ran, else the idle figure. */
   private perHostDynamic(row: FleetHostRow): number {
-    const s = row.scenario
-    if (s && !('error' in s)) return s.peakTotalBytes
-    return row.dynamicPamt.staticBytes + row.refcounts.denseBytes
+    return fleetHostDynamicBytes(row)
   }
 
   private addShape(row: FleetHostRow, dpamt: number): void {
@@ -230,8 +245,11 @@ export class FleetSummaryAccumulator {
     })
   }
 
-  /** The summary of the rows added so far (it may be called more than once). */
-  result(): FleetSummary {
+  /**
+   * The summary of the rows added so far (it may be called more than once). `words` adapts the
+   * sentences to where they are read (the Fleet view names its workload select, not the CLI flags).
+   */
+  result(words: FleetWordOptions = {}): FleetSummary {
     const idle = this.dpamtStatic + this.denseRefcounts
     const sc = this.scenarioName !== null ? this.sc : null
     const useScenario = sc !== null && sc.hosts > 0
@@ -281,9 +299,14 @@ export class FleetSummaryAccumulator {
       },
       words: []
     }
-    summary.words = fleetSummaryWords(summary)
+    summary.words = fleetSummaryWords(summary, words)
     return summary
   }
+}
+
+/** Where the words are read: how to choose a workload there (default: the CLI's options). */
+export interface FleetWordOptions {
+  chooseWorkload?: string
 }
 
 const hostsWord = (n: number): string => `${n.toLocaleString('en-US')} host${n === 1 ? '' : 's'}`
@@ -294,7 +317,7 @@ const gib = (bytes: number): string => formatBytes(bytes)
  * would keep for the workload, which hosts cannot enable TDX and why, which shapes gain most, and
  * which files were not read. Every figure is the summary's own.
  */
-export function fleetSummaryWords(s: FleetSummary): string[] {
+export function fleetSummaryWords(s: FleetSummary, opts: FleetWordOptions = {}): string[] {
   const words: string[] = []
   words.push(
     `Static PAMT reserves ${gib(s.staticPamtBytes)} across ${hostsWord(s.tdxCapable)} that can enable TDX` +
@@ -313,7 +336,7 @@ export function fleetSummaryWords(s: FleetSummary): string[] {
   } else {
     words.push(
       `Dynamic PAMT would keep ${gib(s.dynamicPamt.idleBytes)} on the same hosts before any TD runs (its static part ${gib(s.dynamicPamt.staticBytes)} and the dense refcounts ${gib(s.dynamicPamt.denseRefcountBytes)}): ` +
-        `${gib(s.savingsBytes)} less (${formatPercent(s.savingsFraction)}); TDs add pairs as they run (choose a workload with --preset or --scenario).`
+        `${gib(s.savingsBytes)} less (${formatPercent(s.savingsFraction)}); TDs add pairs as they run (${opts.chooseWorkload ?? 'choose a workload with --preset or --scenario'}).`
     )
   }
   if (sc && sc.errors > 0)

@@ -77,6 +77,9 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     dismissAutosave: call('dismissAutosave'),
     openFile: call('openFile'),
     fitCalibration: call('fitCalibration'),
+    analyzeFleetTexts: call('analyzeFleetTexts'),
+    openFleetFolder: call('openFleetFolder'),
+    openFleetHost: call('openFleetHost'),
     // The file itself is the body: the browser streams it from disk, and the page's thread never
     // holds, decodes or escapes the text (a 60 MB log took it 1.6 s as JSON).
     uploadText: ((method, req, file) =>

@@ -84,7 +84,10 @@ function fakeService(): FakeService {
     openWorkspaceFile: vi.fn<PlannerMethods['openWorkspaceFile']>(async () => ok(null)),
     restoreAutosave: vi.fn<PlannerMethods['restoreAutosave']>(unexpected),
     dismissAutosave: vi.fn<PlannerMethods['dismissAutosave']>(async () => ok({ dismissed: false })),
-    openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null))
+    openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null)),
+    analyzeFleetTexts: vi.fn<PlannerMethods['analyzeFleetTexts']>(unexpected),
+    openFleetFolder: vi.fn<PlannerMethods['openFleetFolder']>(async () => ok(null)),
+    openFleetHost: vi.fn<PlannerMethods['openFleetHost']>(unexpected)
   }
 }
 
@@ -142,7 +145,14 @@ const validBodies: Record<PlannerMethodName, unknown> = {
   restoreAutosave: { jobId: 'job-12' },
   dismissAutosave: {},
   openFile: { jobId: 'job-13' },
-  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } }
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } },
+  analyzeFleetTexts: {
+    jobId: 'job-14',
+    files: [{ fileName: 'rack1/a.log', text: 'BIOS-e820: ...' }],
+    presetId: 'one-16g-td'
+  },
+  openFleetFolder: { jobId: 'job-15' },
+  openFleetHost: { jobId: 'job-16', path: '/fleet/a.log' }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -180,7 +190,15 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   restoreAutosave: {},
   dismissAutosave: { all: true },
   openFile: { jobId: 'job 13' },
-  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } }
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } },
+  analyzeFleetTexts: {
+    jobId: 'job-14',
+    files: [{ fileName: 'a.log', text: 'x' }],
+    presetId: 'one-16g-td',
+    scenario: { name: 's', tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 ** 30, vcpus: 1 }] }
+  },
+  openFleetFolder: { jobId: 'job-15', presetId: '../x' },
+  openFleetHost: { jobId: 'job-16', path: '' }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }

@@ -12,6 +12,7 @@ import {
 import { inlineServices } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
 import { rawExchange, type RawExchange } from './rawSocket'
+import type { FleetRow } from '../../../src-shared/fleet/fleetRow'
 
 const TOKEN = 'test-token-0123456789'
 /**
@@ -21,6 +22,7 @@ const TOKEN = 'test-token-0123456789'
 const API_BODY_BYTES = 4 * 1024
 const HOST_BODY_BYTES = 64 * 1024
 const TRACE_BODY_BYTES = 128 * 1024
+const FLEET_BODY_BYTES = 96 * 1024
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'))
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>')
@@ -49,7 +51,8 @@ beforeAll(async () => {
   server = await startServer({
     apiBodyBytes: API_BODY_BYTES,
     hostUploadBodyBytes: HOST_BODY_BYTES,
-    traceUploadBodyBytes: TRACE_BODY_BYTES
+    traceUploadBodyBytes: TRACE_BODY_BYTES,
+    fleetUploadBodyBytes: FLEET_BODY_BYTES
   })
   base = `http://127.0.0.1:${server.port}`
 })
@@ -241,6 +244,41 @@ describe('browser-mode server: a body limit per route', () => {
     expect(await over.json()).toMatchObject({
       ok: false,
       error: { code: 'FILE_TOO_LARGE', message: expect.stringContaining('trace') }
+    })
+  })
+
+  it('gives a fleet chunk its own limit and answers one row per file, a bad file its error row', async () => {
+    // 40 KiB of files: over the API limit (4 KiB), under the fleet limit (96 KiB).
+    const under = await post('analyzeFleetTexts', {
+      jobId: 'f',
+      files: [
+        { fileName: 'rack/a.log', text: readHostFixture('qemu-kvm-guest-2node-8g.txt') },
+        { fileName: 'rack/b.log', text: 'x'.repeat(40 * 1024) }
+      ]
+    })
+    expect(under.status).toBe(200)
+    const body = (await under.json()) as { ok: true; value: { rows: FleetRow[] } }
+    expect(body.value.rows.map((r) => [r.file, r.type])).toEqual([
+      ['rack/a.log', 'host'],
+      ['rack/b.log', 'error']
+    ])
+    const over = await post('analyzeFleetTexts', {
+      jobId: 'f',
+      files: [{ fileName: 'o.log', text: 'x'.repeat(FLEET_BODY_BYTES) }]
+    })
+    expect(over.status).toBe(413)
+    expect(await over.json()).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_TOO_LARGE', message: expect.stringContaining('fleet upload') }
+    })
+    // 65 files: one more than a chunk may hold, refused by the schema.
+    const many = await post('analyzeFleetTexts', {
+      jobId: 'f',
+      files: Array.from({ length: 65 }, (_, i) => ({ fileName: `h${i}`, text: 'x' }))
+    })
+    expect(await many.json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('at most 64 files') }
     })
   })
 

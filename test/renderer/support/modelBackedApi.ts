@@ -40,6 +40,9 @@ import { sweepScenario } from '@shared/model/runtime/sweep'
 import { parseTraceText } from '@shared/import/trace/traceParser'
 import type { WorkspaceState, WorkspaceStateInput } from '@shared/workspace/workspaceSchema'
 import type { OpenedWorkspace } from '@shared/api/workspaceContract'
+import type { AnalyzeFleetTextsRequest } from '@shared/api/fleetContract'
+import { fleetRowFromText, type FleetWorkload } from '@shared/fleet/fleetHost'
+import type { FleetRow, FleetScenarioCell } from '@shared/fleet/fleetRow'
 
 interface StoredHost {
   host: HostInput
@@ -66,6 +69,8 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
   savedStates: WorkspaceStateInput[]
   /** Every fitCalibration request, as sent. */
   fitRequests: CalibrationFitRequest[]
+  /** Every analyzeFleetTexts request, as sent. */
+  fleetRequests: AnalyzeFleetTextsRequest[]
   /**
    * The fit's scenario and target: the calibration preset and the list's numbers unless a test
    * sets a smaller scenario (the preset is ~1 M events a run) and a target it can reach.
@@ -189,6 +194,7 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     contentionRequests: [] as ContentionRequest[],
     savedStates: [] as WorkspaceStateInput[],
     fitRequests: [] as CalibrationFitRequest[],
+    fleetRequests: [] as AnalyzeFleetTextsRequest[],
     fitScenario: null as Scenario | null,
     fitTarget: undefined as CalibrationTarget | undefined,
     hold: false,
@@ -410,6 +416,28 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
           throw e
         }
       })
+    },
+    async analyzeFleetTexts(req: AnalyzeFleetTextsRequest) {
+      api.calls.push(`analyzeFleetTexts:${req.files.length}`)
+      api.fleetRequests.push(req)
+      return workloadJob(() => {
+        // As the worker's fleetBatch does, with the same shared row builder.
+        let workload: FleetWorkload | null = null
+        if (req.presetId !== undefined) workload = { kind: 'preset', name: req.presetId }
+        else if (req.scenario !== undefined)
+          workload = { kind: 'scenario', scenario: scenarioSchema.parse(req.scenario) }
+        const cells = new Map<string, FleetScenarioCell>()
+        const rows: FleetRow[] = req.files.map((f) =>
+          fleetRowFromText(f.fileName, f.fileName, f.text, req.model, workload, cells)
+        )
+        return ok({ rows })
+      })
+    },
+    async openFleetFolder() {
+      return err('UNAVAILABLE', 'no folder dialog in browser mode: drop or pick the files')
+    },
+    async openFleetHost() {
+      return err('UNAVAILABLE', 'no dialog')
     },
     async cancelJob(req: { jobId: string }) {
       api.calls.push(`cancelJob:${req.jobId}`)
