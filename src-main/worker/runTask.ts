@@ -14,6 +14,7 @@ import {
 } from '@shared/model/contention/calibrationReport'
 import { WORK_LIMITS, WorkBudget, WorkLimitError } from '@shared/model/workEstimate'
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
+import { runReportTask } from './reportTask'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
 
@@ -123,6 +124,8 @@ async function run(
       progress('done', 1)
       return ok({ hostName: host.name, report })
     }
+    case 'report':
+      return runReportTask(task, progress)
     case 'replayTrace': {
       progress('parsing', 0)
       const parser = new TraceParser(task.fileName)

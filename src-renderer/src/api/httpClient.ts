@@ -68,6 +68,7 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     dismissAutosave: call('dismissAutosave'),
     openFile: call('openFile'),
     fitCalibration: call('fitCalibration'),
+    exportReport: call('exportReport'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()
