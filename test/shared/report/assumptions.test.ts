@@ -9,7 +9,9 @@ describe('modelled assumptions', () => {
   it('lists every contention cost with the value used and the code’s default, marked modelled', () => {
     const settings = contentionSettingsSchema.parse({ costs: { pamtAddNs: 6000 } })
     const s = buildAssumptionsSection({ hosts: [], scenario: null, contention: settings })
-    const t = s.blocks.find((b) => b.title === 'Contention model') as ReportTable
+    const t = s.blocks.find(
+      (b) => b.kind === 'table' && b.title === 'Contention model'
+    ) as ReportTable
     for (const [k, v] of Object.entries(DEFAULT_CONTENTION_COSTS)) {
       const row = t.rows.find((r) => r[0] === `costs.${k}`)
       expect(row, k).toBeDefined()
