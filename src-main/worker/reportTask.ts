@@ -7,7 +7,6 @@ import { WorkBudget } from '@shared/model/workEstimate'
 import { buildReport } from '@shared/report/buildReport'
 import { renderReportHtml } from '@shared/report/reportHtml'
 import type { ContentionRun, SimulationRun } from '@shared/api/contract'
-import { renderChartSvg } from '../services/report/chartSvg'
 import type { ReportTask, ReportTaskOutput } from './protocol'
 import type { ProgressSink } from './runTask'
 
@@ -16,10 +15,10 @@ import type { ProgressSink } from './runTask'
  * inputs here unless main passed the cached result of the same request. Progress: the hosts take
  * the first 10 %, the simulation and the contention run share the rest.
  */
-export function runReportTask(
+export async function runReportTask(
   task: ReportTask,
   progress: ProgressSink
-): ApiResult<ReportTaskOutput> {
+): Promise<ApiResult<ReportTaskOutput>> {
   progress('analysing', 0)
   const analyses = task.hosts.map((h) => analyzeHost(h.host, toAnalyzeOptions(h.model)))
   const active = analyses[task.activeIndex] ?? analyses[0]!
@@ -74,6 +73,9 @@ export function runReportTask(
     contention,
     notes: task.notes
   })
+  // ECharts (~1.5 MB) loads only when a report is built: the main process and the CLI, which bundle
+  // the inline launcher's task runner, do not parse it at start-up.
+  const { renderChartSvg } = await import('../services/report/chartSvg')
   const html = renderReportHtml(
     doc,
     renderChartSvg,
