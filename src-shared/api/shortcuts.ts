@@ -145,6 +145,7 @@ export function commandForKey(e: {
   if (mod && !e.altKey) {
     if (key === 'o') return 'open'
     if (key === 's') return e.shiftKey ? 'saveAs' : 'save'
+    if (key === 'e' && e.shiftKey) return 'exportReport'
     if (key === 'Enter') return 'run'
     if (key === '1') return 'viewHost'
     if (key === '2') return 'viewWorkload'
