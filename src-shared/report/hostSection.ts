@@ -4,6 +4,7 @@ import { describeModuleParamSet } from '../model/host/moduleVersion'
 import { describePhysAddrBits } from '../model/host/physAddrBits'
 import { TDX_PARAM_NAMES } from '../model/host/tdxModuleParams'
 import { toHex } from '../model/host/units'
+import { formatInteger } from '../charts/formatBytes'
 import { pamtByLevelChart } from '../charts/pamtByLevelChart'
 import { refcountChart } from '../charts/refcountChart'
 import { addressMapChart, addressMapLegend, addressMapModel } from '../charts/addressMap'
@@ -58,7 +59,7 @@ function verdictText(a: HostAnalysis): ReportBlock {
   ]
   if (v.explanation) paragraphs.push(v.explanation)
   paragraphs.push(
-    `TDX memory ${a.tdxMemoryBytes} bytes in ${a.memoryBlocks.length} memory blocks on ${a.nodes.length} node(s) (NUMA: ${a.numaSource}); ${a.tdmrs.length} TDMRs; max_pfn ${toHex(a.maxPfn)}; memory map from ${a.memorySource}.`
+    `TDX memory ${formatInteger(a.tdxMemoryBytes)} bytes in ${a.memoryBlocks.length} memory blocks on ${a.nodes.length} node(s) (NUMA: ${a.numaSource}); ${a.tdmrs.length} TDMRs; max_pfn ${toHex(a.maxPfn)}; memory map from ${a.memorySource}.`
   )
   return { kind: 'text', paragraphs }
 }
@@ -76,7 +77,6 @@ function verdictTable(a: HostAnalysis): ReportTable {
       ['kernel log', kernelSays(a)],
       ['model', v.model === 'fails' ? 'fails' : 'succeeds']
     ],
-    rowMarks: ['kernel-exact', 'modelled'],
     note: 'The kernel log is what the kernel printed; the model reproduces its TDMR and PAMT rules from the memory map (docs/host-model.md, "Verdicts").'
   }
 }

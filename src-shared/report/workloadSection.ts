@@ -6,6 +6,7 @@ import { perNodeChart, perNodeChartHeight } from '../charts/workload/perNodeChar
 import { byClassChart } from '../charts/workload/byClassChart'
 import { sweepChart } from '../charts/workload/sweepChart'
 import { maxOf } from '../util/arrays'
+import { formatInteger } from '../charts/formatBytes'
 import type { ReportBlock, ReportSection, ReportTable } from './reportBlocks'
 import { reportChart, type ChartContext } from './reportChart'
 
@@ -118,8 +119,8 @@ function summaryTable(run: SimulationRun): ReportTable {
         'Break-even 4K-mapped memory',
         be.reachable ? be.freshHostBytes : null,
         be.reachable
-          ? `fresh host; ${be.atFragmentationBytes} bytes at fragmentation ${be.fragmentation} (modelled)`
-          : `never: a pair on every region gives ${be.allRegionsPairedBytes} bytes, below static PAMT`
+          ? `fresh host; ${formatInteger(be.atFragmentationBytes)} bytes at fragmentation ${be.fragmentation} (modelled)`
+          : `never: a pair on every region gives ${formatInteger(be.allRegionsPairedBytes)} bytes, below static PAMT`
       ]
     ],
     note: `PAMT.ADD ${rp.addCount}, PAMT.REMOVE ${rp.removeCount}, DEMOTE ${rp.demoteCount}; 4K page gets ${rp.getPageOps}, puts ${rp.putPageOps}.`
