@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cli, tempFile } from '../../support/cli'
 import { hostFixturePath } from '../../support/fixtures'
 import { findChromium } from '../../../src-main/services/pdf/chromiumPdf'
+import { inlineServices } from '../../support/services'
+import { readHostFixture } from '../../support/fixtures'
 
 const HOST = hostFixturePath('tdx-spr-8480c-2s-256g-cmr-only.txt')
 const outPath = (name: string): string => join(dirname(tempFile('x', '')), name)
@@ -72,6 +74,43 @@ describe('pamt-planner report', () => {
     expect(r.code).toBe(1)
     expect(r.stderr.split('\n')).toHaveLength(2)
     expect(r.stderr).toMatch(/^bad\.log:1: /)
+  })
+
+  it('reports every host of a workspace with its notes', async () => {
+    // A workspace as the app saves it (browser mode returns the file's text).
+    const { planner } = inlineServices()
+    const names = ['a-host.txt', 'b-host.txt']
+    const ids: string[] = []
+    for (const fileName of names) {
+      const h = await planner.analyzeHostText({
+        jobId: 'w',
+        fileName,
+        text: readHostFixture('tdx-spr-8480c-2s-256g-cmr-only.txt')
+      })
+      if (!h.ok) throw new Error(h.error.message)
+      ids.push(h.value.hostId)
+    }
+    const saved = await planner.saveWorkspace({
+      state: {
+        name: 'lab',
+        hosts: ids.map((hostId) => ({ hostId, model: {} })),
+        activeHost: 1,
+        workload: { presetId: '', scenario: null },
+        contention: { presetId: '', scenarioSource: 'preset', scenario: null, settings: null },
+        pinned: [],
+        notes: 'rack 4, both sockets'
+      }
+    })
+    if (!saved.ok) throw new Error(saved.error.message)
+    const ws = tempFile('lab.pamtplan', saved.value!.text!)
+    const out = outPath('lab.html')
+    const r = await cli('report', '--workspace', ws, '--out', out)
+    expect(r.code).toBe(0)
+    const html = readFileSync(out, 'utf8')
+    expect(html).toContain('<title>PAMT report: Workspace lab</title>')
+    expect(html).toContain('<h2>Host a-host.txt</h2>')
+    expect(html).toContain('<h2>Host b-host.txt</h2>')
+    expect(html).toContain('<p>rack 4, both sockets</p>')
   })
 
   it('needs exactly one of --host and --workspace (exit 2)', async () => {
