@@ -99,7 +99,16 @@ export class ReportService {
   readonly simulations = new SmallCache<SimulationRun>(CACHED_SIMULATIONS)
   readonly contentionRuns = new SmallCache<ContentionRun>(CACHED_CONTENTION_RUNS)
 
+  /** PDF prints run one at a time: each may be a whole Chromium (hundreds of MiB). */
+  private printing: Promise<unknown> = Promise.resolve()
+
   constructor(private readonly opts: ReportServiceOptions) {}
+
+  private print(html: string): Promise<ApiResult<Uint8Array>> {
+    const next = this.printing.then(() => this.opts.printPdf(html))
+    this.printing = next.catch(() => undefined)
+    return next
+  }
 
   async exportReport(req: ExportReportRequest): Promise<ApiResult<ExportedReport | null>> {
     const parsed = workspaceStateSchema.safeParse(req.state)
@@ -206,7 +215,7 @@ export class ReportService {
     const fileName = `${stem}.${req.scope}-report.${req.format}`
     let bytes: Uint8Array
     if (req.format === 'pdf') {
-      const pdf = await this.opts.printPdf(html)
+      const pdf = await this.print(html)
       if (!pdf.ok) return pdf
       bytes = pdf.value
     } else bytes = Buffer.from(html, 'utf8')
