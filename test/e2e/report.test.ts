@@ -49,6 +49,21 @@ describe('browser mode, reports', () => {
     expect(words).toContain('Modelled assumptions')
   })
 
+  it('exports the Workload view’s run with its capacity sentence first', async () => {
+    const page = s.page
+    await page.getByTestId('nav-workload').click()
+    await page.getByTestId('preset-select').selectOption('one-16g-td')
+    await page.getByTestId('run-simulation').click()
+    await page.getByTestId('peak-total').waitFor()
+    await page.getByTestId('job-progress').waitFor({ state: 'detached' })
+    const html = await exportReport(page, 'html')
+    expect(html.name).toBe(`${SPR}.workload-report.html`)
+    const text = readFileSync(html.path, 'utf8')
+    // One 16 GiB TD on the host's 255.33 GiB of TDX memory.
+    expect(text).toContain('<p>Capacity: All 1 TD fit (16 GiB of 255.33 GiB TDX memory).</p>')
+    expect(text).toContain('<figcaption>PAMT over time</figcaption>')
+  })
+
   it('opens the dialog from the keyboard and closes it with Esc', async () => {
     const page = s.page
     await page.keyboard.press('Control+Shift+E')
