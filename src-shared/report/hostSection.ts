@@ -77,7 +77,7 @@ function verdictTable(a: HostAnalysis): ReportTable {
       ['kernel log', kernelSays(a)],
       ['model', v.model === 'fails' ? 'fails' : 'succeeds']
     ],
-    note: 'The kernel log is what the kernel printed; the model reproduces its TDMR and PAMT rules from the memory map (docs/host-model.md, "Verdicts").'
+    note: 'The kernel log is what the kernel printed; the model reproduces its TDMR and PAMT rules from the memory map (docs/host-model.md, "Kernel-exact steps").'
   }
 }
 
