@@ -189,7 +189,7 @@ export class ReportService {
       scope: req.scope,
       workspaceName: state.name,
       notes: state.notes,
-      hosts: req.scope === 'workspace' ? hosts : hosts.slice(0, 1),
+      hosts,
       activeIndex: req.scope === 'workspace' ? activeIndex : 0,
       simulation,
       contention,
