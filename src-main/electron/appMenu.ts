@@ -69,6 +69,7 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
         sep,
         item('save'),
         item('saveAs'),
+        item('exportReport'),
         sep,
         { role: mac ? 'close' : 'quit' }
       ]

@@ -32,6 +32,7 @@ const api: DesktopBridge = {
   dismissAutosave: invoke('dismissAutosave'),
   openFile: invoke('openFile'),
   fitCalibration: invoke('fitCalibration'),
+  exportReport: invoke('exportReport'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

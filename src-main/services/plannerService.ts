@@ -35,6 +35,9 @@ import {
   type WorkspaceStateInput
 } from '@shared/workspace/workspaceSchema'
 import { WorkspaceService, defaultDataDir } from './workspaceService'
+import type { ExportReportRequest, ExportedReport } from '@shared/api/reportContract'
+import { ReportService, contentionKey, simulationKey } from './report/reportService'
+import { chromiumPdf } from './pdf/chromiumPdf'
 import type { ExampleHostCatalog } from './exampleHosts'
 import { HostStore, type StoredHost } from './hostStore'
 import type { JobRunner } from './jobRunner'
@@ -80,6 +83,12 @@ export interface PlannerServiceOptions {
   dataDir?: string
   /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES; see HostStore). */
   hostStoreBytes?: number
+  /** Reports: HTML to PDF (desktop: Electron's printToPDF; default: a headless Chromium). */
+  printPdf?: (html: string) => Promise<ApiResult<Uint8Array>>
+  /** Desktop: save dialog for a report; absent, the report is returned for download. */
+  showReportSaveDialog?: (suggestedName: string, format: 'html' | 'pdf') => Promise<string | null>
+  /** Clock of the reports' generated time (tests inject one). */
+  now?: () => Date
 }
 
 /**
@@ -91,10 +100,14 @@ const TRACE_SAMPLES = 2000
 
 export type OpenDialogKind = 'host' | 'trace' | 'workspace' | 'any'
 
+const APP_NAME = 'PAMT Planner'
+
 export class PlannerService implements PlannerMethods {
   private readonly hosts: HostStore
   /** Workspaces: save, autosave, open, restore (docs/workspaces.md). */
   readonly workspaces: WorkspaceService
+  /** Reports, and the recent runs they reuse (docs/reports.md). */
+  readonly reports: ReportService
 
   constructor(private readonly opts: PlannerServiceOptions) {
     this.hosts = new HostStore(opts.hostStoreBytes)
@@ -114,6 +127,14 @@ export class PlannerService implements PlannerMethods {
           model,
           source
         })
+    })
+    this.reports = new ReportService({
+      app: { name: APP_NAME, version: opts.version },
+      jobs: opts.jobs,
+      storedHost: (id) => this.storedHost(id),
+      printPdf: opts.printPdf ?? ((html) => chromiumPdf(html)),
+      ...(opts.showReportSaveDialog ? { showSaveDialog: opts.showReportSaveDialog } : {}),
+      ...(opts.now ? { now: opts.now } : {})
     })
   }
 
@@ -160,7 +181,7 @@ export class PlannerService implements PlannerMethods {
 
   async getAppInfo(): Promise<ApiResult<AppInfo>> {
     return ok({
-      name: 'PAMT Planner',
+      name: APP_NAME,
       version: this.opts.version,
       mode: this.opts.mode,
       hasFileDialog: this.opts.showOpenDialog !== undefined,
@@ -276,13 +297,17 @@ export class PlannerService implements PlannerMethods {
       sweep?.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    return this.opts.jobs.run(req.jobId, {
+    const run = await this.opts.jobs.run(req.jobId, {
       kind: 'simulate',
       host: stored.value.host,
       model: req.model,
       scenario: scenario.data,
       sweep: sweep?.data
     })
+    // Kept for a report right after (docs/reports.md, "Re-running").
+    if (run.ok)
+      this.reports.simulations.set(simulationKey(req.hostId, req.model, scenario.data), run.value)
+    return run
   }
 
   async listContentionPresets(): Promise<ApiResult<ScenarioPreset[]>> {
@@ -313,13 +338,19 @@ export class PlannerService implements PlannerMethods {
       settings.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    return this.opts.jobs.run(req.jobId, {
+    const run = await this.opts.jobs.run(req.jobId, {
       kind: 'contention',
       host: stored.value.host,
       model: req.model,
       scenario: scenario.data,
       settings: settings.data
     })
+    if (run.ok)
+      this.reports.contentionRuns.set(
+        contentionKey(req.hostId, req.model, scenario.data, settings.data),
+        run.value
+      )
+    return run
   }
 
   /**
@@ -412,6 +443,11 @@ export class PlannerService implements PlannerMethods {
       refcounts,
       samples: TRACE_SAMPLES
     })
+  }
+
+  /** A report of one view or the workspace (docs/reports.md), built in the model worker. */
+  exportReport(req: ExportReportRequest): Promise<ApiResult<ExportedReport | null>> {
+    return this.reports.exportReport(req)
   }
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {

@@ -8,6 +8,7 @@ import { contentionSettingsSchema } from '../model/contention/runContention'
 import { calibrationFitOptionsSchema } from '../model/contention/calibrationFit'
 import { sweepRequestSchema } from '../model/runtime/sweep'
 import { workspaceRequestSchemas } from './workspaceSchemas'
+import { reportRequestSchemas } from './reportContract'
 
 const jobId = z
   .string()
@@ -81,7 +82,8 @@ export const requestSchemas = {
     refcounts: z.enum(['dense', 'sparse'])
   }),
   cancelJob: z.strictObject({ jobId }),
-  ...workspaceRequestSchemas
+  ...workspaceRequestSchemas,
+  ...reportRequestSchemas
 } satisfies Record<PlannerMethodName, z.ZodType>
 
 export const PLANNER_METHOD_NAMES = Object.keys(requestSchemas) as PlannerMethodName[]

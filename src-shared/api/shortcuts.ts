@@ -9,6 +9,7 @@ export const MENU_COMMANDS = [
   'open',
   'save',
   'saveAs',
+  'exportReport',
   'viewHost',
   'viewWorkload',
   'viewContention',
@@ -65,6 +66,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     accelerator: 'CmdOrCtrl+Shift+S',
     description: 'Save the workspace under another name',
     menuLabel: 'Save As…'
+  },
+  {
+    command: 'exportReport',
+    keys: ['Ctrl', 'Shift', 'E'],
+    accelerator: 'CmdOrCtrl+Shift+E',
+    description: 'Export a report (HTML or PDF) of this view or the workspace',
+    menuLabel: 'Export Report…'
   },
   {
     command: 'run',
@@ -137,6 +145,7 @@ export function commandForKey(e: {
   if (mod && !e.altKey) {
     if (key === 'o') return 'open'
     if (key === 's') return e.shiftKey ? 'saveAs' : 'save'
+    if (key === 'e' && e.shiftKey) return 'exportReport'
     if (key === 'Enter') return 'run'
     if (key === '1') return 'viewHost'
     if (key === '2') return 'viewWorkload'

@@ -8,6 +8,7 @@ import type {
   RecentWorkspace,
   SavedWorkspace
 } from '@shared/api/workspaceContract'
+import type { ExportReportRequest } from '@shared/api/reportContract'
 import { formatLimitBytes } from '@shared/import/limits'
 import {
   MAX_WORKSPACE_FILE_BYTES,
@@ -319,6 +320,40 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     }
   }
 
+  /**
+   * Export a report (docs/reports.md): main builds it from this state in the model worker, as a
+   * job with progress (Esc cancels). Desktop: main asks where and writes it; browser mode: the
+   * file comes back and downloads.
+   */
+  async function exportReport(opts: {
+    scope: ExportReportRequest['scope']
+    format: ExportReportRequest['format']
+    includeContention: boolean
+  }): Promise<boolean> {
+    const state = currentState()
+    const out = await host.jobs.run('Building the report', 'export', (jobId) =>
+      api().exportReport({
+        jobId,
+        state,
+        scope: opts.scope,
+        format: opts.format,
+        ...(opts.includeContention ? { includeContention: true } : {})
+      })
+    )
+    const report = out?.value
+    if (!report) return false
+    if (report.html !== undefined)
+      downloadBlob(report.fileName, new Blob([report.html], { type: 'text/html' }))
+    else if (report.pdfBase64 !== undefined) {
+      const bin = atob(report.pdfBase64)
+      const bytes = new Uint8Array(bin.length)
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+      downloadBlob(report.fileName, new Blob([bytes], { type: 'application/pdf' }))
+    }
+    status.value = `Report ${report.path ?? report.fileName} (${report.bytes} bytes)`
+    return true
+  }
+
   function rename(next: string): void {
     const clean = next.trim().slice(0, 200)
     if (!clean || clean === name.value) return
@@ -368,6 +403,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     openWithDialog,
     openRecent,
     save,
+    exportReport,
     rename,
     isWorkspaceFile
   }

@@ -49,7 +49,8 @@ describe('appMenuTemplate', () => {
     expect(accelerators(submenu(template, 'File'))).toEqual({
       'Open…': 'CmdOrCtrl+O',
       Save: 'CmdOrCtrl+S',
-      'Save As…': 'CmdOrCtrl+Shift+S'
+      'Save As…': 'CmdOrCtrl+Shift+S',
+      'Export Report…': 'CmdOrCtrl+Shift+E'
     })
     expect(accelerators(submenu(template, 'View'))).toEqual({
       Host: 'CmdOrCtrl+1',
@@ -74,6 +75,7 @@ describe('appMenuTemplate', () => {
       'open',
       'save',
       'saveAs',
+      'exportReport',
       'viewHost',
       'viewWorkload',
       'viewContention',

@@ -84,7 +84,8 @@ function fakeService(): FakeService {
     openWorkspaceFile: vi.fn<PlannerMethods['openWorkspaceFile']>(async () => ok(null)),
     restoreAutosave: vi.fn<PlannerMethods['restoreAutosave']>(unexpected),
     dismissAutosave: vi.fn<PlannerMethods['dismissAutosave']>(async () => ok({ dismissed: false })),
-    openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null))
+    openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null)),
+    exportReport: vi.fn<PlannerMethods['exportReport']>(async () => ok(null))
   }
 }
 
@@ -142,7 +143,8 @@ const validBodies: Record<PlannerMethodName, unknown> = {
   restoreAutosave: { jobId: 'job-12' },
   dismissAutosave: {},
   openFile: { jobId: 'job-13' },
-  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } }
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } },
+  exportReport: { jobId: 'job-14', state: workspaceState, scope: 'host', format: 'html' }
 }
 
 /** One invalid request per method: unknown keys, wrong types, malformed ids. */
@@ -180,7 +182,8 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   restoreAutosave: {},
   dismissAutosave: { all: true },
   openFile: { jobId: 'job 13' },
-  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } }
+  fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } },
+  exportReport: { jobId: 'job-14', state: workspaceState, scope: 'everything', format: 'html' }
 }
 
 const trustedEvent = { senderFrame: { url: APP_URL } }
