@@ -54,7 +54,8 @@ describe('appMenuTemplate', () => {
     expect(accelerators(submenu(template, 'View'))).toEqual({
       Host: 'CmdOrCtrl+1',
       Workload: 'CmdOrCtrl+2',
-      Contention: 'CmdOrCtrl+3'
+      Contention: 'CmdOrCtrl+3',
+      Compare: 'CmdOrCtrl+4'
     })
     expect(accelerators(submenu(template, 'Run'))).toEqual({
       Run: 'CmdOrCtrl+Enter',
@@ -77,6 +78,7 @@ describe('appMenuTemplate', () => {
       'viewHost',
       'viewWorkload',
       'viewContention',
+      'viewCompare',
       'run',
       'cancel',
       'shortcuts'
