@@ -10,6 +10,11 @@ import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support
 async function mountApp(api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })): Promise<{
   wrapper: ReturnType<typeof mount>
   api: ReturnType<typeof modelBackedApi>
+  /**
+   * This app's workspace store. Tests use it rather than a bare useWorkspaceStore(): an earlier
+   * test's autosave timer runs an action of its own Pinia, which makes that Pinia the active one.
+   */
+  ws: ReturnType<typeof useWorkspaceStore>
 }> {
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -17,9 +22,10 @@ async function mountApp(api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG }
   host.connect(api)
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
   await startWithFirstExample(host)
-  await useWorkspaceStore().start({ confirm: () => true })
+  const ws = useWorkspaceStore(pinia)
+  await ws.start({ confirm: () => true })
   await flushPromises()
-  return { wrapper, api }
+  return { wrapper, api, ws }
 }
 
 describe('workspace UI', () => {
@@ -37,8 +43,8 @@ describe('workspace UI', () => {
   it('offers the previous session with Restore focused; Dismiss sets it aside', async () => {
     // A first session autosaves; the second start finds it.
     const first = await mountApp()
-    useWorkspaceStore().notes = 'from the last session'
-    await useWorkspaceStore().autosave()
+    first.ws.notes = 'from the last session'
+    await first.ws.autosave()
     first.wrapper.unmount()
 
     const { wrapper, api } = await mountApp(first.api)
@@ -55,15 +61,15 @@ describe('workspace UI', () => {
 
   it('Restore brings back the notes and offers nothing more', async () => {
     const first = await mountApp()
-    useWorkspaceStore().notes = 'rack 4'
-    await useWorkspaceStore().autosave()
+    first.ws.notes = 'rack 4'
+    await first.ws.autosave()
     first.wrapper.unmount()
 
-    const { wrapper } = await mountApp(first.api)
+    const { wrapper, ws } = await mountApp(first.api)
     await wrapper.get('[data-testid=restore-session]').trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-testid=restore-banner]').exists()).toBe(false)
-    expect(useWorkspaceStore().notes).toBe('rack 4')
+    expect(ws.notes).toBe('rack 4')
     expect(wrapper.get('[data-testid=workspace-status]').text()).toContain('Restored')
     wrapper.unmount()
   })
