@@ -1,4 +1,6 @@
 import { pushAll } from '../util/arrays'
+import { formatBytes } from '../charts/formatBytes'
+import { formatNs } from '../charts/contention/labels'
 import type { ReportBlock, ReportCell, ReportColumn, ReportSection } from '../report/reportBlocks'
 import { hostPamtCompareChart, hostPamtCompareHeight } from '../charts/compare/hostPamtCompareChart'
 import { pamtOverTimeOverlayChart } from '../charts/compare/pamtOverTimeOverlayChart'
@@ -49,6 +51,11 @@ export function delta(
   return { abs, pct }
 }
 
+/** An item of one kind with its position in the whole selection, which gives its colour. */
+type Indexed<K extends CompareKind> = Array<
+  Extract<CompareItem, { kind: K }> & { colorIndex: number }
+>
+
 /** Columns: metric, unit, the first pin, then per further pin its value, Δ and Δ %. */
 function columns(labels: readonly string[]): ReportColumn[] {
   const cols: ReportColumn[] = [
@@ -93,7 +100,7 @@ function metricRows(
   )
 }
 
-function hostBlocks(items: Array<Extract<CompareItem, { kind: 'host-analysis' }>>): ReportBlock[] {
+function hostBlocks(items: Indexed<'host-analysis'>): ReportBlock[] {
   const labels = items.map((i) => i.label)
   return [
     {
@@ -109,16 +116,16 @@ function hostBlocks(items: Array<Extract<CompareItem, { kind: 'host-analysis' }>
     {
       kind: 'chart',
       title: 'Static vs Dynamic PAMT by level',
-      option: hostPamtCompareChart(items.map((i) => ({ label: i.label, analysis: i.analysis }))),
+      option: hostPamtCompareChart(
+        items.map((i) => ({ label: i.label, analysis: i.analysis, colorIndex: i.colorIndex }))
+      ),
       widthPx: CHART_WIDTH_PX,
       heightPx: hostPamtCompareHeight(items.length)
     }
   ]
 }
 
-function workloadBlocks(
-  items: Array<Extract<CompareItem, { kind: 'workload-run' }>>
-): ReportBlock[] {
+function workloadBlocks(items: Indexed<'workload-run'>): ReportBlock[] {
   const labels = items.map((i) => i.label)
   const partial = items.filter((i) => i.run.result.capacity && !i.run.result.capacity.fits)
   return [
@@ -140,7 +147,7 @@ function workloadBlocks(
       kind: 'chart',
       title: 'Dynamic PAMT over time',
       option: pamtOverTimeOverlayChart(
-        items.map((i) => ({ label: i.label, result: i.run.result }))
+        items.map((i) => ({ label: i.label, result: i.run.result, colorIndex: i.colorIndex }))
       ),
       widthPx: CHART_WIDTH_PX,
       heightPx: 420
@@ -148,9 +155,7 @@ function workloadBlocks(
   ]
 }
 
-function contentionBlocks(
-  items: Array<Extract<CompareItem, { kind: 'contention-run' }>>
-): ReportBlock[] {
+function contentionBlocks(items: Indexed<'contention-run'>): ReportBlock[] {
   const labels = items.map((i) => i.label)
   const perRun = items.map((i) => contentionDesignMetrics(i.run))
   const designs: string[] = []
@@ -171,7 +176,7 @@ function contentionBlocks(
       const spread: ReportCell[] = [`${design} · ${m.label}, min–max over seeds`, m.unit]
       found.forEach((d, i) => {
         const s = d?.spread?.[m.key]
-        spread.push(s ? `${fmt(s.min)} – ${fmt(s.max)} (${d.seeds} seeds)` : null)
+        spread.push(s ? `${fmt(s.min, m.unit)} – ${fmt(s.max, m.unit)} (${d.seeds} seeds)` : null)
         if (i > 0) spread.push(null, null)
       })
       rows.push(spread)
@@ -189,7 +194,7 @@ function contentionBlocks(
       kind: 'chart',
       title: 'Design comparison',
       option: contentionCompareChart(
-        items.map((i, k) => ({ label: i.label, designs: perRun[k]! }))
+        items.map((i, k) => ({ label: i.label, designs: perRun[k]!, colorIndex: i.colorIndex }))
       ),
       widthPx: CHART_WIDTH_PX,
       heightPx: 380
@@ -197,8 +202,11 @@ function contentionBlocks(
   ]
 }
 
-/** A number as the spread text shows it: integers grouped, others to 4 significant figures. */
-function fmt(v: number): string {
+/** A number of a spread as text, in the row's unit (the table's text cells are not reformatted). */
+function fmt(v: number, unit: MetricUnit): string {
+  if (unit === 'ns') return formatNs(v)
+  if (unit === 'bytes') return formatBytes(v)
+  if (unit === '%') return `${Number(v.toPrecision(4))} %`
   return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4)))
 }
 
@@ -213,7 +221,7 @@ export function buildComparison(items: readonly CompareItem[]): ReportSection {
   const blocks: ReportBlock[] = []
   const byKind = KIND_ORDER.map((kind) => ({
     kind,
-    items: items.filter((i) => i.kind === kind)
+    items: items.flatMap((i, colorIndex) => (i.kind === kind ? [{ ...i, colorIndex }] : []))
   })).filter((g) => g.items.length > 0)
   if (items.length < MIN_COMPARED)
     blocks.push({
@@ -238,18 +246,10 @@ export function buildComparison(items: readonly CompareItem[]): ReportSection {
       })
       continue
     }
-    if (g.kind === 'host-analysis')
-      pushAll(blocks, hostBlocks(g.items as Array<Extract<CompareItem, { kind: 'host-analysis' }>>))
+    if (g.kind === 'host-analysis') pushAll(blocks, hostBlocks(g.items as Indexed<'host-analysis'>))
     else if (g.kind === 'workload-run')
-      pushAll(
-        blocks,
-        workloadBlocks(g.items as Array<Extract<CompareItem, { kind: 'workload-run' }>>)
-      )
-    else
-      pushAll(
-        blocks,
-        contentionBlocks(g.items as Array<Extract<CompareItem, { kind: 'contention-run' }>>)
-      )
+      pushAll(blocks, workloadBlocks(g.items as Indexed<'workload-run'>))
+    else pushAll(blocks, contentionBlocks(g.items as Indexed<'contention-run'>))
   }
   return { id: 'comparison', title: 'Comparison of pinned results', blocks }
 }

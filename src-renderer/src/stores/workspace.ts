@@ -403,16 +403,24 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   /** Why nothing can be pinned of `kind` now, or null (the Pin button's title when disabled). */
   function pinRefusal(kind: PinKind): string | null {
     if (pinned.value.length >= MAX_PINNED) return `a workspace keeps at most ${MAX_PINNED} pins`
+    let target: HostResult | undefined
     if (kind === 'host-analysis') {
       if (!host.current) return 'no host is shown'
-      return host.job ? 'wait for the host job to finish' : null
-    }
-    if (kind === 'workload-run') {
+      if (host.job) return 'wait for the host job to finish'
+      target = host.current
+    } else if (kind === 'workload-run') {
       if (workload.shown === 'trace' && workload.trace)
         return 'a trace replay cannot be pinned: the workspace does not keep trace files'
-      return workload.simulation && workload.simulationHost ? null : 'no finished simulation'
+      if (!workload.simulation || !workload.simulationHost) return 'no finished simulation'
+      target = workload.simulationHost.host
+    } else {
+      if (!contention.run || !contention.runHost) return 'no finished contention run'
+      target = contention.runHost.host
     }
-    return contention.run && contention.runHost ? null : 'no finished contention run'
+    const kept = Object.values(pinnedHosts.value)
+    if (kept.length >= MAX_WORKSPACE_HOSTS - 1 && !kept.some((h) => h.hostId === target.hostId))
+      return `pins can refer to at most ${MAX_WORKSPACE_HOSTS - 1} hosts besides the one on screen (a workspace holds ${MAX_WORKSPACE_HOSTS})`
+    return null
   }
 
   /** The label a new pin of `kind` starts with: "<host> · <scenario> · <design set>". */

@@ -7,6 +7,8 @@ import { pinColor } from './pinColors'
 export interface ComparedContention {
   label: string
   designs: readonly DesignMetrics[]
+  /** Its position in the whole selection (its colour); default: its position here. */
+  colorIndex?: number
 }
 
 /** The three panels' left edges and widths, in percent (as designComparisonChart). */
@@ -49,7 +51,7 @@ export function contentionCompareChart(runs: readonly ComparedContention[]): ECh
       type: 'bar',
       xAxisIndex: axis,
       yAxisIndex: axis,
-      color: pinColor(i),
+      color: pinColor(r.colorIndex ?? i),
       barMaxWidth: 18,
       data: labels.map((d) => map(at(r, d, key))),
       tooltip: { valueFormatter: (v) => (v === null || v === undefined ? '—' : format(Number(v))) }

@@ -8,6 +8,8 @@ import { pinColor } from './pinColors'
 export interface ComparedHost {
   label: string
   analysis: HostAnalysis
+  /** Its position in the whole selection (its colour); default: its position here. */
+  colorIndex?: number
 }
 
 /**
@@ -31,7 +33,7 @@ export function hostPamtCompareChart(hosts: readonly ComparedHost[]): EChartsOpt
   }
   const series = hosts.flatMap((h, i) => {
     const rows = perHost[i]!
-    const color = pinColor(i)
+    const color = pinColor(h.colorIndex ?? i)
     return [
       {
         name: `${h.label} — static`,
@@ -74,6 +76,9 @@ export function hostPamtCompareChart(hosts: readonly ComparedHost[]): EChartsOpt
       type: 'log',
       logBase: 1024,
       min: (extent: { min: number }) => 1024 ** Math.floor(Math.log(extent.min) / Math.log(1024)),
+      // The axis ends at the power of 1024 at or above the largest bar (no empty decade of TiB).
+      max: (extent: { max: number }) =>
+        1024 ** Math.ceil(Math.log(extent.max) / Math.log(1024) - 1e-9),
       name: 'bytes (log scale)',
       nameLocation: 'middle',
       nameGap: 26,

@@ -2,6 +2,7 @@ import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { maxOf } from '../../util/arrays'
 import { formatBytes } from '../formatBytes'
+import { WORKLOAD_COLORS } from '../workload/colors'
 import { zoomedAxisTop } from '../workload/pamtOverTimeChart'
 import { bytesWithExact, formatSeconds, sampleSeconds, timeBytesAxes } from '../workload/timeAxis'
 import { pinColor } from './pinColors'
@@ -10,6 +11,8 @@ import { pinColor } from './pinColors'
 export interface ComparedRun {
   label: string
   result: SimulationResult
+  /** Its position in the whole selection (its colour); default: its position here. */
+  colorIndex?: number
 }
 
 /** Static PAMT further than this factor above the zoomed top is named, not drawn (as the Workload view). */
@@ -50,30 +53,55 @@ export function pamtOverTimeOverlayChart(runs: readonly ComparedRun[]): EChartsO
     showSymbol: false,
     symbol: 'none',
     sampling: 'lttb',
-    color: pinColor(i),
+    color: pinColor(r.colorIndex ?? i),
     lineStyle: { width: 1.8 },
     emphasis: { disabled: true }
   }))
-  const statics: LineSeriesOption[] = runs.flatMap((r, i) =>
-    onScale(r)
-      ? [
-          {
-            name: `${r.label} — static PAMT`,
-            type: 'line' as const,
-            data: [
-              [0, r.result.staticPamtBytes],
-              [end, r.result.staticPamtBytes]
-            ],
-            showSymbol: false,
-            symbol: 'none',
-            color: pinColor(i),
-            lineStyle: { type: 'dashed' as const, width: 1.5 },
-            emphasis: { disabled: true },
-            tooltip: { show: false }
-          }
-        ]
-      : []
-  )
+  // One dashed line per distinct static PAMT on the scale: in the run's colour when one run has
+  // it, in the Workload view's static PAMT red when several share it (the same host).
+  const levels: Array<{ bytes: number; runs: number[] }> = []
+  runs.forEach((r, i) => {
+    if (!onScale(r)) return
+    const same = levels.find((l) => l.bytes === r.result.staticPamtBytes)
+    if (same) same.runs.push(i)
+    else levels.push({ bytes: r.result.staticPamtBytes, runs: [i] })
+  })
+  const statics: LineSeriesOption[] = levels.map((l) => {
+    const shared = l.runs.length > 1
+    const color = shared
+      ? WORKLOAD_COLORS.staticPamt
+      : pinColor(runs[l.runs[0]!]!.colorIndex ?? l.runs[0]!)
+    return {
+      name: shared
+        ? `static PAMT (${l.runs.length === runs.length ? 'all' : l.runs.map((i) => runs[i]!.label).join(', ')})`
+        : `${runs[l.runs[0]!]!.label} — static PAMT`,
+      type: 'line' as const,
+      data: [
+        [0, l.bytes],
+        [end, l.bytes]
+      ],
+      showSymbol: false,
+      symbol: 'none',
+      color,
+      lineStyle: { type: 'dashed' as const, width: 1.5 },
+      emphasis: { disabled: true },
+      tooltip: { show: false },
+      // As the Workload view: the size right of the plot, at the line.
+      markLine: {
+        silent: true,
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        label: {
+          position: 'end',
+          formatter: `static ${formatBytes(l.bytes)}`,
+          color,
+          opacity: 1,
+          fontSize: 11
+        },
+        data: [{ yAxis: l.bytes }]
+      }
+    }
+  })
   const offScale = runs.filter((r) => !onScale(r))
   const subtext = [
     runs.map((r) => `${r.label}: peak ${formatBytes(r.result.replay.peakTotalBytes)}`).join(' · '),
@@ -99,7 +127,7 @@ export function pamtOverTimeOverlayChart(runs: readonly ComparedRun[]): EChartsO
       subtextStyle: { fontSize: 11, lineHeight: 14 }
     },
     legend: { top: offScale.length ? 62 : 48, type: 'plain' },
-    grid: { left: 76, right: 30, top: offScale.length ? 110 : 96, bottom: 78 },
+    grid: { left: 76, right: 110, top: offScale.length ? 110 : 96, bottom: 78 },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'line' },
