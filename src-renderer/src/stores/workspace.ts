@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { HostResult, PlannerApi } from '@shared/api/contract'
-import type { ApiResult } from '@shared/api/errors'
+import type { ApiError, ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type {
   OpenedWorkspace,
@@ -364,7 +364,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         ...(saveAs ? { saveAs: true } : {})
       })
       if (!out.ok) {
-        host.jobs.fail('export', out.error)
+        host.jobs.fail('export', out.error.code === 'HOST_EVICTED' ? evictedOnSave() : out.error)
         return false
       }
       if (!out.value) return false
@@ -520,6 +520,18 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const kept = pinnedHosts.value[workspaceHostId]
     if (!kept) return
     pinnedHosts.value = { ...pinnedHosts.value, [workspaceHostId]: { ...kept, hostId } }
+  }
+
+  /**
+   * Main dropped a host of this workspace from memory (HOST_EVICTED), so it cannot embed its text:
+   * name the hosts pins refer to, the likely ones (the host on screen was used just now).
+   */
+  function evictedOnSave(): ApiError {
+    const names = [...new Set(Object.values(pinnedHosts.value).map((h) => h.source.fileName))]
+    return {
+      code: 'HOST_EVICTED',
+      message: `a host pins refer to was dropped from memory (one of ${names.join(', ')}); re-open it, or remove the pins that refer to it, and save again`
+    }
   }
 
   function rename(next: string): void {

@@ -122,6 +122,23 @@ describe('pins', () => {
   })
 })
 
+describe('saving with an evicted pinned host', () => {
+  it('names the pinned hosts and says to re-open or unpin', async () => {
+    const { api, host, ws } = await setup()
+    await host.importFile(new File([ONE_RANGE_LOG], 'eight.log'))
+    ws.pin('host-analysis', 'eight')
+    const pinnedId = host.current!.hostId
+    await host.loadExample('worked-example')
+    api.evict(pinnedId)
+    expect(await ws.save()).toBe(false)
+    expect(host.error).toEqual({
+      code: 'HOST_EVICTED',
+      message:
+        'a host pins refer to was dropped from memory (one of eight.log); re-open it, or remove the pins that refer to it, and save again'
+    })
+  })
+})
+
 describe('compare store', () => {
   it('re-runs each chosen pin and builds the comparison, first pin the reference', async () => {
     const { api, host, ws, compare } = await setup()
