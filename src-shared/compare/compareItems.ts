@@ -65,7 +65,7 @@ export const CONTENTION_METRICS: readonly Metric[] = [
   { key: 'p99AddedNs', label: 'added fault latency p99', unit: 'ns' }
 ]
 
-/** The metrics of one kind; contention's are per design, keyed `report.outcomes.<design>.<metric>`. */
+/** A host analysis's HOST_METRICS values by key (kernel-exact sizes, docs/host-model.md). */
 export function hostMetricValues(a: HostAnalysis): Record<string, number> {
   return {
     'host.tdxMemoryBytes': a.tdxMemoryBytes,
@@ -78,6 +78,7 @@ export function hostMetricValues(a: HostAnalysis): Record<string, number> {
   }
 }
 
+/** A simulation's WORKLOAD_METRICS values by key; no capacity (a trace) gives null. */
 export function workloadMetricValues(run: SimulationRun): Record<string, number | null> {
   const r = run.result
   return {
@@ -101,6 +102,7 @@ export interface DesignMetrics {
   seeds: number
 }
 
+/** Each design (and DEMOTE variant) of a contention run with its CONTENTION_METRICS values. */
 export function contentionDesignMetrics(run: ContentionRun): DesignMetrics[] {
   const outcomes: readonly ContentionOutcome[] = run.report.outcomes
   const labels = outcomeLabels(outcomes)
@@ -137,6 +139,7 @@ export function hostPinSummary(a: HostAnalysis): PinSummary {
   return { 'host.name': a.name, ...hostMetricValues(a) }
 }
 
+/** A pin's `summary` of a simulation: scenario, seed and the headline numbers. */
 export function workloadPinSummary(run: SimulationRun): PinSummary {
   return {
     'scenario.name': run.scenario.name,
