@@ -13,6 +13,7 @@ export const MENU_COMMANDS = [
   'viewHost',
   'viewWorkload',
   'viewContention',
+  'viewCompare',
   'run',
   'cancel',
   'shortcuts'
@@ -110,6 +111,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     menuLabel: 'Contention'
   },
   {
+    command: 'viewCompare',
+    keys: ['Ctrl', '4'],
+    accelerator: 'CmdOrCtrl+4',
+    description: 'Show the Compare view (pinned results side by side)',
+    menuLabel: 'Compare'
+  },
+  {
     command: null,
     keys: ['←', '→'],
     accelerator: null,
@@ -150,6 +158,7 @@ export function commandForKey(e: {
     if (key === '1') return 'viewHost'
     if (key === '2') return 'viewWorkload'
     if (key === '3') return 'viewContention'
+    if (key === '4') return 'viewCompare'
     return null
   }
   if (e.altKey) return null

@@ -55,7 +55,8 @@ describe('appMenuTemplate', () => {
     expect(accelerators(submenu(template, 'View'))).toEqual({
       Host: 'CmdOrCtrl+1',
       Workload: 'CmdOrCtrl+2',
-      Contention: 'CmdOrCtrl+3'
+      Contention: 'CmdOrCtrl+3',
+      Compare: 'CmdOrCtrl+4'
     })
     expect(accelerators(submenu(template, 'Run'))).toEqual({
       Run: 'CmdOrCtrl+Enter',
@@ -79,6 +80,7 @@ describe('appMenuTemplate', () => {
       'viewHost',
       'viewWorkload',
       'viewContention',
+      'viewCompare',
       'run',
       'cancel',
       'shortcuts'
