@@ -859,6 +859,10 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .option('--scenario <file>', 'scenario JSON (docs/workload-model.md)')
     .option('--contention', 'also run the contention designs on the scenario')
     .option('--workspace <file>', 'a .pamtplan workspace: report every host in it')
+    .option(
+      '--compare <pins>',
+      'with --workspace: also compare these pinned results, 2-4 ids such as p1,p2'
+    )
     .requiredOption('--out <file>', 'the HTML report to write')
     .option(
       '--pdf <file>',

@@ -24,6 +24,8 @@ export interface ReportCliOptions {
   scenario?: string
   contention?: boolean
   workspace?: string
+  /** Pin ids of the workspace to compare ("p1,p2"), as the Compare view would. */
+  compare?: string
   out: string
   pdf?: string
 }
@@ -63,6 +65,15 @@ export async function reportCommand(
     ctx.stderr('give at most one of --preset or --scenario\n')
     return codes.usage
   }
+  const compare = options.compare?.split(',').map((id) => id.trim()) ?? []
+  if (options.compare !== undefined && !options.workspace) {
+    ctx.stderr('--compare names pins of a workspace: give --workspace too\n')
+    return codes.usage
+  }
+  if (options.compare !== undefined && (compare.length < 2 || compare.length > 4)) {
+    ctx.stderr('--compare takes 2 to 4 pin ids, comma-separated (p1,p2)\n')
+    return codes.usage
+  }
   if (options.workspace && (options.preset || options.scenario)) {
     ctx.stderr('--workspace reports the workspace’s own scenarios: drop --preset and --scenario\n')
     return codes.usage
@@ -85,7 +96,8 @@ export async function reportCommand(
       state: opened.value.state,
       scope: 'workspace',
       format: 'html',
-      ...(options.contention ? { includeContention: true } : {})
+      ...(options.contention ? { includeContention: true } : {}),
+      ...(compare.length ? { compare } : {})
     }
   } else {
     ctx.input = basename(options.host!)

@@ -118,6 +118,21 @@ export interface ReportTask {
   } | null
   /** Fix the paper size (the PDF path); absent: the printer's. */
   pageSize?: 'A4' | 'Letter'
+  /** Pins to re-run and compare, in the chosen order (docs/reports.md, "Comparison"); [] for none. */
+  compare: ReportComparePin[]
+}
+
+/** One pin of a report's comparison: its label, its host and the inputs that reproduce it. */
+export interface ReportComparePin {
+  label: string
+  host: HostInput
+  /** The host's file name, as the Compare view names it. */
+  hostName: string
+  model: ModelOptions
+  run:
+    | { kind: 'host-analysis' }
+    | { kind: 'workload-run'; scenario: Scenario }
+    | { kind: 'contention-run'; scenario: Scenario; settings: ContentionRunSettings }
 }
 
 /** A built report, and the runs it made (main caches them for the next report). */

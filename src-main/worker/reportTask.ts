@@ -7,7 +7,9 @@ import { WorkBudget } from '@shared/model/workEstimate'
 import { buildReport } from '@shared/report/buildReport'
 import { renderReportHtml } from '@shared/report/reportHtml'
 import type { ContentionRun, SimulationRun } from '@shared/api/contract'
-import type { ReportTask, ReportTaskOutput } from './protocol'
+import { buildComparison } from '@shared/compare/buildComparison'
+import type { CompareItem } from '@shared/compare/compareItems'
+import type { ReportComparePin, ReportTask, ReportTaskOutput } from './protocol'
 import type { ProgressSink } from './runTask'
 
 /**
@@ -24,7 +26,8 @@ export async function runReportTask(
   const active = analyses[task.activeIndex] ?? analyses[0]!
   const runs =
     (task.simulation && !task.simulation.cached ? 1 : 0) +
-    (task.contention && !task.contention.cached ? 1 : 0)
+    (task.contention && !task.contention.cached ? 1 : 0) +
+    task.compare.length
   let done = 0
   const step = (f: number): void =>
     progress('analysing', 0.1 + (0.85 * (done + f)) / Math.max(1, runs))
@@ -55,6 +58,12 @@ export async function runReportTask(
     }
     done++
   }
+  const compared: CompareItem[] = []
+  for (const pin of task.compare) {
+    compared.push(runComparePin(pin, step))
+    done++
+    step(0)
+  }
   progress('analysing', 0.95)
   const doc = buildReport({
     app: task.app,
@@ -71,7 +80,8 @@ export async function runReportTask(
     activeIndex: task.activeIndex,
     simulation,
     contention,
-    notes: task.notes
+    notes: task.notes,
+    comparison: compared.length ? buildComparison(compared) : null
   })
   // ECharts (~1.5 MB) loads only when a report is built: the main process and the CLI, which bundle
   // the inline launcher's task runner, do not parse it at start-up.
@@ -83,4 +93,28 @@ export async function runReportTask(
   )
   progress('done', 1)
   return ok({ html, ran: { simulation: ranSimulation, contention: ranContention } })
+}
+
+/**
+ * Re-run one pin from its inputs, as the Compare view does through the API (the model is
+ * deterministic for given inputs and seeds): its host analysed with the pin's options, then its
+ * simulation or contention run.
+ */
+function runComparePin(pin: ReportComparePin, step: (f: number) => void): CompareItem {
+  const analysis = analyzeHost(pin.host, toAnalyzeOptions(pin.model))
+  const { label, hostName } = pin
+  switch (pin.run.kind) {
+    case 'host-analysis':
+      return { kind: 'host-analysis', label, hostName, analysis }
+    case 'workload-run': {
+      const result = simulateScenario(analysis, pin.run.scenario, new WorkBudget())
+      const run = { scenario: pin.run.scenario, hostName: analysis.name, result, sweep: null }
+      return { kind: 'workload-run', label, hostName, run }
+    }
+    case 'contention-run': {
+      const report = runContention(analysis, pin.run.scenario, pin.run.settings, step)
+      const run = { hostName: analysis.name, scenario: pin.run.scenario, report }
+      return { kind: 'contention-run', label, hostName, run }
+    }
+  }
 }

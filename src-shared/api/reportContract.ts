@@ -16,6 +16,11 @@ export interface ExportReportRequest {
   format: 'html' | 'pdf'
   /** Add the contention run to a workload or workspace report (always in a contention one). */
   includeContention?: boolean
+  /**
+   * Pins (ids in `state.pinned`) to compare, 2-4: the whole of a `comparison` report, a section
+   * of a `workspace` one. Main re-runs each pin's inputs (docs/reports.md, "Comparison").
+   */
+  compare?: string[]
 }
 
 /**
@@ -47,6 +52,11 @@ export const reportRequestSchemas = {
     state: workspaceStateSchema,
     scope: z.enum(REPORT_SCOPES),
     format: z.enum(['html', 'pdf']),
-    includeContention: z.boolean().optional()
+    includeContention: z.boolean().optional(),
+    compare: z
+      .array(z.string().regex(/^p[0-9]{1,6}$/, 'must be a pin id ("p1")'))
+      .min(2)
+      .max(4)
+      .optional()
   })
 }

@@ -8,8 +8,11 @@ import { buildWorkloadSection } from './workloadSection'
 import { buildContentionSection } from './contentionSection'
 import { buildAssumptionsSection } from './assumptions'
 
-/** What a report covers (docs/reports.md): one view's answer, or the whole workspace. */
-export const REPORT_SCOPES = ['host', 'workload', 'contention', 'workspace'] as const
+/**
+ * What a report covers (docs/reports.md): one view's answer (the Compare view's is the chosen
+ * pins side by side), or the whole workspace.
+ */
+export const REPORT_SCOPES = ['host', 'workload', 'contention', 'comparison', 'workspace'] as const
 export type ReportScope = (typeof REPORT_SCOPES)[number]
 
 /** One host of a report, with the input it was read from (file name, bytes and SHA-256). */
@@ -37,6 +40,11 @@ export interface ReportInput {
   contention: ContentionRun | null
   /** Free-text notes of the workspace (scope `workspace` only). */
   notes: string
+  /**
+   * Pinned results side by side (src-shared/compare buildComparison, re-run from the pins'
+   * inputs): the whole of a `comparison` report, a section of a `workspace` one. Null: none.
+   */
+  comparison?: ReportSection | null
 }
 
 /** A report as sections: the renderers (HTML, text) turn it into a file. */
@@ -73,6 +81,7 @@ export function buildReport(input: ReportInput): ReportDocument {
   const ctx = { hostName: active.analysis.name, date }
   if (input.simulation) sections.push(buildWorkloadSection(input.simulation, ctx))
   if (input.contention) sections.push(buildContentionSection(input.contention, ctx))
+  if (input.comparison) sections.push(input.comparison)
   if (input.scope === 'workspace' && input.notes.trim())
     sections.push({
       id: 'notes',
@@ -92,6 +101,7 @@ export function buildReport(input: ReportInput): ReportDocument {
     host: `Host ${active.analysis.name}`,
     workload: `Workload ${scenarioName ?? ''} on ${active.analysis.name}`,
     contention: `Contention ${scenarioName ?? ''} on ${active.analysis.name}`,
+    comparison: 'Comparison of pinned results',
     workspace: `Workspace ${input.workspaceName}`
   }
   return {

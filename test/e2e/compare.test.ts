@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
@@ -116,6 +117,23 @@ describe('browser mode, pins and the Compare view', () => {
       .locator('[data-testid=chart-compare-1] canvas, [data-testid=chart-compare-1] svg')
       .first()
       .waitFor()
+
+    // The comparison goes into a report: from the Compare view the dialog starts on it; main
+    // re-runs both pins and prints the PDF, whose text holds both labels and the delta.
+    await page.getByTestId('export-report').click()
+    await page.getByTestId('report-dialog').waitFor()
+    expect(await page.getByTestId('report-scope-comparison').isChecked()).toBe(true)
+    await page.getByTestId('report-format-pdf').check()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('report-export').click()
+    ])
+    const words = execFileSync('pdftotext', ['-layout', await download.path(), '-'], {
+      encoding: 'utf8'
+    })
+    expect(words).toContain('Comparison of pinned results')
+    expect(words).toMatch(/Static PAMT\s+KiB\s+1,050,636\s+525,320\s+-525,316/)
+    expect(words).toContain('R750xs')
   })
 
   it('saves both hosts with the pins, and restores them after a reload', async () => {

@@ -2,7 +2,7 @@ import { err, ok, type ApiResult } from '@shared/api/errors'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import type { ContentionRun, SimulationRun } from '@shared/api/contract'
 import type { ExportReportRequest, ExportedReport } from '@shared/api/reportContract'
-import { workspaceStateSchema } from '@shared/workspace/workspaceSchema'
+import { workspaceStateSchema, type WorkspaceState } from '@shared/workspace/workspaceSchema'
 import { scenarioSchema, type Scenario } from '@shared/model/workload/scenario'
 import {
   contentionSettingsSchema,
@@ -18,7 +18,7 @@ import type { StoredHost } from '../hostStore'
 import type { JobRunner } from '../jobRunner'
 import { atomicWrite } from '../atomicWrite'
 import { sha256Hex } from '../workspaceCodec'
-import type { ReportTask } from '../../worker/protocol'
+import type { ReportComparePin, ReportTask } from '../../worker/protocol'
 
 /** Results kept for a report right after a run (docs/reports.md, "Re-running"): small and bounded. */
 export const CACHED_SIMULATIONS = 4
@@ -110,6 +110,55 @@ export class ReportService {
     return next
   }
 
+  /**
+   * The pins a report compares (docs/reports.md, "Comparison"): each found in the state, its host
+   * (`wN` is the state's N-th host) taken from the host store, its work sized as a run of its own
+   * and refused over the same limits. A `comparison` report needs 2-4; other scopes but
+   * `workspace` take none.
+   */
+  private comparePins(
+    req: ExportReportRequest,
+    state: WorkspaceState
+  ): ApiResult<ReportComparePin[]> {
+    const ids = req.compare ?? []
+    if (req.scope === 'comparison' && ids.length < 2)
+      return err(
+        'INVALID_REQUEST',
+        'a comparison report needs 2 to 4 pinned results: choose them on the Compare view'
+      )
+    if (req.scope !== 'comparison' && req.scope !== 'workspace') return ok([])
+    const pins: ReportComparePin[] = []
+    for (const id of ids) {
+      const pin = state.pinned.find((p) => p.id === id)
+      if (!pin) return err('INVALID_REQUEST', `no pinned result ${id} in this workspace`)
+      const ref = state.hosts[Number(pin.hostId.slice(1)) - 1]
+      if (!ref)
+        return err(
+          'INVALID_REQUEST',
+          `pin ${id} names host ${pin.hostId}, which the workspace does not hold`
+        )
+      const stored = this.opts.storedHost(ref.hostId)
+      if (!stored.ok) return stored
+      const s = stored.value
+      const workHost = workHostOf(s.host, s.tdxMemoryBytes, toAnalyzeOptions(pin.model))
+      const base = { label: pin.label, host: s.host, hostName: s.source.fileName, model: pin.model }
+      if (pin.kind === 'host-analysis') pins.push({ ...base, run: { kind: 'host-analysis' } })
+      else if (pin.kind === 'workload-run') {
+        const scenario = scenarioSchema.parse(pin.scenario)
+        const work = estimateSimulationWork(scenario, workHost)
+        if (work.refusal) return err('WORK_TOO_LARGE', `pin "${pin.label}": ${work.refusal}`)
+        pins.push({ ...base, run: { kind: 'workload-run', scenario } })
+      } else {
+        const scenario = scenarioSchema.parse(pin.scenario)
+        const settings = contentionSettingsSchema.parse(pin.settings)
+        const work = estimateContentionWork(scenario, workHost, settings)
+        if (work.refusal) return err('WORK_TOO_LARGE', `pin "${pin.label}": ${work.refusal}`)
+        pins.push({ ...base, run: { kind: 'contention-run', scenario, settings } })
+      }
+    }
+    return ok(pins)
+  }
+
   async exportReport(req: ExportReportRequest): Promise<ApiResult<ExportedReport | null>> {
     const parsed = workspaceStateSchema.safeParse(req.state)
     if (!parsed.success) {
@@ -181,6 +230,10 @@ export class ReportService {
       contention = { scenario: s, settings, cached: cached ?? null }
     }
 
+    // The comparison: each chosen pin re-run from its inputs in the same job.
+    const compare = this.comparePins(req, state)
+    if (!compare.ok) return compare
+
     const generatedAt = (this.opts.now?.() ?? new Date()).toISOString()
     const built = await this.opts.jobs.run(req.jobId, {
       kind: 'report',
@@ -193,7 +246,8 @@ export class ReportService {
       activeIndex: req.scope === 'workspace' ? activeIndex : 0,
       simulation,
       contention,
-      ...(req.format === 'pdf' ? { pageSize: 'A4' as const } : {})
+      ...(req.format === 'pdf' ? { pageSize: 'A4' as const } : {}),
+      compare: compare.value
     })
     if (!built.ok) return built
     const { html, ran } = built.value

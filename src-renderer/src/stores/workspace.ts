@@ -395,13 +395,20 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     includeContention: boolean
   }): Promise<boolean> {
     const state = currentState()
+    // The pins chosen on the Compare view that the saved state still holds (a pin whose host was
+    // dropped is not in it): a comparison report's subject, a workspace report's section.
+    const kept = new Set(state.pinned.map((p) => p.id))
+    const compare = compareSelection.value.filter((id) => kept.has(id))
+    const withCompare =
+      (opts.scope === 'comparison' || opts.scope === 'workspace') && compare.length >= 2
     const out = await host.jobs.run('Building the report', 'export', (jobId) =>
       api().exportReport({
         jobId,
         state,
         scope: opts.scope,
         format: opts.format,
-        ...(opts.includeContention ? { includeContention: true } : {})
+        ...(opts.includeContention ? { includeContention: true } : {}),
+        ...(withCompare ? { compare } : {})
       })
     )
     const report = out?.value

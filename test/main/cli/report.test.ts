@@ -117,4 +117,33 @@ describe('pamt-planner report', () => {
     const r = await cli('report', '--out', outPath('none.html'))
     expect(r).toMatchObject({ code: 2, stderr: 'give exactly one of --host or --workspace\n' })
   })
+
+  it('takes --compare only with --workspace, and 2 to 4 pins (exit 2)', async () => {
+    const host = await cli(
+      'report',
+      '--host',
+      'x.txt',
+      '--compare',
+      'p1,p2',
+      '--out',
+      outPath('c.html')
+    )
+    expect(host).toMatchObject({
+      code: 2,
+      stderr: '--compare names pins of a workspace: give --workspace too\n'
+    })
+    const one = await cli(
+      'report',
+      '--workspace',
+      'w.pamtplan',
+      '--compare',
+      'p1',
+      '--out',
+      outPath('c.html')
+    )
+    expect(one).toMatchObject({
+      code: 2,
+      stderr: '--compare takes 2 to 4 pin ids, comma-separated (p1,p2)\n'
+    })
+  })
 })

@@ -215,3 +215,88 @@ describe('chromiumPdf without a Chromium', () => {
     )
   })
 })
+
+describe('PlannerService.exportReport: a comparison of pinned results', () => {
+  /** Two hosts and a pin of each: the SPR 8480C (w1) and the Dell R750xs (w2). */
+  async function twoPinnedHosts(): Promise<{
+    planner: Setup['planner']
+    state: WorkspaceStateInput
+  }> {
+    const { planner } = inlineServices(new InlineLauncher())
+    const ids: string[] = []
+    for (const name of [FIXTURE, 'dell-r750xs-icx-1s-128g.txt']) {
+      const h = await planner.analyzeHostText({
+        jobId: `h-${name}`,
+        fileName: name,
+        text: readHostFixture(name)
+      })
+      if (!h.ok) throw new Error(h.error.message)
+      ids.push(h.value.hostId)
+    }
+    const pin = (id: string, hostId: string, label: string) => ({
+      kind: 'host-analysis' as const,
+      id,
+      label,
+      pinnedAt: '2026-11-29T12:00:00.000Z',
+      hostId,
+      model: {},
+      summary: {}
+    })
+    return {
+      planner,
+      state: {
+        name: 'two hosts',
+        hosts: ids.map((hostId) => ({ hostId, model: {} })),
+        activeHost: 0,
+        workload: { presetId: '', scenario: null },
+        contention: { presetId: '', scenarioSource: 'workload', scenario: null, settings: null },
+        pinned: [pin('p1', 'w1', 'SPR 8480C'), pin('p2', 'w2', 'R750xs')],
+        notes: ''
+      }
+    }
+  }
+
+  it('re-runs the chosen pins and puts them side by side with the delta', async () => {
+    const { planner, state } = await twoPinnedHosts()
+    const out = await planner.exportReport({
+      jobId: 'c1',
+      state,
+      scope: 'comparison',
+      format: 'html',
+      compare: ['p1', 'p2']
+    })
+    if (!out.ok) throw new Error(out.error.message)
+    const html = out.value!.html!
+    expect(html).toContain('PAMT report: Comparison of pinned results')
+    expect(html).toContain('SPR 8480C')
+    expect(html).toContain('R750xs')
+    // Static PAMT as each kernel printed it: 1,050,636 KB (SPR 8480C) and 525,320 KB (R750xs,
+    // 4104 KB per 16 GiB × 128 + 8); the delta is 525,320 − 1,050,636 = −525,316 KiB, and
+    // 525,316 / 1,050,636 = 49.99981 % rounds to −50 in the table's two decimals.
+    expect(html).toMatch(
+      /<td class="text">Static PAMT<\/td><td class="text">KiB<\/td><td class="num">1,050,636<\/td><td class="num">525,320<\/td><td class="num">-525,316<\/td><td class="num">-50<\/td>/
+    )
+  })
+
+  it('refuses a comparison report without two pins, and a pin the workspace does not hold', async () => {
+    const { planner, state } = await twoPinnedHosts()
+    const none = await planner.exportReport({
+      jobId: 'c2',
+      state,
+      scope: 'comparison',
+      format: 'html'
+    })
+    expect(none).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    const missing = await planner.exportReport({
+      jobId: 'c3',
+      state,
+      scope: 'comparison',
+      format: 'html',
+      compare: ['p1', 'p9']
+    })
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'no pinned result p9 in this workspace' }
+    })
+  })
+})
