@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { WorkspaceStateInput } from '@shared/workspace/workspaceSchema'
+import type { PinnedResult, WorkspaceStateInput } from '@shared/workspace/workspaceSchema'
 import type { ScenarioInput } from '@shared/model/workload/scenario'
 import type { HostResult } from '@shared/api/contract'
 import { InlineLauncher, type TaskLauncher } from '../../../src-main/services/jobRunner'
@@ -233,7 +233,7 @@ describe('PlannerService.exportReport: a comparison of pinned results', () => {
       if (!h.ok) throw new Error(h.error.message)
       ids.push(h.value.hostId)
     }
-    const pin = (id: string, hostId: string, label: string) => ({
+    const pin = (id: string, hostId: string, label: string): PinnedResult => ({
       kind: 'host-analysis' as const,
       id,
       label,
