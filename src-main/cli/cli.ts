@@ -56,12 +56,15 @@ import {
   presetScenario
 } from '@shared/model/workload/presets'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '@shared/model/workload/scenario'
+import { reportCommand, type ReportCliOptions } from './reportCommand'
 
 /** Exit codes, the same for every command (README, `--help`). */
 export const EXIT_OK = 0
 export const EXIT_BAD_INPUT = 1
 export const EXIT_USAGE = 2
 export const EXIT_INIT_FAILS = 3
+/** `report --pdf` where no Chromium can print: the HTML is written, the PDF is not. */
+export const EXIT_NO_PDF = 4
 /** EX_SOFTWARE of sysexits.h: an internal error, a bug in pamt-planner rather than the input. */
 export const EXIT_INTERNAL = 70
 /** One exit-code row of `--help`, codes right-aligned so the descriptions line up. */
@@ -75,9 +78,10 @@ const EXIT_CODES_HELP = [
     'bad input: a file that cannot be read or parsed (one line names the file and line),'
   ),
   '      or a run above the documented work limits (the line says what to shrink)',
+  '      (fleet exits 1 when any file could not be read; each such file is a row saying why)',
   exitRow(EXIT_USAGE, 'usage: an unknown command or option, or a value out of range'),
   exitRow(EXIT_INIT_FAILS, 'analyze --check: the model predicts TDX init fails on this host'),
-  '      (fleet exits 1 when any file could not be read; each such file is a row saying why)',
+  exitRow(EXIT_NO_PDF, 'report --pdf: no Chromium to print the PDF with (the HTML was written)'),
   exitRow(
     EXIT_INTERNAL,
     'internal error: a bug, not the input; "pamt-planner: INTERNAL (file): …" names the'
@@ -838,6 +842,39 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
         return
       }
       exitCode = done.summary.unreadable > 0 ? EXIT_BAD_INPUT : EXIT_OK
+    })
+
+  program
+    .command('report')
+    .description(
+      'write a self-contained HTML report (and a PDF through Chromium) of a host, a workload and its contention, or a workspace (docs/reports.md)'
+    )
+    .option('--host <file>', 'host file (any format analyze reads)')
+    .addOption(
+      new Option('--preset <name>', 'a built-in scenario').choices([
+        ...PRESET_NAMES,
+        ...CONTENTION_PRESET_NAMES
+      ])
+    )
+    .option('--scenario <file>', 'scenario JSON (docs/workload-model.md)')
+    .option('--contention', 'also run the contention designs on the scenario')
+    .option('--workspace <file>', 'a .pamtplan workspace: report every host in it')
+    .option(
+      '--compare <pins>',
+      'with --workspace: also compare these pinned results, 2-4 ids such as p1,p2'
+    )
+    .requiredOption('--out <file>', 'the HTML report to write')
+    .option(
+      '--pdf <file>',
+      `also print it to PDF with Chromium ($PAMT_PLANNER_CHROMIUM, else chromium, google-chrome on PATH; exit ${EXIT_NO_PDF} if none)`
+    )
+    .action(async (options: ReportCliOptions) => {
+      exitCode = await reportCommand(options, ctx, {
+        services: () => cliServices(ctx).planner,
+        fail: (e) => failWith(ctx, e),
+        readScenarioFile,
+        codes: { ok: EXIT_OK, usage: EXIT_USAGE, badInput: EXIT_BAD_INPUT, noPdf: EXIT_NO_PDF }
+      })
     })
 
   program

@@ -27,7 +27,7 @@ function commandItem(
 
 /**
  * The application menu: File (Open…, Save, Save As…, Quit), Edit, View (the three views,
- * Ctrl+1/2/3; Reload and DevTools only in development, never the stock `viewMenu` role, which
+ * Ctrl+1/2/3/4; Reload and DevTools only in development, never the stock `viewMenu` role, which
  * always offers DevTools), Run (Run, Cancel), Window, Help (Keyboard Shortcuts, documentation).
  * Every action carries the accelerator of the shared shortcut table (src-shared/api/shortcuts.ts)
  * and sends its command to the renderer, which runs it as the key would. The page sees a key
@@ -41,6 +41,7 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
     item('viewHost'),
     item('viewWorkload'),
     item('viewContention'),
+    item('viewCompare'),
     item('viewFleet'),
     sep,
     ...(o.devTools
@@ -70,6 +71,7 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
         sep,
         item('save'),
         item('saveAs'),
+        item('exportReport'),
         sep,
         { role: mac ? 'close' : 'quit' }
       ]

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import workerPath from '../worker/worker?modulePath'
 import { appPaths } from '../services/appPaths'
 import { createServices } from '../services/createServices'
+import { electronPdfPrinter } from '../services/pdf/electronPdf'
 import type { OpenDialogKind } from '../services/plannerService'
 import { WorkerThreadLauncher } from '../services/jobRunner'
 import { createUrlAllowList } from './allowedUrl'
@@ -81,6 +82,26 @@ async function showSaveDialog(suggestedName: string): Promise<string | null> {
   return r.canceled || !r.filePath ? null : r.filePath
 }
 
+/** Where to write a report (docs/reports.md): the chosen path, or null when cancelled. */
+async function showReportSaveDialog(
+  suggestedName: string,
+  format: 'html' | 'pdf'
+): Promise<string | null> {
+  const options: Electron.SaveDialogOptions = {
+    title: 'Export report',
+    defaultPath: suggestedName,
+    filters: [
+      format === 'pdf'
+        ? { name: 'PDF', extensions: ['pdf'] }
+        : { name: 'HTML report', extensions: ['html'] }
+    ]
+  }
+  const r = mainWindow
+    ? await dialog.showSaveDialog(mainWindow, options)
+    : await dialog.showSaveDialog(options)
+  return r.canceled || !r.filePath ? null : r.filePath
+}
+
 applySecurityRules(isAllowedUrl)
 const services = createServices({
   mode: 'desktop',
@@ -88,6 +109,8 @@ const services = createServices({
   resourcesDir: paths.resourcesDir,
   showOpenDialog,
   showSaveDialog,
+  showReportSaveDialog,
+  printPdf: electronPdfPrinter(BrowserWindow),
   // The autosave, session record and recent files live in Electron's per-user data folder.
   dataDir: app.getPath('userData')
 })

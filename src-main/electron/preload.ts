@@ -35,6 +35,7 @@ const api: DesktopBridge = {
   analyzeFleetTexts: invoke('analyzeFleetTexts'),
   openFleetFolder: invoke('openFleetFolder'),
   openFleetHost: invoke('openFleetHost'),
+  exportReport: invoke('exportReport'),
   onProgress(listener) {
     const handler = (_e: unknown, p: JobProgress): void => listener(p)
     ipcRenderer.on('planner:progress', handler)

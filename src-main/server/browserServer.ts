@@ -118,6 +118,11 @@ const UPLOAD_ROUTES = {
   autosaveWorkspace: {
     limit: (l: ServerLimits) => l.workspaceStateBodyBytes,
     tooLarge: 'workspace state (notes, pins, scenarios) is larger than the server accepts'
+  },
+  // A report request carries the same state as a save (docs/reports.md).
+  exportReport: {
+    limit: (l: ServerLimits) => l.workspaceStateBodyBytes,
+    tooLarge: 'workspace state (notes, pins, scenarios) is larger than the server accepts'
   }
 } as const
 type UploadMethod = keyof typeof UPLOAD_ROUTES

@@ -2,7 +2,7 @@ import type { AppInfo } from '@shared/api/contract'
 import { version } from '../../package.json'
 import { ExampleHostCatalog } from './exampleHosts'
 import { JobRunner, type TaskLauncher } from './jobRunner'
-import { PlannerService, type OpenDialogKind } from './plannerService'
+import { PlannerService, type OpenDialogKind, type PlannerServiceOptions } from './plannerService'
 import { ProgressHub } from './progressHub'
 
 export interface Services {
@@ -21,6 +21,9 @@ export function createServices(opts: {
   dataDir?: string
   /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES). */
   hostStoreBytes?: number
+  /** Reports (docs/reports.md): desktop PDF printer and save dialog. */
+  printPdf?: PlannerServiceOptions['printPdf']
+  showReportSaveDialog?: PlannerServiceOptions['showReportSaveDialog']
 }): Services {
   const progress = new ProgressHub()
   const planner = new PlannerService({
@@ -31,7 +34,9 @@ export function createServices(opts: {
     ...(opts.showOpenDialog ? { showOpenDialog: opts.showOpenDialog } : {}),
     ...(opts.showSaveDialog ? { showSaveDialog: opts.showSaveDialog } : {}),
     ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
-    ...(opts.hostStoreBytes !== undefined ? { hostStoreBytes: opts.hostStoreBytes } : {})
+    ...(opts.hostStoreBytes !== undefined ? { hostStoreBytes: opts.hostStoreBytes } : {}),
+    ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
+    ...(opts.showReportSaveDialog ? { showReportSaveDialog: opts.showReportSaveDialog } : {})
   })
   return { planner, progress }
 }

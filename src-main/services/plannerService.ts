@@ -47,6 +47,9 @@ import { runFleet } from './fleetRunner'
 import { walkFiles } from './fleetInputs'
 import { defaultPoolSize } from './jobRunner'
 import type { FleetWorkload } from '../worker/protocol'
+import type { ExportReportRequest, ExportedReport } from '@shared/api/reportContract'
+import { ReportService, contentionKey, simulationKey } from './report/reportService'
+import { chromiumPdf } from './pdf/chromiumPdf'
 import type { ExampleHostCatalog } from './exampleHosts'
 import { HostStore, type StoredHost } from './hostStore'
 import type { JobRunner } from './jobRunner'
@@ -92,6 +95,12 @@ export interface PlannerServiceOptions {
   dataDir?: string
   /** Memory budget of the stored hosts (default DEFAULT_HOST_STORE_BYTES; see HostStore). */
   hostStoreBytes?: number
+  /** Reports: HTML to PDF (desktop: Electron's printToPDF; default: a headless Chromium). */
+  printPdf?: (html: string) => Promise<ApiResult<Uint8Array>>
+  /** Desktop: save dialog for a report; absent, the report is returned for download. */
+  showReportSaveDialog?: (suggestedName: string, format: 'html' | 'pdf') => Promise<string | null>
+  /** Clock of the reports' generated time (tests inject one). */
+  now?: () => Date
 }
 
 /**
@@ -125,6 +134,8 @@ function fleetWorkloadOf(req: FleetWorkloadRequest): ApiResult<FleetWorkload | n
   return ok(null)
 }
 
+const APP_NAME = 'PAMT Planner'
+
 export class PlannerService implements PlannerMethods {
   private readonly hosts: HostStore
   /**
@@ -134,6 +145,8 @@ export class PlannerService implements PlannerMethods {
   private fleetPaths = new Set<string>()
   /** Workspaces: save, autosave, open, restore (docs/workspaces.md). */
   readonly workspaces: WorkspaceService
+  /** Reports, and the recent runs they reuse (docs/reports.md). */
+  readonly reports: ReportService
 
   constructor(private readonly opts: PlannerServiceOptions) {
     this.hosts = new HostStore(opts.hostStoreBytes)
@@ -153,6 +166,14 @@ export class PlannerService implements PlannerMethods {
           model,
           source
         })
+    })
+    this.reports = new ReportService({
+      app: { name: APP_NAME, version: opts.version },
+      jobs: opts.jobs,
+      storedHost: (id) => this.storedHost(id),
+      printPdf: opts.printPdf ?? ((html) => chromiumPdf(html)),
+      ...(opts.showReportSaveDialog ? { showSaveDialog: opts.showReportSaveDialog } : {}),
+      ...(opts.now ? { now: opts.now } : {})
     })
   }
 
@@ -199,7 +220,7 @@ export class PlannerService implements PlannerMethods {
 
   async getAppInfo(): Promise<ApiResult<AppInfo>> {
     return ok({
-      name: 'PAMT Planner',
+      name: APP_NAME,
       version: this.opts.version,
       mode: this.opts.mode,
       hasFileDialog: this.opts.showOpenDialog !== undefined,
@@ -315,13 +336,17 @@ export class PlannerService implements PlannerMethods {
       sweep?.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    return this.opts.jobs.run(req.jobId, {
+    const run = await this.opts.jobs.run(req.jobId, {
       kind: 'simulate',
       host: stored.value.host,
       model: req.model,
       scenario: scenario.data,
       sweep: sweep?.data
     })
+    // Kept for a report right after (docs/reports.md, "Re-running").
+    if (run.ok)
+      this.reports.simulations.set(simulationKey(req.hostId, req.model, scenario.data), run.value)
+    return run
   }
 
   async listContentionPresets(): Promise<ApiResult<ScenarioPreset[]>> {
@@ -352,13 +377,19 @@ export class PlannerService implements PlannerMethods {
       settings.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    return this.opts.jobs.run(req.jobId, {
+    const run = await this.opts.jobs.run(req.jobId, {
       kind: 'contention',
       host: stored.value.host,
       model: req.model,
       scenario: scenario.data,
       settings: settings.data
     })
+    if (run.ok)
+      this.reports.contentionRuns.set(
+        contentionKey(req.hostId, req.model, scenario.data, settings.data),
+        run.value
+      )
+    return run
   }
 
   /**
@@ -451,6 +482,11 @@ export class PlannerService implements PlannerMethods {
       refcounts,
       samples: TRACE_SAMPLES
     })
+  }
+
+  /** A report of one view or the workspace (docs/reports.md), built in the model worker. */
+  exportReport(req: ExportReportRequest): Promise<ApiResult<ExportedReport | null>> {
+    return this.reports.exportReport(req)
   }
 
   async cancelJob(req: JobRequest): Promise<ApiResult<{ cancelled: boolean }>> {

@@ -22,6 +22,7 @@ export type FleetItem = { file: string; path: string } | { file: string; text: s
 /** The workload a fleet run models on every host (src-shared/fleet/fleetHost.ts). */
 export type { FleetWorkload } from '@shared/fleet/fleetHost'
 import type { FleetWorkload } from '@shared/fleet/fleetHost'
+import type { ReportScope } from '@shared/report/buildReport'
 
 /** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =
@@ -88,6 +89,58 @@ export type WorkerTask =
        */
       knownCells: Array<[string, FleetScenarioCell]>
     }
+  | ReportTask
+
+/**
+ * Build a report (docs/reports.md): analyse the hosts, run the simulation and the contention run
+ * the scope needs (unless main passes a cached result of the same request), and render the HTML.
+ */
+export interface ReportTask {
+  kind: 'report'
+  app: { name: string; version: string }
+  generatedAt: string
+  scope: ReportScope
+  workspaceName: string
+  notes: string
+  hosts: Array<{
+    host: HostInput
+    summary: ImportSummary
+    source: HostResult['source']
+    model: ModelOptions
+    input: { bytes: number; sha256: string } | null
+  }>
+  activeIndex: number
+  simulation: { scenario: Scenario; cached: SimulationRun | null } | null
+  contention: {
+    scenario: Scenario
+    settings: ContentionRunSettings
+    cached: ContentionRun | null
+  } | null
+  /** Fix the paper size (the PDF path); absent: the printer's. */
+  pageSize?: 'A4' | 'Letter'
+  /** Pins to re-run and compare, in the chosen order (docs/reports.md, "Comparison"); [] for none. */
+  compare: ReportComparePin[]
+}
+
+/** One pin of a report's comparison: its label, its host and the inputs that reproduce it. */
+export interface ReportComparePin {
+  label: string
+  host: HostInput
+  /** The host's file name, as the Compare view names it. */
+  hostName: string
+  model: ModelOptions
+  run:
+    | { kind: 'host-analysis' }
+    | { kind: 'workload-run'; scenario: Scenario }
+    | { kind: 'contention-run'; scenario: Scenario; settings: ContentionRunSettings }
+}
+
+/** A built report, and the runs it made (main caches them for the next report). */
+export interface ReportTaskOutput {
+  html: string
+  /** Runs made by this task (null when cached or not needed). */
+  ran: { simulation: SimulationRun | null; contention: ContentionRun | null }
+}
 
 /** What a host task produces: the analysed host, plus its input so main can re-analyse it later. */
 export interface HostTaskOutput {
@@ -105,6 +158,7 @@ export interface TaskOutputs {
   calibrationFit: CalibrationFitRun
   /** One row per item, in the items' order. */
   fleetBatch: FleetRow[]
+  report: ReportTaskOutput
 }
 
 export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]

@@ -20,6 +20,7 @@ import {
 import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 import { runFleetBatch } from './fleetBatch'
 import { importAndAnalyzeText, withoutCode } from './importAndAnalyze'
+import { runReportTask } from './reportTask'
 
 export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
 
@@ -135,6 +136,8 @@ async function run(
       progress('done', 1)
       return ok({ hostName: host.name, report })
     }
+    case 'report':
+      return runReportTask(task, progress)
     case 'replayTrace': {
       progress('parsing', 0)
       const parser = new TraceParser(task.fileName)

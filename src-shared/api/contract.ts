@@ -12,6 +12,7 @@ import type { HostAnalysis } from '../model/host/analyzeHost'
 import type { ApiResult } from './errors'
 import type { WorkspaceMethods } from './workspaceContract'
 import type { FleetMethods } from './fleetContract'
+import type { ReportMethods } from './reportContract'
 
 /**
  * The PlannerApi contract: the one set of operations the renderer can ask of the main process,
@@ -90,7 +91,7 @@ export interface JobRequest {
 
 /** Request/response map: one entry per method, the same names on every transport. */
 export interface PlannerMethods
-  extends WorkloadMethods, ContentionMethods, WorkspaceMethods, FleetMethods {
+  extends WorkloadMethods, ContentionMethods, WorkspaceMethods, FleetMethods, ReportMethods {
   getAppInfo(req: Record<string, never>): Promise<ApiResult<AppInfo>>
   listExampleHosts(req: Record<string, never>): Promise<ApiResult<ExampleHost[]>>
   analyzeExampleHost(req: AnalyzeExampleRequest): Promise<ApiResult<HostResult>>

@@ -16,6 +16,10 @@ export type ApiErrorCode =
   | 'CANCELLED'
   | 'UNAVAILABLE'
   | 'FILE_UNREADABLE'
+  /** A report's PDF was asked for where no Chromium or Electron can print it (docs/reports.md). */
+  | 'PDF_UNAVAILABLE'
+  /** The printer ran but gave no PDF (timeout, crash, not a PDF). */
+  | 'PDF_FAILED'
   | 'INTERNAL'
 
 export interface ApiError {

@@ -9,6 +9,7 @@ import { calibrationFitOptionsSchema } from '../model/contention/calibrationFit'
 import { sweepRequestSchema } from '../model/runtime/sweep'
 import { workspaceRequestSchemas } from './workspaceSchemas'
 import { fleetRequestSchemas } from './fleetSchemas'
+import { reportRequestSchemas } from './reportContract'
 
 const jobId = z
   .string()
@@ -83,7 +84,8 @@ export const requestSchemas = {
   }),
   cancelJob: z.strictObject({ jobId }),
   ...workspaceRequestSchemas,
-  ...fleetRequestSchemas
+  ...fleetRequestSchemas,
+  ...reportRequestSchemas
 } satisfies Record<PlannerMethodName, z.ZodType>
 
 export const PLANNER_METHOD_NAMES = Object.keys(requestSchemas) as PlannerMethodName[]

@@ -9,9 +9,11 @@ export const MENU_COMMANDS = [
   'open',
   'save',
   'saveAs',
+  'exportReport',
   'viewHost',
   'viewWorkload',
   'viewContention',
+  'viewCompare',
   'viewFleet',
   'run',
   'cancel',
@@ -68,6 +70,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     menuLabel: 'Save As…'
   },
   {
+    command: 'exportReport',
+    keys: ['Ctrl', 'Shift', 'E'],
+    accelerator: 'CmdOrCtrl+Shift+E',
+    description: 'Export a report (HTML or PDF) of this view or the workspace',
+    menuLabel: 'Export Report…'
+  },
+  {
     command: 'run',
     keys: ['Ctrl', 'Enter'],
     accelerator: 'CmdOrCtrl+Enter',
@@ -103,9 +112,16 @@ export const SHORTCUTS: readonly Shortcut[] = [
     menuLabel: 'Contention'
   },
   {
-    command: 'viewFleet',
+    command: 'viewCompare',
     keys: ['Ctrl', '4'],
     accelerator: 'CmdOrCtrl+4',
+    description: 'Show the Compare view (pinned results side by side)',
+    menuLabel: 'Compare'
+  },
+  {
+    command: 'viewFleet',
+    keys: ['Ctrl', '5'],
+    accelerator: 'CmdOrCtrl+5',
     description: 'Show the Fleet view',
     menuLabel: 'Fleet'
   },
@@ -145,11 +161,13 @@ export function commandForKey(e: {
   if (mod && !e.altKey) {
     if (key === 'o') return 'open'
     if (key === 's') return e.shiftKey ? 'saveAs' : 'save'
+    if (key === 'e' && e.shiftKey) return 'exportReport'
     if (key === 'Enter') return 'run'
     if (key === '1') return 'viewHost'
     if (key === '2') return 'viewWorkload'
     if (key === '3') return 'viewContention'
-    if (key === '4') return 'viewFleet'
+    if (key === '4') return 'viewCompare'
+    if (key === '5') return 'viewFleet'
     return null
   }
   if (e.altKey) return null

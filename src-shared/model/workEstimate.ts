@@ -116,9 +116,10 @@ function tdPages(s: Scenario, c: TdClass, params: TdxModuleParams): TdPageCounts
 /**
  * Region visits of one TD in the workload generator and the replay: each allocation takes
  * `pagesPerRegionVisit(f)` pages from every region it visits (plus a partial region at each end of
- * each allocation), every get is put again at teardown, huge mappings take and release whole
- * regions, and a demoted or split mapping is a DEMOTE and a put. An upper bound while regions are
- * visited whole; released pages can make later visits smaller, which WorkBudget catches.
+ * each allocation), every get of a TD torn down within the run is put again at teardown, huge
+ * mappings take and release whole regions, and a demoted or split mapping is a DEMOTE and a put.
+ * An upper bound while regions are visited whole; released pages can make later visits smaller,
+ * which WorkBudget catches.
  */
 export function simulationVisitsPerTd(s: Scenario, c: TdClass, params: TdxModuleParams): number {
   const ppr = pagesPerRegionVisit(s.host.fragmentation)
@@ -126,7 +127,12 @@ export function simulationVisitsPerTd(s: Scenario, c: TdClass, params: TdxModule
   const calls = 5 + 3 * steps
   const fourK = Math.ceil((layout.fourKPages + conv.fourKPages) / ppr) + Math.ceil(kernel / ppr)
   const whole = layout.twoMMappings + layout.oneGMappings * 512
-  return 2 * (fourK + 2 * calls) + 2 * whole + 3 * (demoted + conv.splits) + 1
+  // Puts mirror the gets only for TDs torn down within the run (a lifetime no longer than the
+  // run); a TD that lives on puts only the pages it converts to shared. Counting a teardown that
+  // never comes made the estimate, and a long simulation's progress bar, twice too slow.
+  const ends = c.lifetimeNs !== null && c.lifetimeNs <= s.durationNs
+  const puts = ends ? fourK : Math.ceil(conv.fourKPages / ppr) + (conv.fourKPages > 0 ? 1 : 0)
+  return fourK + puts + 4 * calls + 2 * whole + 3 * (demoted + conv.splits) + 1
 }
 
 /**

@@ -25,7 +25,15 @@ export interface ReportTable {
   rows: ReportCell[][]
   /** One sentence under the table (its source or what it assumes), optional. */
   note?: string
+  /**
+   * Per row, whether the kernel fixes the value or the planner models it (the report's
+   * "Modelled assumptions" marks them apart, docs/reports.md); absent: no mark.
+   */
+  rowMarks?: Array<RowMark | null>
 }
+
+/** A kernel rule, reproduced exactly, or a modelled choice with a default and its source. */
+export type RowMark = 'kernel-exact' | 'modelled'
 
 export interface ReportChart {
   kind: 'chart'
@@ -49,4 +57,15 @@ export interface ReportSection {
   id: string
   title: string
   blocks: ReportBlock[]
+  /**
+   * Verbatim text shown folded under the blocks (a scenario's JSON, the settings): the HTML puts
+   * each in a <details>/<pre>; a plain-text renderer may print or skip them.
+   */
+  details?: ReportDetails[]
+}
+
+/** One folded verbatim text of a section (docs/reports.md, "Inputs"). */
+export interface ReportDetails {
+  summary: string
+  text: string
 }

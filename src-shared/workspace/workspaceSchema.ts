@@ -85,7 +85,8 @@ const pinBase = {
 
 /**
  * A pinned result: a host analysis, a workload run or a contention run, with every input needed to
- * reproduce it (the model is deterministic for given inputs and seeds). The pin UI comes later.
+ * reproduce it (the model is deterministic for given inputs and seeds). Pinned from the views and
+ * compared on the Compare view (docs/workspaces.md, "Pinned results", "Compare").
  */
 export const pinnedResultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('host-analysis'), ...pinBase }),

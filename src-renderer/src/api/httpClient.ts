@@ -90,6 +90,7 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
         },
         body: file
       })) as NonNullable<PlannerApi['uploadText']>,
+    exportReport: call('exportReport'),
     onProgress(listener) {
       listeners.add(listener)
       ensureStream()

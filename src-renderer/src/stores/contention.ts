@@ -24,7 +24,7 @@ import { issueSentence, type FieldLabel } from '@shared/api/issueText'
 import { sensitivityPlan, sensitivityPointCount } from '@shared/model/contention/sensitivity'
 import { useHostStore } from './host'
 import { createJobTracker } from '../composables/jobTracker'
-import { useWorkloadStore } from './workload'
+import { useWorkloadStore, type RanOn } from './workload'
 import { draftToInput, validateScenario, type FieldErrors } from './scenarioDraft'
 import {
   COST_FIELDS,
@@ -253,6 +253,8 @@ export const useContentionStore = defineStore('contention', () => {
   /** The last successful run, and the preset it ran ('' for the Workload scenario). */
   const run = shallowRef<ContentionRun | null>(null)
   const runPresetId = ref('')
+  /** The host and model options the last run used (a pin records them). */
+  const runHost = shallowRef<RanOn | null>(null)
   /** Index into run.report.outcomes of the design whose timeline is shown. */
   const timelineIndex = ref(0)
   /** The contention job in flight, the last error and what failed (composables/jobTracker). */
@@ -383,6 +385,7 @@ export const useContentionStore = defineStore('contention', () => {
       return false
     }
     const forPreset = presetId.value
+    const ranOn: RanOn = { host: current, model: host.modelOptions }
     const n = settings.designs.length
     const k = settings.seeds
     const points = sensitivity
@@ -402,6 +405,7 @@ export const useContentionStore = defineStore('contention', () => {
     )
     if (!out) return false
     run.value = out.value
+    runHost.value = ranOn
     runPresetId.value = forPreset
     if (timelineIndex.value >= out.value.report.outcomes.length) timelineIndex.value = 0
     return true
@@ -426,6 +430,7 @@ export const useContentionStore = defineStore('contention', () => {
       : defaultDraft(hostMachine.value)
     showErrors.value = false
     run.value = null
+    runHost.value = null
     runPresetId.value = ''
     timelineIndex.value = 0
   }
@@ -512,6 +517,7 @@ export const useContentionStore = defineStore('contention', () => {
     machine,
     showErrors,
     run,
+    runHost,
     runPresetId,
     timelineIndex,
     job,

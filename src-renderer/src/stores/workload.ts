@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { PlannerApi, ScenarioPreset, SimulationRun, TraceRun } from '@shared/api/contract'
+import type {
+  HostResult,
+  PlannerApi,
+  ScenarioPreset,
+  SimulationRun,
+  TraceRun
+} from '@shared/api/contract'
+import type { ModelOptions } from '@shared/api/modelOptions'
 import type { ApiResult } from '@shared/api/errors'
 import {
   MAX_SCENARIO_FILE_BYTES,
@@ -27,6 +34,12 @@ import {
   type FieldErrors,
   type ScenarioDraft
 } from './scenarioDraft'
+
+/** The host (as shown then) and the model options a run used. */
+export interface RanOn {
+  host: HostResult
+  model: ModelOptions | undefined
+}
 
 /** What the workload error banner says failed. */
 export type WorkloadAction = 'simulate' | 'sweep' | 'trace' | 'scenario-file' | 'presets'
@@ -70,6 +83,11 @@ export const useWorkloadStore = defineStore('workload', () => {
   const showErrors = ref(false)
   /** The last successful simulation (with its sweep, when one was run). */
   const simulation = shallowRef<SimulationRun | null>(null)
+  /**
+   * The host and model options the last simulation ran on (a pin records them: the shown result
+   * may be of a host no longer on screen).
+   */
+  const simulationHost = shallowRef<RanOn | null>(null)
   /** The last successful trace replay. */
   const trace = shallowRef<TraceRun | null>(null)
   /** Which result the charts show. */
@@ -253,6 +271,7 @@ export const useWorkloadStore = defineStore('workload', () => {
       fail(action, { code: 'WORK_TOO_LARGE', message: refusal })
       return false
     }
+    const ranOn: RanOn = { host: host.current!, model: target.model }
     const out = await jobs.run(
       label,
       action,
@@ -262,6 +281,7 @@ export const useWorkloadStore = defineStore('workload', () => {
     if (!out) return false
     const run = out.value
     shownInputsKey = inputsKey(target, scenario)
+    simulationHost.value = ranOn
     // A plain run keeps the sweep on screen when the scenario is unchanged.
     const previous = simulation.value
     simulation.value =
@@ -420,6 +440,7 @@ export const useWorkloadStore = defineStore('workload', () => {
     presetId.value = saved.presetId
     showErrors.value = false
     simulation.value = null
+    simulationHost.value = null
     trace.value = null
     shown.value = 'simulation'
   }
@@ -441,6 +462,7 @@ export const useWorkloadStore = defineStore('workload', () => {
     draft,
     showErrors,
     simulation,
+    simulationHost,
     trace,
     shown,
     job,

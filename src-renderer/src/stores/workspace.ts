@@ -1,16 +1,28 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { PlannerApi } from '@shared/api/contract'
-import type { ApiResult } from '@shared/api/errors'
+import type { HostResult, PlannerApi } from '@shared/api/contract'
+import type { ApiError, ApiResult } from '@shared/api/errors'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type {
   OpenedWorkspace,
   RecentWorkspace,
   SavedWorkspace
 } from '@shared/api/workspaceContract'
+import type { ExportReportRequest } from '@shared/api/reportContract'
 import { formatLimitBytes } from '@shared/import/limits'
 import {
+  contentionPinLabel,
+  contentionPinSummary,
+  hostPinLabel,
+  hostPinSummary,
+  MAX_PIN_LABEL,
+  workloadPinLabel,
+  workloadPinSummary
+} from '@shared/compare/compareItems'
+import {
+  MAX_PINNED,
   MAX_WORKSPACE_FILE_BYTES,
+  MAX_WORKSPACE_HOSTS,
   WORKSPACE_EXTENSION,
   looksLikeWorkspace,
   type PinnedResult,
@@ -28,6 +40,20 @@ export const AUTOSAVE_DEBOUNCE_MS = 2_000
 /** …and at the latest this long after the first unsaved change, even while changes keep coming. */
 export const AUTOSAVE_MAX_DELAY_MS = 30_000
 export const UNTITLED = 'Untitled workspace'
+
+/** What a pin can be taken of: the Host view's analysis, a Workload or a Contention run. */
+export type PinKind = PinnedResult['kind']
+
+/**
+ * A host pins refer to (docs/workspaces.md, "Pinned results"): the service's id for it now (it
+ * changes when a workspace is opened or an evicted example is re-imported), where it came from,
+ * and the model options it is saved with.
+ */
+export interface PinnedHost {
+  hostId: string
+  source: HostResult['source']
+  model: ModelOptions
+}
 
 /** Asks before unsaved work is dropped; window.confirm in the app, a stub in tests. */
 export type ConfirmDiscard = (message: string) => boolean
@@ -49,8 +75,18 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   /** Changes since the last explicit save or open. */
   const dirty = ref(false)
   const notes = ref('')
-  /** Pinned results (the pin UI is a later task; they are kept and saved as they are). */
+  /**
+   * Pinned results, in pin order. Their `hostId` is a workspace host id (`w1`…) of `pinnedHosts`;
+   * a save renumbers them to the file's host order (`currentState`).
+   */
   const pinned = shallowRef<PinnedResult[]>([])
+  /** The hosts pins refer to, by workspace host id: kept and saved with the workspace. */
+  const pinnedHosts = shallowRef<Record<string, PinnedHost>>({})
+  /**
+   * The pins chosen for comparison (ids, in the order chosen). Kept here, not in the file: the
+   * version 2 schema has no place for it, and a version bump for a selection is not worth it.
+   */
+  const compareSelection = ref<string[]>([])
   /** The previous session's autosave, offered until restored or dismissed. */
   const restoreOffer = ref<{ name: string; savedAt: string } | null>(null)
   const recent = ref<RecentWorkspace[]>([])
@@ -83,9 +119,27 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const current = host.current
     const scenario = workload.draft ? validateScenario(draftToInput(workload.draft)) : null
     const settings = validateSettings(draftToSettings(contention.draft))
+    // The host on screen first, then every other host a pin refers to; pins are renumbered to
+    // this order (the file's w1, w2, …), a host shared by several pins or on screen counted once.
+    const hosts: Array<{ hostId: string; model: ModelOptions }> = current
+      ? [{ hostId: current.hostId, model: host.modelOptions ?? {} }]
+      : []
+    const index = new Map<string, number>(current ? [[current.hostId, 0]] : [])
+    const savedPins: PinnedResult[] = []
+    for (const p of pinned.value) {
+      const kept = pinnedHosts.value[p.hostId]
+      if (!kept) continue
+      let i = index.get(kept.hostId)
+      if (i === undefined) {
+        i = hosts.length
+        hosts.push({ hostId: kept.hostId, model: kept.model })
+        index.set(kept.hostId, i)
+      }
+      savedPins.push({ ...p, hostId: `w${i + 1}` })
+    }
     return {
       name: name.value,
-      hosts: current ? [{ hostId: current.hostId, model: host.modelOptions ?? {} }] : [],
+      hosts,
       activeHost: current ? 0 : null,
       workload: {
         presetId: workload.presetId,
@@ -97,7 +151,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         scenario: contention.scenario,
         settings: settings.ok ? settings.settings : null
       },
-      pinned: pinned.value,
+      pinned: savedPins,
       notes: notes.value
     }
   }
@@ -171,7 +225,18 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       name.value = ws.name
       path.value = ws.path
       notes.value = ws.state.notes
-      pinned.value = ws.state.pinned
+      // Pins name the file's hosts (w1 = hosts[0]); main opened each of them under a new id.
+      const kept: Record<string, PinnedHost> = {}
+      for (const p of ws.state.pinned) {
+        const i = Number(p.hostId.slice(1)) - 1
+        const opened = ws.hosts[i]
+        const state = ws.state.hosts[i]
+        if (opened && state)
+          kept[p.hostId] = { hostId: state.hostId, source: opened.source, model: state.model }
+      }
+      pinnedHosts.value = kept
+      pinned.value = ws.state.pinned.filter((p) => kept[p.hostId])
+      compareSelection.value = []
       dirty.value = false
       autosavedGeneration = generation
       clearTimers()
@@ -300,7 +365,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         ...(saveAs ? { saveAs: true } : {})
       })
       if (!out.ok) {
-        host.jobs.fail('export', out.error)
+        host.jobs.fail('export', out.error.code === 'HOST_EVICTED' ? evictedOnSave() : out.error)
         return false
       }
       if (!out.value) return false
@@ -316,6 +381,198 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       return true
     } finally {
       saving.value = false
+    }
+  }
+
+  /**
+   * Export a report (docs/reports.md): main builds it from this state in the model worker, as a
+   * job with progress (Esc cancels). Desktop: main asks where and writes it; browser mode: the
+   * file comes back and downloads.
+   */
+  async function exportReport(opts: {
+    scope: ExportReportRequest['scope']
+    format: ExportReportRequest['format']
+    includeContention: boolean
+  }): Promise<boolean> {
+    const state = currentState()
+    // The pins chosen on the Compare view that the saved state still holds (a pin whose host was
+    // dropped is not in it): a comparison report's subject, a workspace report's section.
+    const kept = new Set(state.pinned.map((p) => p.id))
+    const compare = compareSelection.value.filter((id) => kept.has(id))
+    const withCompare =
+      (opts.scope === 'comparison' || opts.scope === 'workspace') && compare.length >= 2
+    const out = await host.jobs.run('Building the report', 'export', (jobId) =>
+      api().exportReport({
+        jobId,
+        state,
+        scope: opts.scope,
+        format: opts.format,
+        ...(opts.includeContention ? { includeContention: true } : {}),
+        ...(withCompare ? { compare } : {})
+      })
+    )
+    const report = out?.value
+    if (!report) return false
+    if (report.html !== undefined)
+      downloadBlob(report.fileName, new Blob([report.html], { type: 'text/html' }))
+    else if (report.pdfBase64 !== undefined) {
+      const bin = atob(report.pdfBase64)
+      const bytes = new Uint8Array(bin.length)
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+      downloadBlob(report.fileName, new Blob([bytes], { type: 'application/pdf' }))
+    }
+    status.value = `Report ${report.path ?? report.fileName} (${report.bytes} bytes)`
+    return true
+  }
+
+  /** The workspace host id for a service host, a new one when no pin refers to it yet. */
+  function slotFor(result: HostResult, model: ModelOptions | undefined): string | null {
+    const hosts = pinnedHosts.value
+    const found = Object.entries(hosts).find(([, h]) => h.hostId === result.hostId)
+    if (found) return found[0]
+    // The file holds at most MAX_WORKSPACE_HOSTS, one of them the host on screen.
+    if (Object.keys(hosts).length >= MAX_WORKSPACE_HOSTS - 1) return null
+    let n = 1
+    while (hosts[`w${n}`]) n++
+    const id = `w${n}`
+    pinnedHosts.value = {
+      ...hosts,
+      [id]: { hostId: result.hostId, source: result.source, model: model ?? {} }
+    }
+    return id
+  }
+
+  /** Why nothing can be pinned of `kind` now, or null (the Pin button's title when disabled). */
+  function pinRefusal(kind: PinKind): string | null {
+    if (pinned.value.length >= MAX_PINNED) return `a workspace keeps at most ${MAX_PINNED} pins`
+    let target: HostResult | undefined
+    if (kind === 'host-analysis') {
+      if (!host.current) return 'no host is shown'
+      if (host.job) return 'wait for the host job to finish'
+      target = host.current
+    } else if (kind === 'workload-run') {
+      if (workload.shown === 'trace' && workload.trace)
+        return 'a trace replay cannot be pinned: the workspace does not keep trace files'
+      if (!workload.simulation || !workload.simulationHost) return 'no finished simulation'
+      target = workload.simulationHost.host
+    } else {
+      if (!contention.run || !contention.runHost) return 'no finished contention run'
+      target = contention.runHost.host
+    }
+    const kept = Object.values(pinnedHosts.value)
+    if (kept.length >= MAX_WORKSPACE_HOSTS - 1 && !kept.some((h) => h.hostId === target.hostId))
+      return `pins can refer to at most ${MAX_WORKSPACE_HOSTS - 1} hosts besides the one on screen (a workspace holds ${MAX_WORKSPACE_HOSTS})`
+    return null
+  }
+
+  /** The label a new pin of `kind` starts with: "<host> · <scenario> · <design set>". */
+  function defaultPinLabel(kind: PinKind): string {
+    if (kind === 'host-analysis') {
+      const c = host.current
+      return c ? hostPinLabel(c.source.fileName, c.analysis) : ''
+    }
+    if (kind === 'workload-run') {
+      const run = workload.simulation
+      const on = workload.simulationHost
+      return run && on ? workloadPinLabel(on.host.source.fileName, run) : ''
+    }
+    const run = contention.run
+    const on = contention.runHost
+    return run && on ? contentionPinLabel(on.host.source.fileName, run) : ''
+  }
+
+  /**
+   * Pin what the view of `kind` shows (docs/workspaces.md, "Pinned results"): the inputs that
+   * reproduce it (host, model options, scenario, sweep, settings) and a summary of its headline
+   * numbers. Returns the pin, or null with `pinRefusal` saying why.
+   */
+  function pin(kind: PinKind, label?: string): PinnedResult | null {
+    if (pinRefusal(kind)) return null
+    const text = (label?.trim() || defaultPinLabel(kind)).slice(0, MAX_PIN_LABEL)
+    let n = 1
+    while (pinned.value.some((p) => p.id === `p${n}`)) n++
+    const base = { id: `p${n}`, label: text, pinnedAt: new Date().toISOString() }
+    let made: PinnedResult
+    if (kind === 'host-analysis') {
+      const c = host.current!
+      const hostId = slotFor(c, host.modelOptions)
+      if (!hostId) return null
+      made = {
+        kind,
+        ...base,
+        hostId,
+        model: host.modelOptions ?? {},
+        summary: hostPinSummary(c.analysis)
+      }
+    } else if (kind === 'workload-run') {
+      const run = workload.simulation!
+      const on = workload.simulationHost!
+      const hostId = slotFor(on.host, on.model)
+      if (!hostId) return null
+      // The sweep is not kept: a comparison re-runs the scenario alone (it charts no sweep).
+      made = {
+        kind,
+        ...base,
+        hostId,
+        model: on.model ?? {},
+        summary: workloadPinSummary(run),
+        scenario: run.scenario
+      }
+    } else {
+      const run = contention.run!
+      const on = contention.runHost!
+      const hostId = slotFor(on.host, on.model)
+      if (!hostId) return null
+      // A comparison re-runs the designs and seeds, not the ¼× and 4× sensitivity points.
+      made = {
+        kind,
+        ...base,
+        hostId,
+        model: on.model ?? {},
+        summary: contentionPinSummary(run),
+        scenario: run.scenario,
+        settings: { ...run.report.settings, sensitivity: false }
+      }
+    }
+    pinned.value = [...pinned.value, made]
+    return made
+  }
+
+  /** Remove a pin; its host is dropped too when no other pin refers to it. */
+  function unpin(id: string): void {
+    const next = pinned.value.filter((p) => p.id !== id)
+    if (next.length === pinned.value.length) return
+    const used = new Set(next.map((p) => p.hostId))
+    pinnedHosts.value = Object.fromEntries(
+      Object.entries(pinnedHosts.value).filter(([w]) => used.has(w))
+    )
+    compareSelection.value = compareSelection.value.filter((s) => s !== id)
+    pinned.value = next
+  }
+
+  function renamePin(id: string, next: string): void {
+    const clean = next.trim().slice(0, MAX_PIN_LABEL)
+    const p = pinned.value.find((x) => x.id === id)
+    if (!clean || !p || p.label === clean) return
+    pinned.value = pinned.value.map((x) => (x.id === id ? { ...x, label: clean } : x))
+  }
+
+  /** A pinned host re-imported under a new service id (an evicted example, Compare). */
+  function rehost(workspaceHostId: string, hostId: string): void {
+    const kept = pinnedHosts.value[workspaceHostId]
+    if (!kept) return
+    pinnedHosts.value = { ...pinnedHosts.value, [workspaceHostId]: { ...kept, hostId } }
+  }
+
+  /**
+   * Main dropped a host of this workspace from memory (HOST_EVICTED), so it cannot embed its text:
+   * name the hosts pins refer to, the likely ones (the host on screen was used just now).
+   */
+  function evictedOnSave(): ApiError {
+    const names = [...new Set(Object.values(pinnedHosts.value).map((h) => h.source.fileName))]
+    return {
+      code: 'HOST_EVICTED',
+      message: `a host pins refer to was dropped from memory (one of ${names.join(', ')}); re-open it, or remove the pins that refer to it, and save again`
     }
   }
 
@@ -352,6 +609,14 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     dirty,
     notes,
     pinned,
+    pinnedHosts,
+    compareSelection,
+    pin,
+    pinRefusal,
+    defaultPinLabel,
+    unpin,
+    renamePin,
+    rehost,
     restoreOffer,
     recent,
     lastAutosave,
@@ -368,6 +633,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     openWithDialog,
     openRecent,
     save,
+    exportReport,
     rename,
     isWorkspaceFile
   }

@@ -49,13 +49,15 @@ describe('appMenuTemplate', () => {
     expect(accelerators(submenu(template, 'File'))).toEqual({
       'Open…': 'CmdOrCtrl+O',
       Save: 'CmdOrCtrl+S',
-      'Save As…': 'CmdOrCtrl+Shift+S'
+      'Save As…': 'CmdOrCtrl+Shift+S',
+      'Export Report…': 'CmdOrCtrl+Shift+E'
     })
     expect(accelerators(submenu(template, 'View'))).toEqual({
       Host: 'CmdOrCtrl+1',
       Workload: 'CmdOrCtrl+2',
       Contention: 'CmdOrCtrl+3',
-      Fleet: 'CmdOrCtrl+4'
+      Compare: 'CmdOrCtrl+4',
+      Fleet: 'CmdOrCtrl+5'
     })
     expect(accelerators(submenu(template, 'Run'))).toEqual({
       Run: 'CmdOrCtrl+Enter',
@@ -75,9 +77,11 @@ describe('appMenuTemplate', () => {
       'open',
       'save',
       'saveAs',
+      'exportReport',
       'viewHost',
       'viewWorkload',
       'viewContention',
+      'viewCompare',
       'viewFleet',
       'run',
       'cancel',

@@ -87,7 +87,8 @@ function fakeService(): FakeService {
     openFile: vi.fn<PlannerMethods['openFile']>(async () => ok(null)),
     analyzeFleetTexts: vi.fn<PlannerMethods['analyzeFleetTexts']>(unexpected),
     openFleetFolder: vi.fn<PlannerMethods['openFleetFolder']>(async () => ok(null)),
-    openFleetHost: vi.fn<PlannerMethods['openFleetHost']>(unexpected)
+    openFleetHost: vi.fn<PlannerMethods['openFleetHost']>(unexpected),
+    exportReport: vi.fn<PlannerMethods['exportReport']>(async () => ok(null))
   }
 }
 
@@ -146,6 +147,7 @@ const validBodies: Record<PlannerMethodName, unknown> = {
   dismissAutosave: {},
   openFile: { jobId: 'job-13' },
   fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 1, points: 3 } },
+  exportReport: { jobId: 'job-17', state: workspaceState, scope: 'host', format: 'html' },
   analyzeFleetTexts: {
     jobId: 'job-14',
     files: [{ fileName: 'rack1/a.log', text: 'BIOS-e820: ...' }],
@@ -191,6 +193,7 @@ const invalidBodies: Record<PlannerMethodName, unknown> = {
   dismissAutosave: { all: true },
   openFile: { jobId: 'job 13' },
   fitCalibration: { jobId: 'job-10', hostId: 'h3', fit: { seeds: 0 } },
+  exportReport: { jobId: 'job-17', state: workspaceState, scope: 'everything', format: 'html' },
   analyzeFleetTexts: {
     jobId: 'job-14',
     files: [{ fileName: 'a.log', text: 'x' }],

@@ -178,6 +178,56 @@ describe('workspace service', () => {
     })
   })
 
+  it('saves the hosts pins refer to beside the active one, and opens them with the pins', async () => {
+    const s = await services('browser')
+    const spr = await importSpr(s)
+    const q35 = await s.planner.analyzeHostText({
+      jobId: 'j',
+      fileName: 'q35.txt',
+      text: readHostFixture('qemu-q35-guest-20g-on-emr.txt')
+    })
+    if (!q35.ok) throw new Error(q35.error.message)
+    const pin = {
+      kind: 'host-analysis' as const,
+      id: 'p1',
+      label: 'SPR, kernel log',
+      pinnedAt: '2026-11-29T17:00:00.000Z',
+      hostId: 'w2',
+      model: {},
+      summary: { 'staticPamt.kb': 1_050_636 }
+    }
+    const saved = await s.planner.saveWorkspace({
+      state: stateFor(q35.value, {
+        hosts: [
+          { hostId: q35.value.hostId, model: {} },
+          { hostId: spr.hostId, model: {} }
+        ],
+        pinned: [pin]
+      })
+    })
+    if (!saved.ok || !saved.value?.text) throw new Error('no text')
+    const doc = JSON.parse(saved.value.text) as {
+      hosts: Array<{ id: string; source: { fileName: string } }>
+      activeHostId: string
+    }
+    expect(doc.hosts.map((h) => [h.id, h.source.fileName])).toEqual([
+      ['w1', 'q35.txt'],
+      ['w2', 'spr.txt']
+    ])
+    expect(doc.activeHostId).toBe('w1')
+    const fresh = await services('browser')
+    const opened = await fresh.planner.openWorkspaceText({
+      jobId: 'o',
+      fileName: 'two.pamtplan',
+      text: saved.value.text
+    })
+    if (!opened.ok) throw new Error(opened.error.message)
+    // Both hosts analysed again: q35 4104·20 + 8 = 82,088 KB; SPR the kernel's 1,050,636 KB.
+    expect(opened.value.hosts.map((h) => h.analysis.staticPamt.kb)).toEqual([82_088, 1_050_636])
+    expect(opened.value.state.pinned).toEqual([pin])
+    expect(opened.value.state.hosts[1]!.hostId).toBe(opened.value.hosts[1]!.hostId)
+  })
+
   it('embeds a host text over 256 KiB as gzip and restores it byte for byte', async () => {
     const s = await services('browser')
     // 300 KiB of kernel lines the importer skips, after a real log: 24 B × 12800 = 307200 B.

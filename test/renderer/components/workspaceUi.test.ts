@@ -6,26 +6,26 @@ import { useHostStore } from '@renderer/stores/host'
 import { UNTITLED, useWorkspaceStore } from '@renderer/stores/workspace'
 import { modelBackedApi, startWithFirstExample, TWO_RANGE_LOG } from '../support/modelBackedApi'
 
-/**
- * The app as main.ts starts it: host init, then the workspace store (which asks for the session).
- * Stores are reached through this app's own pinia, never the active one: a store action sets the
- * active pinia, so an earlier test's autosave timer firing late would switch it under this test.
- */
+/** The app as main.ts starts it: host init, then the workspace store (which asks for the session). */
 async function mountApp(api = modelBackedApi({ 'worked-example': TWO_RANGE_LOG })): Promise<{
   wrapper: ReturnType<typeof mount>
   api: ReturnType<typeof modelBackedApi>
-  workspace: ReturnType<typeof useWorkspaceStore>
+  /**
+   * This app's workspace store. Tests use it rather than a bare useWorkspaceStore(): an earlier
+   * test's autosave timer runs an action of its own Pinia, which makes that Pinia the active one.
+   */
+  ws: ReturnType<typeof useWorkspaceStore>
 }> {
   const pinia = createPinia()
   setActivePinia(pinia)
-  const host = useHostStore(pinia)
+  const host = useHostStore()
   host.connect(api)
   const wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
   await startWithFirstExample(host)
-  const workspace = useWorkspaceStore(pinia)
-  await workspace.start({ confirm: () => true })
+  const ws = useWorkspaceStore(pinia)
+  await ws.start({ confirm: () => true })
   await flushPromises()
-  return { wrapper, api, workspace }
+  return { wrapper, api, ws }
 }
 
 describe('workspace UI', () => {
@@ -43,8 +43,8 @@ describe('workspace UI', () => {
   it('offers the previous session with Restore focused; Dismiss sets it aside', async () => {
     // A first session autosaves; the second start finds it.
     const first = await mountApp()
-    first.workspace.notes = 'from the last session'
-    await first.workspace.autosave()
+    first.ws.notes = 'from the last session'
+    await first.ws.autosave()
     first.wrapper.unmount()
 
     const { wrapper, api } = await mountApp(first.api)
@@ -61,15 +61,15 @@ describe('workspace UI', () => {
 
   it('Restore brings back the notes and offers nothing more', async () => {
     const first = await mountApp()
-    first.workspace.notes = 'rack 4'
-    await first.workspace.autosave()
+    first.ws.notes = 'rack 4'
+    await first.ws.autosave()
     first.wrapper.unmount()
 
-    const { wrapper, workspace } = await mountApp(first.api)
+    const { wrapper, ws } = await mountApp(first.api)
     await wrapper.get('[data-testid=restore-session]').trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-testid=restore-banner]').exists()).toBe(false)
-    expect(workspace.notes).toBe('rack 4')
+    expect(ws.notes).toBe('rack 4')
     expect(wrapper.get('[data-testid=workspace-status]').text()).toContain('Restored')
     wrapper.unmount()
   })

@@ -257,6 +257,9 @@ export function modelBackedApi(examples: Record<string, string>): PlannerApi & {
     async saveWorkspace(req: { state: WorkspaceStateInput }) {
       api.calls.push('saveWorkspace')
       api.savedStates.push(req.state)
+      // As main: a host it no longer holds cannot be embedded.
+      const gone = req.state.hosts.find((h) => !hosts.has(h.hostId))
+      if (gone) return missing(gone.hostId)
       return ok({ fileName: 'ws.pamtplan', path: null, text: workspaceText(req.state) })
     },
     async restoreAutosave() {

@@ -21,8 +21,10 @@ function scenario(input: Partial<ScenarioInput> & Pick<ScenarioInput, 'tdClasses
 }
 
 describe('simulation work: region visits per TD', () => {
-  it('a 1 GiB 4K-mapped TD with one vCPU on a fresh host: 1061 visits', () => {
-    const s = scenario({ tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1 }] })
+  it('a 1 GiB 4K-mapped TD with one vCPU on a fresh host, torn down within the run: 1061 visits', () => {
+    const s = scenario({
+      tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1, lifetimeNs: 1e9 }]
+    })
     // 4K pages: the whole 1 GiB (image included) = 262,144. Kernel pages: control 1 + 6 + 6 = 13,
     // S-EPT for 1 GiB of 4K: 512 PT + 1 PD + 1 PDPT = 514; 527 in all. A fresh host takes 512
     // pages per region: ceil(262144 / 512) + ceil(527 / 512) = 512 + 2 = 514 visits to get them.
@@ -31,10 +33,22 @@ describe('simulation work: region visits per TD', () => {
     expect(simulationVisitsPerTd(s, s.tdClasses[0]!, params)).toBe(1061)
   })
 
+  it('the same TD living past the run is never torn down: gets only, 547 visits', () => {
+    // No lifetime: 514 gets, no puts (it converts nothing), the 4 × 8 partial regions of the
+    // allocation calls, +1 for the cache fill: 514 + 32 + 1 = 547.
+    const forever = scenario({ tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1 }] })
+    expect(simulationVisitsPerTd(forever, forever.tdClasses[0]!, params)).toBe(547)
+    // A lifetime longer than the run (default 60 s) ends after it: no teardown either.
+    const late = scenario({
+      tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1, lifetimeNs: 61e9 }]
+    })
+    expect(simulationVisitsPerTd(late, late.tdClasses[0]!, params)).toBe(547)
+  })
+
   it('a fully fragmented host visits one region per page', () => {
     const s = scenario({
       host: { fragmentation: 1, reclaimFailureRate: 0 },
-      tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1 }]
+      tdClasses: [{ name: 'td', count: 1, memoryBytes: GiB, vcpus: 1, lifetimeNs: 1e9 }]
     })
     // ppr = round(512^0) = 1: 262,144 + 527 = 262,671 visits; 2 × (262,671 + 16) + 1 = 525,375.
     expect(simulationVisitsPerTd(s, s.tdClasses[0]!, params)).toBe(525_375)
@@ -43,7 +57,9 @@ describe('simulation work: region visits per TD', () => {
 
 describe('simulation work: the request as a whole', () => {
   it('counts every TD that can start, and a sweep point as another run', () => {
-    const s = scenario({ tdClasses: [{ name: 'td', count: 10, memoryBytes: GiB, vcpus: 1 }] })
+    const s = scenario({
+      tdClasses: [{ name: 'td', count: 10, memoryBytes: GiB, vcpus: 1, lifetimeNs: 1e9 }]
+    })
     // Ten TDs of 1061 visits (above), all fitting 256 GiB: 10,610; a two-point TD-count sweep adds
     // runs of 1 TD (1061) and 3 TDs (3183).
     expect(estimateSimulationWork(s, host).units).toBe(10_610)
@@ -62,10 +78,11 @@ describe('simulation work: the request as a whole', () => {
 
   it('TDs that never end are bounded by the host memory they must share', () => {
     // 1000 TDs of 1 GiB cannot all run on 256 GiB: at most 256 GiB / footprint of them. The
-    // footprint is 1 GiB + 527 kernel pages = 1,075,900,416 B, so 255.5 TDs' worth of visits.
+    // footprint is 1 GiB + 527 kernel pages = 1,075,900,416 B, so 255.5 TDs' worth of visits,
+    // 547 each (gets only: they are never torn down).
     const s = scenario({ tdClasses: [{ name: 'td', count: 1000, memoryBytes: GiB, vcpus: 1 }] })
     const footprint = GiB + 527 * 4096
-    expect(estimateSimulationWork(s, host).units).toBeCloseTo(((256 * GiB) / footprint) * 1061, 6)
+    expect(estimateSimulationWork(s, host).units).toBeCloseTo(((256 * GiB) / footprint) * 547, 6)
   })
 
   it('refuses 64 classes of 100,000 TDs, naming the limit and what to shrink', () => {
@@ -86,7 +103,7 @@ describe('simulation work: the request as a whole', () => {
     // 200 TDs × 1 GiB at f = 1: 200 × 525,375 = 105 M visits per run; three runs are 315 M.
     const s = scenario({
       host: { fragmentation: 1, reclaimFailureRate: 0 },
-      tdClasses: [{ name: 'td', count: 200, memoryBytes: GiB, vcpus: 1 }]
+      tdClasses: [{ name: 'td', count: 200, memoryBytes: GiB, vcpus: 1, lifetimeNs: 1e9 }]
     })
     expect(estimateSimulationWork(s, host).refusal).toBeNull()
     const e = estimateSimulationWork(s, host, { parameter: 'fragmentation', values: [1, 1] })

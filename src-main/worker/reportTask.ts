@@ -1,0 +1,120 @@
+import { ok, type ApiResult } from '@shared/api/errors'
+import { toAnalyzeOptions } from '@shared/api/modelOptions'
+import { analyzeHost } from '@shared/model/host/analyzeHost'
+import { simulateScenario } from '@shared/model/runtime/simulate'
+import { runContention } from '@shared/model/contention/runContention'
+import { WorkBudget } from '@shared/model/workEstimate'
+import { buildReport } from '@shared/report/buildReport'
+import { renderReportHtml } from '@shared/report/reportHtml'
+import type { ContentionRun, SimulationRun } from '@shared/api/contract'
+import { buildComparison } from '@shared/compare/buildComparison'
+import type { CompareItem } from '@shared/compare/compareItems'
+import type { ReportComparePin, ReportTask, ReportTaskOutput } from './protocol'
+import type { ProgressSink } from './runTask'
+
+/**
+ * Build a report in the worker (docs/reports.md): every number from the model, re-run from the
+ * inputs here unless main passed the cached result of the same request. Progress: the hosts take
+ * the first 10 %, the simulation and the contention run share the rest.
+ */
+export async function runReportTask(
+  task: ReportTask,
+  progress: ProgressSink
+): Promise<ApiResult<ReportTaskOutput>> {
+  progress('analysing', 0)
+  const analyses = task.hosts.map((h) => analyzeHost(h.host, toAnalyzeOptions(h.model)))
+  const active = analyses[task.activeIndex] ?? analyses[0]!
+  const runs =
+    (task.simulation && !task.simulation.cached ? 1 : 0) +
+    (task.contention && !task.contention.cached ? 1 : 0) +
+    task.compare.length
+  let done = 0
+  const step = (f: number): void =>
+    progress('analysing', 0.1 + (0.85 * (done + f)) / Math.max(1, runs))
+  progress('analysing', 0.1)
+
+  let simulation: SimulationRun | null = task.simulation?.cached ?? null
+  let ranSimulation: SimulationRun | null = null
+  if (task.simulation && !simulation) {
+    // The same budget a simulate request runs under (the service refused it if over the estimate).
+    const result = simulateScenario(active, task.simulation.scenario, new WorkBudget())
+    simulation = ranSimulation = {
+      scenario: task.simulation.scenario,
+      hostName: active.name,
+      result,
+      sweep: null
+    }
+    done++
+    step(0)
+  }
+  let contention: ContentionRun | null = task.contention?.cached ?? null
+  let ranContention: ContentionRun | null = null
+  if (task.contention && !contention) {
+    const report = runContention(active, task.contention.scenario, task.contention.settings, step)
+    contention = ranContention = {
+      hostName: active.name,
+      scenario: task.contention.scenario,
+      report
+    }
+    done++
+  }
+  const compared: CompareItem[] = []
+  for (const pin of task.compare) {
+    compared.push(runComparePin(pin, step))
+    done++
+    step(0)
+  }
+  progress('analysing', 0.95)
+  const doc = buildReport({
+    app: task.app,
+    generatedAt: task.generatedAt,
+    scope: task.scope,
+    workspaceName: task.workspaceName,
+    hosts: task.hosts.map((h, i) => ({
+      analysis: analyses[i]!,
+      summary: h.summary,
+      source: h.source,
+      input: h.input,
+      model: h.model
+    })),
+    activeIndex: task.activeIndex,
+    simulation,
+    contention,
+    notes: task.notes,
+    comparison: compared.length ? buildComparison(compared) : null
+  })
+  // ECharts (~1.5 MB) loads only when a report is built: the main process and the CLI, which bundle
+  // the inline launcher's task runner, do not parse it at start-up.
+  const { renderChartSvg } = await import('../services/report/chartSvg')
+  const html = renderReportHtml(
+    doc,
+    renderChartSvg,
+    task.pageSize ? { pageSize: task.pageSize } : {}
+  )
+  progress('done', 1)
+  return ok({ html, ran: { simulation: ranSimulation, contention: ranContention } })
+}
+
+/**
+ * Re-run one pin from its inputs, as the Compare view does through the API (the model is
+ * deterministic for given inputs and seeds): its host analysed with the pin's options, then its
+ * simulation or contention run.
+ */
+function runComparePin(pin: ReportComparePin, step: (f: number) => void): CompareItem {
+  const analysis = analyzeHost(pin.host, toAnalyzeOptions(pin.model))
+  const { label, hostName } = pin
+  switch (pin.run.kind) {
+    case 'host-analysis':
+      return { kind: 'host-analysis', label, hostName, analysis }
+    case 'workload-run': {
+      const result = simulateScenario(analysis, pin.run.scenario, new WorkBudget())
+      const run = { scenario: pin.run.scenario, hostName: analysis.name, result, sweep: null }
+      return { kind: 'workload-run', label, hostName, run }
+    }
+    case 'contention-run': {
+      const report = runContention(analysis, pin.run.scenario, pin.run.settings, step)
+      const run = { hostName: analysis.name, scenario: pin.run.scenario, report }
+      return { kind: 'contention-run', label, hostName, run }
+    }
+  }
+}
