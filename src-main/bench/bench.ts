@@ -1,14 +1,32 @@
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import benchWorkerPath from './benchWorker?modulePath'
+import { runCReference, type CReference, type FillShape } from './cReference'
 import type { ImportBenchRow } from './importBench'
 
 // `npm run bench`: throughput and memory of the Dynamic PAMT replay, the contention simulation and
-// the importers at their size limits.
+// the importers at their size limits, next to plain C programs doing the same work in the same run
+// (src-main/bench/c). `npm run bench -- --json` prints the issue-14 figures as one JSON object.
 // A benchmark, not a test: it prints figures; it fails only if the worker exceeds its 1 GiB heap.
 const TARGET_PAGE_OPS_PER_SEC = 100e6
 const TARGET_EVENTS_PER_SEC = 5e6
 
 type Row = Record<string, number | string>
+
+interface BenchMessage {
+  replay: Row[]
+  contention: Row[]
+  imports: ImportBenchRow[]
+  md1: Record<string, number>
+  md1Params: { customers: number; rho: number; holdNs: number; seed: number }
+  alwaysLock: Row
+  allDesigns: Row
+}
+
+const json = process.argv.includes('--json')
+// out/main/bench.js → the checkout's resources/ and src-main/bench/c/.
+const root = join(import.meta.dirname, '..', '..')
 
 function printReplay(r: Row): void {
   const rate = Number(r['replayPageOpsPerSec'])
@@ -41,11 +59,79 @@ function printImport(r: ImportBenchRow): void {
   )
 }
 
-const worker = new Worker(benchWorkerPath, { resourceLimits: { maxOldGenerationSizeMb: 1024 } })
-worker.on('message', (msg: { replay: Row[]; contention: Row[]; imports: ImportBenchRow[] }) => {
+function printIssueFigures(m: BenchMessage, c: CReference): void {
+  const md1Rate = m.md1['acquisitionsPerSec']!
+  const cRate = c.md1?.['acquisitionsPerSec']
+  process.stdout.write(
+    `M/D/1 DES, one lock (${m.md1['customers']!.toLocaleString('en-US')} customers, ρ 0.5, fixed 1 µs hold)\n` +
+      `  ${(md1Rate / 1e6).toFixed(2)} M acquisitions/s; mean wait ${m.md1['meanWaitNs']} ns (theory ${m.md1['theoryWaitNs']} ns)` +
+      (cRate
+        ? `; C binary-heap DES ${(cRate / 1e6).toFixed(2)} M/s: ${((100 * md1Rate) / cRate).toFixed(0)} % of C (goal ≥ 80 %)\n`
+        : ` (C reference: ${c.compiler})\n`) +
+      `always-lock on calibration-10x16g: ${m.alwaysLock['seconds']} s, ${Number(m.alwaysLock['events']).toLocaleString('en-US')} events (goal ≤ 10 s)\n` +
+      `all designs (${m.allDesigns['designs']}) on calibration-10x16g: ${m.allDesigns['seconds']} s, ${Number(m.allDesigns['events']).toLocaleString('en-US')} events (goal ≤ 12 s)\n`
+  )
+  for (const [name, r] of Object.entries(c.refcount))
+    process.stdout.write(
+      `C per-page refcount loop, ${name}: ${r['ms']} ms for ${r['pageOperations']!.toLocaleString('en-US')} page operations\n`
+    )
+  if (c.compiler === 'no C compiler') process.stdout.write('C reference: no C compiler\n')
+}
+
+/** The issue-14 figures (`--json`), each with the work it did, and the C reference beside them. */
+function issueJson(m: BenchMessage, c: CReference): Record<string, unknown> {
+  const [fresh, fragmented] = m.replay
+  const fill = (r: Row | undefined): Record<string, unknown> => ({
+    endToEndMs: r?.['generateAndReplayMs'],
+    replayMs: r?.['replayMs'],
+    pageOperations: r?.['pageOps'],
+    events: r?.['events']
+  })
+  return {
+    load: loadavg().map((x) => +x.toFixed(2)),
+    fill2TiB: { ...fill(fresh), cRefcountLoopMs: c.refcount[String(fresh?.['name'])]?.['ms'] },
+    fill2TiBFragmented: {
+      ...fill(fragmented),
+      cRefcountLoopMs: c.refcount[String(fragmented?.['name'])]?.['ms']
+    },
+    md1: {
+      ...m.md1,
+      cAcquisitionsPerSec: c.md1?.['acquisitionsPerSec'] ?? null,
+      fractionOfC: c.md1
+        ? +(m.md1['acquisitionsPerSec']! / c.md1['acquisitionsPerSec']!).toFixed(3)
+        : null
+    },
+    alwaysLockCalibration: m.alwaysLock,
+    allDesigns: m.allDesigns,
+    cReference: c,
+    replay: m.replay,
+    contention: m.contention,
+    imports: m.imports
+  }
+}
+
+const worker = new Worker(benchWorkerPath, {
+  resourceLimits: { maxOldGenerationSizeMb: 1024 },
+  workerData: { resourcesDir: join(root, 'resources') }
+})
+worker.on('message', (msg: BenchMessage) => {
+  // The C programs run after the worker's figures, on the same machine in the same run.
+  const fills: FillShape[] = msg.replay.map((r) => ({
+    name: String(r['name']),
+    tds: Number(r['tds']),
+    pagesPerTd: Number(r['pagesPerTd']),
+    pagesPerRegionVisit: Number(r['pagesPerRegionVisit']),
+    regions: Number(r['regions'])
+  }))
+  const c = runCReference(join(root, 'src-main', 'bench', 'c'), msg.md1Params, fills)
+  if (json) {
+    process.stdout.write(`${JSON.stringify(issueJson(msg, c), null, 2)}\n`)
+    return
+  }
   msg.replay.forEach(printReplay)
   msg.contention.forEach(printContention)
   msg.imports.forEach(printImport)
+  printIssueFigures(msg, c)
 })
 worker.on('error', (e) => {
   process.stderr.write(`bench failed: ${e.message}\n`)
