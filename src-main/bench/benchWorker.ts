@@ -205,13 +205,11 @@ const results = [
 ]
 const md1 = runMd1()
 const alwaysLock = runCalibration(['always-lock'])
-const allDesigns = runCalibration(contentionSettingsSchema.parse({}).designs)
 parentPort?.postMessage({
   replay: results,
   contention: runContentionBench(),
   imports: runImportBench(),
   md1,
   md1Params: MD1,
-  alwaysLock,
-  allDesigns
+  alwaysLock
 })

@@ -47,7 +47,12 @@ import {
   contentionPresetScenario,
   presetScenario
 } from '@shared/model/workload/presets'
-import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import {
+  assembleContentionReport,
+  contentionParts,
+  contentionSettingsSchema,
+  runSeeds
+} from '@shared/model/contention/runContention'
 import {
   CALIBRATION_PRESET_ID,
   calibrationFitOptionsSchema,
@@ -313,12 +318,57 @@ export class PlannerService implements PlannerMethods {
       settings.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    return this.opts.jobs.run(req.jobId, {
-      kind: 'contention',
-      host: stored.value.host,
-      model: req.model,
+    const parts = contentionParts(
+      scenario.data,
+      settings.data,
+      runSeeds(scenario.data.seed, settings.data.seeds)
+    )
+    // A sensitivity, a single run or a one-worker pool: one task, as before.
+    if (settings.data.sensitivity || parts.length < 2 || this.opts.jobs.parallelism < 2)
+      return this.opts.jobs.run(req.jobId, {
+        kind: 'contention',
+        host: stored.value.host,
+        model: req.model,
+        scenario: scenario.data,
+        settings: settings.data
+      })
+    // Designs × seeds on the pool's workers (docs/contention-model.md, "Parallel runs"): each part
+    // weighs in the progress by its estimated events, and the report is assembled from the parts
+    // in their order, the same bytes as one worker running them one after another.
+    const host = this.workHost(stored.value, req.model)
+    const weights = parts.map(
+      (p) =>
+        estimateContentionWork({ ...scenario.data, seed: p.seed }, host, {
+          ...settings.data,
+          designs: [p.design],
+          demoteVariants: [p.demote],
+          seeds: 1
+        }).units
+    )
+    const out = await this.opts.jobs.runParts(
+      req.jobId,
+      parts.map((part) => ({
+        kind: 'contentionPart' as const,
+        host: stored.value.host,
+        model: req.model,
+        scenario: scenario.data,
+        settings: settings.data,
+        part
+      })),
+      weights
+    )
+    if (!out.ok) return out
+    const first = out.value[0]!
+    return ok({
+      hostName: first.hostName,
       scenario: scenario.data,
-      settings: settings.data
+      report: assembleContentionReport(
+        scenario.data,
+        settings.data,
+        first.machine,
+        first.capacity,
+        out.value.map((o) => o.outcome)
+      )
     })
   }
 
