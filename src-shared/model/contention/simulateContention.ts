@@ -142,7 +142,7 @@ const TIMING_SEED_SALT = 0x7137
  * run's own seeded stream), and which of them fit the host (capacity.ts).
  */
 export function contentionTds(
-  host: HostAnalysis,
+  host: Pick<HostAnalysis, 'tdxMemoryBytes' | 'params'>,
   scenario: Scenario,
   rng: SeededRandom = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
 ): { planned: PlannedTd[]; admitted: boolean[]; capacity: ScenarioCapacity } {
