@@ -252,8 +252,9 @@ export class JobRunner {
   /**
    * One job made of independent tasks (a contention request's design × seed runs): up to the
    * launcher's parallelism run at once, the next starting as one ends, so a job never fills the
-   * pool's queue. Progress is the sum of the parts' fractions, each weighted by its share of the
-   * work (`weights`, e.g. estimated events; equal when absent), never going back. The outputs come
+   * pool's queue. The heaviest parts start first (`weights`, e.g. estimated events; equal when
+   * absent), so a long part does not start last and leave the other workers idle. Progress is the
+   * sum of the parts' fractions, each weighted by its share of the work, never going back. The outputs come
    * in the tasks' order whatever order they finish in. The first failure cancels the rest and is
    * the job's answer; cancelling the job cancels every part.
    */
@@ -298,9 +299,11 @@ export class JobRunner {
       cancelAll()
     }
     this.running.set(jobId, cancelJob)
+    // Heaviest first; equal weights keep the tasks' order.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b)
     const lane = async (): Promise<void> => {
       while (next < n && !failed) {
-        const i = next++
+        const i = order[next++]!
         const job = this.launcher.launch(tasks[i]!, (phase, f) => report(i, phase, f))
         cancels.set(i, job.cancel)
         const r = await job.result

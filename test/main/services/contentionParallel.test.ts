@@ -112,6 +112,23 @@ describe('JobRunner.runParts', () => {
     expect(r).toEqual({ ok: true, value: [0, 1, 2, 3, 4] })
   })
 
+  it('starts the heaviest parts first and still answers in the tasks order', async () => {
+    const started: number[] = []
+    const launcher: TaskLauncher = {
+      parallelism: 1,
+      launch: (task) => {
+        const k = (task as unknown as { k: number }).k
+        started.push(k)
+        return { result: Promise.resolve({ ok: true, value: k }) as never, cancel: () => undefined }
+      }
+    }
+    const three = [0, 1, 2].map((k) => ({ kind: 'analyze', k }) as unknown as WorkerTask)
+    const r = await new JobRunner(launcher, () => undefined).runParts('j', three, [1, 5, 3])
+    // Weights 1, 5, 3: part 1 (5) first, then part 2 (3), then part 0 (1).
+    expect(started).toEqual([1, 2, 0])
+    expect(r).toEqual({ ok: true, value: [0, 1, 2] })
+  })
+
   it('answers with the first failure, cancels the running parts and starts no more', async () => {
     const { launcher, cancelled } = indexLauncher(1)
     let launched = 0
