@@ -148,6 +148,36 @@ describe('JobRunner.runParts', () => {
     expect(cancelled).toEqual([2])
   })
 
+  it('cancelling the job cancels every running part and answers CANCELLED', async () => {
+    const cancelled: number[] = []
+    let n = 0
+    const launcher: TaskLauncher = {
+      parallelism: 2,
+      launch: () => {
+        const k = n++
+        let settle: (r: never) => void = () => undefined
+        const result = new Promise<never>((resolve) => (settle = resolve))
+        return {
+          result,
+          cancel: () => {
+            cancelled.push(k)
+            settle(err('CANCELLED', 'cancelled') as never)
+          }
+        }
+      }
+    }
+    const runner = new JobRunner(launcher, () => undefined)
+    const done = runner.runParts('j', tasks)
+    await Promise.resolve()
+    expect(runner.cancel('j')).toBe(true)
+    const r = await done
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('CANCELLED')
+    // The two running parts (two lanes) are cancelled; the other three never start.
+    expect(cancelled.sort()).toEqual([0, 1])
+    expect(n).toBe(2)
+  })
+
   it('weights progress by each part’s share: one part of weight 3 at half is 3/8 of 4 parts', async () => {
     const seen: JobProgress[] = []
     let t = 0
