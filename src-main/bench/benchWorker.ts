@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { emptyKernelTdxLog, type HostInput } from '@shared/model/host/memoryMap'
 import { PamtReplay, replayEvents } from '@shared/model/runtime/replay'
@@ -6,8 +6,18 @@ import { PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { generateEvents } from '@shared/model/workload/generateEvents'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { contentionPresetScenario } from '@shared/model/workload/presets'
-import { contentionSettingsSchema, runContention } from '@shared/model/contention/runContention'
+import {
+  contentionSettingsSchema,
+  runContention,
+  withPresetSettings
+} from '@shared/model/contention/runContention'
+import { simulateSingleLock } from '@shared/model/contention/singleLockQueue'
+import { pagesPerRegionVisit } from '@shared/model/workload/regionPool'
+import { contentionPresetSettings } from '@shared/model/workload/presets'
+import { importHostText } from '@shared/import/importHost'
 import { runImportBench } from './importBench'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 // Runs inside a worker with a 1 GiB heap cap, as the app's model worker does, and reports timings.
 const GiB = 2 ** 30
@@ -79,6 +89,9 @@ function run(
   return {
     name,
     tds: tdCount,
+    pagesPerTd: tdBytes / 4096,
+    pagesPerRegionVisit: pagesPerRegionVisit(fragmentation),
+    regions: Math.ceil(host.maxPfn / 512),
     events: eventCount,
     pageOps: pageOperations,
     peakPairs: result.peakPairs,
@@ -130,14 +143,73 @@ function runContentionBench(): Record<string, number | string>[] {
   ]
 }
 
+/** The M/D/1 figure: 1 M customers on one lock, ρ = 0.5, fixed 1 µs hold (seed 1). */
+const MD1 = { customers: 1_000_000, rho: 0.5, holdNs: 1000, seed: 1 }
+
+function runMd1(): Record<string, number> {
+  const t0 = performance.now()
+  const r = simulateSingleLock({
+    arrivalsPerNs: MD1.rho / MD1.holdNs,
+    meanHoldNs: MD1.holdNs,
+    hold: 'fixed',
+    customers: MD1.customers,
+    seed: MD1.seed
+  })
+  const s = (performance.now() - t0) / 1000
+  return {
+    customers: MD1.customers,
+    // An arrival and a release per customer.
+    events: 2 * MD1.customers,
+    seconds: +s.toFixed(3),
+    acquisitionsPerSec: Math.round(MD1.customers / s),
+    meanWaitNs: +r.meanWaitNs.toFixed(2),
+    // Pollaczek-Khinchine: Wq = ρ/(2μ(1−ρ)) = 0.5 × 1000 / (2 × 0.5) = 500 ns.
+    theoryWaitNs: (MD1.rho * MD1.holdNs) / (2 * (1 - MD1.rho))
+  }
+}
+
+/** The TDX host of the calibration (resources/hosts), as the CLI and app show it. */
+function calibrationHost(): ReturnType<typeof analyzeHost> {
+  const file = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
+  const { resourcesDir } = workerData as { resourcesDir: string }
+  const text = readFileSync(join(resourcesDir, 'hosts', file), 'utf8')
+  const r = importHostText(text, file)
+  if (!r.ok) throw new Error(r.error.message)
+  return analyzeHost(r.host)
+}
+
+/** The calibration preset with its own settings and the given designs, timed. */
+function runCalibration(designs: string[]): Record<string, number | string> {
+  const host = calibrationHost()
+  const id = 'calibration-10x16g'
+  const settings = contentionSettingsSchema.parse(
+    withPresetSettings({ designs: designs as never }, contentionPresetSettings(id))
+  )
+  const t0 = performance.now()
+  const r = runContention(host, contentionPresetScenario(id)!, settings)
+  const s = (performance.now() - t0) / 1000
+  return {
+    designs: designs.join(','),
+    runs: r.outcomes.length,
+    events: r.events,
+    seconds: +s.toFixed(2),
+    contended: r.outcomes.reduce((n, o) => n + (o.locks[0]?.contended ?? 0), 0)
+  }
+}
+
 const results = [
   // The target: a 2 TiB host filled with 4K-mapped TDs (128 × 16 GiB), fresh host.
   run('2 TiB filled with 4K TDs, fresh host', 0, 127, 16 * GiB),
   // The same at fragmentation 0.5 (23 pages per region visit): many more, smaller events.
   run('2 TiB filled with 4K TDs, fragmentation 0.5', 0.5, 127, 16 * GiB)
 ]
+const md1 = runMd1()
+const alwaysLock = runCalibration(['always-lock'])
 parentPort?.postMessage({
   replay: results,
   contention: runContentionBench(),
-  imports: runImportBench()
+  imports: runImportBench(),
+  md1,
+  md1Params: MD1,
+  alwaysLock
 })

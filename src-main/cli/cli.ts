@@ -18,6 +18,7 @@ import {
   type ModuleParamSetId
 } from '@shared/model/host/tdxModuleParams'
 import { createServices } from '../services/createServices'
+import type { ProgressHub } from '../services/progressHub'
 import type { PlannerService } from '../services/plannerService'
 import type { HostResult } from '@shared/api/contract'
 import { MAX_POOL_SIZE, WorkerThreadLauncher, type TaskLauncher } from '../services/jobRunner'
@@ -106,8 +107,8 @@ export interface CliContext {
   stdout: (s: string) => void
   stderr: (s: string) => void
   /**
-   * Writes a progress line (with `\r`) to stderr; given only when stderr is a terminal, so a
-   * piped or redirected run prints no progress (`fleet`, docs/fleet.md).
+   * Raw writer for a progress line that redraws itself (carriage return), given only when stderr
+   * is a terminal; absent when piped, so scripts see no progress.
    */
   progress?: (s: string) => void
 }
@@ -273,7 +274,8 @@ function parseSweep(text: string): SweepRequest | string {
 function cliServices(ctx: CliRun): ReturnType<typeof createServices> {
   return createServices({
     mode: 'browser',
-    launcher: ctx.launcher ?? new WorkerThreadLauncher(ctx.workerPath, { poolSize: 1 }),
+    // The app's pool: a contention run's designs and seeds run on the cores (defaultPoolSize).
+    launcher: ctx.launcher ?? new WorkerThreadLauncher(ctx.workerPath),
     resourcesDir: ctx.resourcesDir
   })
 }
@@ -282,17 +284,19 @@ function cliServices(ctx: CliRun): ReturnType<typeof createServices> {
 async function loadHost(
   path: string,
   ctx: CliRun
-): Promise<{ planner: PlannerService; host: HostResult } | { error: ApiError }> {
+): Promise<
+  { planner: PlannerService; progress: ProgressHub; host: HostResult } | { error: ApiError }
+> {
   ctx.input = basename(path)
   const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
   if (!read.ok) return { error: read.error }
-  const { planner } = cliServices(ctx)
+  const { planner, progress } = cliServices(ctx)
   const host = await planner.analyzeHostText({
     jobId: 'cli',
     fileName: read.value.fileName,
     text: read.value.text
   })
-  return host.ok ? { planner, host: host.value } : { error: host.error }
+  return host.ok ? { planner, progress, host: host.value } : { error: host.error }
 }
 
 async function simulateCommand(options: SimulateCliOptions, ctx: CliRun): Promise<number> {
@@ -487,12 +491,25 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
     }
     scenario = s.scenario
   }
+  // On a terminal (and not --json), one line that redraws itself: always-lock on a large
+  // scenario runs for many seconds.
+  const write = options.json ? undefined : ctx.progress
+  const stop = write
+    ? loaded.progress.subscribe((p) => {
+        if (p.jobId === 'cli' && p.phase !== 'done')
+          write(`\rcontention: ${(100 * p.fraction).toFixed(0).padStart(3)} % (${p.phase})`)
+      })
+    : undefined
   const run = await planner.runContention({
     jobId: 'cli',
     hostId: loaded.host.hostId,
     scenario,
     settings: settings.data
   })
+  if (stop) {
+    stop()
+    write!('\r\x1b[K')
+  }
   if (!run.ok) return failWith(ctx, run.error)
   const outcomes = run.value.report.outcomes
   if (options.json) ctx.stdout(`${terminalSafeJson(run.value)}\n`)

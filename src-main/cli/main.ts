@@ -12,5 +12,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   version,
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  // Progress only on a terminal: piped stderr stays quiet.
   ...(process.stderr.isTTY ? { progress: (s: string) => process.stderr.write(s) } : {})
 })

@@ -9,6 +9,8 @@ type ProgressFn = (phase: JobProgress['phase'], fraction: number) => void
 
 /** Starts a task somewhere (a worker thread, or inline in tests and the CLI) and can stop it. */
 export interface TaskLauncher {
+  /** Tasks this launcher runs at once (its worker pool); a job of parts keeps this many going. */
+  readonly parallelism?: number
   launch<T extends WorkerTask>(
     task: T,
     onProgress: ProgressFn
@@ -73,6 +75,11 @@ export class WorkerThreadLauncher implements TaskLauncher {
     this.onWorkerExit = options.onWorkerExit
     this.poolSize = Math.max(1, options.poolSize ?? defaultPoolSize())
     this.maxQueued = Math.max(0, options.maxQueued ?? DEFAULT_MAX_QUEUED)
+  }
+
+  /** Tasks run at once: the pool size. */
+  get parallelism(): number {
+    return this.poolSize
   }
 
   /** Worker threads started and not yet exited. */
@@ -188,6 +195,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
 
 /** Runs the task on the calling thread (tests, the CLI). Cancel only takes effect before it starts. */
 export class InlineLauncher implements TaskLauncher {
+  readonly parallelism = 1
+
   launch<T extends WorkerTask>(
     task: T,
     onProgress: ProgressFn
@@ -217,6 +226,11 @@ export class JobRunner {
     private readonly now: () => number = Date.now
   ) {}
 
+  /** Tasks the launcher runs at once (1 for the inline launcher). */
+  get parallelism(): number {
+    return this.launcher.parallelism ?? 1
+  }
+
   async run<T extends WorkerTask>(jobId: string, task: T): Promise<ApiResult<TaskOutput<T>>> {
     this.running.get(jobId)?.()
     let lastEmit = -Infinity
@@ -234,6 +248,82 @@ export class JobRunner {
     } finally {
       if (this.running.get(jobId) === job.cancel) this.running.delete(jobId)
     }
+  }
+
+  /**
+   * One job made of independent tasks (a contention request's design × seed runs): up to the
+   * launcher's parallelism run at once, the next starting as one ends, so a job never fills the
+   * pool's queue. The heaviest parts start first (`weights`, e.g. estimated events; equal when
+   * absent), so a long part does not start last and leave the other workers idle. Progress is the
+   * sum of the parts' fractions, each weighted by its share of the work, never going back. The outputs come
+   * in the tasks' order whatever order they finish in. The first failure cancels the rest and is
+   * the job's answer; cancelling the job cancels every part.
+   */
+  async runParts<T extends WorkerTask>(
+    jobId: string,
+    tasks: readonly T[],
+    weights?: readonly number[]
+  ): Promise<ApiResult<Array<TaskOutput<T>>>> {
+    this.running.get(jobId)?.()
+    const n = tasks.length
+    const w = tasks.map((_, i) => Math.max(0, weights?.[i] ?? 1))
+    const total = w.reduce((a, b) => a + b, 0) || 1
+    const fractions = new Float64Array(n)
+    let shown = 0
+    let lastEmit = -Infinity
+    const report = (i: number, phase: JobProgress['phase'], fraction: number): void => {
+      if (phase === 'queued') {
+        if (shown === 0) this.emit({ jobId, phase, fraction: 0 })
+        return
+      }
+      fractions[i] = Math.max(fractions[i]!, phase === 'done' ? 1 : fraction)
+      let sum = 0
+      for (let k = 0; k < n; k++) sum += (w[k]! / total) * fractions[k]!
+      // Monotone: a part's fraction never goes back, nor does the sum shown.
+      shown = Math.max(shown, Math.min(1, sum))
+      const t = this.now()
+      const all = fractions.every((f) => f >= 1)
+      if (!all && t - lastEmit < PROGRESS_INTERVAL_MS) return
+      lastEmit = t
+      this.emit({ jobId, phase: all ? 'done' : 'analysing', fraction: all ? 1 : shown })
+    }
+    const outputs: Array<TaskOutput<T> | undefined> = new Array(n)
+    const cancels = new Map<number, () => void>()
+    let failed: ApiResult<Array<TaskOutput<T>>> | null = null
+    let next = 0
+    const cancelAll = (): void => {
+      next = n
+      for (const c of cancels.values()) c()
+    }
+    const cancelJob = (): void => {
+      failed ??= err('CANCELLED', 'cancelled')
+      cancelAll()
+    }
+    this.running.set(jobId, cancelJob)
+    // Heaviest first; equal weights keep the tasks' order.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b)
+    const lane = async (): Promise<void> => {
+      while (next < n && !failed) {
+        const i = order[next++]!
+        const job = this.launcher.launch(tasks[i]!, (phase, f) => report(i, phase, f))
+        cancels.set(i, job.cancel)
+        const r = await job.result
+        cancels.delete(i)
+        if (r.ok) outputs[i] = r.value
+        else if (!failed) {
+          failed = r
+          cancelAll()
+        }
+      }
+    }
+    const lanes = Math.max(1, Math.min(n, this.launcher.parallelism ?? 1))
+    try {
+      await Promise.all(Array.from({ length: lanes }, lane))
+    } finally {
+      if (this.running.get(jobId) === cancelJob) this.running.delete(jobId)
+    }
+    if (failed) return failed
+    return { ok: true, value: outputs as Array<TaskOutput<T>> }
   }
 
   /** Emit a progress event outside a worker task (e.g. while main reads a file). */

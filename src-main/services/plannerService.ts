@@ -62,13 +62,19 @@ import {
   contentionPresetScenario,
   presetScenario
 } from '@shared/model/workload/presets'
-import { contentionSettingsSchema } from '@shared/model/contention/runContention'
+import {
+  assembleContentionReport,
+  contentionParts,
+  contentionSettingsSchema,
+  runSeeds,
+  type ContentionRunSettings
+} from '@shared/model/contention/runContention'
 import {
   CALIBRATION_PRESET_ID,
   calibrationFitOptionsSchema,
   maxFitRuns
 } from '@shared/model/contention/calibrationFit'
-import { scenarioSchema } from '@shared/model/workload/scenario'
+import { scenarioSchema, type Scenario } from '@shared/model/workload/scenario'
 import { sweepRequestSchema } from '@shared/model/runtime/sweep'
 import { safeFileStem } from '@shared/util/fileNames'
 import {
@@ -377,19 +383,72 @@ export class PlannerService implements PlannerMethods {
       settings.data
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    const run = await this.opts.jobs.run(req.jobId, {
-      kind: 'contention',
-      host: stored.value.host,
-      model: req.model,
-      scenario: scenario.data,
-      settings: settings.data
-    })
+    const run = await this.contentionJob(req, stored.value, scenario.data, settings.data)
     if (run.ok)
       this.reports.contentionRuns.set(
         contentionKey(req.hostId, req.model, scenario.data, settings.data),
         run.value
       )
     return run
+  }
+
+  /**
+   * Run a contention request as one task, or as designs × seeds on the pool's workers
+   * (docs/contention-model.md, "Parallel runs"): each part weighs in the progress by its
+   * estimated events, and the report is assembled from the parts in their order, the same bytes
+   * as one worker running them one after another.
+   */
+  private async contentionJob(
+    req: ContentionRequest,
+    stored: StoredHost,
+    scenario: Scenario,
+    settings: ContentionRunSettings
+  ): Promise<ApiResult<ContentionRun>> {
+    const parts = contentionParts(scenario, settings, runSeeds(scenario.seed, settings.seeds))
+    // A sensitivity, a single run or a one-worker pool: one task, as before.
+    if (settings.sensitivity || parts.length < 2 || this.opts.jobs.parallelism < 2)
+      return this.opts.jobs.run(req.jobId, {
+        kind: 'contention',
+        host: stored.host,
+        model: req.model,
+        scenario,
+        settings
+      })
+    const host = this.workHost(stored, req.model)
+    const weights = parts.map(
+      (p) =>
+        estimateContentionWork({ ...scenario, seed: p.seed }, host, {
+          ...settings,
+          designs: [p.design],
+          demoteVariants: [p.demote],
+          seeds: 1
+        }).units
+    )
+    const out = await this.opts.jobs.runParts(
+      req.jobId,
+      parts.map((part) => ({
+        kind: 'contentionPart' as const,
+        host: stored.host,
+        model: req.model,
+        scenario,
+        settings,
+        part
+      })),
+      weights
+    )
+    if (!out.ok) return out
+    const first = out.value[0]!
+    return ok({
+      hostName: first.hostName,
+      scenario,
+      report: assembleContentionReport(
+        scenario,
+        settings,
+        first.machine,
+        first.capacity,
+        out.value.map((o) => o.outcome)
+      )
+    })
   }
 
   /**

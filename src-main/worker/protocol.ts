@@ -7,7 +7,13 @@ import type {
   SimulationRun,
   TraceRun
 } from '@shared/api/contract'
-import type { ContentionRunSettings } from '@shared/model/contention/runContention'
+import type {
+  ContentionMachine,
+  ContentionPart,
+  ContentionRunSettings
+} from '@shared/model/contention/runContention'
+import type { ContentionOutcome } from '@shared/model/contention/simulateContention'
+import type { ScenarioCapacity } from '@shared/model/workload/capacity'
 import type { CalibrationFitOptions } from '@shared/model/contention/calibrationFit'
 import type { ModelOptions } from '@shared/api/modelOptions'
 import type { HostFormat, ImportSummary } from '@shared/import/hostImport'
@@ -64,6 +70,15 @@ export type WorkerTask =
       model: ModelOptions | undefined
       scenario: Scenario
       settings: ContentionRunSettings
+    }
+  | {
+      /** One simulation of a contention request run on its own worker (designs in parallel). */
+      kind: 'contentionPart'
+      host: HostInput
+      model: ModelOptions | undefined
+      scenario: Scenario
+      settings: ContentionRunSettings
+      part: ContentionPart
     }
   | {
       kind: 'calibrationFit'
@@ -148,6 +163,14 @@ export interface HostTaskOutput {
   result: Omit<HostResult, 'hostId'>
 }
 
+/** A contention part's outcome, and what the report needs of the host (same in every part). */
+export interface ContentionPartOutput {
+  hostName: string
+  outcome: ContentionOutcome
+  machine: ContentionMachine
+  capacity: ScenarioCapacity
+}
+
 /** The output of each task kind. */
 export interface TaskOutputs {
   importAndAnalyze: HostTaskOutput
@@ -155,6 +178,7 @@ export interface TaskOutputs {
   simulate: SimulationRun
   replayTrace: TraceRun
   contention: ContentionRun
+  contentionPart: ContentionPartOutput
   calibrationFit: CalibrationFitRun
   /** One row per item, in the items' order. */
   fleetBatch: FleetRow[]

@@ -6,7 +6,13 @@ import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
 import { sweepScenario } from '@shared/model/runtime/sweep'
-import { runContention } from '@shared/model/contention/runContention'
+import {
+  resolveMachine,
+  runContention,
+  runContentionPart
+} from '@shared/model/contention/runContention'
+import { contentionTds } from '@shared/model/contention/simulateContention'
+import { contentionBudget } from '@shared/model/workLimits'
 import {
   CalibrationNotComparable,
   runCalibrationFit
@@ -119,6 +125,28 @@ async function run(
       )
       progress('done', 1)
       return ok({ hostName: host.name, scenario: task.scenario, report })
+    }
+    case 'contentionPart': {
+      progress('analysing', 0)
+      const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
+      const machine = resolveMachine(host, task.settings)
+      // Each part stops past the request's whole limit: the pre-flight estimate bounds their sum.
+      const outcome = runContentionPart(
+        host,
+        task.scenario,
+        task.settings,
+        machine,
+        task.part,
+        contentionBudget(),
+        (f) => progress('analysing', f)
+      )
+      progress('done', 1)
+      return ok({
+        hostName: host.name,
+        outcome,
+        machine,
+        capacity: contentionTds(host, task.scenario).capacity
+      })
     }
     case 'calibrationFit': {
       progress('analysing', 0)

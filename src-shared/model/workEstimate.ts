@@ -8,11 +8,13 @@ import {
   formatCount
 } from './workLimits'
 import type { HostInput } from './host/memoryMap'
+import { maxOf } from '../util/arrays'
 import { resolveModuleParams } from './host/moduleVersion'
 import type { TdxModuleParams } from './host/tdxModuleParams'
 import type { ContentionCosts } from './contention/costs'
 import type { LockDesign } from './contention/designs'
-import { scenarioDemotes } from './contention/runContention'
+import { runSeeds, scenarioDemotes } from './contention/runContention'
+import { contentionTds } from './contention/simulateContention'
 import { sensitivityPlan, withParameterValue, type SensitivityBase } from './contention/sensitivity'
 import { withParameter, type SweepParameter } from './runtime/sweep'
 import { tdFootprintBytes } from './workload/capacity'
@@ -155,10 +157,14 @@ export function contentionEventsPerTd(
   // takes its mmu_lock for read (DEMOTE write-holds it): no fault is skipped ahead. Puts come only
   // from a TD with a lifetime: the contention model tears it down even after durationNs.
   const locked = design === 'always-lock'
-  const everyFault = locked || demoted > 0
   const ends = c.lifetimeNs !== null
+  const faults = fourK + kernel
   const base =
-    (everyFault ? EVENTS_PER_LOCKED_GET * (fourK + kernel) : 0) +
+    (locked
+      ? EVENTS_PER_LOCKED_GET * faults
+      : demoted > 0
+        ? EVENTS_PER_DEMOTING_FAULT * faults + (c.vcpus + 1) * demoted
+        : 0) +
     (locked && ends ? EVENTS_PER_LOCKED_PUT * (fourK + kernel + 512 * demoted) : 0) +
     EVENTS_PER_VISIT * visits +
     EVENTS_PER_THREAD * (c.vcpus + 1)
@@ -177,10 +183,40 @@ export function contentionEventsPerTd(
  * TD ends, its put. Measured: 6.9 per page for the calibration scenario (a fault and a put each).
  */
 const EVENTS_PER_LOCKED_GET = 5
+/**
+ * Events per 4K fault in a demoting TD under a design whose fast path takes no lock: the exit, the
+ * fast-path get and PAGE.AUG (simulateContention's fault loop; the read-held mmu_lock costs no
+ * event unless it waits). A DEMOTE's write hold makes each of the TD's vCPUs wait at most once, and
+ * the writer once: (vCPUs + 1) per DEMOTE. Slow paths are in EVENTS_PER_VISIT.
+ */
+const EVENTS_PER_DEMOTING_FAULT = 3
 const EVENTS_PER_LOCKED_PUT = 3
 /** Events per region a vCPU or teardown reaches: the first fault's lock, SEAMCALL and skip. */
 const EVENTS_PER_VISIT = 16
 const EVENTS_PER_THREAD = 4
+
+/** Planned TDs over all seeds above which the estimate bounds by memory instead of planning. */
+const ADMISSION_PLAN_LIMIT = 200_000
+
+/**
+ * The TDs each seed's contention run starts, counted per class: the run's own admission
+ * (contentionTds: the seed's arrival times, then capacity.ts admitTds), so exact, not a bound.
+ * Null when the seeds plan more than ADMISSION_PLAN_LIMIT TDs in all (then the caller bounds by
+ * memory, as before).
+ */
+function startedTds(
+  scenario: Scenario,
+  host: WorkHost,
+  seeds: number
+): Array<Map<TdClass, number>> | null {
+  if (plannedTds(scenario) * seeds > ADMISSION_PLAN_LIMIT) return null
+  return runSeeds(scenario.seed, seeds).map((seed) => {
+    const { planned, admitted } = contentionTds(host, { ...scenario, seed })
+    const counts = new Map<TdClass, number>()
+    for (const td of planned) if (admitted[td.id]) counts.set(td.cls, (counts.get(td.cls) ?? 0) + 1)
+    return counts
+  })
+}
 
 function refusal(
   what: string,
@@ -237,10 +273,13 @@ export function estimateSimulationWork(
 
 /**
  * The work of a contention request: one run per design, and per DEMOTE variant when the scenario
- * demotes, all of it once per seed (settings.seeds, 1 when absent; the seeds run one after
- * another, so threads do not multiply). Events per TD: 16 per region a vCPU reaches (every design but always-lock skips ahead
- * through regions it holds), 8 per 4K page under always-lock, 4 per thread, plus retries while a
- * SEAMCALL holds a 2 MiB range busy.
+ * demotes, all of it once per seed (settings.seeds, 1 when absent), summed over the TDs each seed's
+ * run starts (startedTds: the run's own admission; threads are the most of one run, as runs never
+ * share a worker's threads). Events per TD: 16 per region a vCPU reaches (every design but
+ * always-lock skips ahead through regions it holds), 5 per 4K fault and 3 per put under
+ * always-lock, 3 per 4K fault and vCPUs + 1 per DEMOTE in a demoting TD under the other designs,
+ * 4 per thread, plus retries while a SEAMCALL holds a 2 MiB range busy (docs/workload-model.md,
+ * "Work limits").
  */
 export function estimateContentionWork(
   scenario: Scenario,
@@ -271,20 +310,43 @@ export function estimateContentionWork(
       [r.low, r.high].map((v) => withParameterValue(base, r.parameter, v))
     )
   ]
+  // Events and waits over every seed.
   let events = 0
   let waits = 0
   let threads = 0
   if (tdsPerRun <= WORK_LIMITS.tdsPerRun) {
-    threads = boundOverAdmitted(scenario, host, (c) => c.vcpus + 1).units
+    const started = startedTds(scenario, host, seeds)
+    // Per seed, sum `perTd` over the TDs the run starts; or, when too many to plan here, the
+    // memory bound (boundOverAdmitted) for every seed.
+    const overRuns = (perTd: (c: TdClass) => number): number => {
+      if (!started) return seeds * boundOverAdmitted(scenario, host, perTd).units
+      const memo = new Map<TdClass, number>()
+      let sum = 0
+      for (const run of started)
+        for (const [c, n] of run) {
+          let u = memo.get(c)
+          if (u === undefined) memo.set(c, (u = perTd(c)))
+          sum += n * u
+        }
+      return sum
+    }
+    threads = started
+      ? maxOf(started.map((run) => [...run].reduce((t, [c, n]) => t + n * (c.vcpus + 1), 0)))
+      : boundOverAdmitted(scenario, host, (c) => c.vcpus + 1).units
     for (const point of points)
       for (const design of settings.designs) {
-        const per = (c: TdClass): { base: number; waits: number } =>
-          contentionEventsPerTd(scenario, c, host.params, design, point.costs)
-        events += variants * boundOverAdmitted(scenario, host, (c) => per(c).base).units
-        waits += variants * boundOverAdmitted(scenario, host, (c) => per(c).waits).units
+        const per = new Map<TdClass, { base: number; waits: number }>()
+        const of = (c: TdClass): { base: number; waits: number } => {
+          let v = per.get(c)
+          if (!v)
+            per.set(c, (v = contentionEventsPerTd(scenario, c, host.params, design, point.costs)))
+          return v
+        }
+        events += variants * overRuns((c) => of(c).base)
+        waits += variants * overRuns((c) => of(c).waits)
       }
   }
-  const units = seeds * (events + waits)
+  const units = events + waits
   const limit = plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents
   const threadRefusal =
     threads > WORK_LIMITS.contentionThreads

@@ -22,7 +22,7 @@ export async function cli(...args: string[]): Promise<CliRun> {
 
 /** Run the CLI in-process on this launcher or worker entry (see CliContext), capturing its output. */
 export async function cliWith(
-  where: Pick<CliContext, 'launcher' | 'workerPath'>,
+  where: Pick<CliContext, 'launcher' | 'workerPath' | 'progress'>,
   ...args: string[]
 ): Promise<CliRun> {
   let stdout = ''

@@ -78,6 +78,24 @@ export function lockIndexFor(design: LockDesign, region: number): number {
   return -1
 }
 
+/**
+ * lockIndexFor with the design parsed once: the simulation calls it for every locked get and put,
+ * where parsing "hashed:64" each time showed in profiles.
+ */
+export function lockIndexer(design: LockDesign): (region: number) => number {
+  if (design === 'v6' || design === 'always-lock') return () => 0
+  if (design === 'per-2m') return (region) => region
+  if (design.startsWith('hashed:')) {
+    const n = Number(design.slice(7))
+    return (region) => hashedLockIndex(region, n)
+  }
+  if (design.startsWith('mod:')) {
+    const n = Number(design.slice(4))
+    return (region) => region % n
+  }
+  return () => -1
+}
+
 /** Locks the design has: 1 (global), N (hashed/mod), null (one per region), 0 (module-only). */
 export function lockCount(design: LockDesign): number | null {
   if (design === 'v6' || design === 'always-lock') return 1

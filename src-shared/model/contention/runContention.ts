@@ -181,6 +181,56 @@ export function runSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => (seed + k) % 2 ** 32)
 }
 
+/** One simulation of a contention request: a seed (by index into the request's seeds) × design × DEMOTE variant. */
+export interface ContentionPart {
+  seedIndex: number
+  seed: number
+  design: LockDesign
+  demote: DemoteVariant
+}
+
+/**
+ * The simulations of a request with these settings, in the order the report lists them: seed by
+ * seed, and within a seed design by design, each DEMOTE variant when the scenario demotes. Each is
+ * independent of the others (its own seeded streams), so they may run in any order or at once and
+ * still give the same outcomes (docs/contention-model.md, "Parallel runs").
+ */
+export function contentionParts(
+  scenario: Scenario,
+  settings: Pick<ContentionRunSettings, 'designs' | 'demoteVariants'>,
+  seeds: readonly number[]
+): ContentionPart[] {
+  const variants: DemoteVariant[] = scenarioDemotes(scenario)
+    ? settings.demoteVariants
+    : [settings.demoteVariants[0]!]
+  return seeds.flatMap((seed, seedIndex) =>
+    settings.designs.flatMap((design) =>
+      variants.map((demote) => ({ seedIndex, seed, design, demote }))
+    )
+  )
+}
+
+/** One part of a request: simulateContention with the part's seed, design and variant. */
+export function runContentionPart(
+  host: HostAnalysis,
+  scenario: Scenario,
+  settings: ContentionRunSettings,
+  machine: ContentionMachine,
+  part: ContentionPart,
+  budget: WorkBudget,
+  onProgress?: (fraction: number) => void
+): ContentionOutcome {
+  return simulateContention(
+    host,
+    { ...scenario, seed: part.seed },
+    part.design,
+    part.demote,
+    { ...settings, sockets: machine.sockets, cpusPerSocket: machine.cpusPerSocket },
+    onProgress,
+    budget
+  )
+}
+
 /**
  * Every design × DEMOTE variant × seed on one scenario and one set of settings: `[k][i]` is seed
  * k's outcome i. The one loop a run and each of its sensitivity points go through, so a point
@@ -196,36 +246,66 @@ function runDesigns(
   budget: WorkBudget,
   onProgress?: (fraction: number) => void
 ): ContentionOutcome[][] {
-  const variants: DemoteVariant[] = scenarioDemotes(scenario)
-    ? settings.demoteVariants
-    : [settings.demoteVariants[0]!]
-  const runs: Array<[LockDesign, DemoteVariant]> = settings.designs.flatMap((d) =>
-    variants.map((v) => [d, v] as [LockDesign, DemoteVariant])
-  )
-  const simSettings = {
-    ...settings,
-    sockets: machine.sockets,
-    cpusPerSocket: machine.cpusPerSocket
-  }
-  const total = seeds.length * runs.length
-  return seeds.map((seed, k) => {
-    const seeded = { ...scenario, seed }
-    return runs.map(([design, demote], i) => {
-      const outcome = simulateContention(
-        host,
-        seeded,
-        design,
-        demote,
-        simSettings,
-        (f) => onProgress?.((k * runs.length + i + f) / total),
-        budget
-      )
-      // A run reports within itself only every 2^20 events: say each one's end too, so a
-      // sensitivity of many short runs still moves its bar.
-      onProgress?.((k * runs.length + i + 1) / total)
-      return outcome
-    })
+  const parts = contentionParts(scenario, settings, seeds)
+  const outcomes = parts.map((part, i) => {
+    const outcome = runContentionPart(host, scenario, settings, machine, part, budget, (f) =>
+      onProgress?.((i + f) / parts.length)
+    )
+    // A run reports within itself only every 2^20 events: say each one's end too, so a
+    // sensitivity of many short runs still moves its bar.
+    onProgress?.((i + 1) / parts.length)
+    return outcome
   })
+  return bySeed(outcomes, seeds.length)
+}
+
+/** Outcomes in contentionParts order, cut into one row per seed. */
+function bySeed(outcomes: readonly ContentionOutcome[], seeds: number): ContentionOutcome[][] {
+  const per = outcomes.length / seeds
+  return Array.from({ length: seeds }, (_, k) => outcomes.slice(k * per, (k + 1) * per))
+}
+
+/**
+ * The report of a request without a sensitivity from its parts' outcomes (contentionParts order):
+ * what runContention returns, for a caller that ran the parts elsewhere (the service's parallel
+ * workers). `capacity` is contentionTds(host, scenario).capacity.
+ */
+export function assembleContentionReport(
+  scenario: Scenario,
+  settings: ContentionRunSettings,
+  machine: ContentionMachine,
+  capacity: ScenarioCapacity,
+  outcomes: readonly ContentionOutcome[]
+): ContentionReport {
+  const seeds = runSeeds(scenario.seed, settings.seeds)
+  return reportOf(scenario, settings, machine, capacity, bySeed(outcomes, seeds.length), seeds)
+}
+
+function reportOf(
+  scenario: Scenario,
+  settings: ContentionRunSettings,
+  machine: ContentionMachine,
+  capacity: ScenarioCapacity,
+  perSeed: ContentionOutcome[][],
+  seeds: number[],
+  sensitivity?: { report: SensitivityReport; events: number }
+): ContentionReport {
+  const first = perSeed[0]!
+  const outcomes =
+    seeds.length === 1
+      ? first
+      : first.map((o, i) => ({ ...o, spread: outcomeSpread(perSeed.map((r) => r[i]!)) }))
+  return {
+    scenarioName: scenario.name,
+    seed: scenario.seed,
+    seeds,
+    settings,
+    machine,
+    capacity,
+    outcomes,
+    events: eventsOf(perSeed) + (sensitivity?.events ?? 0),
+    ...(sensitivity ? { sensitivity: sensitivity.report } : {})
+  }
 }
 
 const eventsOf = (perSeed: readonly ContentionOutcome[][]): number =>
@@ -258,12 +338,7 @@ export function runContention(
   )
   const perSeed = runDesigns(host, scenario, settings, machine, seeds, budget, progressAt(0))
   const first = perSeed[0]!
-  const outcomes =
-    seeds.length === 1
-      ? first
-      : first.map((o, i) => ({ ...o, spread: outcomeSpread(perSeed.map((r) => r[i]!)) }))
-  let events = eventsOf(perSeed)
-  let sensitivity: SensitivityReport | undefined
+  let sensitivity: { report: SensitivityReport; events: number } | undefined
   if (plan) {
     const labels = outcomeLabels(first)
     let pointEvents = 0
@@ -284,26 +359,23 @@ export function runContention(
       })
       return Object.fromEntries(labels.map((l, i) => [l, { low: low![i]!, high: high![i]! }]))
     })
+    const outcomes =
+      seeds.length === 1
+        ? first
+        : first.map((o, i) => ({ ...o, spread: outcomeSpread(perSeed.map((r) => r[i]!)) }))
     const base = baseMetrics(outcomes)
-    sensitivity = judgeSensitivity(
-      labels.map((label, i) => ({ label, design: first[i]!.design })),
-      plan,
-      Object.fromEntries(labels.map((l, i) => [l, base[i]!])),
-      perDesign,
-      seeds.length,
-      pointEvents
-    )
-    events += pointEvents
+    sensitivity = {
+      report: judgeSensitivity(
+        labels.map((label, i) => ({ label, design: first[i]!.design })),
+        plan,
+        Object.fromEntries(labels.map((l, i) => [l, base[i]!])),
+        perDesign,
+        seeds.length,
+        pointEvents
+      ),
+      events: pointEvents
+    }
   }
-  return {
-    scenarioName: scenario.name,
-    seed: scenario.seed,
-    seeds,
-    settings,
-    machine,
-    capacity: contentionTds(host, scenario).capacity,
-    outcomes,
-    events,
-    ...(sensitivity ? { sensitivity } : {})
-  }
+  const capacity = contentionTds(host, scenario).capacity
+  return reportOf(scenario, settings, machine, capacity, perSeed, seeds, sensitivity)
 }

@@ -13,6 +13,9 @@ import type { SeededRandom } from '../workload/random'
  */
 export class ServiceTimes {
   private readonly sigma2: number
+  /** √σ² and σ²/2, computed once: the same values draw() computed on every call. */
+  private readonly sigma: number
+  private readonly halfSigma2: number
   private spare: number | null = null
 
   constructor(
@@ -20,6 +23,8 @@ export class ServiceTimes {
     private readonly rng: SeededRandom
   ) {
     this.sigma2 = Math.log(1 + cv * cv)
+    this.sigma = Math.sqrt(this.sigma2)
+    this.halfSigma2 = this.sigma2 / 2
   }
 
   /** A standard normal (Box–Muller; the second value of each pair is kept for the next call). */
@@ -39,7 +44,7 @@ export class ServiceTimes {
   /** One service time with mean `mean`. */
   draw(mean: number): number {
     if (this.cv === 0 || mean === 0) return mean
-    return mean * Math.exp(Math.sqrt(this.sigma2) * this.normal() - this.sigma2 / 2)
+    return mean * Math.exp(this.sigma * this.normal() - this.halfSigma2)
   }
 
   /** The sum of `n` independent service times with mean `mean` each. */

@@ -7,7 +7,7 @@ import { PAGES_PER_REGION, pagesPerRegionVisit, RegionPool } from '../workload/r
 import type { Scenario } from '../workload/scenario'
 import { controlPages, PAMT_CACHE_PAGES_PER_VCPU, tdMemoryLayout } from '../workload/tdPages'
 import type { ContentionCosts } from './costs'
-import { lockCount, lockIndexFor, lockName, type DemoteVariant, type LockDesign } from './designs'
+import { lockCount, lockIndexer, lockName, type DemoteVariant, type LockDesign } from './designs'
 import { EventQueue } from './eventQueue'
 import { LatencyHistogram } from './latencyHistogram'
 import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
@@ -102,6 +102,8 @@ export interface ContentionOutcome {
 
 /** One thread's view of the engine while its generator runs. */
 interface Ctx {
+  /** The thread's index (its event payload). */
+  tid: number
   now: number
   op: number
   arg: number
@@ -142,7 +144,7 @@ const TIMING_SEED_SALT = 0x7137
  * run's own seeded stream), and which of them fit the host (capacity.ts).
  */
 export function contentionTds(
-  host: HostAnalysis,
+  host: Pick<HostAnalysis, 'tdxMemoryBytes' | 'params'>,
   scenario: Scenario,
   rng: SeededRandom = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
 ): { planned: PlannedTd[]; admitted: boolean[]; capacity: ScenarioCapacity } {
@@ -199,11 +201,23 @@ export function simulateContention(
   const stats = newLockStats(lockName(design))
   const callers = new Map<string, number>()
   const locks = new Map<number, QueuedSpinlock>()
+  const lockIndexFor = lockIndexer(design)
+  // Acquisitions and contentions per lock: typed arrays for a design with a fixed lock count, a
+  // map for per-2m (one lock per region that takes one).
+  const fixedLocks = lockCount(design)
+  const acquisitionsOf = fixedLocks ? new Float64Array(fixedLocks) : null
+  const contendedOf = fixedLocks ? new Float64Array(fixedLocks) : null
   const lockAcquisitions = new Map<number, number>()
   const lockContended = new Map<number, number>()
+  // The last lock looked up: every get and put of v6 and always-lock takes lock 0.
+  let lastLockId = -1
+  let lastLock: QueuedSpinlock | null = null
   const lockFor = (id: number): QueuedSpinlock => {
+    if (id === lastLockId) return lastLock!
     let l = locks.get(id)
     if (!l) locks.set(id, (l = new QueuedSpinlock(stats, callers)))
+    lastLockId = id
+    lastLock = l
     return l
   }
   const threadCpu: number[] = []
@@ -315,12 +329,52 @@ export function simulateContention(
     ctx.lock = td
     return 0
   }
+  /**
+   * The engine's inline continuation, taken by the thread itself: when no other event comes
+   * before now + ns, move the thread's time and count the event, as the run loop would after a
+   * D(ns), without the generator's round trip; false when the thread must yield D(ns) (same test,
+   * same count: exact).
+   */
+  const advance = (ctx: Ctx, ns: number): boolean => {
+    const t = ctx.now + ns
+    if (t < queue.nextTime()) {
+      ctx.now = t
+      events++
+      return true
+    }
+    return false
+  }
+  /**
+   * Take kernel lock `id` for the thread now, as the run loop does for A(): true when taken; false
+   * when queued (the thread must then park until the release hands it the lock).
+   */
+  const acquireNow = (ctx: Ctx, id: number, caller: string): boolean => {
+    account(ctx.now)
+    const lock = lockFor(id)
+    if (acquisitionsOf) acquisitionsOf[id]!++
+    else lockAcquisitions.set(id, (lockAcquisitions.get(id) ?? 0) + 1)
+    if (lock.acquire(ctx.tid, ctx.now, caller)) {
+      held++
+      return true
+    }
+    if (contendedOf) contendedOf[id]!++
+    else lockContended.set(id, (lockContended.get(id) ?? 0) + 1)
+    waiting++
+    noteWaiters(ctx.now)
+    return false
+  }
+  /** Park the thread: it runs again when something pushes it (a lock hand-off, its vCPUs' end). */
+  const P = (ctx: Ctx): number => {
+    ctx.op = OP_PARK
+    return 0
+  }
   const release = (ctx: Ctx, id: number): void => {
     account(ctx.now)
-    const next = lockFor(id).release(ctx.now, handoff)
-    if (next) {
+    const lock = lockFor(id)
+    const next = lock.release(ctx.now, handoff)
+    if (next >= 0) {
       waiting--
-      queue.push(next.atNs, next.thread)
+      queue.push(lock.handoffAtNs, next)
     } else held--
   }
   const mmuRelease = (ctx: Ctx, td: number, write: boolean): void => {
@@ -353,32 +407,9 @@ export function simulateContention(
   const pairRegions = (slot: number): number[] => [kernelPage(slot), kernelPage(slot)]
 
   /**
-   * The two pages of a pair before the lock: from the vCPU's PAMT cache on the fault path (v6
-   * 08/11; refilled before the next fault), else allocated here (control pages: cache = NULL).
+   * tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). The vCPU fault loop runs the same
+   * steps inline (no generator per fault); a change here must be made there too.
    */
-  function* takePair(ctx: Ctx, cache: PamtCache | null): Generator<number, void, void> {
-    if (cache) {
-      cache.missing += 2
-      return
-    }
-    pagesAllocated += 2
-    yield D(ctx, 2 * c.pageAllocNs)
-  }
-  /** free_pamt_array(): a pair's two pages back to the page allocator (after the unlock). */
-  function* freePair(ctx: Ctx): Generator<number, void, void> {
-    pagesFreed += 2
-    yield D(ctx, 2 * c.pageFreeNs)
-  }
-  /** The fault's cache top-up before mmu_lock (tdx_topup_pamt_cache: back to 10 pages). */
-  function* topUp(ctx: Ctx, cache: PamtCache): Generator<number, void, void> {
-    if (cache.missing === 0) return
-    pagesAllocated += cache.missing
-    const ns = cache.missing * c.pageAllocNs
-    cache.missing = 0
-    yield D(ctx, ns)
-  }
-
-  /** tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). */
   function* get(
     ctx: Ctx,
     region: number,
@@ -394,19 +425,38 @@ export function simulateContention(
       yield D(ctx, c.atomicNs)
       return
     }
-    const lockId = lockIndexFor(design, region)
+    const lockId = lockIndexFor(region)
     // v6: only the slow path takes a pair; seed 000 takes one on every get (alloc_pamt_array
-    // before the lock) and frees it again when the region already has its pair.
-    yield* takePair(ctx, cache)
+    // before the lock) and frees it again when the region already has its pair. The pair comes
+    // from the vCPU's PAMT cache on the fault path (v6 08/11; refilled before the next fault),
+    // else it is allocated here (control pages: cache = NULL).
+    if (cache) cache.missing += 2
+    else {
+      pagesAllocated += 2
+      yield D(ctx, 2 * c.pageAllocNs)
+    }
     yield A(ctx, lockId, 'tdx_pamt_get')
     if (refcount[region]! > 0) {
       refcount[region]!++
       if (!lockEveryOp) lostRaces++
       yield D(ctx, c.lockHoldExtraNs)
       release(ctx, lockId)
-      yield* freePair(ctx)
+      // free_pamt_array(): the pair's two pages back to the page allocator, after the unlock.
+      pagesFreed += 2
+      yield D(ctx, 2 * c.pageFreeNs)
       return
     }
+    yield* addPair(ctx, region, slot, cache, lockId)
+  }
+
+  /** The rest of a get that holds `lockId` and found refcount 0: PAMT.ADD, or BUSY and again. */
+  function* addPair(
+    ctx: Ctx,
+    region: number,
+    slot: number,
+    cache: PamtCache | null,
+    lockId: number
+  ): Generator<number, void, void> {
     const pair = pairRegions(slot).filter((r) => r !== region)
     const ok = yield* seamcall(
       ctx,
@@ -427,7 +477,8 @@ export function simulateContention(
     if (design === 'v6' || design === 'always-lock') failed++
     else retries++
     release(ctx, lockId)
-    yield* freePair(ctx)
+    pagesFreed += 2
+    yield D(ctx, 2 * c.pageFreeNs)
     yield D(ctx, c.busyBackoffNs)
     yield* get(ctx, region, slot, cache)
   }
@@ -455,7 +506,11 @@ export function simulateContention(
       return
     }
     yield D(ctx, c.atomicNs)
-    yield* takePair(ctx, cache)
+    if (cache) cache.missing += 2
+    else {
+      pagesAllocated += 2
+      yield D(ctx, 2 * c.pageAllocNs)
+    }
     const pair = pairRegions(slot).filter((r) => r !== region)
     for (;;) {
       if (moduleLocks.tryAcquire([region], pair)) {
@@ -465,7 +520,8 @@ export function simulateContention(
           if (pendingRemove.has(region))
             refsDuringRemove.set(region, (refsDuringRemove.get(region) ?? 0) + 1)
           yield D(ctx, c.busyFailNs)
-          yield* freePair(ctx)
+          pagesFreed += 2
+          yield D(ctx, 2 * c.pageFreeNs)
           return
         }
         yield D(ctx, svc.draw(c.pamtAddNs))
@@ -480,7 +536,10 @@ export function simulateContention(
     }
   }
 
-  /** tdx_pamt_put for one page in `region`. */
+  /**
+   * tdx_pamt_put for one page in `region`. The VMM's teardown loop runs the same steps inline; a
+   * change here must be made there too.
+   */
   function* put(ctx: Ctx, region: number): Generator<number, void, void> {
     const rc = refcount[region]!
     if (rc === 0) return
@@ -493,30 +552,39 @@ export function simulateContention(
       yield D(ctx, c.atomicNs)
       return
     }
-    const lockId = lockIndexFor(design, region)
+    const lockId = lockIndexFor(region)
     yield A(ctx, lockId, 'tdx_pamt_put')
-    const now = refcount[region]!
-    refcount[region] = Math.max(0, now - 1)
-    let freed = false
-    if (now === 1) {
-      const ok = yield* seamcall(
-        ctx,
-        svc.draw(c.pamtRemoveNs) + c.lockHoldExtraNs,
-        [region],
-        [],
-        false
-      )
-      if (ok) {
-        removes++
-        paired[region] = 0
-        freed = true
-      } else failed++
-    } else {
-      yield D(ctx, c.lockHoldExtraNs)
+    if (refcount[region]! === 1) {
+      yield* removePair(ctx, region, lockId)
+      return
     }
+    refcount[region] = Math.max(0, refcount[region]! - 1)
+    yield D(ctx, c.lockHoldExtraNs)
+    release(ctx, lockId)
+  }
+
+  /** The rest of a put that holds `lockId` and took the refcount 1→0: PAMT.REMOVE. */
+  function* removePair(ctx: Ctx, region: number, lockId: number): Generator<number, void, void> {
+    refcount[region] = 0
+    let freed = false
+    const ok = yield* seamcall(
+      ctx,
+      svc.draw(c.pamtRemoveNs) + c.lockHoldExtraNs,
+      [region],
+      [],
+      false
+    )
+    if (ok) {
+      removes++
+      paired[region] = 0
+      freed = true
+    } else failed++
     release(ctx, lockId)
     // The pair the REMOVE returned goes back to the page allocator after the unlock.
-    if (freed) yield* freePair(ctx)
+    if (freed) {
+      pagesFreed += 2
+      yield D(ctx, 2 * c.pageFreeNs)
+    }
   }
 
   /** The lockless put: atomic_dec_and_test elects the CPU that removes; the REMOVE follows. */
@@ -548,7 +616,10 @@ export function simulateContention(
     pendingRemove.delete(region)
     removedInUse += refsDuringRemove.get(region) ?? 0
     refsDuringRemove.delete(region)
-    if (removed) yield* freePair(ctx)
+    if (removed) {
+      pagesFreed += 2
+      yield D(ctx, 2 * c.pageFreeNs)
+    }
   }
 
   /**
@@ -560,7 +631,7 @@ export function simulateContention(
    */
   const demoteLockIds = (region: number, pair: readonly number[]): number[] => {
     if (design === 'v6' || design === 'always-lock') return [0]
-    return [...new Set([region, ...pair].map((r) => lockIndexFor(design, r)))].sort((a, b) => a - b)
+    return [...new Set([region, ...pair].map((r) => lockIndexFor(r)))].sort((a, b) => a - b)
   }
 
   /** DEMOTE of a 2M guest page in `region` (SEED004): a new pair, refcount 512. */
@@ -641,8 +712,42 @@ export function simulateContention(
           yield 0
         }
         if (firstPut > ctx.now) firstPut = ctx.now
-        for (const run of runs) yield* putRun(ctx, run)
-        for (const r of whole.slice(0, demoteCount)) yield* putRun(ctx, { region: r, pages: 512 })
+        // Every run's puts (putRun inline: no generator delegation per page): the 4K runs, then
+        // the demoted 2M regions' 512 pages each.
+        const teardown = runs.concat(
+          whole.slice(0, demoteCount).map((r) => ({ region: r, pages: PAGES_PER_REGION }))
+        )
+        for (const run of teardown) {
+          for (let p = 0; p < run.pages; p++) {
+            const rc = refcount[run.region]!
+            if (!lockEveryOp && rc > 1) {
+              // Puts that cannot reach zero: one step for all of them.
+              const n = Math.min(run.pages - p, rc - 1)
+              refcount[run.region] = rc - n
+              p += n - 1
+              const ns = svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
+              if (!advance(ctx, ns)) yield D(ctx, ns)
+              continue
+            }
+            const removeNs = svc.draw(c.pageRemoveNs)
+            if (!advance(ctx, removeNs)) yield D(ctx, removeNs)
+            // put(ctx, run.region), its locked path inline: no generator per page (always-lock).
+            const region = run.region
+            if (moduleOnly || refcount[region]! === 0 || (!lockEveryOp && refcount[region]! > 1)) {
+              yield* put(ctx, region)
+              continue
+            }
+            const lockId = lockIndexFor(region)
+            if (!acquireNow(ctx, lockId, 'tdx_pamt_put')) yield P(ctx)
+            if (refcount[region]! === 1) {
+              yield* removePair(ctx, region, lockId)
+              continue
+            }
+            refcount[region] = Math.max(0, refcount[region]! - 1)
+            if (!advance(ctx, c.lockHoldExtraNs)) yield D(ctx, c.lockHoldExtraNs)
+            release(ctx, lockId)
+          }
+        }
         for (const r of septRegions) {
           yield D(ctx, svc.draw(c.pageRemoveNs))
           yield* put(ctx, r)
@@ -695,10 +800,17 @@ export function simulateContention(
                 continue
               }
               // This fault's exit, plus the previous fault's AUG, in one step.
-              yield D(ctx, carryNs + svc.draw(c.faultOutsideNs))
+              const exitNs = carryNs + svc.draw(c.faultOutsideNs)
+              if (!advance(ctx, exitNs)) yield D(ctx, exitNs)
               carryNs = 0
               const t1 = ctx.now
-              yield* topUp(ctx, cache)
+              // The cache top-up before mmu_lock (tdx_topup_pamt_cache: back to 10 pages).
+              if (cache.missing !== 0) {
+                pagesAllocated += cache.missing
+                const ns = cache.missing * c.pageAllocNs
+                cache.missing = 0
+                if (!advance(ctx, ns)) yield D(ctx, ns)
+              }
               if (mmu >= 0) yield R(ctx, mmu, false)
               if (gpaPages % 512 === 0) {
                 // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
@@ -706,7 +818,25 @@ export function simulateContention(
                 septRegions.push(s)
                 yield* get(ctx, s, slot, cache)
               }
-              yield* get(ctx, run.region, slot, cache)
+              // get(ctx, run.region, slot, cache), its common paths inline: no generator per fault.
+              const region = run.region
+              if (moduleOnly) yield* getLockless(ctx, region, slot, cache)
+              else if (!lockEveryOp && refcount[region]! > 0) {
+                refcount[region]!++
+                if (!advance(ctx, c.atomicNs)) yield D(ctx, c.atomicNs)
+              } else {
+                const lockId = lockIndexFor(region)
+                cache.missing += 2
+                if (!acquireNow(ctx, lockId, 'tdx_pamt_get')) yield P(ctx)
+                if (refcount[region]! > 0) {
+                  refcount[region]!++
+                  if (!lockEveryOp) lostRaces++
+                  if (!advance(ctx, c.lockHoldExtraNs)) yield D(ctx, c.lockHoldExtraNs)
+                  release(ctx, lockId)
+                  pagesFreed += 2
+                  if (!advance(ctx, 2 * c.pageFreeNs)) yield D(ctx, 2 * c.pageFreeNs)
+                } else yield* addPair(ctx, region, slot, cache, lockId)
+              }
               latency.add(ctx.now - t1)
               faults++
               gpaPages++
@@ -721,7 +851,12 @@ export function simulateContention(
           // This vCPU's share of demotes (2M mappings accepted as 4K later), each under the
           // write-held mmu_lock (SEED004: "KVM holds write mmu_lock before invoking DEMOTE").
           for (let k = v; k < demoteCount; k += cls.vcpus) {
-            yield* topUp(ctx, cache)
+            if (cache.missing !== 0) {
+              pagesAllocated += cache.missing
+              const ns = cache.missing * c.pageAllocNs
+              cache.missing = 0
+              yield D(ctx, ns)
+            }
             const start = ctx.now
             yield R(ctx, mmu, true)
             cache.missing += 2
@@ -740,27 +875,11 @@ export function simulateContention(
     })
   }
 
-  function* putRun(ctx: Ctx, run: Run): Generator<number, void, void> {
-    for (let p = 0; p < run.pages; p++) {
-      const rc = refcount[run.region]!
-      if (!lockEveryOp && rc > 1) {
-        // Puts that cannot reach zero: one step for all of them.
-        const n = Math.min(run.pages - p, rc - 1)
-        refcount[run.region] = rc - n
-        p += n - 1
-        yield D(ctx, svc.sum(c.pageRemoveNs, n) + n * c.atomicNs)
-        continue
-      }
-      yield D(ctx, svc.draw(c.pageRemoveNs))
-      yield* put(ctx, run.region)
-    }
-  }
-
   // -- Run --------------------------------------------------------------------------------------
   const gens: Array<Generator<number, void, void>> = []
   const ctxs: Ctx[] = []
   threads.forEach((t, i) => {
-    const ctx: Ctx = { now: t.startNs, op: 0, arg: 0, lock: 0, caller: '' }
+    const ctx: Ctx = { tid: i, now: t.startNs, op: 0, arg: 0, lock: 0, caller: '' }
     ctxs.push(ctx)
     threadCpu.push(t.cpu % Math.max(1, totalCpus))
     gens.push(t.body(ctx))
@@ -786,9 +905,8 @@ export function simulateContention(
       if (r.done) break
       if (ctx.op === OP_DELAY) {
         const t = ctx.now + ctx.arg
-        const next = queue.peekTime()
         // Nothing else happens before t: continue this thread inline (exact, and no heap traffic).
-        if (next === undefined || t < next) {
+        if (t < queue.nextTime()) {
           ctx.now = t
           events++
           continue
@@ -803,20 +921,17 @@ export function simulateContention(
         break
       }
       // OP_ACQUIRE
-      account(ctx.now)
-      const lock = lockFor(ctx.lock)
-      lockAcquisitions.set(ctx.lock, (lockAcquisitions.get(ctx.lock) ?? 0) + 1)
-      if (lock.acquire(tid, ctx.now, ctx.caller)) {
-        held++
-        continue
-      }
-      lockContended.set(ctx.lock, (lockContended.get(ctx.lock) ?? 0) + 1)
-      waiting++
-      noteWaiters(ctx.now)
+      if (acquireNow(ctx, ctx.lock, ctx.caller)) continue
       break
     }
   }
   account(lastChange)
+  if (acquisitionsOf && contendedOf) {
+    for (let id = 0; id < acquisitionsOf.length; id++) {
+      if (acquisitionsOf[id]! > 0) lockAcquisitions.set(id, acquisitionsOf[id]!)
+      if (contendedOf[id]! > 0) lockContended.set(id, contendedOf[id]!)
+    }
+  }
 
   const faultSpan = faults > 0 ? lastFault - firstFault : 0
   stats.caller = ''

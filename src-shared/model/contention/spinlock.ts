@@ -32,14 +32,20 @@ export function newLockStats(name: string, type: LockStats['type'] = 'spinlock')
 /**
  * A queued spinlock (qspinlock): waiters are served in arrival order, and a release hands the lock
  * to the next waiter after a hand-off delay that depends on whether the two CPUs share a socket.
- * The simulation calls acquire/release; the lock answers when the waiter gets it.
+ * The simulation calls acquire/release; the lock answers when the waiter gets it. The waiters are
+ * a ring of typed arrays (no per-acquisition allocation: the DES hot path, docs/contention-model.md
+ * "Engine").
  */
 export class QueuedSpinlock {
   private holder = -1
   private acquiredAt = 0
-  private readonly waiters: number[] = []
-  private readonly waitSince: number[] = []
+  private waiters = new Int32Array(8)
+  private waitSince = new Float64Array(8)
+  /** Ring indices: the next waiter to serve, and how many wait. */
   private head = 0
+  private count = 0
+  /** When the waiter returned by the last release() gets the lock (release time + hand-off). */
+  handoffAtNs = 0
   /**
    * `stats` and `callerCounts` may be shared by many locks (one row for all per-2M locks, as perf
    * aggregates a lock class).
@@ -55,7 +61,7 @@ export class QueuedSpinlock {
 
   /** Waiting CPUs right now. */
   get queueLength(): number {
-    return this.waiters.length - this.head
+    return this.count
   }
 
   /** Try to take the lock for `thread`; true when taken at once, false when queued. */
@@ -68,45 +74,56 @@ export class QueuedSpinlock {
     }
     this.stats.contended++
     this.callerCounts.set(caller, (this.callerCounts.get(caller) ?? 0) + 1)
-    this.waiters.push(thread)
-    this.waitSince.push(nowNs)
+    if (this.count === this.waiters.length) this.grow()
+    const at = (this.head + this.count) & (this.waiters.length - 1)
+    this.waiters[at] = thread
+    this.waitSince[at] = nowNs
+    this.count++
     return false
   }
 
   /**
-   * Release at `nowNs`. Returns the next holder and when it gets the lock (now + hand-off), or null.
-   * `handoffNs(from, to)` gives the cache-line transfer time between the two threads' CPUs.
+   * Release at `nowNs`. Returns the next holder, which gets the lock at `handoffAtNs` (now +
+   * hand-off), or -1 when nobody waits. `handoffNs(from, to)` gives the cache-line transfer time
+   * between the two threads' CPUs.
    */
-  release(
-    nowNs: number,
-    handoffNs: (from: number, to: number) => number
-  ): { thread: number; atNs: number } | null {
+  release(nowNs: number, handoffNs: (from: number, to: number) => number): number {
+    const stats = this.stats
     const hold = nowNs - this.acquiredAt
-    this.stats.totalHoldNs += hold
-    if (hold > this.stats.maxHoldNs) this.stats.maxHoldNs = hold
+    stats.totalHoldNs += hold
+    if (hold > stats.maxHoldNs) stats.maxHoldNs = hold
     const from = this.holder
-    if (this.head === this.waiters.length) {
+    if (this.count === 0) {
       this.holder = -1
-      this.waiters.length = 0
-      this.waitSince.length = 0
-      this.head = 0
-      return null
+      return -1
     }
     const next = this.waiters[this.head]!
     const since = this.waitSince[this.head]!
-    this.head++
-    if (this.head > 1024 && this.head * 2 > this.waiters.length) {
-      this.waiters.splice(0, this.head)
-      this.waitSince.splice(0, this.head)
-      this.head = 0
-    }
+    this.head = (this.head + 1) & (this.waiters.length - 1)
+    this.count--
     const at = nowNs + handoffNs(from, next)
     const wait = at - since
-    this.stats.totalWaitNs += wait
-    if (wait > this.stats.maxWaitNs) this.stats.maxWaitNs = wait
+    stats.totalWaitNs += wait
+    if (wait > stats.maxWaitNs) stats.maxWaitNs = wait
     this.holder = next
     this.acquiredAt = at
-    return { thread: next, atNs: at }
+    this.handoffAtNs = at
+    return next
+  }
+
+  /** Double the ring (a power of two), oldest waiter first. */
+  private grow(): void {
+    const n = this.waiters.length
+    const w = new Int32Array(2 * n)
+    const t = new Float64Array(2 * n)
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & (n - 1)
+      w[k] = this.waiters[i]!
+      t[k] = this.waitSince[i]!
+    }
+    this.waiters = w
+    this.waitSince = t
+    this.head = 0
   }
 
   /** The caller with the most contended acquisitions (perf's "caller" column). */
