@@ -11,6 +11,7 @@ import {
 } from '@shared/fleet/fleetRow'
 import { FleetSummaryAccumulator, MAX_TRACKED_SHAPES } from '@shared/fleet/fleetSummary'
 import { readHostFixture } from '../../support/fixtures'
+import { fleetHostRow } from '../../support/fleetRows'
 
 /** A host row with hand-chosen figures (only what the summary reads matters). */
 function row(
@@ -21,35 +22,7 @@ function row(
   denseBytes: number,
   extra: { failure?: string; scenario?: FleetScenarioCell } = {}
 ): FleetHostRow {
-  return {
-    type: 'host',
-    file,
-    format: 'dmesg',
-    cpu: null,
-    machine: null,
-    nodeCount: 1,
-    tdmrCount: 1,
-    host: {
-      name: file,
-      ramBytes: 0,
-      tdxMemoryBytes: 2 ** 30,
-      memorySource: 'e820',
-      numaSource: 'none'
-    },
-    staticPamt: { kb: staticBytes / 1024, bytes: staticBytes },
-    dynamicPamt: { staticKb: dpamtStaticBytes / 1024, staticBytes: dpamtStaticBytes },
-    refcounts: { denseBytes, sparseBytes: denseBytes },
-    initSucceeds: extra.failure === undefined,
-    verdict: {
-      model: extra.failure ? 'fails' : 'succeeds',
-      kernel: 'not in log',
-      kernelFailure: null
-    },
-    problemCodes: extra.failure ? [extra.failure] : [],
-    failure: extra.failure ? { code: extra.failure, message: 'too many TDMRs' } : null,
-    shape,
-    scenario: extra.scenario ?? null
-  }
+  return fleetHostRow(file, staticBytes, dpamtStaticBytes, denseBytes, { ...extra, shape })
 }
 
 const bad: FleetRow = {
