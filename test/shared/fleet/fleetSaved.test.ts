@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { ApiErrorCode } from '@shared/api/errors'
 import type { FleetRow } from '@shared/fleet/fleetRow'
 import { FleetSummaryAccumulator } from '@shared/fleet/fleetSummary'
 import {
@@ -7,17 +6,18 @@ import {
   FLEET_SAVED_PATH_CHARS,
   FLEET_SAVED_ROWS,
   FLEET_SAVED_SHAPES,
-  FLEET_SAVED_TEXT_CHARS,
   saveFleet,
   savedFleetSchema,
   utf8Bytes
 } from '@shared/fleet/fleetSaved'
+import { workspaceStateSchema, type WorkspaceStateInput } from '@shared/workspace/workspaceSchema'
 import {
-  MAX_NOTES_CHARS,
-  workspaceStateSchema,
-  type WorkspaceStateInput
-} from '@shared/workspace/workspaceSchema'
-import { FLEET_ROWS, fleetHostRow, savedFleetFixture } from '../../support/fleetFixture'
+  FLEET_ROWS,
+  fleetHostRow,
+  savedFleetFixture,
+  worstCaseFleetRows,
+  worstCaseFleetState
+} from '../../support/fleetFixture'
 
 /** The browser server's body limit for saveWorkspace / autosaveWorkspace (browserServer.ts). */
 const STATE_BODY_LIMIT = 4 * 1024 * 1024
@@ -62,38 +62,7 @@ describe('a fleet run in the workspace', () => {
   })
 
   it('keeps a worst-case state under the 4 MiB state body limit: long, escaped file names everywhere', () => {
-    // Every string at or past its cap, of characters JSON escapes to 6 bytes (control
-    // characters) or UTF-8 writes in 3 (CJK), so the rows' count alone would be over 10 KiB a row.
-    const nasty = (n: number, i: number): string =>
-      Array.from({ length: n }, (_, k) => ((k + i) % 2 ? '\u0001' : '\u4e00')).join('')
-    const longMsg = nasty(2 * FLEET_SAVED_TEXT_CHARS, 7)
-    const codes = Array.from({ length: 40 }, (_, i) => `CODE_${i}`)
-    const rows: FleetRow[] = []
-    for (let i = 0; i < FLEET_SAVED_ROWS + 10; i++) {
-      const file = `${nasty(4 * FLEET_SAVED_PATH_CHARS, i)}/${i}.log`
-      if (i % 3 === 0)
-        rows.push({
-          type: 'error',
-          file, // Many distinct codes (more than exist today) to fill every group the summary keeps.
-          code: codes[i % 20]! as ApiErrorCode,
-          message: longMsg,
-          line: i
-        })
-      else {
-        const r = fleetHostRow(file, (i % 250).toString(16).padStart(16, '0'), 2 ** 30, 1, 1, {
-          code: codes[20 + (i % 20)]!,
-          message: longMsg
-        })
-        rows.push({
-          ...r,
-          cpu: nasty(400, i),
-          machine: nasty(400, i),
-          host: { ...r.host, name: longMsg },
-          verdict: { ...r.verdict, kernelFailure: longMsg },
-          problemCodes: codes.slice(0, 40)
-        })
-      }
-    }
+    const rows = worstCaseFleetRows()
     const acc = new FleetSummaryAccumulator(null)
     for (const r of rows) acc.add(r)
     const summary = acc.result()
@@ -110,16 +79,7 @@ describe('a fleet run in the workspace', () => {
 
     // With the rest of the state at its worst too: notes of control characters (6 bytes each
     // escaped) and the largest name.
-    const state: WorkspaceStateInput = {
-      name: nasty(200, 0),
-      hosts: [],
-      activeHost: null,
-      workload: { presetId: '', scenario: null },
-      contention: { presetId: '', scenarioSource: 'preset', scenario: null, settings: null },
-      pinned: [],
-      fleet: saved,
-      notes: '\u0001'.repeat(MAX_NOTES_CHARS)
-    }
+    const state: WorkspaceStateInput = worstCaseFleetState(saved)
     expect(workspaceStateSchema.safeParse(state).success).toBe(true)
     const body = utf8Bytes(JSON.stringify({ state }))
     expect(body).toBeLessThan(STATE_BODY_LIMIT)
