@@ -159,13 +159,13 @@ describe('browser-mode server: workspace routes', () => {
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
           body: JSON.stringify(body)
         })
-      const host = await (
+      const host = (await (
         await call('analyzeHostText', {
           jobId: 'a',
           fileName: 'p520.txt',
           text: readHostFixture('workstation-lenovo-p520-xeonw-64g.txt')
         })
-      ).json()
+      ).json()) as { value: { hostId: string } }
       const rows = worstCaseFleetRows()
       const acc = new FleetSummaryAccumulator(null)
       for (const r of rows) acc.add(r)
