@@ -179,6 +179,7 @@ export class WorkspaceService {
       workload: state.workload,
       contention: state.contention,
       pinned: state.pinned,
+      fleet: state.fleet,
       notes: state.notes
     })
   }
@@ -345,6 +346,7 @@ export class WorkspaceService {
         workload: workspace.workload,
         contention: workspace.contention,
         pinned: workspace.pinned,
+        fleet: workspace.fleet,
         notes: workspace.notes
       }
     })

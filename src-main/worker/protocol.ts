@@ -29,6 +29,7 @@ export type FleetItem = { file: string; path: string } | { file: string; text: s
 export type { FleetWorkload } from '@shared/fleet/fleetHost'
 import type { FleetWorkload } from '@shared/fleet/fleetHost'
 import type { ReportScope } from '@shared/report/buildReport'
+import type { SavedFleet } from '@shared/fleet/fleetSaved'
 
 /** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =
@@ -135,6 +136,11 @@ export interface ReportTask {
   pageSize?: 'A4' | 'Letter'
   /** Pins to re-run and compare, in the chosen order (docs/reports.md, "Comparison"); [] for none. */
   compare: ReportComparePin[]
+  /**
+   * The workspace's fleet run for a `fleet` or `workspace` report (docs/reports.md, "Fleet"): the
+   * saved summary and rows, model output of the fleet run carried in the state; null: none.
+   */
+  fleet?: SavedFleet | null
 }
 
 /** One pin of a report's comparison: its label, its host and the inputs that reproduce it. */

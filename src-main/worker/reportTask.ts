@@ -9,6 +9,10 @@ import { renderReportHtml } from '@shared/report/reportHtml'
 import type { ContentionRun, SimulationRun } from '@shared/api/contract'
 import { buildComparison } from '@shared/compare/buildComparison'
 import type { CompareItem } from '@shared/compare/compareItems'
+import { FLEET_VIEW_WORD_OPTIONS } from '@shared/api/fleetContract'
+import { fleetReportSection } from '@shared/fleet/fleetReport'
+import { fleetSummaryWords } from '@shared/fleet/fleetSummary'
+import type { ReportFleet } from '@shared/report/buildReport'
 import type { ReportComparePin, ReportTask, ReportTaskOutput } from './protocol'
 import type { ProgressSink } from './runTask'
 
@@ -81,7 +85,8 @@ export async function runReportTask(
     simulation,
     contention,
     notes: task.notes,
-    comparison: compared.length ? buildComparison(compared) : null
+    comparison: compared.length ? buildComparison(compared) : null,
+    fleet: task.fleet ? reportFleet(task.fleet) : null
   })
   // ECharts (~1.5 MB) loads only when a report is built: the main process and the CLI, which bundle
   // the inline launcher's task runner, do not parse it at start-up.
@@ -116,5 +121,22 @@ function runComparePin(pin: ReportComparePin, step: (f: number) => void): Compar
       const run = { hostName: analysis.name, scenario: pin.run.scenario, report }
       return { kind: 'contention-run', label, hostName, run }
     }
+  }
+}
+
+/**
+ * The fleet run of the workspace as a report section (docs/reports.md, "Fleet"): the saved
+ * summary's figures and rows as they are (a report does not re-run hundreds of hosts), its words
+ * regenerated from those figures by the same fleetSummaryWords the Fleet view uses.
+ */
+function reportFleet(fleet: NonNullable<ReportTask['fleet']>): ReportFleet {
+  const summary = { ...fleet.summary }
+  summary.words = fleetSummaryWords(summary, FLEET_VIEW_WORD_OPTIONS)
+  return {
+    section: fleetReportSection(summary, fleet.rows),
+    files: summary.files,
+    unreadable: summary.unreadable,
+    rowsKept: fleet.rows.length,
+    presetId: fleet.presetId
   }
 }

@@ -112,7 +112,7 @@ export function fleetReportSection(
     blocks.push({
       kind: 'text',
       paragraphs: [
-        `The histograms and the list above cover the first ${rows.length.toLocaleString('en-US')} of ${summary.files.toLocaleString('en-US')} files; the totals and words cover all.`
+        `The histograms and the list above cover the ${rows.length.toLocaleString('en-US')} rows kept of ${summary.files.toLocaleString('en-US')} files (a workspace keeps the failing ones first, then the largest savings); the totals and words cover all.`
       ]
     })
   return { id: 'fleet', title: 'Fleet', blocks }

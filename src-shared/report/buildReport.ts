@@ -10,9 +10,16 @@ import { buildAssumptionsSection } from './assumptions'
 
 /**
  * What a report covers (docs/reports.md): one view's answer (the Compare view's is the chosen
- * pins side by side), or the whole workspace.
+ * pins side by side, the Fleet view's its fleet run), or the whole workspace.
  */
-export const REPORT_SCOPES = ['host', 'workload', 'contention', 'comparison', 'workspace'] as const
+export const REPORT_SCOPES = [
+  'host',
+  'workload',
+  'contention',
+  'comparison',
+  'fleet',
+  'workspace'
+] as const
 export type ReportScope = (typeof REPORT_SCOPES)[number]
 
 /** One host of a report, with the input it was read from (file name, bytes and SHA-256). */
@@ -45,6 +52,23 @@ export interface ReportInput {
    * inputs): the whole of a `comparison` report, a section of a `workspace` one. Null: none.
    */
   comparison?: ReportSection | null
+  /**
+   * The fleet run the workspace keeps (docs/reports.md, "Fleet"): its section (fleetReportSection
+   * of the saved summary and rows) and what the inputs section says of it. The whole of a `fleet`
+   * report, a section of a `workspace` one. Null: none.
+   */
+  fleet?: ReportFleet | null
+}
+
+/** A fleet run in a report: model output carried in the workspace state, not re-run. */
+export interface ReportFleet {
+  section: ReportSection
+  /** Files of the run (hosts read plus files not read), files not read, rows kept in the state. */
+  files: number
+  unreadable: number
+  rowsKept: number
+  /** The workload preset the run modelled on each host, or null for host analysis only. */
+  presetId: string | null
 }
 
 /** A report as sections: the renderers (HTML, text) turn it into a file. */
@@ -63,9 +87,13 @@ export interface ReportDocument {
  */
 export function buildReport(input: ReportInput): ReportDocument {
   const active = input.hosts[input.activeIndex] ?? input.hosts[0]
-  if (!active) throw new Error('a report needs at least one host')
+  const fleet = input.fleet ?? null
+  if (input.scope === 'fleet' && !fleet) throw new Error('a fleet report needs a fleet run')
+  if (!active && input.scope !== 'fleet') throw new Error('a report needs at least one host')
   const date = input.generatedAt.slice(0, 10)
-  const hosts = input.scope === 'workspace' ? input.hosts : [active]
+  // A fleet report is about the fleet alone: its hosts are rows, not analysed hosts.
+  const hosts =
+    input.scope === 'workspace' ? input.hosts : input.scope === 'fleet' || !active ? [] : [active]
   const scenarioName = input.simulation?.scenario.name ?? input.contention?.scenario.name ?? null
   const sections: ReportSection[] = [inputsSection(input, hosts)]
   hosts.forEach((h, i) =>
@@ -78,10 +106,12 @@ export function buildReport(input: ReportInput): ReportDocument {
       )
     )
   )
-  const ctx = { hostName: active.analysis.name, date }
+  const ctx = { hostName: active?.analysis.name ?? '', date }
   if (input.simulation) sections.push(buildWorkloadSection(input.simulation, ctx))
   if (input.contention) sections.push(buildContentionSection(input.contention, ctx))
   if (input.comparison) sections.push(input.comparison)
+  if (fleet && (input.scope === 'fleet' || input.scope === 'workspace'))
+    sections.push(fleet.section)
   if (input.scope === 'workspace' && input.notes.trim())
     sections.push({
       id: 'notes',
@@ -97,25 +127,53 @@ export function buildReport(input: ReportInput): ReportDocument {
   )
   const appendix = appendixSection(input)
   if (appendix) sections.push(appendix)
+  const activeName = active?.analysis.name ?? ''
+  const fleetName = `fleet of ${(fleet?.files ?? 0).toLocaleString('en-US')} files`
   const what: Record<ReportScope, string> = {
-    host: `Host ${active.analysis.name}`,
-    workload: `Workload ${scenarioName ?? ''} on ${active.analysis.name}`,
-    contention: `Contention ${scenarioName ?? ''} on ${active.analysis.name}`,
+    host: `Host ${activeName}`,
+    workload: `Workload ${scenarioName ?? ''} on ${activeName}`,
+    contention: `Contention ${scenarioName ?? ''} on ${activeName}`,
     comparison: 'Comparison of pinned results',
+    fleet: `Fleet (${fleetName})`,
     workspace: `Workspace ${input.workspaceName}`
   }
   return {
     title: `PAMT report: ${what[input.scope]}`,
     app: input.app,
     generatedAt: input.generatedAt,
-    hostName: active.analysis.name,
+    hostName: input.scope === 'fleet' || !active ? fleetName : activeName,
     scenarioName,
     sections
   }
 }
 
 function inputsSection(input: ReportInput, hosts: readonly ReportHost[]): ReportSection {
-  const blocks: ReportBlock[] = [
+  const blocks: ReportBlock[] = []
+  const fleet = input.fleet
+  if (fleet && (input.scope === 'fleet' || input.scope === 'workspace'))
+    blocks.push({
+      kind: 'table',
+      title: 'Fleet inputs',
+      columns: [
+        { key: 'files', label: 'files' },
+        { key: 'read', label: 'hosts read' },
+        { key: 'unreadable', label: 'not read' },
+        { key: 'rows', label: 'rows kept' },
+        { key: 'workload', label: 'workload preset', align: 'left' }
+      ],
+      rows: [
+        [
+          fleet.files,
+          fleet.files - fleet.unreadable,
+          fleet.unreadable,
+          fleet.rowsKept,
+          fleet.presetId ?? 'none (host analysis only)'
+        ]
+      ],
+      note: 'The fleet run as the workspace keeps it: the summary counts every file; the rows kept are the failing ones first, then by savings. The figures are the run’s own (the same worker code as pamt-planner fleet), not re-run for this report.'
+    })
+  if (hosts.length === 0) return { id: 'inputs', title: 'Inputs', blocks }
+  blocks.push(
     {
       kind: 'table',
       title: 'Host inputs',
@@ -149,7 +207,7 @@ function inputsSection(input: ReportInput, hosts: readonly ReportHost[]): Report
         JSON.stringify(h.model)
       ])
     }
-  ]
+  )
   const runs: ReportCell[][] = []
   if (input.simulation) {
     const s = input.simulation.scenario

@@ -4,6 +4,7 @@ import { scenarioSchema } from '../model/workload/scenario'
 import {
   WORKSPACE_FORMAT,
   WORKSPACE_VERSION,
+  workspaceSchema,
   type EmbeddedText,
   type WorkspaceInput
 } from './workspaceSchema'
@@ -51,6 +52,14 @@ export const workspaceV1Schema = z.strictObject({
   notes: z.string().optional()
 })
 
+/**
+ * Version 2: hosts with their own options and embedded texts, contention settings, pins and notes;
+ * version 3 is the same plus `fleet`.
+ */
+export const workspaceV2Schema = workspaceSchema.omit({ fleet: true }).extend({
+  version: z.literal(2)
+})
+
 const MIGRATIONS: readonly Migration[] = [
   {
     from: 1,
@@ -58,7 +67,7 @@ const MIGRATIONS: readonly Migration[] = [
       'hosts become a list, each with its own model options and its text embedded with SHA-256 (gzip above 256 KiB); contention settings and pins are added',
     up(doc, deps) {
       const v1 = workspaceV1Schema.parse(doc)
-      const v2: WorkspaceInput = {
+      const v2: z.input<typeof workspaceV2Schema> = {
         format: WORKSPACE_FORMAT,
         version: 2,
         name: v1.name,
@@ -84,6 +93,15 @@ const MIGRATIONS: readonly Migration[] = [
         notes: v1.notes ?? ''
       }
       return v2
+    }
+  },
+  {
+    from: 2,
+    change: 'a fleet run can be kept (fleet: null until the Fleet view has one)',
+    up(doc) {
+      const v2 = workspaceV2Schema.parse(doc)
+      const v3: WorkspaceInput = { ...v2, version: 3, fleet: null }
+      return v3
     }
   }
 ]

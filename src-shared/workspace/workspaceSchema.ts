@@ -3,18 +3,19 @@ import { modelOptionsSchema } from '../api/modelOptions'
 import { contentionSettingsSchema } from '../model/contention/runContention'
 import { sweepRequestSchema } from '../model/runtime/sweep'
 import { scenarioSchema } from '../model/workload/scenario'
+import { savedFleetSchema } from '../fleet/fleetSaved'
 
 /**
  * The workspace file, `.pamtplan` (docs/workspaces.md): a versioned JSON document holding the hosts
  * (their input text embedded), each host's model options and module parameter tweaks, the Workload
- * scenario, the Contention settings, pinned results and notes. Older versions are migrated on read
+ * scenario, the Contention settings, pinned results, the last fleet run and notes. Older versions are migrated on read
  * (migrate.ts); newer ones are refused.
  */
 
 /** The `format` value of a workspace file. */
 export const WORKSPACE_FORMAT = 'pamt-planner-workspace'
 /** The version this planner writes; it reads this one and every older one (migrate.ts). */
-export const WORKSPACE_VERSION = 2
+export const WORKSPACE_VERSION = 3
 /** File name extension of a workspace. */
 export const WORKSPACE_EXTENSION = '.pamtplan'
 
@@ -129,6 +130,11 @@ export const workspaceSchema = z.strictObject({
     settings: contentionSettingsSchema.nullable()
   }),
   pinned: z.array(pinnedResultSchema).max(MAX_PINNED),
+  /**
+   * The Fleet view's last run (version 3; docs/workspaces.md, "Fleet"): its summary and its rows,
+   * failing first then by savings, capped (fleet/fleetSaved.ts); null when there is none.
+   */
+  fleet: savedFleetSchema.nullable(),
   notes: z.string().max(MAX_NOTES_CHARS)
 })
 
@@ -151,6 +157,8 @@ export const workspaceStateSchema = z.strictObject({
   workload: workspaceSchema.shape.workload,
   contention: workspaceSchema.shape.contention,
   pinned: workspaceSchema.shape.pinned,
+  /** The Fleet view's run as saved (saveFleet); absent is none. */
+  fleet: workspaceSchema.shape.fleet.default(null),
   notes: workspaceSchema.shape.notes
 })
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>

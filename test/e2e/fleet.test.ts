@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -59,6 +59,51 @@ describe('browser mode, Fleet view', () => {
     // What the SPR host's kernel printed: "virt/tdx: 1050636 KB allocated for PAMT".
     await page.getByTestId('static-pamt-kb').waitFor()
     expect(await page.getByTestId('static-pamt-kb').innerText()).toBe('1,050,636')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the fleet run goes into the report and the workspace: an HTML fleet report, then reload and restore', async () => {
+    const page = s.page
+    await page.getByTestId('nav-fleet').click()
+    const paths = fleetPaths()
+    await page.getByTestId('fleet-files-input').setInputFiles(paths)
+    await page.locator(`[data-testid=fleet-row] >> nth=${paths.length - 1}`).waitFor()
+    const first = (await page.locator('[data-testid=fleet-summary] p').first().innerText()).trim()
+    expect(first).toContain('(12 hosts read, 1 file not read)')
+    // An earlier test's autosave may be on offer; it holds autosaving until dismissed.
+    if (await page.getByTestId('restore-banner').count())
+      await page.getByTestId('dismiss-restore').click()
+
+    // The dialog opens on the Fleet scope; the HTML holds the summary and a failing host's file.
+    await page.getByTestId('export-report').click()
+    await page.getByTestId('report-dialog').waitFor()
+    expect(await page.getByTestId('report-scope-fleet').isChecked()).toBe(true)
+    await page.getByTestId('report-format-html').check()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('report-export').click()
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.fleet-report\.html$/)
+    const html = readFileSync(await download.path(), 'utf8')
+    expect(html).toContain(first)
+    expect(html).toContain('tdx-spr-gappy-cmrs-tdx10-fail.txt')
+    expect(html).toContain('not-a-host.txt')
+
+    // Autosaved with the fleet run; a reload offers it, and Restore shows the summary again.
+    await page.getByTestId('workspace-status').filter({ hasText: 'autosaved' }).waitFor()
+    page.on('dialog', (d) => void d.accept())
+    await page.reload()
+    await page.getByTestId('restore-session').click()
+    await page.getByTestId('restore-banner').waitFor({ state: 'detached' })
+    await page.getByTestId('nav-fleet').click()
+    await page.getByTestId('fleet-restored').waitFor()
+    expect(await page.getByTestId('fleet-restored').innerText()).toContain(
+      'Restored from the workspace: 13 of 13 rows kept'
+    )
+    expect((await page.locator('[data-testid=fleet-summary] p').first().innerText()).trim()).toBe(
+      first
+    )
+    expect(await page.getByTestId('fleet-row').count()).toBe(13)
     expect(pageErrors).toEqual([])
   })
 })

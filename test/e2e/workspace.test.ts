@@ -62,7 +62,7 @@ describe('browser mode, workspaces', () => {
     expect(saved.name).toBe('Untitled-workspace.pamtplan')
     expect(JSON.parse(saved.text)).toMatchObject({
       format: 'pamt-planner-workspace',
-      version: 2,
+      version: 3,
       hosts: [{ source: { fileName: `${SPR}.txt` }, model: { params: { pamt4kEntryBytes: 8 } } }]
     })
     await page.waitForFunction((t) => document.title === t, TITLE)

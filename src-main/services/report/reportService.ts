@@ -14,6 +14,7 @@ import {
   workHostOf
 } from '@shared/model/workEstimate'
 import { safeFileStem } from '@shared/util/fileNames'
+import { asSavedFleet } from '@shared/fleet/fleetSaved'
 import type { StoredHost } from '../hostStore'
 import type { JobRunner } from '../jobRunner'
 import { atomicWrite } from '../atomicWrite'
@@ -166,6 +167,7 @@ export class ReportService {
       return err('INVALID_REQUEST', `state ${issue?.path.join('.') ?? ''}: ${issue?.message}`)
     }
     const state = parsed.data
+    if (req.scope === 'fleet') return this.exportFleetReport(req, state)
     if (!state.hosts.length) return err('INVALID_REQUEST', 'a report needs a host: open one first')
     const activeIndex = Math.min(state.activeHost ?? 0, state.hosts.length - 1)
     const chosen = req.scope === 'workspace' ? state.hosts : [state.hosts[activeIndex]!]
@@ -247,7 +249,8 @@ export class ReportService {
       simulation,
       contention,
       ...(req.format === 'pdf' ? { pageSize: 'A4' as const } : {}),
-      compare: compare.value
+      compare: compare.value,
+      fleet: req.scope === 'workspace' && state.fleet ? asSavedFleet(state.fleet) : null
     })
     if (!built.ok) return built
     const { html, ran } = built.value
@@ -266,16 +269,55 @@ export class ReportService {
       req.scope === 'workspace' ? state.name : active.value.source.fileName,
       'report'
     )
-    const fileName = `${stem}.${req.scope}-report.${req.format}`
+    return this.deliver(html, `${stem}.${req.scope}-report.${req.format}`, req.format)
+  }
+
+  /**
+   * A `fleet` report (docs/reports.md, "Fleet"): the workspace's fleet run alone, no host needed.
+   * Its figures are the fleet run's model output carried in the state (validated by the state
+   * schema); the job only builds the section, its words and charts, and renders the HTML.
+   */
+  private async exportFleetReport(
+    req: ExportReportRequest,
+    state: WorkspaceState
+  ): Promise<ApiResult<ExportedReport | null>> {
+    if (!state.fleet)
+      return err('INVALID_REQUEST', 'a fleet report needs a fleet run: analyse a fleet first')
+    const built = await this.opts.jobs.run(req.jobId, {
+      kind: 'report',
+      app: this.opts.app,
+      generatedAt: (this.opts.now?.() ?? new Date()).toISOString(),
+      scope: 'fleet',
+      workspaceName: state.name,
+      notes: '',
+      hosts: [],
+      activeIndex: 0,
+      simulation: null,
+      contention: null,
+      ...(req.format === 'pdf' ? { pageSize: 'A4' as const } : {}),
+      compare: [],
+      fleet: asSavedFleet(state.fleet)
+    })
+    if (!built.ok) return built
+    const stem = safeFileStem(state.name, 'fleet')
+    return this.deliver(built.value.html, `${stem}.fleet-report.${req.format}`, req.format)
+  }
+
+  /** Print (PDF) and write the report where the dialog says, or return it (browser, CLI). */
+  private async deliver(
+    html: string,
+    fileName: string,
+    format: ExportReportRequest['format']
+  ): Promise<ApiResult<ExportedReport | null>> {
     let bytes: Uint8Array
-    if (req.format === 'pdf') {
+    if (format === 'pdf') {
       const pdf = await this.print(html)
       if (!pdf.ok) return pdf
       bytes = pdf.value
     } else bytes = Buffer.from(html, 'utf8')
 
     if (this.opts.showSaveDialog) {
-      const path = await this.opts.showSaveDialog(fileName, req.format)
+      const path = await this.opts.showSaveDialog(fileName, format)
       if (path === null) return ok(null)
       try {
         await atomicWrite(path, bytes)
@@ -284,14 +326,14 @@ export class ReportService {
           fileName
         })
       }
-      return ok({ fileName, format: req.format, path, bytes: bytes.length })
+      return ok({ fileName, format: format, path, bytes: bytes.length })
     }
     return ok({
       fileName,
-      format: req.format,
+      format: format,
       path: null,
       bytes: bytes.length,
-      ...(req.format === 'pdf' ? { pdfBase64: Buffer.from(bytes).toString('base64') } : { html })
+      ...(format === 'pdf' ? { pdfBase64: Buffer.from(bytes).toString('base64') } : { html })
     })
   }
 }

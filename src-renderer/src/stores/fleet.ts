@@ -5,6 +5,7 @@ import type { ApiError } from '@shared/api/errors'
 import { FLEET_MAX_ROWS, FLEET_VIEW_WORD_OPTIONS } from '@shared/api/fleetContract'
 import { planFleetChunks } from '@shared/fleet/fleetChunks'
 import { fleetErrorRow, type FleetRow } from '@shared/fleet/fleetRow'
+import { saveFleet, type SavedFleet } from '@shared/fleet/fleetSaved'
 import { FleetSummaryAccumulator, type FleetSummary } from '@shared/fleet/fleetSummary'
 import { formatLimitBytes, MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import { pushAll } from '@shared/util/arrays'
@@ -37,6 +38,13 @@ export const useFleetStore = defineStore('fleet', () => {
   const notice = ref<string | null>(null)
   /** The workload the shown rows were run with ('' for none). */
   const ranWith = ref('')
+  /**
+   * The shown run came from a workspace (docs/fleet.md, "In the workspace"): the rows it kept of
+   * the run's rows. Its files are not here, so rows cannot be opened or re-run.
+   */
+  const restored = ref<{ kept: number; total: number } | null>(null)
+  /** Bumped when a run finishes (or is cancelled with rows): the workspace marks itself changed. */
+  const resultVersion = ref(0)
   let runId = 0
   /** The run the user cancelled: its rows so far stay on screen. */
   let cancelledRun = -1
@@ -69,6 +77,7 @@ export const useFleetStore = defineStore('fleet', () => {
     summary.value = null
     error.value = null
     notice.value = null
+    restored.value = null
   }
 
   const workloadRequest = (): { presetId?: string } =>
@@ -168,7 +177,10 @@ export const useFleetStore = defineStore('fleet', () => {
       }
     } finally {
       // A cancelled run shows the rows it got; one replaced by a newer run shows nothing more.
-      if (runId === id || cancelledRun === id) show()
+      if (runId === id || cancelledRun === id) {
+        show()
+        resultVersion.value++
+      }
       if (runId === id && job.value?.jobId === jobId) job.value = null
     }
   }
@@ -197,6 +209,8 @@ export const useFleetStore = defineStore('fleet', () => {
       files.value = new Map()
       byPath.value = true
       ranWith.value = want
+      restored.value = null
+      resultVersion.value++
     } finally {
       if (runId === id && job.value?.jobId === jobId) job.value = null
     }
@@ -229,7 +243,11 @@ export const useFleetStore = defineStore('fleet', () => {
       return out !== null
     }
     const file = files.value.get(row.file)
-    if (!file) return false
+    if (!file) {
+      if (restored.value)
+        notice.value = `${row.file}: this fleet run was restored from the workspace, which keeps rows, not files; re-open the files to analyse again.`
+      return false
+    }
     return host.importFile(file)
   }
 
@@ -242,6 +260,42 @@ export const useFleetStore = defineStore('fleet', () => {
     return analyzeFiles(again)
   }
 
+  /**
+   * The run as a workspace keeps it (docs/workspaces.md, "Fleet"): the summary and the rows that
+   * fail first, then by savings, capped (saveFleet); null when there is no run.
+   */
+  function saved(): SavedFleet | null {
+    if (!summary.value) return null
+    return saveFleet({
+      presetId: ranWith.value || null,
+      summary: summary.value,
+      rows: rows.value,
+      rowsTotal: rows.value.length + rowsDropped.value
+    })
+  }
+
+  /**
+   * Show a fleet run a workspace kept (or clear the view for a workspace without one). Any run in
+   * flight is dropped: the workspace replaces what was shown.
+   */
+  function restoreSaved(fleet: SavedFleet | null): void {
+    runId++
+    job.value = null
+    reset()
+    files.value = new Map()
+    byPath.value = false
+    if (!fleet) {
+      ranWith.value = ''
+      return
+    }
+    rows.value = fleet.rows
+    rowsDropped.value = Math.max(0, fleet.rowsTotal - fleet.rows.length)
+    summary.value = fleet.summary
+    ranWith.value = fleet.presetId ?? ''
+    presetId.value = fleet.presetId ?? ''
+    restored.value = { kept: fleet.rows.length, total: fleet.rowsTotal }
+  }
+
   return {
     presetId,
     rows,
@@ -251,6 +305,10 @@ export const useFleetStore = defineStore('fleet', () => {
     error,
     notice,
     ranWith,
+    restored,
+    resultVersion,
+    saved,
+    restoreSaved,
     byPath,
     canRerun,
     analyzeFiles,

@@ -9,6 +9,7 @@ import type {
   SavedWorkspace
 } from '@shared/api/workspaceContract'
 import type { ExportReportRequest } from '@shared/api/reportContract'
+import { asSavedFleet } from '@shared/fleet/fleetSaved'
 import { formatLimitBytes } from '@shared/import/limits'
 import {
   contentionPinLabel,
@@ -31,6 +32,7 @@ import {
 import { sendFileText } from '../api/sendFileText'
 import { downloadBlob } from '../composables/download'
 import { useContentionStore, draftToSettings, validateSettings } from './contention'
+import { useFleetStore } from './fleet'
 import { useHostStore } from './host'
 import { draftToInput, validateScenario } from './scenarioDraft'
 import { useWorkloadStore } from './workload'
@@ -68,6 +70,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const host = useHostStore()
   const workload = useWorkloadStore()
   const contention = useContentionStore()
+  const fleet = useFleetStore()
 
   const name = ref(UNTITLED)
   /** Desktop: the workspace's file (Save writes there); null until saved or opened. */
@@ -152,6 +155,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         settings: settings.ok ? settings.settings : null
       },
       pinned: savedPins,
+      fleet: fleet.saved(),
       notes: notes.value
     }
   }
@@ -222,6 +226,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       if (shown) host.adopt(shown, model && Object.keys(model).length ? model : undefined)
       workload.restoreState(ws.state.workload)
       contention.restoreState(ws.state.contention)
+      fleet.restoreSaved(ws.state.fleet ? asSavedFleet(ws.state.fleet) : null)
       name.value = ws.name
       path.value = ws.path
       notes.value = ws.state.notes
@@ -602,6 +607,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   )
   watch(() => contention.draft, markDirty, { deep: true, flush: 'sync' })
   watch([name, notes, pinned], markDirty, { flush: 'sync' })
+  // A finished fleet run is a change (it is saved with the workspace); a restored one is not.
+  watch(() => fleet.resultVersion, markDirty, { flush: 'sync' })
 
   return {
     name,

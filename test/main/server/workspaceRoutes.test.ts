@@ -12,6 +12,9 @@ import { createServices } from '../../../src-main/services/createServices'
 import { InlineLauncher } from '../../../src-main/services/jobRunner'
 import { RESOURCES_DIR } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
+import { worstCaseFleetRows, worstCaseFleetState } from '../../support/fleetFixture'
+import { FleetSummaryAccumulator } from '@shared/fleet/fleetSummary'
+import { saveFleet } from '@shared/fleet/fleetSaved'
 
 const TOKEN = 'test-token-workspace-0123'
 /** Small limits so an over-limit body is kilobytes (the checks are the same code). */
@@ -132,5 +135,64 @@ describe('browser-mode server: workspace routes', () => {
     })
     expect(huge.status).toBe(413)
     expect(huge.json.error?.message).toContain('workspace is larger than')
+  })
+
+  it('a worst-case fleet run saves through the default 4 MiB state limit, and opens with it', async () => {
+    const services = createServices({
+      mode: 'browser',
+      launcher: new InlineLauncher(),
+      resourcesDir: RESOURCES_DIR,
+      dataDir: await mkdtemp(join(tmpdir(), 'pamt-data-'))
+    })
+    const real = await startBrowserServer({
+      service: services.planner,
+      progress: services.progress,
+      rendererDir,
+      token: TOKEN,
+      port: 0
+    })
+    try {
+      const at = `http://127.0.0.1:${real.port}`
+      const call = async (method: string, body: unknown): Promise<Response> =>
+        fetch(`${at}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(body)
+        })
+      const host = (await (
+        await call('analyzeHostText', {
+          jobId: 'a',
+          fileName: 'p520.txt',
+          text: readHostFixture('workstation-lenovo-p520-xeonw-64g.txt')
+        })
+      ).json()) as { value: { hostId: string } }
+      const rows = worstCaseFleetRows()
+      const acc = new FleetSummaryAccumulator(null)
+      for (const r of rows) acc.add(r)
+      const fleet = saveFleet({
+        presetId: null,
+        summary: acc.result(),
+        rows,
+        rowsTotal: rows.length
+      })
+      const state = worstCaseFleetState(fleet, [{ hostId: host.value.hostId, model: {} }])
+      const body = Buffer.byteLength(JSON.stringify({ state }), 'utf8')
+      // The body as sent, measured here: under the limit with room to spare.
+      expect(body).toBeLessThan(DEFAULT_SERVER_LIMITS.workspaceStateBodyBytes)
+      const saved = await call('saveWorkspace', { state })
+      expect(saved.status).toBe(200)
+      const text = ((await saved.json()) as { value: { text: string } }).value.text
+      const opened = (await (
+        await call('openWorkspaceText', { jobId: 'o', fileName: 'ws.pamtplan', text })
+      ).json()) as {
+        ok: boolean
+        value: { state: { fleet: { rows: unknown[]; rowsTotal: number } } }
+      }
+      expect(opened.ok).toBe(true)
+      expect(opened.value.state.fleet.rows).toHaveLength(fleet.rows.length)
+      expect(opened.value.state.fleet.rowsTotal).toBe(rows.length)
+    } finally {
+      await real.close()
+    }
   })
 })

@@ -8,6 +8,7 @@ import type { WorkerTask } from '../../../src-main/worker/protocol'
 import { chromiumPdf, findChromium } from '../../../src-main/services/pdf/chromiumPdf'
 import { inlineServices } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
+import { savedFleetFixture } from '../../support/fleetFixture'
 
 const FIXTURE = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
 const GiB = 2 ** 30
@@ -297,6 +298,66 @@ describe('PlannerService.exportReport: a comparison of pinned results', () => {
     expect(missing).toMatchObject({
       ok: false,
       error: { code: 'INVALID_REQUEST', message: 'no pinned result p9 in this workspace' }
+    })
+  })
+})
+
+describe('PlannerService.exportReport: the fleet run', () => {
+  it('a fleet report holds the summary words and the failing host, with no host open', async () => {
+    const { planner, state, tasks } = await withHost()
+    const out = await planner.exportReport({
+      jobId: 'f1',
+      state: state({ hosts: [], activeHost: null, fleet: savedFleetFixture() }),
+      scope: 'fleet',
+      format: 'html'
+    })
+    if (!out.ok) throw new Error(out.error.message)
+    const html = out.value!.html!
+    expect(out.value!.fileName).toBe('ws.fleet-report.html')
+    // FLEET_ROWS: 4 files; good-a, good-b and no-tdmrs read; good-a and good-b can enable TDX;
+    // broken.log not read. The words are regenerated from the saved summary.
+    expect(html).toContain('Static PAMT reserves')
+    expect(html).toContain('across 2 hosts that can enable TDX (3 hosts read, 1 file not read)')
+    expect(html).toContain('1 host cannot enable TDX: 1 × TDMRS_EXHAUSTED (racks/r2/no-tdmrs.log')
+    // The failing host's row and the unreadable file in the problems table, and the inputs.
+    expect(html).toContain('racks/r2/no-tdmrs.log')
+    expect(html).toContain('racks/r3/broken.log:3')
+    expect(html).toContain('Fleet inputs')
+    expect(html).toContain('PAMT report: Fleet (fleet of 4 files)')
+    // Nothing was analysed or simulated: the job only built the section from the state.
+    const task = tasks.at(-1)
+    expect(task).toMatchObject({ kind: 'report', scope: 'fleet', hosts: [], simulation: null })
+  })
+
+  it('a workspace report with a fleet run has a Fleet section after the host', async () => {
+    const { planner, state } = await withHost()
+    const out = await planner.exportReport({
+      jobId: 'f2',
+      state: state({ fleet: savedFleetFixture() }),
+      scope: 'workspace',
+      format: 'html'
+    })
+    if (!out.ok) throw new Error(out.error.message)
+    const html = out.value!.html!
+    expect(html).toContain('1,050,636')
+    expect(html).toContain('racks/r2/no-tdmrs.log')
+    expect(html.indexOf('1,050,636')).toBeLessThan(html.indexOf('Shapes gaining most'))
+  })
+
+  it('refuses a fleet report without a fleet run in one line', async () => {
+    const { planner, state } = await withHost()
+    const out = await planner.exportReport({
+      jobId: 'f3',
+      state: state(),
+      scope: 'fleet',
+      format: 'html'
+    })
+    expect(out).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'a fleet report needs a fleet run: analyse a fleet first'
+      }
     })
   })
 })

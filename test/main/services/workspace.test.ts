@@ -20,6 +20,7 @@ import {
 } from '../../../src-main/services/workspaceService'
 import { RESOURCES_DIR } from '../../support/services'
 import { readHostFixture } from '../../support/fixtures'
+import { savedFleetFixture } from '../../support/fleetFixture'
 
 let root = ''
 beforeAll(async () => {
@@ -121,20 +122,20 @@ describe('reading a workspace file', () => {
   })
 
   it('refuses a newer version in one line naming the file', () => {
-    const r = parseWorkspaceText('{"format":"pamt-planner-workspace","version":3}', 'new.pamtplan')
+    const r = parseWorkspaceText('{"format":"pamt-planner-workspace","version":4}', 'new.pamtplan')
     expect(r).toEqual({
       ok: false,
       error: {
         code: 'INVALID_REQUEST',
         fileName: 'new.pamtplan',
         message:
-          'this workspace was written by a newer PAMT Planner (version 3); this one reads up to 2'
+          'this workspace was written by a newer PAMT Planner (version 4); this one reads up to 3'
       }
     })
   })
 
   it('names the JSON path and its line of a schema error', () => {
-    const text = '{\n  "format": "pamt-planner-workspace",\n  "version": 2,\n  "name": 5\n}'
+    const text = '{\n  "format": "pamt-planner-workspace",\n  "version": 3,\n  "name": 5\n}'
     const r = parseWorkspaceText(text, 'bad.pamtplan')
     expect(r).toMatchObject({ ok: false, error: { fileName: 'bad.pamtplan', line: 4 } })
     expect(!r.ok && r.error.message).toContain('"name"')
@@ -250,6 +251,55 @@ describe('workspace service', () => {
     expect(opened.ok && opened.value.hosts[0]!.analysis.staticPamt.kb).toBe(1_050_636)
   })
 
+  it('saves a fleet run with the workspace and opens it again as saved, also from the autosave', async () => {
+    const s = await services('browser')
+    const host = await importSpr(s)
+    const fleet = savedFleetFixture()
+    const saved = await s.planner.saveWorkspace({ state: stateFor(host, { fleet }) })
+    if (!saved.ok || !saved.value?.text) throw new Error('no text')
+    const doc = JSON.parse(saved.value.text) as { version: number; fleet: unknown }
+    expect(doc.version).toBe(3)
+    expect(doc.fleet).toEqual(fleet)
+    const fresh = await services('browser')
+    const opened = await fresh.planner.openWorkspaceText({
+      jobId: 'o',
+      fileName: 'SPR-lab.pamtplan',
+      text: saved.value.text
+    })
+    if (!opened.ok) throw new Error(opened.error.message)
+    expect(opened.value.state.fleet).toEqual(fleet)
+    // The fixture: 4 files, 3 read, 2 can enable TDX, 1 not read (FLEET_ROWS).
+    expect(opened.value.state.fleet?.summary).toMatchObject({
+      files: 4,
+      hostsRead: 3,
+      tdxCapable: 2,
+      unreadable: 1
+    })
+    await s.planner.autosaveWorkspace({ state: stateFor(host, { fleet }) })
+    const restored = await s.planner.restoreAutosave({ jobId: 'r' })
+    expect(restored.ok && restored.value.state.fleet).toEqual(fleet)
+  })
+
+  it('opens a version 2 file (no fleet) as version 3 with fleet null', async () => {
+    const s = await services('browser')
+    const host = await importSpr(s)
+    const saved = await s.planner.saveWorkspace({ state: stateFor(host) })
+    if (!saved.ok || !saved.value?.text) throw new Error('no text')
+    const v2 = JSON.parse(saved.value.text) as Record<string, unknown>
+    v2['version'] = 2
+    delete v2['fleet']
+    const r = await s.planner.openWorkspaceText({
+      jobId: 'v2',
+      fileName: 'v2.pamtplan',
+      text: JSON.stringify(v2)
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.fromVersion).toBe(2)
+    expect(r.value.migrations).toHaveLength(1)
+    expect(r.value.state.fleet).toBeNull()
+    expect(r.value.hosts[0]!.analysis.staticPamt.kb).toBe(1_050_636)
+  })
+
   it('offers the autosave until an explicit save or a dismissal', async () => {
     const s = await services('browser')
     const host = await importSpr(s)
@@ -317,7 +367,7 @@ describe('workspace service', () => {
       path: target
     })
     expect(again.ok && again.value?.path).toBe(target)
-    expect(JSON.parse(await readFile(target, 'utf8'))).toMatchObject({ notes: 'v2', version: 2 })
+    expect(JSON.parse(await readFile(target, 'utf8'))).toMatchObject({ notes: 'v2', version: 3 })
     expect(await s.planner.getWorkspaceSession()).toMatchObject({
       value: { recent: [{ name: 'SPR lab', path: target }] }
     })
@@ -407,7 +457,9 @@ describe('workspace service', () => {
     const r = await s.planner.openWorkspaceText({ jobId: 'v1', fileName: 'old.pamtplan', text: v1 })
     if (!r.ok) throw new Error(r.error.message)
     expect(r.value.fromVersion).toBe(1)
-    expect(r.value.migrations).toHaveLength(1)
+    // 1 → 2 and 2 → 3.
+    expect(r.value.migrations).toHaveLength(2)
+    expect(r.value.state.fleet).toBeNull()
     expect(r.value.state).toMatchObject({ name: 'old session', notes: 'written by hand' })
     // 256 GiB of TDMRs / 4 KiB × 8 B = 524,288 KB PAMT_4K, + 2,048 KB PAMT_2M + 12 KB PAMT_1G.
     expect(r.value.hosts[0]!.analysis.staticPamt.kb).toBe(526_348)

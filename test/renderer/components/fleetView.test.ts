@@ -249,3 +249,79 @@ describe('a dropped folder', () => {
     ])
   })
 })
+
+describe('Fleet view: the run in the workspace', () => {
+  it('a run marks the workspace unsaved, is autosaved, and a reload restores its summary and rows with a note', async () => {
+    const { w, api, fleet } = await mountFleet()
+    const ws = useWorkspaceStore()
+    expect(ws.dirty).toBe(false)
+    await fleet.analyzeFiles(filesOfInput(fleetFiles()))
+    await settle(fleet)
+    expect(ws.dirty).toBe(true)
+    // Saved failing first: the file not read, the host that cannot enable TDX, then by savings.
+    const state = ws.currentState()
+    expect(state.fleet?.rowsTotal).toBe(5)
+    expect(state.fleet?.rows.slice(0, 2).map((r) => r.file)).toEqual([
+      'rack1/notes.txt',
+      'rack1/gappy.txt'
+    ])
+    expect(state.fleet?.summary.files).toBe(5)
+
+    // The report dialog opens on the Fleet view's own scope, with no host open.
+    await w.get('[data-testid=export-report]').trigger('click')
+    await flushPromises()
+    expect((w.get('[data-testid=report-scope-fleet]').element as HTMLInputElement).checked).toBe(
+      true
+    )
+    await w.get('[data-testid=report-dialog]').trigger('keydown', { key: 'Escape' })
+    expect(await ws.autosave()).toBe(true)
+    w.unmount()
+    wrapper = null
+
+    // A reload over the same main: the offer, then the restored fleet on the Fleet view.
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const host = useHostStore()
+    host.connect(api)
+    wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
+    await host.init()
+    const again = useWorkspaceStore()
+    await again.start({ confirm: () => true })
+    expect(await again.restore()).toBe(true)
+    await wrapper.get('[data-testid=nav-fleet]').trigger('click')
+    await flushPromises()
+    const words = wrapper.get('[data-testid=fleet-summary]').text()
+    expect(words).toContain('hosts that can enable TDX (4 hosts read, 1 file not read)')
+    expect(wrapper.get('[data-testid=fleet-restored]').text()).toContain(
+      'Restored from the workspace: 5 of 5 rows kept'
+    )
+    expect(shownFiles(wrapper)).toEqual([
+      'rack1/notes.txt',
+      'rack1/gappy.txt',
+      'rack1/laptop.txt',
+      'rack1/naples.txt',
+      'rack1/spr.txt'
+    ])
+    // Restoring is not a change of its own beyond the autosave being unsaved work.
+    expect(useFleetStore().restored).toEqual({ kept: 5, total: 5 })
+  })
+
+  it('without a fleet run the dialog on the Fleet view offers no Fleet scope', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const host = useHostStore()
+    host.connect(modelBackedApi({ 'worked-example': TWO_RANGE_LOG }))
+    wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
+    await host.init()
+    await host.loadExample('worked-example')
+    await wrapper.get('[data-testid=nav-fleet]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid=export-report]').trigger('click')
+    await flushPromises()
+    const fleetScope = wrapper.get('[data-testid=report-scope-fleet]')
+    expect(fleetScope.attributes('disabled')).toBe('')
+    expect(
+      (wrapper.get('[data-testid=report-scope-workspace]').element as HTMLInputElement).checked
+    ).toBe(true)
+  })
+})

@@ -26,7 +26,7 @@ const V1 = {
   notes: 'checked on 6.18'
 }
 
-/** A hand-written current-version file. */
+/** A hand-written version 2 file (version 3 adds `fleet`). */
 const V2 = {
   format: 'pamt-planner-workspace',
   version: 2,
@@ -57,16 +57,18 @@ const V2 = {
   notes: ''
 }
 
+/** The same workspace at the current version: no fleet run kept. */
+const V3 = { ...V2, version: 3, fleet: null }
+
 describe('workspace file schema', () => {
   it('accepts a hand-written current-version workspace with a pinned host analysis', () => {
-    expect(WORKSPACE_VERSION).toBe(2)
-    const r = workspaceSchema.safeParse(V2)
+    const r = workspaceSchema.safeParse(V3)
     expect(r.success).toBe(true)
   })
 
   it('rejects an unknown key (a typo) and a malformed SHA-256', () => {
-    expect(workspaceSchema.safeParse({ ...V2, note: '' }).success).toBe(false)
-    const badHash = structuredClone(V2)
+    expect(workspaceSchema.safeParse({ ...V3, note: '' }).success).toBe(false)
+    const badHash = structuredClone(V3)
     badHash.hosts[0]!.input.sha256 = 'XYZ'
     const r = workspaceSchema.safeParse(badHash)
     expect(r.success).toBe(false)
@@ -86,7 +88,9 @@ describe('workspace migrations', () => {
     const r = migrateWorkspace(V1, { embed: fakeEmbed })
     if (!r.ok) throw new Error(r.message)
     expect(r.fromVersion).toBe(1)
-    expect(r.steps).toHaveLength(1)
+    // 1 → 2 (hosts as a list), 2 → 3 (fleet).
+    expect(r.steps).toHaveLength(2)
+    expect(r.steps[1]).toMatch(/^version 2 → 3: a fleet run/)
     const ws = workspaceSchema.parse(r.doc)
     expect(ws.hosts).toHaveLength(1)
     expect(ws.hosts[0]).toMatchObject({
@@ -99,21 +103,45 @@ describe('workspace migrations', () => {
     expect(ws.activeHostId).toBe('w1')
     expect(ws.notes).toBe('checked on 6.18')
     expect(ws.pinned).toEqual([])
+    expect(ws.fleet).toBeNull()
+  })
+
+  it('migrates a version 2 file to version 3 with no fleet run, everything else kept', () => {
+    const r = migrateWorkspace(V2, { embed: fakeEmbed })
+    if (!r.ok) throw new Error(r.message)
+    expect(r.fromVersion).toBe(2)
+    expect(r.steps).toEqual([
+      'version 2 → 3: a fleet run can be kept (fleet: null until the Fleet view has one)'
+    ])
+    expect(r.doc).toEqual(V3)
+    expect(workspaceSchema.parse(r.doc)).toEqual(V3)
+  })
+
+  it('names the path of a damaged version 2 file', () => {
+    const r = migrateWorkspace({ ...V2, activeHostId: 'host1' }, { embed: fakeEmbed })
+    expect(r).toMatchObject({ ok: false, path: ['activeHostId'] })
+    expect(!r.ok && r.message).toContain('version 2 workspace at "activeHostId"')
+    // A fleet key in a version 2 file is not version 2's: strict, as every version.
+    expect(migrateWorkspace({ ...V2, fleet: null }, { embed: fakeEmbed })).toMatchObject({
+      ok: false,
+      path: []
+    })
   })
 
   it('passes the current version through unchanged', () => {
-    const r = migrateWorkspace(V2, { embed: fakeEmbed })
-    expect(r).toEqual({ ok: true, doc: V2, fromVersion: 2, steps: [] })
+    expect(WORKSPACE_VERSION).toBe(3)
+    const r = migrateWorkspace(V3, { embed: fakeEmbed })
+    expect(r).toEqual({ ok: true, doc: V3, fromVersion: 3, steps: [] })
   })
 
   it('refuses a newer version with the versions named', () => {
-    const r = migrateWorkspace({ ...V2, version: 7 }, { embed: fakeEmbed })
+    const r = migrateWorkspace({ ...V3, version: 4 }, { embed: fakeEmbed })
     expect(r).toEqual({
       ok: false,
       message:
-        'this workspace was written by a newer PAMT Planner (version 7); this one reads up to 2'
+        'this workspace was written by a newer PAMT Planner (version 4); this one reads up to 3'
     })
-    expect(newerVersionMessage(3)).toContain('(version 3); this one reads up to 2')
+    expect(newerVersionMessage(7)).toContain('(version 7); this one reads up to 3')
   })
 
   it('refuses other formats and versions that are not whole numbers from 1', () => {
