@@ -116,6 +116,13 @@ export class EventQueue {
     return this.popHeap()
   }
 
+  /**
+   * Remove the heap's top: "bottom-up" (Wegener), the hole at the root goes down the path of least
+   * children to a leaf, three comparisons a level among four children and none against the last
+   * element, which then goes up from that leaf. The last element is one of the latest, so it
+   * rarely rises: fewer comparisons than sifting it down from the root, each a branch the CPU
+   * mispredicts half the time. The order popped is the same ((time, sequence) is a total order).
+   */
   private popHeap(): number {
     const time = this.time
     const seq = this.seq
@@ -123,20 +130,37 @@ export class EventQueue {
     const top = pay[0]!
     this.lastTime = time[0]!
     const n = --this.size
-    if (n > 0) {
-      const t = time[n]!
-      const s = seq[n]!
-      const p = pay[n]!
-      let i = 0
-      for (;;) {
-        const first = 4 * i + 1
-        if (first >= n) break
-        // The least of up to four children on (time, sequence).
-        let c = first
-        let ct = time[first]!
-        let cs = seq[first]!
-        const last = first + 4 < n ? first + 4 : n
-        for (let k = first + 1; k < last; k++) {
+    if (n === 0) return top
+    // Down: move the least child of the hole up into it, until the hole is a leaf.
+    let i = 0
+    for (;;) {
+      const first = 4 * i + 1
+      if (first >= n) break
+      let c = first
+      let ct = time[first]!
+      let cs = seq[first]!
+      if (first + 3 < n) {
+        // All four children (the common case), unrolled.
+        let kt = time[first + 1]!
+        if (kt < ct || (kt === ct && seq[first + 1]! < cs)) {
+          c = first + 1
+          ct = kt
+          cs = seq[c]!
+        }
+        kt = time[first + 2]!
+        if (kt < ct || (kt === ct && seq[first + 2]! < cs)) {
+          c = first + 2
+          ct = kt
+          cs = seq[c]!
+        }
+        kt = time[first + 3]!
+        if (kt < ct || (kt === ct && seq[first + 3]! < cs)) {
+          c = first + 3
+          ct = kt
+          cs = seq[c]!
+        }
+      } else {
+        for (let k = first + 1; k < n; k++) {
           const kt = time[k]!
           if (kt < ct || (kt === ct && seq[k]! < cs)) {
             c = k
@@ -144,16 +168,28 @@ export class EventQueue {
             cs = seq[k]!
           }
         }
-        if (t < ct || (t === ct && s < cs)) break
-        time[i] = ct
-        seq[i] = cs
-        pay[i] = pay[c]!
-        i = c
       }
-      time[i] = t
-      seq[i] = s
-      pay[i] = p
+      time[i] = ct
+      seq[i] = cs
+      pay[i] = pay[c]!
+      i = c
     }
+    // Up: the last element goes into the hole, and up past any parent after it.
+    const t = time[n]!
+    const s = seq[n]!
+    const p = pay[n]!
+    while (i > 0) {
+      const q = (i - 1) >> 2
+      const qt = time[q]!
+      if (qt < t || (qt === t && seq[q]! < s)) break
+      time[i] = qt
+      seq[i] = seq[q]!
+      pay[i] = pay[q]!
+      i = q
+    }
+    time[i] = t
+    seq[i] = s
+    pay[i] = p
     return top
   }
 
