@@ -233,11 +233,12 @@ export function simulateContention(
     lastLock = l
     return l
   }
-  const threadCpu: number[] = []
+  /** Each thread's socket, from its CPU (computed once: the hand-off asks on every release). */
+  const threadSocket: number[] = []
   const socketOf = (cpu: number): number =>
     Math.floor(cpu / settings.cpusPerSocket) % settings.sockets
   const handoff = (from: number, to: number): number =>
-    socketOf(threadCpu[from] ?? 0) === socketOf(threadCpu[to] ?? 0)
+    (threadSocket[from] ?? 0) === (threadSocket[to] ?? 0)
       ? c.handoffSameSocketNs
       : c.handoffCrossSocketNs
 
@@ -1064,14 +1065,14 @@ export function simulateContention(
     }
     // VMM thread: control pages at creation, then teardown; on the CPU of the TD's first vCPU.
     threads.push(new SimThread(threads.length, KIND_VMM, td, -1, startNs))
-    threadCpu.push(vcpuCpus[0]! % Math.max(1, totalCpus))
+    threadSocket.push(socketOf(vcpuCpus[0]! % Math.max(1, totalCpus)))
     perVcpu.forEach((vruns, v) => {
       const vcpuStart =
         startNs + (settings.vcpuStartJitterNs > 0 ? trng.next() * settings.vcpuStartJitterNs : 0)
       const t = new SimThread(threads.length, KIND_VCPU, td, v, vcpuStart)
       t.runs = vruns
       threads.push(t)
-      threadCpu.push(vcpuCpus[v]! % Math.max(1, totalCpus))
+      threadSocket.push(socketOf(vcpuCpus[v]! % Math.max(1, totalCpus)))
     })
   }
 
