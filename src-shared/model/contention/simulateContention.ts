@@ -10,6 +10,7 @@ import type { ContentionCosts } from './costs'
 import { lockCount, lockIndexer, lockName, type DemoteVariant, type LockDesign } from './designs'
 import { EventQueue } from './eventQueue'
 import { LatencyHistogram } from './latencyHistogram'
+import { OccupancyTimeline } from './occupancyTimeline'
 import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
 import { ModuleLocks } from './moduleLocks'
 import { ServiceTimes } from './serviceTimes'
@@ -249,40 +250,7 @@ export function simulateContention(
   // -- Timeline of lock occupancy --------------------------------------------------------------
   const bins = settings.timelineBins
   const binNs = Math.max(1, scenario.durationNs / bins)
-  const occupancy = new Float64Array(bins)
-  const maxWaiters = new Float64Array(bins)
-  let held = 0
-  let waiting = 0
-  let lastChange = 0
-  // The bin of lastChange, and a time below which a later `now` is surely in the same bin (a
-  // hair under the bin's end, so that floor(now / binNs) cannot round up to the next bin). Most
-  // changes come within a bin of the last: account() then adds to that bin directly, what its loop
-  // would do in one pass, without the division; elsewhere it takes the loop (exact either way).
-  let lastBin = 0
-  let lastBinSafe = bins === 1 ? Infinity : binNs * (1 - 1e-9)
-  const account = (now: number): void => {
-    if (now <= lastChange) return
-    if (now < lastBinSafe) {
-      occupancy[lastBin]! += held * (now - lastChange)
-      lastChange = now
-      return
-    }
-    // Spread the held-locks integral since the last change over the bins it covers.
-    let t = lastChange
-    while (t < now) {
-      const b = Math.min(bins - 1, Math.floor(t / binNs))
-      const end = b === bins - 1 ? now : Math.min(now, (b + 1) * binNs)
-      occupancy[b]! += held * (end - t)
-      t = end
-    }
-    lastChange = now
-    lastBin = Math.min(bins - 1, Math.floor(now / binNs))
-    lastBinSafe = lastBin === bins - 1 ? Infinity : (lastBin + 1) * binNs * (1 - 1e-9)
-  }
-  const noteWaiters = (now: number): void => {
-    const b = now === lastChange ? lastBin : Math.min(bins - 1, Math.floor(now / binNs))
-    if (waiting > maxWaiters[b]!) maxWaiters[b] = waiting
-  }
+  const timeline = new OccupancyTimeline(bins, binNs)
 
   // -- Kernel page window: where S-EPT, control and pair pages come from -------------------------
   const window: Array<{ region: number; left: number }> = []
@@ -362,28 +330,28 @@ export function simulateContention(
    * when queued (the thread must then park until the release hands it the lock).
    */
   const acquireNow = (ctx: SimThread, id: number, caller: string): boolean => {
-    account(ctx.now)
+    timeline.account(ctx.now)
     const lock = lockFor(id)
     if (acquisitionsOf) acquisitionsOf[id]!++
     else lockAcquisitions.set(id, (lockAcquisitions.get(id) ?? 0) + 1)
     if (lock.acquire(ctx.tid, ctx.now, caller)) {
-      held++
+      timeline.held++
       return true
     }
     if (contendedOf) contendedOf[id]!++
     else lockContended.set(id, (lockContended.get(id) ?? 0) + 1)
-    waiting++
-    noteWaiters(ctx.now)
+    timeline.waiting++
+    timeline.noteWaiters(ctx.now)
     return false
   }
   const release = (ctx: SimThread, id: number): void => {
-    account(ctx.now)
+    timeline.account(ctx.now)
     const lock = lockFor(id)
     const next = lock.release(ctx.now, handoff)
     if (next >= 0) {
-      waiting--
+      timeline.waiting--
       queue.push(lock.handoffAtNs, next)
-    } else held--
+    } else timeline.held--
   }
   const mmuRelease = (ctx: SimThread, td: number, write: boolean): void => {
     for (const g of mmuLocks[td]!.release(write, ctx.now, mmuStats)) queue.push(ctx.now, g)
@@ -1094,7 +1062,7 @@ export function simulateContention(
     }
     runThread(t)
   }
-  account(lastChange)
+  timeline.account(timeline.lastChange)
   if (acquisitionsOf && contendedOf) {
     for (let id = 0; id < acquisitionsOf.length; id++) {
       if (acquisitionsOf[id]! > 0) lockAcquisitions.set(id, acquisitionsOf[id]!)
@@ -1135,8 +1103,8 @@ export function simulateContention(
     mmuLock: mmuStats,
     timeline: {
       binNs,
-      occupancy: Array.from(occupancy, (v) => v / binNs),
-      maxWaiters: Array.from(maxWaiters)
+      occupancy: Array.from(timeline.occupancy, (v) => v / binNs),
+      maxWaiters: Array.from(timeline.maxWaiters)
     },
     events
   }
