@@ -182,12 +182,13 @@ export function contentionTds(
  * for build (control pages) and teardown, and DEMOTE on vCPUs. Kernel locks are queued spinlocks;
  * the TDX module's 2 MiB try-locks return BUSY on real conflicts; KVM's mmu_lock is a queued
  * rwlock per TD, write-held by DEMOTE. Start times get jitter and service times are lognormal
- * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. Where a vCPU's
- * faults cannot interact with anyone (fast-path gets in a region it already holds, under designs
- * whose fast path takes no lock) the run is skipped ahead in one step. Deterministic for the
- * scenario's seed. `budget` (default: one request's WORK_LIMITS.contentionEvents; pass one budget
- * to every run of a request) stops the run with a WorkLimitError once its events pass it, checked
- * every 2^20 events (docs/workload-model.md, "Work limits").
+ * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. The threads
+ * are state machines over one event queue (threadState.ts; docs/contention-model.md, "Engine").
+ * Where a vCPU's faults cannot interact with anyone (fast-path gets in a region it already holds,
+ * under designs whose fast path takes no lock) the run is skipped ahead in one step. Deterministic
+ * for the scenario's seed. `budget` (default: one request's WORK_LIMITS.contentionEvents; pass one
+ * budget to every run of a request) stops the run with a WorkLimitError once its events pass it,
+ * checked every 2^20 events (docs/workload-model.md, "Work limits").
  */
 export function simulateContention(
   host: HostAnalysis,
@@ -307,8 +308,8 @@ export function simulateContention(
   /** ...and the references taken on them meanwhile, believing the pair installed. */
   const refsDuringRemove = new Map<number, number>()
 
-  // Threads ask the engine for a delay or a lock by setting ctx and yielding once: no generator
-  // delegation on the hot path.
+  // A generator path (the rare paths, threadState.ts) asks the engine for a delay or a lock by
+  // setting it on its thread and yielding once; `drive` serves the request.
   const D = (ctx: SimThread, ns: number): number => {
     ctx.op = OP_DELAY
     ctx.arg = ns
@@ -326,7 +327,7 @@ export function simulateContention(
     return 0
   }
   /**
-   * Take kernel lock `id` for the thread now, as the run loop does for A(): true when taken; false
+   * Take kernel lock `id` for the thread now, as `drive` does for A(): true when taken; false
    * when queued (the thread must then park until the release hands it the lock).
    */
   const acquireNow = (ctx: SimThread, id: number, caller: string): boolean => {
@@ -383,8 +384,8 @@ export function simulateContention(
   const pairRegions = (slot: number): number[] => [kernelPage(slot), kernelPage(slot)]
 
   /**
-   * tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). The vCPU fault loop runs the same
-   * steps inline (no generator per fault); a change here must be made there too.
+   * tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). The vCPU machine (stepVcpu) runs
+   * the same steps as its own states (no generator per fault); a change here must be made there too.
    */
   function* get(ctx: SimThread, region: number, slot: number, cache: PamtCache | null): ThreadPath {
     if (moduleOnly) {
@@ -508,8 +509,8 @@ export function simulateContention(
   }
 
   /**
-   * tdx_pamt_put for one page in `region`. The VMM's teardown loop runs the same steps inline; a
-   * change here must be made there too.
+   * tdx_pamt_put for one page in `region`. The VMM machine's teardown (stepVmm) runs the same steps
+   * as its own states; a change here must be made there too.
    */
   function* put(ctx: SimThread, region: number): ThreadPath {
     const rc = refcount[region]!

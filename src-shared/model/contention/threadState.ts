@@ -80,7 +80,7 @@ export class SimThread {
   /** Position in `runs`: run index and page within the run. */
   ri = 0
   p = 0
-  /** vCPU: 4K pages faulted so far (a new S-EPT page every 512), AUG time to add to the next step. */
+  /** vCPU: 4K pages faulted so far (a new S-EPT page every 512), AUG time for the next step. */
   gpaPages = 0
   carryNs = 0
   /** vCPU: when the current fault's Dynamic PAMT work began (its added latency). */
