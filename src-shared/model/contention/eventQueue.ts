@@ -12,13 +12,30 @@
  * number, and pop takes the lesser of the lane's head and the heap's top on (time, sequence), so
  * the pop order is exactly that of one heap holding both, at O(1) per lane event instead of
  * O(log n).
+ *
+ * While it holds few events (at most SORTED_MAX: a contention run's threads, each with at most one
+ * event pending) the same arrays are a sorted ring instead of a heap: a pop takes the head, a push
+ * shifts the events after it (or before it, whichever side is shorter) by one. A heap's pop walks
+ * every level choosing among children, a branch the CPU cannot predict; the ring's shifts are a
+ * short copy loop. Past SORTED_MAX events the ring, laid out from index 0, is already a valid heap
+ * and the queue goes on as one; back under SORTED_MIN it sorts the heap into a ring again (the gap
+ * between the two keeps it from switching on every event). Either way the pop order is the same.
  */
+/** Most events the queue keeps as a sorted ring before it becomes a heap. */
+const SORTED_MAX = 64
+/** A heap with this many events or fewer becomes a sorted ring again. */
+const SORTED_MIN = 16
+
 export class EventQueue {
   private time: Float64Array
   private seq: Float64Array
   private payload: Int32Array
   private size = 0
   private nextSeq = 0
+  /** Sorted-ring mode: the events in order from `head`, modulo the arrays' (power of two) length. */
+  private sorted = true
+  /** The earliest event's index: the ring's head, 0 in heap mode. */
+  private head = 0
   /** The sorted lane: [laneHead, laneTail) of these arrays. */
   private laneTime = new Float64Array(0)
   private laneSeq = new Float64Array(0)
@@ -27,9 +44,12 @@ export class EventQueue {
   private laneTail = 0
 
   constructor(capacity = 1024) {
-    this.time = new Float64Array(capacity)
-    this.seq = new Float64Array(capacity)
-    this.payload = new Int32Array(capacity)
+    // A power of two (the ring's index mask), with room for the ring's largest size.
+    let n = 2 * SORTED_MAX
+    while (n < capacity) n *= 2
+    this.time = new Float64Array(n)
+    this.seq = new Float64Array(n)
+    this.payload = new Int32Array(n)
   }
 
   get length(): number {
@@ -63,6 +83,13 @@ export class EventQueue {
   }
 
   push(timeNs: number, payload: number): void {
+    if (this.sorted) {
+      if (this.size < SORTED_MAX) {
+        this.pushRing(timeNs, payload)
+        return
+      }
+      this.toHeap()
+    }
     if (this.size === this.time.length) this.grow()
     const time = this.time
     const seq = this.seq
@@ -92,7 +119,7 @@ export class EventQueue {
 
   /** Time of the earliest event, +Infinity when empty (no undefined on the hot path). */
   nextTime(): number {
-    const h = this.size > 0 ? this.time[0]! : Infinity
+    const h = this.size > 0 ? this.time[this.head]! : Infinity
     if (this.laneHead === this.laneTail) return h
     const l = this.laneTime[this.laneHead]!
     return l < h ? l : h
@@ -100,22 +127,128 @@ export class EventQueue {
 
   /** Remove the earliest event; returns its payload and leaves its time in `lastTime`. */
   pop(): number {
-    const head = this.laneHead
-    if (head < this.laneTail) {
-      const lt = this.laneTime[head]!
+    const lane = this.laneHead
+    if (lane < this.laneTail) {
+      const lt = this.laneTime[lane]!
+      const top = this.head
       if (
         this.size === 0 ||
-        lt < this.time[0]! ||
-        (lt === this.time[0]! && this.laneSeq[head]! < this.seq[0]!)
+        lt < this.time[top]! ||
+        (lt === this.time[top]! && this.laneSeq[lane]! < this.seq[top]!)
       ) {
         this.lastTime = lt
-        this.laneHead = head + 1
-        return this.lanePayload[head]!
+        this.laneHead = lane + 1
+        return this.lanePayload[lane]!
       }
     }
-    return this.popHeap()
+    if (this.sorted) {
+      const h = this.head
+      this.lastTime = this.time[h]!
+      this.head = (h + 1) & (this.time.length - 1)
+      this.size--
+      return this.payload[h]!
+    }
+    const top = this.popHeap()
+    if (this.size <= SORTED_MIN) this.toSorted()
+    return top
   }
 
+  /**
+   * Sorted-ring push: the new event has the largest sequence, so it goes after every event at its
+   * time or earlier. Shift the later events one slot on, or, when the event goes in the ring's
+   * first half, the earlier events one slot back.
+   */
+  private pushRing(timeNs: number, payload: number): void {
+    const time = this.time
+    const seq = this.seq
+    const pay = this.payload
+    const mask = time.length - 1
+    const n = this.size
+    const s = this.nextSeq++
+    // An empty ring: the event goes at the head.
+    let j = (this.head + n) & mask
+    if (n === 0) {
+      // (j is the head)
+    } else if (timeNs >= time[(this.head + (n >> 1)) & mask]!) {
+      // After the middle: the later events move on (the middle stops the loop).
+      for (;;) {
+        const k = (j - 1) & mask
+        if (time[k]! <= timeNs) break
+        time[j] = time[k]!
+        seq[j] = seq[k]!
+        pay[j] = pay[k]!
+        j = k
+      }
+    } else {
+      // Before the middle: the events at its time or earlier move back (the middle stops it).
+      j = (this.head - 1) & mask
+      this.head = j
+      for (;;) {
+        const k = (j + 1) & mask
+        if (time[k]! > timeNs) break
+        time[j] = time[k]!
+        seq[j] = seq[k]!
+        pay[j] = pay[k]!
+        j = k
+      }
+    }
+    time[j] = timeNs
+    seq[j] = s
+    pay[j] = payload
+    this.size = n + 1
+  }
+
+  /** Lay the ring out from index 0: in order, so already a valid heap. */
+  private toHeap(): void {
+    const n = this.size
+    const mask = this.time.length - 1
+    const t = new Float64Array(n)
+    const s = new Float64Array(n)
+    const p = new Int32Array(n)
+    for (let k = 0; k < n; k++) {
+      const i = (this.head + k) & mask
+      t[k] = this.time[i]!
+      s[k] = this.seq[i]!
+      p[k] = this.payload[i]!
+    }
+    this.time.set(t)
+    this.seq.set(s)
+    this.payload.set(p)
+    this.head = 0
+    this.sorted = false
+  }
+
+  /** Sort the heap's few events into a ring from index 0 (insertion sort on (time, sequence)). */
+  private toSorted(): void {
+    const time = this.time
+    const seq = this.seq
+    const pay = this.payload
+    for (let i = 1; i < this.size; i++) {
+      const t = time[i]!
+      const s = seq[i]!
+      const p = pay[i]!
+      let j = i
+      while (j > 0 && (time[j - 1]! > t || (time[j - 1]! === t && seq[j - 1]! > s))) {
+        time[j] = time[j - 1]!
+        seq[j] = seq[j - 1]!
+        pay[j] = pay[j - 1]!
+        j--
+      }
+      time[j] = t
+      seq[j] = s
+      pay[j] = p
+    }
+    this.head = 0
+    this.sorted = true
+  }
+
+  /**
+   * Remove the heap's top: "bottom-up" (Wegener), the hole at the root goes down the path of least
+   * children to a leaf, three comparisons a level among four children and none against the last
+   * element, which then goes up from that leaf. The last element is one of the latest, so it
+   * rarely rises: fewer comparisons than sifting it down from the root, each a branch the CPU
+   * mispredicts half the time. The order popped is the same ((time, sequence) is a total order).
+   */
   private popHeap(): number {
     const time = this.time
     const seq = this.seq
@@ -123,20 +256,37 @@ export class EventQueue {
     const top = pay[0]!
     this.lastTime = time[0]!
     const n = --this.size
-    if (n > 0) {
-      const t = time[n]!
-      const s = seq[n]!
-      const p = pay[n]!
-      let i = 0
-      for (;;) {
-        const first = 4 * i + 1
-        if (first >= n) break
-        // The least of up to four children on (time, sequence).
-        let c = first
-        let ct = time[first]!
-        let cs = seq[first]!
-        const last = first + 4 < n ? first + 4 : n
-        for (let k = first + 1; k < last; k++) {
+    if (n === 0) return top
+    // Down: move the least child of the hole up into it, until the hole is a leaf.
+    let i = 0
+    for (;;) {
+      const first = 4 * i + 1
+      if (first >= n) break
+      let c = first
+      let ct = time[first]!
+      let cs = seq[first]!
+      if (first + 3 < n) {
+        // All four children (the common case), unrolled.
+        let kt = time[first + 1]!
+        if (kt < ct || (kt === ct && seq[first + 1]! < cs)) {
+          c = first + 1
+          ct = kt
+          cs = seq[c]!
+        }
+        kt = time[first + 2]!
+        if (kt < ct || (kt === ct && seq[first + 2]! < cs)) {
+          c = first + 2
+          ct = kt
+          cs = seq[c]!
+        }
+        kt = time[first + 3]!
+        if (kt < ct || (kt === ct && seq[first + 3]! < cs)) {
+          c = first + 3
+          ct = kt
+          cs = seq[c]!
+        }
+      } else {
+        for (let k = first + 1; k < n; k++) {
           const kt = time[k]!
           if (kt < ct || (kt === ct && seq[k]! < cs)) {
             c = k
@@ -144,16 +294,28 @@ export class EventQueue {
             cs = seq[k]!
           }
         }
-        if (t < ct || (t === ct && s < cs)) break
-        time[i] = ct
-        seq[i] = cs
-        pay[i] = pay[c]!
-        i = c
       }
-      time[i] = t
-      seq[i] = s
-      pay[i] = p
+      time[i] = ct
+      seq[i] = cs
+      pay[i] = pay[c]!
+      i = c
     }
+    // Up: the last element goes into the hole, and up past any parent after it.
+    const t = time[n]!
+    const s = seq[n]!
+    const p = pay[n]!
+    while (i > 0) {
+      const q = (i - 1) >> 2
+      const qt = time[q]!
+      if (qt < t || (qt === t && seq[q]! < s)) break
+      time[i] = qt
+      seq[i] = seq[q]!
+      pay[i] = pay[q]!
+      i = q
+    }
+    time[i] = t
+    seq[i] = s
+    pay[i] = p
     return top
   }
 

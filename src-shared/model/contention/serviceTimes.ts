@@ -16,7 +16,13 @@ export class ServiceTimes {
   /** √σ² and σ²/2, computed once: the same values draw() computed on every call. */
   private readonly sigma: number
   private readonly halfSigma2: number
-  private spare: number | null = null
+  /**
+   * The second normal of the last Box–Muller pair, when `hasSpare`. A flag beside a number field,
+   * not `number | null`: a field that may hold null stores each double boxed, one heap allocation
+   * per pair on the DES hot path.
+   */
+  private spare = 0
+  private hasSpare = false
 
   constructor(
     readonly cv: number,
@@ -29,16 +35,18 @@ export class ServiceTimes {
 
   /** A standard normal (Box–Muller; the second value of each pair is kept for the next call). */
   private normal(): number {
-    if (this.spare !== null) {
-      const z = this.spare
-      this.spare = null
-      return z
+    if (this.hasSpare) {
+      this.hasSpare = false
+      return this.spare
     }
     const u = 1 - this.rng.next()
     const v = this.rng.next()
     const r = Math.sqrt(-2 * Math.log(u))
-    this.spare = r * Math.sin(2 * Math.PI * v)
-    return r * Math.cos(2 * Math.PI * v)
+    // The same product (2π)·v for both, computed once.
+    const a = 2 * Math.PI * v
+    this.spare = r * Math.sin(a)
+    this.hasSpare = true
+    return r * Math.cos(a)
   }
 
   /** One service time with mean `mean`. */

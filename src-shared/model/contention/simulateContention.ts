@@ -10,10 +10,26 @@ import type { ContentionCosts } from './costs'
 import { lockCount, lockIndexer, lockName, type DemoteVariant, type LockDesign } from './designs'
 import { EventQueue } from './eventQueue'
 import { LatencyHistogram } from './latencyHistogram'
+import { OccupancyTimeline } from './occupancyTimeline'
 import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
 import { ModuleLocks } from './moduleLocks'
 import { ServiceTimes } from './serviceTimes'
 import { newLockStats, QueuedSpinlock, type LockStats } from './spinlock'
+import {
+  KIND_VCPU,
+  KIND_VMM,
+  OP_ACQUIRE,
+  OP_DELAY,
+  OP_MMU_READ,
+  OP_MMU_WRITE,
+  OP_PARK,
+  SimThread,
+  STATE_START,
+  type PamtCache,
+  type Run,
+  type TdThreads,
+  type ThreadPath
+} from './threadState'
 import type { OutcomeSpread } from './spread'
 
 /** Machine and model settings of a contention run (docs/contention-model.md). */
@@ -100,39 +116,37 @@ export interface ContentionOutcome {
   spread?: OutcomeSpread
 }
 
-/** One thread's view of the engine while its generator runs. */
-interface Ctx {
-  /** The thread's index (its event payload). */
-  tid: number
-  now: number
-  op: number
-  arg: number
-  lock: number
-  caller: string
-}
-const OP_DELAY = 1
-const OP_ACQUIRE = 2
-const OP_MMU_READ = 3
-const OP_MMU_WRITE = 4
-/** Sleep until another thread wakes this one (the VMM waiting for its vCPUs to finish). */
-const OP_PARK = 5
+// What a machine's step returns to the run loop: the thread waits for an event (queued or parked),
+// has called a generator path (run it now), or has ended.
+const STEP_BLOCKED = 0
+const STEP_CALL = 1
+const STEP_DONE = 2
 
-/** One run of pages on one host region, for a vCPU or a teardown thread. */
-interface Run {
-  region: number
-  pages: number
-}
+// The vCPU machine's states (stepVcpu), in the order a fault takes them.
+const V_START = STATE_START
+const V_PAGE = 1
+const V_TOPUP = 2
+const V_MMU = 3
+const V_SEPT = 4
+const V_GET = 5
+const V_LOCKED = 6
+const V_RACE_RELEASE = 7
+const V_FAULT_DONE = 8
+const V_AUG_DONE = 9
+const V_TAIL = 10
+const V_DEMOTES = 11
+const V_END = 12
 
-interface ThreadSpec {
-  cpu: number
-  startNs: number
-  body: (ctx: Ctx) => Generator<number, void, void>
-}
-
-/** A vCPU's per-vCPU PAMT page cache (v6 08/11): pages taken since the last top-up. */
-interface PamtCache {
-  missing: number
-}
+// The VMM machine's states (stepVmm).
+const M_START = STATE_START
+const M_WAIT = 1
+const M_PARK = 2
+const M_TEARDOWN = 3
+const M_PUT = 4
+const M_PUT_LOCK = 5
+const M_PUT_LOCKED = 6
+const M_PUT_RELEASE = 7
+const M_END = 8
 
 /** Salt of the contention run's random stream, apart from the workload generator's. */
 const CONTENTION_SEED_SALT = 0x5eed
@@ -168,12 +182,13 @@ export function contentionTds(
  * for build (control pages) and teardown, and DEMOTE on vCPUs. Kernel locks are queued spinlocks;
  * the TDX module's 2 MiB try-locks return BUSY on real conflicts; KVM's mmu_lock is a queued
  * rwlock per TD, write-held by DEMOTE. Start times get jitter and service times are lognormal
- * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. Where a vCPU's
- * faults cannot interact with anyone (fast-path gets in a region it already holds, under designs
- * whose fast path takes no lock) the run is skipped ahead in one step. Deterministic for the
- * scenario's seed. `budget` (default: one request's WORK_LIMITS.contentionEvents; pass one budget
- * to every run of a request) stops the run with a WorkLimitError once its events pass it, checked
- * every 2^20 events (docs/workload-model.md, "Work limits").
+ * (settings and `costs.serviceCv`), so vCPUs do not run in lockstep unless told to. The threads
+ * are state machines over one event queue (threadState.ts; docs/contention-model.md, "Engine").
+ * Where a vCPU's faults cannot interact with anyone (fast-path gets in a region it already holds,
+ * under designs whose fast path takes no lock) the run is skipped ahead in one step. Deterministic
+ * for the scenario's seed. `budget` (default: one request's WORK_LIMITS.contentionEvents; pass one
+ * budget to every run of a request) stops the run with a WorkLimitError once its events pass it,
+ * checked every 2^20 events (docs/workload-model.md, "Work limits").
  */
 export function simulateContention(
   host: HostAnalysis,
@@ -220,11 +235,12 @@ export function simulateContention(
     lastLock = l
     return l
   }
-  const threadCpu: number[] = []
+  /** Each thread's socket, from its CPU (computed once: the hand-off asks on every release). */
+  const threadSocket: number[] = []
   const socketOf = (cpu: number): number =>
     Math.floor(cpu / settings.cpusPerSocket) % settings.sockets
   const handoff = (from: number, to: number): number =>
-    socketOf(threadCpu[from] ?? 0) === socketOf(threadCpu[to] ?? 0)
+    (threadSocket[from] ?? 0) === (threadSocket[to] ?? 0)
       ? c.handoffSameSocketNs
       : c.handoffCrossSocketNs
 
@@ -235,26 +251,7 @@ export function simulateContention(
   // -- Timeline of lock occupancy --------------------------------------------------------------
   const bins = settings.timelineBins
   const binNs = Math.max(1, scenario.durationNs / bins)
-  const occupancy = new Float64Array(bins)
-  const maxWaiters = new Float64Array(bins)
-  let held = 0
-  let waiting = 0
-  let lastChange = 0
-  const account = (now: number): void => {
-    // Spread the held-locks integral since the last change over the bins it covers.
-    let t = lastChange
-    while (t < now) {
-      const b = Math.min(bins - 1, Math.floor(t / binNs))
-      const end = b === bins - 1 ? now : Math.min(now, (b + 1) * binNs)
-      occupancy[b]! += held * (end - t)
-      t = end
-    }
-    lastChange = Math.max(lastChange, now)
-  }
-  const noteWaiters = (now: number): void => {
-    const b = Math.min(bins - 1, Math.floor(now / binNs))
-    if (waiting > maxWaiters[b]!) maxWaiters[b] = waiting
-  }
+  const timeline = new OccupancyTimeline(bins, binNs)
 
   // -- Kernel page window: where S-EPT, control and pair pages come from -------------------------
   const window: Array<{ region: number; left: number }> = []
@@ -311,79 +308,59 @@ export function simulateContention(
   /** ...and the references taken on them meanwhile, believing the pair installed. */
   const refsDuringRemove = new Map<number, number>()
 
-  // Threads ask the engine for a delay or a lock by setting ctx and yielding once: no generator
-  // delegation on the hot path.
-  const D = (ctx: Ctx, ns: number): number => {
+  // A generator path (the rare paths, threadState.ts) asks the engine for a delay or a lock by
+  // setting it on its thread and yielding once; `drive` serves the request.
+  const D = (ctx: SimThread, ns: number): number => {
     ctx.op = OP_DELAY
     ctx.arg = ns
     return 0
   }
-  const A = (ctx: Ctx, id: number, caller: string): number => {
+  const A = (ctx: SimThread, id: number, caller: string): number => {
     ctx.op = OP_ACQUIRE
     ctx.lock = id
     ctx.caller = caller
     return 0
   }
-  const R = (ctx: Ctx, td: number, write: boolean): number => {
+  const R = (ctx: SimThread, td: number, write: boolean): number => {
     ctx.op = write ? OP_MMU_WRITE : OP_MMU_READ
     ctx.lock = td
     return 0
   }
   /**
-   * The engine's inline continuation, taken by the thread itself: when no other event comes
-   * before now + ns, move the thread's time and count the event, as the run loop would after a
-   * D(ns), without the generator's round trip; false when the thread must yield D(ns) (same test,
-   * same count: exact).
-   */
-  const advance = (ctx: Ctx, ns: number): boolean => {
-    const t = ctx.now + ns
-    if (t < queue.nextTime()) {
-      ctx.now = t
-      events++
-      return true
-    }
-    return false
-  }
-  /**
-   * Take kernel lock `id` for the thread now, as the run loop does for A(): true when taken; false
+   * Take kernel lock `id` for the thread now, as `drive` does for A(): true when taken; false
    * when queued (the thread must then park until the release hands it the lock).
    */
-  const acquireNow = (ctx: Ctx, id: number, caller: string): boolean => {
-    account(ctx.now)
+  const acquireNow = (ctx: SimThread, id: number, caller: string): boolean => {
+    timeline.account(ctx.now)
     const lock = lockFor(id)
     if (acquisitionsOf) acquisitionsOf[id]!++
     else lockAcquisitions.set(id, (lockAcquisitions.get(id) ?? 0) + 1)
     if (lock.acquire(ctx.tid, ctx.now, caller)) {
-      held++
+      timeline.held++
       return true
     }
     if (contendedOf) contendedOf[id]!++
     else lockContended.set(id, (lockContended.get(id) ?? 0) + 1)
-    waiting++
-    noteWaiters(ctx.now)
+    timeline.waiting++
+    timeline.noteWaiters(ctx.now)
     return false
   }
-  /** Park the thread: it runs again when something pushes it (a lock hand-off, its vCPUs' end). */
-  const P = (ctx: Ctx): number => {
-    ctx.op = OP_PARK
-    return 0
-  }
-  const release = (ctx: Ctx, id: number): void => {
-    account(ctx.now)
+  const release = (ctx: SimThread, id: number): void => {
+    timeline.account(ctx.now)
     const lock = lockFor(id)
     const next = lock.release(ctx.now, handoff)
     if (next >= 0) {
-      waiting--
+      timeline.waiting--
       queue.push(lock.handoffAtNs, next)
-    } else held--
+    } else timeline.held--
   }
-  const mmuRelease = (ctx: Ctx, td: number, write: boolean): void => {
+  const mmuRelease = (ctx: SimThread, td: number, write: boolean): void => {
     for (const g of mmuLocks[td]!.release(write, ctx.now, mmuStats)) queue.push(ctx.now, g)
   }
 
   /** A SEAMCALL that takes module locks: retries on BUSY when `retry`, else reports failure. */
   function* seamcall(
-    ctx: Ctx,
+    ctx: SimThread,
     ns: number,
     exclusive: number[],
     shared: number[],
@@ -407,15 +384,10 @@ export function simulateContention(
   const pairRegions = (slot: number): number[] => [kernelPage(slot), kernelPage(slot)]
 
   /**
-   * tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). The vCPU fault loop runs the same
-   * steps inline (no generator per fault); a change here must be made there too.
+   * tdx_pamt_get for one page in `region` (dpamt-model.md §2.6). The vCPU machine (stepVcpu) runs
+   * the same steps as its own states (no generator per fault); a change here must be made there too.
    */
-  function* get(
-    ctx: Ctx,
-    region: number,
-    slot: number,
-    cache: PamtCache | null
-  ): Generator<number, void, void> {
+  function* get(ctx: SimThread, region: number, slot: number, cache: PamtCache | null): ThreadPath {
     if (moduleOnly) {
       yield* getLockless(ctx, region, slot, cache)
       return
@@ -451,12 +423,12 @@ export function simulateContention(
 
   /** The rest of a get that holds `lockId` and found refcount 0: PAMT.ADD, or BUSY and again. */
   function* addPair(
-    ctx: Ctx,
+    ctx: SimThread,
     region: number,
     slot: number,
     cache: PamtCache | null,
     lockId: number
-  ): Generator<number, void, void> {
+  ): ThreadPath {
     const pair = pairRegions(slot).filter((r) => r !== region)
     const ok = yield* seamcall(
       ctx,
@@ -491,11 +463,11 @@ export function simulateContention(
    * pending 1→0 put finds the old pair (NOT_FREE), which the put's REMOVE then drops (hazard).
    */
   function* getLockless(
-    ctx: Ctx,
+    ctx: SimThread,
     region: number,
     slot: number,
     cache: PamtCache | null
-  ): Generator<number, void, void> {
+  ): ThreadPath {
     const before = refcount[region]!
     refcount[region] = before + 1
     if (before > 0) {
@@ -537,10 +509,10 @@ export function simulateContention(
   }
 
   /**
-   * tdx_pamt_put for one page in `region`. The VMM's teardown loop runs the same steps inline; a
-   * change here must be made there too.
+   * tdx_pamt_put for one page in `region`. The VMM machine's teardown (stepVmm) runs the same steps
+   * as its own states; a change here must be made there too.
    */
-  function* put(ctx: Ctx, region: number): Generator<number, void, void> {
+  function* put(ctx: SimThread, region: number): ThreadPath {
     const rc = refcount[region]!
     if (rc === 0) return
     if (moduleOnly) {
@@ -564,7 +536,7 @@ export function simulateContention(
   }
 
   /** The rest of a put that holds `lockId` and took the refcount 1→0: PAMT.REMOVE. */
-  function* removePair(ctx: Ctx, region: number, lockId: number): Generator<number, void, void> {
+  function* removePair(ctx: SimThread, region: number, lockId: number): ThreadPath {
     refcount[region] = 0
     let freed = false
     const ok = yield* seamcall(
@@ -588,7 +560,7 @@ export function simulateContention(
   }
 
   /** The lockless put: atomic_dec_and_test elects the CPU that removes; the REMOVE follows. */
-  function* putLockless(ctx: Ctx, region: number): Generator<number, void, void> {
+  function* putLockless(ctx: SimThread, region: number): ThreadPath {
     const rc = refcount[region]!
     refcount[region] = rc - 1
     yield D(ctx, c.atomicNs)
@@ -635,10 +607,10 @@ export function simulateContention(
   }
 
   /** DEMOTE of a 2M guest page in `region` (SEED004): a new pair, refcount 512. */
-  function* demoteOne(ctx: Ctx, region: number, slot: number): Generator<number, void, void> {
+  function* demoteOne(ctx: SimThread, region: number, slot: number): ThreadPath {
     const pair = pairRegions(slot)
     const ids = moduleOnly ? [] : demoteLockIds(region, pair)
-    const underLocks = function* (): Generator<number, void, void> {
+    const underLocks = function* (): ThreadPath {
       for (const id of ids) yield A(ctx, id, 'tdx_mem_page_demote')
       yield* seamcall(ctx, svc.draw(c.demoteNs), [region], pair, true)
       for (let i = ids.length - 1; i >= 0; i--) release(ctx, ids[i]!)
@@ -658,8 +630,370 @@ export function simulateContention(
     refcount[region] = 512
   }
 
+  // -- Rare paths of the threads' loops, run as generator subroutines ----------------------------
+  /** The VMM's control pages at creation (tdx_alloc_control_page: no cache). */
+  function* vmmControlPages(t: SimThread): ThreadPath {
+    const td = t.td
+    for (let k = 0; k < td.controlPages; k++) {
+      const r = kernelPage(td.slot)
+      td.controlRegions.push(r)
+      yield D(t, c.pageAllocNs)
+      yield* get(t, r, td.slot, null)
+    }
+  }
+
+  /** The VMM's last puts: the S-EPT pages, then the control pages. */
+  function* vmmKernelPuts(t: SimThread): ThreadPath {
+    for (const r of t.td.septRegions) {
+      yield D(t, svc.draw(c.pageRemoveNs))
+      yield* put(t, r)
+    }
+    for (const r of t.td.controlRegions) {
+      yield D(t, svc.draw(c.pageRemoveNs))
+      yield* put(t, r)
+    }
+  }
+
+  /**
+   * A vCPU's share of demotes (2M mappings accepted as 4K later), each under the write-held
+   * mmu_lock (SEED004: "KVM holds write mmu_lock before invoking DEMOTE").
+   */
+  function* vcpuDemotes(t: SimThread): ThreadPath {
+    const td = t.td
+    const cache = t.cache
+    for (let k = t.vcpu; k < td.demoteCount; k += td.vcpus) {
+      if (cache.missing !== 0) {
+        pagesAllocated += cache.missing
+        const ns = cache.missing * c.pageAllocNs
+        cache.missing = 0
+        yield D(t, ns)
+      }
+      const start = t.now
+      yield R(t, td.mmu, true)
+      cache.missing += 2
+      yield* demoteOne(t, td.whole[k]!, td.slot)
+      latency.add(t.now - start)
+      const s = kernelPage(td.slot)
+      td.septRegions.push(s)
+      yield* get(t, s, td.slot, cache)
+      mmuRelease(t, td.mmu, true)
+    }
+  }
+
+  // -- The threads' loops as state machines (threadState.ts) -----------------------------------
+  /**
+   * Move the thread's clock by `ns` and set its next state: inline when no other event comes
+   * first (the run loop's own test and count), else as a queued event. False when it was queued
+   * (the thread must return to the run loop).
+   */
+  const delayTo = (t: SimThread, ns: number, next: number): boolean => {
+    t.state = next
+    const at = t.now + ns
+    if (at < queue.nextTime()) {
+      t.now = at
+      events++
+      return true
+    }
+    queue.push(at, t.tid)
+    return false
+  }
+  /** Run a generator path, then step the machine again from `ret`. */
+  const call = (t: SimThread, path: ThreadPath, ret: number): number => {
+    t.sub = path
+    t.ret = ret
+    return STEP_CALL
+  }
+
+  /**
+   * A vCPU's faults (dpamt-model.md §2.6, §2.8): each fault's exit, the PAMT cache top-up, the
+   * mmu_lock for read in a demoting TD, an S-EPT page every 512 pages, and tdx_pamt_get (the same
+   * steps as get(), inline: a change there must be made here too); then its demotes.
+   */
+  const stepVcpu = (t: SimThread): number => {
+    const td = t.td
+    for (;;) {
+      switch (t.state) {
+        case V_START:
+          // The cache starts empty (tdx_vcpu_create): the first fault tops it up to 10 pages.
+          t.cache.missing = PAMT_CACHE_PAGES_PER_VCPU
+          if (firstFault > t.now) firstFault = t.now
+          t.state = V_PAGE
+          continue
+        case V_PAGE: {
+          let run = t.runs[t.ri]
+          while (run !== undefined && t.p >= run.pages) {
+            t.ri++
+            t.p = 0
+            run = t.runs[t.ri]
+          }
+          if (run === undefined) {
+            t.state = V_TAIL
+            continue
+          }
+          const p = t.p
+          // Where the fault path is lock-free and the region is held, skip the rest ahead: no
+          // lock, no cache top-up, no writer on this TD's mmu_lock, and (lockless) a pair that is
+          // installed and not being removed.
+          if (
+            !lockEveryOp &&
+            td.mmu < 0 &&
+            p > 0 &&
+            t.cache.missing === 0 &&
+            refcount[run.region]! > 0 &&
+            t.gpaPages % 512 !== 0 &&
+            (!moduleOnly || (paired[run.region] && !pendingRemove.has(run.region)))
+          ) {
+            const n = Math.min(run.pages - p, 512 - (t.gpaPages % 512))
+            refcount[run.region]! += n
+            latency.add(c.atomicNs, n)
+            faults += n
+            t.gpaPages += n
+            t.p = p + n
+            const ns =
+              t.carryNs + svc.sum(c.faultOutsideNs, n) + svc.sum(c.augNs, n) + n * c.atomicNs
+            t.carryNs = 0
+            if (!delayTo(t, ns, V_PAGE)) return STEP_BLOCKED
+            continue
+          }
+          // This fault's exit, plus the previous fault's AUG, in one step.
+          t.region = run.region
+          const exitNs = t.carryNs + svc.draw(c.faultOutsideNs)
+          t.carryNs = 0
+          if (!delayTo(t, exitNs, V_TOPUP)) return STEP_BLOCKED
+          continue
+        }
+        case V_TOPUP:
+          t.t1 = t.now
+          // The cache top-up before mmu_lock (tdx_topup_pamt_cache: back to 10 pages).
+          if (t.cache.missing !== 0) {
+            pagesAllocated += t.cache.missing
+            const ns = t.cache.missing * c.pageAllocNs
+            t.cache.missing = 0
+            if (!delayTo(t, ns, V_MMU)) return STEP_BLOCKED
+            continue
+          }
+          t.state = V_MMU
+          continue
+        case V_MMU:
+          t.state = V_SEPT
+          if (td.mmu >= 0 && !mmuLocks[td.mmu]!.acquire(t.tid, false, t.now, mmuStats))
+            return STEP_BLOCKED
+          continue
+        case V_SEPT:
+          if (t.gpaPages % 512 === 0) {
+            // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
+            const s = kernelPage(td.slot)
+            td.septRegions.push(s)
+            return call(t, get(t, s, td.slot, t.cache), V_GET)
+          }
+          t.state = V_GET
+          continue
+        case V_GET: {
+          const region = t.region
+          if (moduleOnly) return call(t, getLockless(t, region, td.slot, t.cache), V_FAULT_DONE)
+          if (!lockEveryOp && refcount[region]! > 0) {
+            refcount[region]!++
+            if (!delayTo(t, c.atomicNs, V_FAULT_DONE)) return STEP_BLOCKED
+            continue
+          }
+          const lockId = lockIndexFor(region)
+          t.lockId = lockId
+          t.cache.missing += 2
+          t.state = V_LOCKED
+          if (!acquireNow(t, lockId, 'tdx_pamt_get')) return STEP_BLOCKED
+          continue
+        }
+        case V_LOCKED: {
+          const region = t.region
+          if (refcount[region]! > 0) {
+            refcount[region]!++
+            if (!lockEveryOp) lostRaces++
+            if (!delayTo(t, c.lockHoldExtraNs, V_RACE_RELEASE)) return STEP_BLOCKED
+            continue
+          }
+          return call(t, addPair(t, region, td.slot, t.cache, t.lockId), V_FAULT_DONE)
+        }
+        case V_RACE_RELEASE:
+          release(t, t.lockId)
+          // free_pamt_array(): the pair's two pages back to the page allocator, after the unlock.
+          pagesFreed += 2
+          if (!delayTo(t, 2 * c.pageFreeNs, V_FAULT_DONE)) return STEP_BLOCKED
+          continue
+        case V_FAULT_DONE:
+          latency.add(t.now - t.t1)
+          faults++
+          t.gpaPages++
+          t.p++
+          if (td.mmu >= 0) {
+            // PAGE.AUG under the read-held mmu_lock, then leave it.
+            if (!delayTo(t, svc.draw(c.augNs), V_AUG_DONE)) return STEP_BLOCKED
+            continue
+          }
+          t.carryNs = svc.draw(c.augNs)
+          t.state = V_PAGE
+          continue
+        case V_AUG_DONE:
+          mmuRelease(t, td.mmu, false)
+          t.state = V_PAGE
+          continue
+        case V_TAIL:
+          if (t.carryNs > 0) {
+            if (!delayTo(t, t.carryNs, V_DEMOTES)) return STEP_BLOCKED
+            continue
+          }
+          t.state = V_DEMOTES
+          continue
+        case V_DEMOTES:
+          if (t.vcpu < td.demoteCount) return call(t, vcpuDemotes(t), V_END)
+          t.state = V_END
+          continue
+        default:
+          // V_END
+          lastFault = Math.max(lastFault, t.now)
+          td.vcpusDone++
+          if (td.vcpusDone === td.vcpus && td.vmmParked) queue.push(t.now, td.vmmThread)
+          return STEP_DONE
+      }
+    }
+  }
+
+  /**
+   * A TD's VMM thread: control pages at creation, then at the TD's end (once its vCPUs are done)
+   * the teardown's puts: every 4K run, the demoted 2M regions' 512 pages each, and the S-EPT and
+   * control pages (the locked put inline, as put(): a change there must be made here too).
+   */
+  const stepVmm = (t: SimThread): number => {
+    const td = t.td
+    for (;;) {
+      switch (t.state) {
+        case M_START:
+          return call(t, vmmControlPages(t), M_WAIT)
+        case M_WAIT:
+          if (td.endNs === null) return STEP_DONE
+          // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
+          if (t.now < td.endNs) {
+            if (!delayTo(t, td.endNs - t.now, M_PARK)) return STEP_BLOCKED
+            continue
+          }
+          t.state = M_PARK
+          continue
+        case M_PARK:
+          t.state = M_TEARDOWN
+          if (td.vcpusDone < td.vcpus) {
+            td.vmmParked = true
+            return STEP_BLOCKED
+          }
+          continue
+        case M_TEARDOWN:
+          if (firstPut > t.now) firstPut = t.now
+          t.runs = td.runs.concat(
+            td.whole.slice(0, td.demoteCount).map((r) => ({ region: r, pages: PAGES_PER_REGION }))
+          )
+          t.ri = 0
+          t.p = 0
+          t.state = M_PUT
+          continue
+        case M_PUT: {
+          let run = t.runs[t.ri]
+          while (run !== undefined && t.p >= run.pages) {
+            t.ri++
+            t.p = 0
+            run = t.runs[t.ri]
+          }
+          if (run === undefined) return call(t, vmmKernelPuts(t), M_END)
+          const rc = refcount[run.region]!
+          if (!lockEveryOp && rc > 1) {
+            // Puts that cannot reach zero: one step for all of them.
+            const n = Math.min(run.pages - t.p, rc - 1)
+            refcount[run.region] = rc - n
+            t.p += n
+            const ns = svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
+            if (!delayTo(t, ns, M_PUT)) return STEP_BLOCKED
+            continue
+          }
+          t.region = run.region
+          if (!delayTo(t, svc.draw(c.pageRemoveNs), M_PUT_LOCK)) return STEP_BLOCKED
+          continue
+        }
+        case M_PUT_LOCK: {
+          const region = t.region
+          if (moduleOnly || refcount[region]! === 0 || (!lockEveryOp && refcount[region]! > 1)) {
+            t.p++
+            return call(t, put(t, region), M_PUT)
+          }
+          const lockId = lockIndexFor(region)
+          t.lockId = lockId
+          t.state = M_PUT_LOCKED
+          if (!acquireNow(t, lockId, 'tdx_pamt_put')) return STEP_BLOCKED
+          continue
+        }
+        case M_PUT_LOCKED: {
+          const region = t.region
+          if (refcount[region]! === 1) {
+            t.p++
+            return call(t, removePair(t, region, t.lockId), M_PUT)
+          }
+          refcount[region] = Math.max(0, refcount[region]! - 1)
+          if (!delayTo(t, c.lockHoldExtraNs, M_PUT_RELEASE)) return STEP_BLOCKED
+          continue
+        }
+        case M_PUT_RELEASE:
+          release(t, t.lockId)
+          t.p++
+          t.state = M_PUT
+          continue
+        default:
+          // M_END
+          lastPut = Math.max(lastPut, t.now)
+          return STEP_DONE
+      }
+    }
+  }
+
+  /**
+   * Drive the thread's generator path until it blocks (false) or returns (true), serving its
+   * requests as the machines do: a delay inline when nothing comes first, a lock at once or park.
+   */
+  const drive = (t: SimThread, path: ThreadPath): boolean => {
+    for (;;) {
+      if (path.next().done) return true
+      if (t.op === OP_DELAY) {
+        const at = t.now + t.arg
+        // Nothing else happens before `at`: continue this thread inline (exact, no heap traffic).
+        if (at < queue.nextTime()) {
+          t.now = at
+          events++
+          continue
+        }
+        queue.push(at, t.tid)
+        return false
+      }
+      if (t.op === OP_PARK) return false
+      if (t.op === OP_MMU_READ || t.op === OP_MMU_WRITE) {
+        if (mmuLocks[t.lock]!.acquire(t.tid, t.op === OP_MMU_WRITE, t.now, mmuStats)) continue
+        return false
+      }
+      // OP_ACQUIRE
+      if (acquireNow(t, t.lock, t.caller)) continue
+      return false
+    }
+  }
+
+  /** Run the thread from where it stopped until it blocks or ends. */
+  const runThread = (t: SimThread): void => {
+    for (;;) {
+      if (t.sub !== null) {
+        if (!drive(t, t.sub)) return
+        t.sub = null
+        t.state = t.ret
+      }
+      const r = t.kind === KIND_VCPU ? stepVcpu(t) : stepVmm(t)
+      if (r !== STEP_CALL) return
+    }
+  }
+
   // -- Build the threads ------------------------------------------------------------------------
-  const threads: ThreadSpec[] = []
+  const threads: SimThread[] = []
   const nextCpuOnSocket = new Array(settings.sockets).fill(0)
   let tdIndex = 0
 
@@ -671,8 +1005,8 @@ export function simulateContention(
     const { cls } = plan
     const startNs =
       plan.startNs + (settings.tdStartJitterNs > 0 ? trng.next() * settings.tdStartJitterNs : 0)
-    const td = tdIndex++
-    const socket = td % settings.sockets
+    const tdNo = tdIndex++
+    const socket = tdNo % settings.sockets
     const { slot, runs, whole } = memory.get(plan.id)!
     const vcpuCpus = Array.from(
       { length: cls.vcpus },
@@ -681,251 +1015,55 @@ export function simulateContention(
     // Guest pages: runs on host regions, split evenly across the vCPUs in GPA order.
     const perVcpu = splitRuns(runs, cls.vcpus)
     const demoteCount = Math.round(whole.length * cls.demoteShare)
-    // KVM's mmu_lock of this TD matters only when something takes it for write (DEMOTE).
-    const mmu = demoteCount > 0 ? td : -1
-    mmuLocks[td] = new MmuLock()
-    const vmmCpu = vcpuCpus[0]!
-    const controlRegions: number[] = []
-    const septRegions: number[] = []
-    const vmmThread = threads.length
-    const done = { vcpus: 0, vmmParked: false }
-    const endNs = cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs
-
-    // VMM thread: control pages at creation (tdx_alloc_control_page: no cache), then teardown.
-    threads.push({
-      cpu: vmmCpu,
-      startNs,
-      body: function* (ctx) {
-        const ctl = controlPages(host.params, cls.vcpus).total
-        for (let k = 0; k < ctl; k++) {
-          const r = kernelPage(slot)
-          controlRegions.push(r)
-          yield D(ctx, c.pageAllocNs)
-          yield* get(ctx, r, slot, null)
-        }
-        if (endNs === null) return
-        // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
-        if (ctx.now < endNs) yield D(ctx, endNs - ctx.now)
-        if (done.vcpus < cls.vcpus) {
-          done.vmmParked = true
-          ctx.op = OP_PARK
-          yield 0
-        }
-        if (firstPut > ctx.now) firstPut = ctx.now
-        // Every run's puts (putRun inline: no generator delegation per page): the 4K runs, then
-        // the demoted 2M regions' 512 pages each.
-        const teardown = runs.concat(
-          whole.slice(0, demoteCount).map((r) => ({ region: r, pages: PAGES_PER_REGION }))
-        )
-        for (const run of teardown) {
-          for (let p = 0; p < run.pages; p++) {
-            const rc = refcount[run.region]!
-            if (!lockEveryOp && rc > 1) {
-              // Puts that cannot reach zero: one step for all of them.
-              const n = Math.min(run.pages - p, rc - 1)
-              refcount[run.region] = rc - n
-              p += n - 1
-              const ns = svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
-              if (!advance(ctx, ns)) yield D(ctx, ns)
-              continue
-            }
-            const removeNs = svc.draw(c.pageRemoveNs)
-            if (!advance(ctx, removeNs)) yield D(ctx, removeNs)
-            // put(ctx, run.region), its locked path inline: no generator per page (always-lock).
-            const region = run.region
-            if (moduleOnly || refcount[region]! === 0 || (!lockEveryOp && refcount[region]! > 1)) {
-              yield* put(ctx, region)
-              continue
-            }
-            const lockId = lockIndexFor(region)
-            if (!acquireNow(ctx, lockId, 'tdx_pamt_put')) yield P(ctx)
-            if (refcount[region]! === 1) {
-              yield* removePair(ctx, region, lockId)
-              continue
-            }
-            refcount[region] = Math.max(0, refcount[region]! - 1)
-            if (!advance(ctx, c.lockHoldExtraNs)) yield D(ctx, c.lockHoldExtraNs)
-            release(ctx, lockId)
-          }
-        }
-        for (const r of septRegions) {
-          yield D(ctx, svc.draw(c.pageRemoveNs))
-          yield* put(ctx, r)
-        }
-        for (const r of controlRegions) {
-          yield D(ctx, svc.draw(c.pageRemoveNs))
-          yield* put(ctx, r)
-        }
-        lastPut = Math.max(lastPut, ctx.now)
-      }
-    })
-
+    mmuLocks[tdNo] = new MmuLock()
+    const td: TdThreads = {
+      slot,
+      // KVM's mmu_lock of this TD matters only when something takes it for write (DEMOTE).
+      mmu: demoteCount > 0 ? tdNo : -1,
+      vcpus: cls.vcpus,
+      controlPages: controlPages(host.params, cls.vcpus).total,
+      whole,
+      demoteCount,
+      runs,
+      septRegions: [],
+      controlRegions: [],
+      vmmThread: threads.length,
+      endNs: cls.lifetimeNs === null ? null : startNs + cls.lifetimeNs,
+      vcpusDone: 0,
+      vmmParked: false
+    }
+    // VMM thread: control pages at creation, then teardown; on the CPU of the TD's first vCPU.
+    threads.push(new SimThread(threads.length, KIND_VMM, td, -1, startNs))
+    threadSocket.push(socketOf(vcpuCpus[0]! % Math.max(1, totalCpus)))
     perVcpu.forEach((vruns, v) => {
       const vcpuStart =
         startNs + (settings.vcpuStartJitterNs > 0 ? trng.next() * settings.vcpuStartJitterNs : 0)
-      threads.push({
-        cpu: vcpuCpus[v]!,
-        startNs: vcpuStart,
-        body: function* (ctx) {
-          // The cache starts empty (tdx_vcpu_create): the first fault tops it up to 10 pages.
-          const cache: PamtCache = { missing: PAMT_CACHE_PAGES_PER_VCPU }
-          if (firstFault > ctx.now) firstFault = ctx.now
-          let gpaPages = 0
-          let carryNs = 0
-          for (const run of vruns) {
-            for (let p = 0; p < run.pages; p++) {
-              // Where the fault path is lock-free and the region is held, skip the rest ahead:
-              // no lock, no cache top-up, no writer on this TD's mmu_lock, and (lockless) a pair
-              // that is installed and not being removed.
-              if (
-                !lockEveryOp &&
-                mmu < 0 &&
-                p > 0 &&
-                cache.missing === 0 &&
-                refcount[run.region]! > 0 &&
-                gpaPages % 512 !== 0 &&
-                (!moduleOnly || (paired[run.region] && !pendingRemove.has(run.region)))
-              ) {
-                const n = Math.min(run.pages - p, 512 - (gpaPages % 512))
-                refcount[run.region]! += n
-                latency.add(c.atomicNs, n)
-                faults += n
-                gpaPages += n
-                p += n - 1
-                yield D(
-                  ctx,
-                  carryNs + svc.sum(c.faultOutsideNs, n) + svc.sum(c.augNs, n) + n * c.atomicNs
-                )
-                carryNs = 0
-                continue
-              }
-              // This fault's exit, plus the previous fault's AUG, in one step.
-              const exitNs = carryNs + svc.draw(c.faultOutsideNs)
-              if (!advance(ctx, exitNs)) yield D(ctx, exitNs)
-              carryNs = 0
-              const t1 = ctx.now
-              // The cache top-up before mmu_lock (tdx_topup_pamt_cache: back to 10 pages).
-              if (cache.missing !== 0) {
-                pagesAllocated += cache.missing
-                const ns = cache.missing * c.pageAllocNs
-                cache.missing = 0
-                if (!advance(ctx, ns)) yield D(ctx, ns)
-              }
-              if (mmu >= 0) yield R(ctx, mmu, false)
-              if (gpaPages % 512 === 0) {
-                // A new 2 MiB of GPA needs an S-EPT page table: its own get (§2.8).
-                const s = kernelPage(slot)
-                septRegions.push(s)
-                yield* get(ctx, s, slot, cache)
-              }
-              // get(ctx, run.region, slot, cache), its common paths inline: no generator per fault.
-              const region = run.region
-              if (moduleOnly) yield* getLockless(ctx, region, slot, cache)
-              else if (!lockEveryOp && refcount[region]! > 0) {
-                refcount[region]!++
-                if (!advance(ctx, c.atomicNs)) yield D(ctx, c.atomicNs)
-              } else {
-                const lockId = lockIndexFor(region)
-                cache.missing += 2
-                if (!acquireNow(ctx, lockId, 'tdx_pamt_get')) yield P(ctx)
-                if (refcount[region]! > 0) {
-                  refcount[region]!++
-                  if (!lockEveryOp) lostRaces++
-                  if (!advance(ctx, c.lockHoldExtraNs)) yield D(ctx, c.lockHoldExtraNs)
-                  release(ctx, lockId)
-                  pagesFreed += 2
-                  if (!advance(ctx, 2 * c.pageFreeNs)) yield D(ctx, 2 * c.pageFreeNs)
-                } else yield* addPair(ctx, region, slot, cache, lockId)
-              }
-              latency.add(ctx.now - t1)
-              faults++
-              gpaPages++
-              if (mmu >= 0) {
-                // PAGE.AUG under the read-held mmu_lock, then leave it.
-                yield D(ctx, svc.draw(c.augNs))
-                mmuRelease(ctx, mmu, false)
-              } else carryNs = svc.draw(c.augNs)
-            }
-          }
-          if (carryNs > 0) yield D(ctx, carryNs)
-          // This vCPU's share of demotes (2M mappings accepted as 4K later), each under the
-          // write-held mmu_lock (SEED004: "KVM holds write mmu_lock before invoking DEMOTE").
-          for (let k = v; k < demoteCount; k += cls.vcpus) {
-            if (cache.missing !== 0) {
-              pagesAllocated += cache.missing
-              const ns = cache.missing * c.pageAllocNs
-              cache.missing = 0
-              yield D(ctx, ns)
-            }
-            const start = ctx.now
-            yield R(ctx, mmu, true)
-            cache.missing += 2
-            yield* demoteOne(ctx, whole[k]!, slot)
-            latency.add(ctx.now - start)
-            const s = kernelPage(slot)
-            septRegions.push(s)
-            yield* get(ctx, s, slot, cache)
-            mmuRelease(ctx, mmu, true)
-          }
-          lastFault = Math.max(lastFault, ctx.now)
-          done.vcpus++
-          if (done.vcpus === cls.vcpus && done.vmmParked) queue.push(ctx.now, vmmThread)
-        }
-      })
+      const t = new SimThread(threads.length, KIND_VCPU, td, v, vcpuStart)
+      t.runs = vruns
+      threads.push(t)
+      threadSocket.push(socketOf(vcpuCpus[v]! % Math.max(1, totalCpus)))
     })
   }
 
   // -- Run --------------------------------------------------------------------------------------
-  const gens: Array<Generator<number, void, void>> = []
-  const ctxs: Ctx[] = []
-  threads.forEach((t, i) => {
-    const ctx: Ctx = { tid: i, now: t.startNs, op: 0, arg: 0, lock: 0, caller: '' }
-    ctxs.push(ctx)
-    threadCpu.push(t.cpu % Math.max(1, totalCpus))
-    gens.push(t.body(ctx))
-    queue.push(t.startNs, i)
-  })
+  for (const t of threads) queue.push(t.now, t.tid)
   const PROGRESS_EVERY = 1 << 20
   let nextProgress = PROGRESS_EVERY
   let spent = 0
   while (queue.length > 0) {
-    const tid = queue.pop()
-    const ctx = ctxs[tid]!
-    ctx.now = queue.lastTime
+    const t = threads[queue.pop()]!
+    t.now = queue.lastTime
     events++
     if (events >= nextProgress) {
       // The pre-flight estimate bounds the request; this stops a run it underestimated.
       budget.spend(events - spent)
       spent = events
       nextProgress += PROGRESS_EVERY
-      onProgress?.(Math.min(0.99, ctx.now / Math.max(1, scenario.durationNs)))
+      onProgress?.(Math.min(0.99, t.now / Math.max(1, scenario.durationNs)))
     }
-    for (;;) {
-      const r = gens[tid]!.next()
-      if (r.done) break
-      if (ctx.op === OP_DELAY) {
-        const t = ctx.now + ctx.arg
-        // Nothing else happens before t: continue this thread inline (exact, and no heap traffic).
-        if (t < queue.nextTime()) {
-          ctx.now = t
-          events++
-          continue
-        }
-        queue.push(t, tid)
-        break
-      }
-      if (ctx.op === OP_PARK) break
-      if (ctx.op === OP_MMU_READ || ctx.op === OP_MMU_WRITE) {
-        const m = mmuLocks[ctx.lock]!
-        if (m.acquire(tid, ctx.op === OP_MMU_WRITE, ctx.now, mmuStats)) continue
-        break
-      }
-      // OP_ACQUIRE
-      if (acquireNow(ctx, ctx.lock, ctx.caller)) continue
-      break
-    }
+    runThread(t)
   }
-  account(lastChange)
+  timeline.account(timeline.lastChange)
   if (acquisitionsOf && contendedOf) {
     for (let id = 0; id < acquisitionsOf.length; id++) {
       if (acquisitionsOf[id]! > 0) lockAcquisitions.set(id, acquisitionsOf[id]!)
@@ -966,8 +1104,8 @@ export function simulateContention(
     mmuLock: mmuStats,
     timeline: {
       binNs,
-      occupancy: Array.from(occupancy, (v) => v / binNs),
-      maxWaiters: Array.from(maxWaiters)
+      occupancy: Array.from(timeline.occupancy, (v) => v / binNs),
+      maxWaiters: Array.from(timeline.maxWaiters)
     },
     events
   }

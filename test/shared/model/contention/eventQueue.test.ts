@@ -61,4 +61,40 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
     q.pushSorted(5, 0)
     expect(() => q.pushSorted(4, 1)).toThrow(/before the previous sorted event/)
   })
+
+  it('pops as a plain (time, insertion) minimum through ring wrap-around, heap and back', () => {
+    // Pushes and pops interleaved so the queue fills past SORTED_MAX (64: a heap), drains under
+    // SORTED_MIN (16: a ring again) and refills, with the ring's head wrapping around its arrays
+    // and events going in before and after its middle. Times are a few integers (many ties). The
+    // oracle is a list scanned for its least (time, push index): no heap, no ring.
+    const q = new EventQueue(4)
+    const ref: Array<{ time: number; order: number; payload: number }> = []
+    let order = 0
+    let x = 12345
+    const rand = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      return (x >>> 8) % n
+    }
+    let now = 0
+    for (let step = 0; step < 4000; step++) {
+      // Phases of 500 steps: filling (3 pushes in 4) then draining (1 in 4).
+      const filling = Math.floor(step / 500) % 2 === 0
+      if (ref.length === 0 || rand(4) < (filling ? 3 : 1)) {
+        const time = now + rand(6)
+        q.push(time, step)
+        ref.push({ time, order: order++, payload: step })
+      } else {
+        let best = 0
+        for (let i = 1; i < ref.length; i++) {
+          const a = ref[i]!
+          const b = ref[best]!
+          if (a.time < b.time || (a.time === b.time && a.order < b.order)) best = i
+        }
+        const [want] = ref.splice(best, 1)
+        expect([q.pop(), q.lastTime]).toEqual([want!.payload, want!.time])
+        now = q.lastTime
+      }
+      expect(q.length).toBe(ref.length)
+    }
+  })
 })
