@@ -63,24 +63,28 @@ export class RegionPool {
     readonly fragmentation: number,
     readonly kernelPlacement: KernelPlacement = 'separate'
   ) {
-    const perNode = new Map<number, number[]>()
+    // Each node's regions as [first, last) runs of region numbers, in ascending order: filled
+    // straight into the typed arrays (a 2 TiB host has a million regions; a list of numbers
+    // pushed one by one and sorted cost a fifth of a fresh fill's time).
+    const perNode = new Map<number, Array<[number, number]>>()
     for (const b of blocks) {
       const first = Math.ceil(b.startPfn / PAGES_PER_REGION)
       const last = Math.floor(b.endPfn / PAGES_PER_REGION)
-      const list = perNode.get(b.nid) ?? []
-      for (let r = first; r < last; r++) list.push(r)
-      perNode.set(b.nid, list)
+      // A node whose blocks hold no whole region still has its (empty) slice, as before.
+      const runs = perNode.get(b.nid) ?? []
+      if (last > first) runs.push([first, last])
+      perNode.set(b.nid, runs)
     }
     const nids = [...perNode.keys()].sort((a, b) => a - b)
-    const total = nids.reduce((s, n) => s + perNode.get(n)!.length, 0)
+    let total = 0
+    for (const runs of perNode.values()) for (const [first, last] of runs) total += last - first
     this.region = new Float64Array(total)
     this.free = new Uint16Array(total).fill(PAGES_PER_REGION)
     this.dangling = new Uint8Array(total)
     this.nodes = []
     let pos = 0
     for (const nid of nids) {
-      const list = perNode.get(nid)!
-      list.sort((a, b) => a - b)
+      const list = ascendingRegions(perNode.get(nid)!)
       this.region.set(list, pos)
       const n = list.length
       // The guest walk starts at the permutation's entry 0 (offset 0), the kernel walk at entry
@@ -217,6 +221,26 @@ export class RegionPool {
   markDangling(pos: number): void {
     this.dangling[pos] = 1
   }
+}
+
+/**
+ * A node's region numbers in ascending order from its runs. Memory blocks do not overlap, so the
+ * runs sorted by their start are already the sorted regions; overlapping runs (never produced by
+ * the host model) fall back to sorting every region, as a list would be.
+ */
+function ascendingRegions(runs: Array<[number, number]>): Float64Array {
+  runs.sort((a, b) => a[0] - b[0])
+  let n = 0
+  for (const [first, last] of runs) n += last - first
+  const out = new Float64Array(n)
+  let i = 0
+  let overlap = false
+  for (let k = 0; k < runs.length; k++) {
+    const [first, last] = runs[k]!
+    if (k > 0 && first < runs[k - 1]![1]) overlap = true
+    for (let r = first; r < last; r++) out[i++] = r
+  }
+  return overlap ? out.sort() : out
 }
 
 /**
