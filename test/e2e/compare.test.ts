@@ -154,10 +154,16 @@ describe('browser mode, pins and the Compare view', () => {
       ['p3', 'workload-run', 'w1']
     ])
 
-    // A rename after the save is autosaved; a reload offers the session back.
+    // A rename after the save is autosaved; a reload offers the session back. Wait for the
+    // autosave that carries the new label (an earlier one may already show "autosaved").
+    const renamedSaved = page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/autosaveWorkspace') &&
+        (r.request().postData() ?? '').includes('two TDs')
+    )
     await page.getByTestId('pin-rename-p3').fill('two TDs')
     await page.getByTestId('pin-rename-p3').press('Enter')
-    await page.getByTestId('workspace-status').filter({ hasText: 'autosaved' }).waitFor()
+    expect((await renamedSaved).ok()).toBe(true)
     page.on('dialog', (d) => void d.accept())
     await page.reload()
     await page.getByTestId('restore-session').click()

@@ -65,6 +65,12 @@ describe('browser mode, Fleet view', () => {
   it('the fleet run goes into the report and the workspace: an HTML fleet report, then reload and restore', async () => {
     const page = s.page
     await page.getByTestId('nav-fleet').click()
+    // The autosave that carries the fleet run (its failing file), whenever it comes.
+    const fleetSaved = page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/autosaveWorkspace') &&
+        (r.request().postData() ?? '').includes('not-a-host.txt')
+    )
     const paths = fleetPaths()
     await page.getByTestId('fleet-files-input').setInputFiles(paths)
     await page.locator(`[data-testid=fleet-row] >> nth=${paths.length - 1}`).waitFor()
@@ -90,7 +96,7 @@ describe('browser mode, Fleet view', () => {
     expect(html).toContain('not-a-host.txt')
 
     // Autosaved with the fleet run; a reload offers it, and Restore shows the summary again.
-    await page.getByTestId('workspace-status').filter({ hasText: 'autosaved' }).waitFor()
+    expect((await fleetSaved).ok()).toBe(true)
     page.on('dialog', (d) => void d.accept())
     await page.reload()
     await page.getByTestId('restore-session').click()

@@ -68,10 +68,16 @@ describe('browser mode, workspaces', () => {
     await page.waitForFunction((t) => document.title === t, TITLE)
 
     // Then edit the scenario: unsaved again, and autosaved 2 s later.
+    // Waits for the autosave that carries the edit (an earlier one may already show "autosaved").
     await page.getByTestId('nav-workload').click()
+    const editSaved = page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/autosaveWorkspace') &&
+        (r.request().postData() ?? '').includes('e2e restored scenario')
+    )
     await page.getByTestId('scenario-name').fill('e2e restored scenario')
     await page.waitForFunction((t) => document.title === `• ${t}`, TITLE)
-    await page.getByTestId('workspace-status').filter({ hasText: 'autosaved' }).waitFor()
+    expect((await editSaved).ok()).toBe(true)
 
     // Reload (accepting the unsaved-changes prompt): the empty state, and the offer.
     page.on('dialog', (d) => void d.accept())
