@@ -1,6 +1,7 @@
 import type { BarSeriesOption, EChartsOption, XAXisComponentOption } from 'echarts'
 import type { DesignMetrics } from '../../compare/compareItems'
 import { formatNs } from '../contention/labels'
+import { COMPARISON_PANELS } from '../contention/designComparisonChart'
 import { pinColor } from './pinColors'
 
 /** One compared contention run: its pin label and per-design metrics (compareItems.ts). */
@@ -11,12 +12,8 @@ export interface ComparedContention {
   colorIndex?: number
 }
 
-/** The three panels' left edges and widths, in percent (as designComparisonChart). */
-const PANELS = [
-  { left: 5, width: 24 },
-  { left: 38, width: 24 },
-  { left: 71, width: 27 }
-] as const
+/** The same three panels as the Contention view's design comparison. */
+const PANELS = COMPARISON_PANELS
 
 /**
  * The contention design comparison across two to four pinned runs (docs/workspaces.md,

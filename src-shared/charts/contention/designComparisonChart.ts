@@ -59,8 +59,8 @@ export const renderWhisker =
     }
   }
 
-/** The three panels' left edges, in percent of the width. */
-const PANELS = [
+/** The three panels' left edges and widths, in percent of the width (the compare overlay's too). */
+export const COMPARISON_PANELS = [
   { left: 5, width: 24 },
   { left: 38, width: 24 },
   { left: 71, width: 27 }
@@ -160,14 +160,14 @@ export function designComparisonChart(outcomes: readonly ContentionOutcome[]): E
     aria: { enabled: true },
     title: titles.map((text, i) => ({
       text,
-      left: `${PANELS[i]!.left + PANELS[i]!.width / 2}%`,
+      left: `${COMPARISON_PANELS[i]!.left + COMPARISON_PANELS[i]!.width / 2}%`,
       textAlign: 'center',
       top: 4,
       textStyle: { fontSize: 13 }
     })),
     legend: { top: 30, itemWidth: 14 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
-    grid: PANELS.map((p) => ({
+    grid: COMPARISON_PANELS.map((p) => ({
       left: `${p.left}%`,
       width: `${p.width}%`,
       top: 74,
