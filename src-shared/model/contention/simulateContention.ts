@@ -270,7 +270,7 @@ export function simulateContention(
           slot,
           pagesPerRegionVisit(scenario.host.fragmentation),
           (pos, n) => {
-            if (region < 0) region = pool.region[pos]!
+            if (region < 0) region = pool.regionAt(pos)
             got += n
           }
         )
@@ -1183,12 +1183,12 @@ function placeTdMemory(
     const mine: Array<[number, number]> = []
     const runs: Run[] = []
     pool.allocate('guest', slot, layout.fourKPages, (pos, n) => {
-      runs.push({ region: pool.region[pos]!, pages: n })
+      runs.push({ region: pool.regionAt(pos), pages: n })
       mine.push([pos, n])
     })
     const whole: number[] = []
     pool.allocateWhole(slot, layout.twoMMappings, (pos) => {
-      whole.push(pool.region[pos]!)
+      whole.push(pool.regionAt(pos))
       mine.push([pos, PAGES_PER_REGION])
     })
     taken.set(plan.id, mine)

@@ -164,6 +164,16 @@ export function regionNodeMap(nodeRanges: readonly NodeRange[], regionLimit: num
  * on 1→0, refcount 512 on DEMOTE, and pamt_cache pages held per vCPU. Typed arrays indexed by
  * region; cost is per region touched, not per page, and nothing per event is kept.
  */
+/** A region's first pfn in hex, for findings. */
+const pfn = (r: number): string => `0x${(r * 512).toString(16)}`
+
+/**
+ * Where a finding happened: its time, and its trace line when it came from a file. Built only
+ * when there is a finding (an object per event cost a fragmented fill a tenth of its replay).
+ */
+const findingAt = (t: number, line: number): { timeNs: number; line?: number } =>
+  line > 0 ? { line, timeNs: t } : { timeNs: t }
+
 export class PamtReplay implements PageEventSink {
   private readonly regionLimit: number
   private readonly refcount: Uint16Array
@@ -430,8 +440,6 @@ export class PamtReplay implements PageEventSink {
     }
     /** Whether this event charged its TD something (a pair or cache pages), for its peaks. */
     let charged = false
-    const at = line > 0 ? { line, timeNs: t } : { timeNs: t }
-    const pfn = (r: number): string => `0x${(r * 512).toString(16)}`
     if (
       kind !== EventKind.CacheFill &&
       kind !== EventKind.CacheFree &&
@@ -440,7 +448,7 @@ export class PamtReplay implements PageEventSink {
       this.find({
         code: 'REGION_OUTSIDE_HOST',
         message: `event on the region at pfn ${pfn(r0)}, beyond max_pfn`,
-        ...at
+        ...findingAt(t, line)
       })
       return
     }
@@ -462,7 +470,7 @@ export class PamtReplay implements PageEventSink {
             this.find({
               code: 'REFCOUNT_OVER_512',
               message: `refcount of the region at pfn ${pfn(r)} exceeds 512`,
-              ...at
+              ...findingAt(t, line)
             })
           }
           rc[r] = Math.min(65535, next)
@@ -477,7 +485,7 @@ export class PamtReplay implements PageEventSink {
             this.find({
               code: 'PUT_WITHOUT_GET',
               message: `put of ${ppr} page(s) in the region at pfn ${pfn(r)} whose refcount is ${before}: a put without a get (refcount underflow)`,
-              ...at
+              ...findingAt(t, line)
             })
             if (before > 0) this.dropPair(r)
             rc[r] = 0
@@ -494,7 +502,7 @@ export class PamtReplay implements PageEventSink {
             this.find({
               code: 'DEMOTE_ON_PAIRED_REGION',
               message: `DEMOTE on the region at pfn ${pfn(r)}, which already has a pair`,
-              ...at
+              ...findingAt(t, line)
             })
             continue
           }
@@ -510,13 +518,13 @@ export class PamtReplay implements PageEventSink {
               this.find({
                 code: 'ADD_ON_PAIRED_REGION',
                 message: `PAMT.ADD on the region at pfn ${pfn(r)}, which has a pair`,
-                ...at
+                ...findingAt(t, line)
               })
             else if (rc[r] === 0)
               this.find({
                 code: 'ADD_WITHOUT_GET',
                 message: `PAMT.ADD on the region at pfn ${pfn(r)} with no get before it`,
-                ...at
+                ...findingAt(t, line)
               })
             this.observedPair[r] = 1
           }
@@ -529,7 +537,7 @@ export class PamtReplay implements PageEventSink {
               this.find({
                 code: 'REMOVE_WITHOUT_PAIR',
                 message: `PAMT.REMOVE on the region at pfn ${pfn(r)}, which has no pair`,
-                ...at
+                ...findingAt(t, line)
               })
             this.observedPair[r] = 0
           }

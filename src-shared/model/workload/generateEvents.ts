@@ -237,19 +237,21 @@ export function generateEvents(
 
   // The kernel's refcount per 2 MiB region (dpamt-model.md §2.5), mirrored by pool position: the
   // generator needs it to know which put takes a refcount from 1 to 0, the one that does
-  // PAMT.REMOVE and can fail. Every get, put and DEMOTE goes through the three helpers below.
-  const refcount = new Uint16Array(pool.regionCount)
+  // PAMT.REMOVE and can fail. Every get, put and DEMOTE goes through the three helpers below. It
+  // lives in the pool's cells (lane 3 of each position), beside the free count and region number.
+  const cells = pool.cells16
+  const regionOf = pool.cells32
   const failRate = scenario.host.reclaimFailureRate
   const removeRng = rng.fork(2_000_003)
 
   const getAt = (t: number, pos: number, n: number, td: TdState): void => {
-    refcount[pos] = refcount[pos]! + n
-    events.emit(t, EventKind.Get, pool.region[pos]!, 1, n, td.id)
+    cells[4 * pos + 3] = cells[4 * pos + 3]! + n
+    events.emit(t, EventKind.Get, regionOf[2 * pos]!, 1, n, td.id)
   }
 
   const demoteAt = (t: number, pos: number, td: TdState): void => {
-    refcount[pos] = PAGES_PER_REGION
-    events.emit(t, EventKind.Demote, pool.region[pos]!, 1, PAGES_PER_REGION, td.id)
+    cells[4 * pos + 3] = PAGES_PER_REGION
+    events.emit(t, EventKind.Demote, regionOf[2 * pos]!, 1, PAGES_PER_REGION, td.id)
   }
 
   /**
@@ -261,15 +263,15 @@ export function generateEvents(
    */
   const putAt = (t: number, pos: number, n: number, td: TdState): void => {
     if (n <= 0) return
-    const before = refcount[pos]!
+    const before = cells[4 * pos + 3]!
     let puts = n
     if (before === n && failRate > 0 && removeRng.next() < failRate) {
       notes.leakedPairs++
       pool.markDangling(pos)
       puts = n - 1
     }
-    refcount[pos] = Math.max(0, before - puts)
-    if (puts > 0) events.emit(t, EventKind.Put, pool.region[pos]!, 1, puts, td.id)
+    cells[4 * pos + 3] = Math.max(0, before - puts)
+    if (puts > 0) events.emit(t, EventKind.Put, regionOf[2 * pos]!, 1, puts, td.id)
   }
 
   const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {

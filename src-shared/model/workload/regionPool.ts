@@ -47,9 +47,16 @@ export type KernelPlacement = (typeof KERNEL_PLACEMENTS)[number]
  * Whole-region allocations (2M and 1G mappings) take regions that are entirely free.
  */
 export class RegionPool {
-  /** Region numbers (pfn >> 9), ascending within each node. */
-  readonly region: Float64Array
-  readonly free: Uint16Array
+  /**
+   * Per pool position, one 8-byte cell: the region number (pfn >> 9, ascending within each node)
+   * as 32 bits (`cells32[2·pos]`), then its free pages (`cells16[4·pos + 2]`) and the refcount
+   * mirror the workload generator keeps (`cells16[4·pos + 3]`). One cell, not
+   * three arrays, because a fragmented host's walk visits positions far apart: a 2 TiB host's
+   * million regions are three cache misses per visit as separate arrays and one as cells
+   * (docs/workload-model.md, "Engine").
+   */
+  readonly cells32: Uint32Array
+  readonly cells16: Uint16Array
   /** [start, end) of each node's slice of the arrays, by node order. */
   readonly nodes: NodeWalk[]
   /**
@@ -78,15 +85,17 @@ export class RegionPool {
     const nids = [...perNode.keys()].sort((a, b) => a - b)
     let total = 0
     for (const runs of perNode.values()) for (const [first, last] of runs) total += last - first
-    this.region = new Float64Array(total)
-    this.free = new Uint16Array(total).fill(PAGES_PER_REGION)
+    const buffer = new ArrayBuffer(8 * total)
+    this.cells32 = new Uint32Array(buffer)
+    this.cells16 = new Uint16Array(buffer)
+    for (let p = 0; p < total; p++) this.cells16[4 * p + 2] = PAGES_PER_REGION
     this.dangling = new Uint8Array(total)
     this.nodes = []
     let pos = 0
     for (const nid of nids) {
       const list = ascendingRegions(perNode.get(nid)!)
-      this.region.set(list, pos)
       const n = list.length
+      for (let i = 0; i < n; i++) this.cells32[2 * (pos + i)] = list[i]!
       // The guest walk starts at the permutation's entry 0 (offset 0), the kernel walk at entry
       // n − 1, whose offset is (n − 1)·stride mod n = n − stride.
       const stride = fragmentation > 0 ? scrambleStride(n) : 1
@@ -97,7 +106,17 @@ export class RegionPool {
   }
 
   get regionCount(): number {
-    return this.region.length
+    return this.cells32.length / 2
+  }
+
+  /** The region number (pfn >> 9) at pool position `pos`. */
+  regionAt(pos: number): number {
+    return this.cells32[2 * pos]!
+  }
+
+  /** Free 4K pages of the region at pool position `pos`. */
+  freeAt(pos: number): number {
+    return this.cells16[4 * pos + 2]!
   }
 
   /** Index of the node slice holding node `nid`, or the first one. */
@@ -152,11 +171,11 @@ export class RegionPool {
     const guest = stream === 'guest'
     const delta = guest ? node.stride : n - node.stride
     const fragmented = this.fragmentation > 0
-    const free = this.free
+    const cells = this.cells16
     let offset = guest ? node.guestOffset : node.kernelOffset
     while (left > 0 && misses < n) {
       const pos = node.start + offset
-      const avail = free[pos]!
+      const avail = cells[4 * pos + 2]!
       if (avail === 0) {
         misses++
         offset += delta
@@ -165,7 +184,7 @@ export class RegionPool {
       }
       misses = 0
       const t = perVisit < avail ? (perVisit < left ? perVisit : left) : avail < left ? avail : left
-      free[pos] = avail - t
+      cells[4 * pos + 2] = avail - t
       left -= t
       take(pos, t)
       // Keep filling the same region on a fresh host; move on once the visit's share is taken,
@@ -191,15 +210,15 @@ export class RegionPool {
       // Huge pages come from the middle of the node down, away from both 4K streams' starting ends.
       const mid = node.start + Math.floor((node.end - node.start) / 2)
       for (let pos = mid; pos >= node.start && left > 0; pos--) {
-        if (this.free[pos] === PAGES_PER_REGION && !this.dangling[pos]) {
-          this.free[pos] = 0
+        if (this.cells16[4 * pos + 2] === PAGES_PER_REGION && !this.dangling[pos]) {
+          this.cells16[4 * pos + 2] = 0
           take(pos)
           left--
         }
       }
       for (let pos = mid + 1; pos < node.end && left > 0; pos++) {
-        if (this.free[pos] === PAGES_PER_REGION && !this.dangling[pos]) {
-          this.free[pos] = 0
+        if (this.cells16[4 * pos + 2] === PAGES_PER_REGION && !this.dangling[pos]) {
+          this.cells16[4 * pos + 2] = 0
           take(pos)
           left--
         }
@@ -209,12 +228,14 @@ export class RegionPool {
   }
 
   release(pos: number, pages: number): void {
-    this.free[pos] = Math.min(PAGES_PER_REGION, this.free[pos]! + pages)
+    const i = 4 * pos + 2
+    this.cells16[i] = Math.min(PAGES_PER_REGION, this.cells16[i]! + pages)
   }
 
   /** Take `pages` of a region out of the free count without a walk (at most what is free). */
   reserve(pos: number, pages: number): void {
-    this.free[pos] = Math.max(0, this.free[pos]! - pages)
+    const i = 4 * pos + 2
+    this.cells16[i] = Math.max(0, this.cells16[i]! - pages)
   }
 
   /** A failed PAMT.REMOVE left this region's pair installed (see `dangling`). */
