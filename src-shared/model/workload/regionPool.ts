@@ -48,12 +48,14 @@ export type KernelPlacement = (typeof KERNEL_PLACEMENTS)[number]
  */
 export class RegionPool {
   /**
-   * Per pool position, one 8-byte cell: the region number (pfn >> 9, ascending within each node)
-   * as 32 bits (`cells32[2·pos]`), then its free pages (`cells16[4·pos + 2]`) and the refcount
-   * mirror the workload generator keeps (`cells16[4·pos + 3]`). One cell, not
-   * three arrays, because a fragmented host's walk visits positions far apart: a 2 TiB host's
-   * million regions are three cache misses per visit as separate arrays and one as cells
-   * (docs/workload-model.md, "Engine").
+   * Per pool position, one 8-byte cell: the region number (pfn >> 9) as 32 bits
+   * (`cells32[2·pos]`), then its free pages (`cells16[4·pos + 2]`) and the refcount mirror the
+   * workload generator keeps (`cells16[4·pos + 3]`). Positions follow the walk, not the address:
+   * a node's slice holds its regions in permutation order (entry k at `start + k`), so a stream's
+   * walk reads consecutive cells even where the regions it visits are far apart. On a fresh host
+   * (the identity permutation) that is address order. One cell per region, in walk order, because
+   * a fragmented 2 TiB host's tens of millions of region visits were several cache misses each as
+   * separate arrays in address order (docs/workload-model.md, "Performance").
    */
   readonly cells32: Uint32Array
   readonly cells16: Uint16Array
@@ -88,21 +90,45 @@ export class RegionPool {
     const buffer = new ArrayBuffer(8 * total)
     this.cells32 = new Uint32Array(buffer)
     this.cells16 = new Uint16Array(buffer)
-    for (let p = 0; p < total; p++) this.cells16[4 * p + 2] = PAGES_PER_REGION
     this.dangling = new Uint8Array(total)
     this.nodes = []
     let pos = 0
     for (const nid of nids) {
-      const list = ascendingRegions(perNode.get(nid)!)
-      const n = list.length
-      for (let i = 0; i < n; i++) this.cells32[2 * (pos + i)] = list[i]!
-      // The guest walk starts at the permutation's entry 0 (offset 0), the kernel walk at entry
-      // n − 1, whose offset is (n − 1)·stride mod n = n − stride.
+      const runs = perNode.get(nid)!
+      let n = 0
+      for (const [first, last] of runs) n += last - first
+      // Entry k of the walk is the node's (k·stride mod n)-th region in address order.
       const stride = fragmentation > 0 ? scrambleStride(n) : 1
-      const kernelOffset = n === 0 ? 0 : (n - (stride % n)) % n
-      this.nodes.push({ nid, start: pos, end: pos + n, stride, guestOffset: 0, kernelOffset })
+      if (stride === 1 && disjointAscending(runs)) {
+        // The identity walk straight from the runs (a fresh host: no list of a million numbers).
+        let p = pos
+        for (const [first, last] of runs) for (let r = first; r < last; r++) this.setCell(p++, r)
+      } else {
+        const list = ascendingRegions(runs)
+        let offset = 0
+        for (let k = 0; k < n; k++) {
+          this.setCell(pos + k, list[offset]!)
+          offset += stride
+          if (offset >= n) offset -= n
+        }
+      }
+      // The guest walk starts at the permutation's entry 0, the kernel walk at entry n − 1.
+      this.nodes.push({
+        nid,
+        start: pos,
+        end: pos + n,
+        inverseStride: n === 0 ? 0 : inverseMod(stride, n),
+        guestEntry: 0,
+        kernelEntry: n === 0 ? 0 : n - 1
+      })
       pos += n
     }
+  }
+
+  /** A fresh cell: region `region`, every page free, refcount mirror 0. */
+  private setCell(pos: number, region: number): void {
+    this.cells32[2 * pos] = region
+    this.cells16[4 * pos + 2] = PAGES_PER_REGION
   }
 
   get regionCount(): number {
@@ -164,22 +190,19 @@ export class RegionPool {
     let left = pages
     let misses = 0
     // Walk the node's regions in this stream's order until the pages are placed or a whole cycle
-    // finds nothing free.
-    // The walk's offset into the node moves by ±stride mod n per step (the permutation
-    // entry·stride mod n, kept incrementally: the hot loop of a fragmented host, tens of millions
-    // of visits, does no division). Guest entries go up, kernel entries down.
+    // finds nothing free: guest entries go up, kernel entries down (mod n), over consecutive cells.
     const guest = stream === 'guest'
-    const delta = guest ? node.stride : n - node.stride
+    const delta = guest ? 1 : n - 1
     const fragmented = this.fragmentation > 0
     const cells = this.cells16
-    let offset = guest ? node.guestOffset : node.kernelOffset
+    let entry = guest ? node.guestEntry : node.kernelEntry
     while (left > 0 && misses < n) {
-      const pos = node.start + offset
+      const pos = node.start + entry
       const avail = cells[4 * pos + 2]!
       if (avail === 0) {
         misses++
-        offset += delta
-        if (offset >= n) offset -= n
+        entry += delta
+        if (entry >= n) entry -= n
         continue
       }
       misses = 0
@@ -190,12 +213,12 @@ export class RegionPool {
       // Keep filling the same region on a fresh host; move on once the visit's share is taken,
       // and after a scattered kernel allocation's last region.
       if (avail === t || fragmented || (leaveRegion && left === 0)) {
-        offset += delta
-        if (offset >= n) offset -= n
+        entry += delta
+        if (entry >= n) entry -= n
       }
     }
-    if (guest) node.guestOffset = offset
-    else node.kernelOffset = offset
+    if (guest) node.guestEntry = entry
+    else node.kernelEntry = entry
     return left
   }
 
@@ -207,24 +230,24 @@ export class RegionPool {
     let left = count
     for (let k = 0; k < this.nodes.length && left > 0; k++) {
       const node = this.nodes[(slot + k) % this.nodes.length]!
-      // Huge pages come from the middle of the node down, away from both 4K streams' starting ends.
-      const mid = node.start + Math.floor((node.end - node.start) / 2)
-      for (let pos = mid; pos >= node.start && left > 0; pos--) {
-        if (this.cells16[4 * pos + 2] === PAGES_PER_REGION && !this.dangling[pos]) {
-          this.cells16[4 * pos + 2] = 0
-          take(pos)
-          left--
-        }
-      }
-      for (let pos = mid + 1; pos < node.end && left > 0; pos++) {
-        if (this.cells16[4 * pos + 2] === PAGES_PER_REGION && !this.dangling[pos]) {
-          this.cells16[4 * pos + 2] = 0
-          take(pos)
-          left--
-        }
-      }
+      const n = node.end - node.start
+      // Huge pages come from the middle of the node (in address order) down, then up, away from
+      // both 4K streams' starting ends. The region i-th in address order sits at walk entry
+      // i·stride⁻¹ mod n.
+      const at = (i: number): number => node.start + mulMod(i, node.inverseStride, n)
+      const mid = Math.floor(n / 2)
+      for (let i = mid; i >= 0 && i < n && left > 0; i--) left -= this.takeWhole(at(i), take)
+      for (let i = mid + 1; i < n && left > 0; i++) left -= this.takeWhole(at(i), take)
     }
     return left
+  }
+
+  /** Take the region at `pos` whole if it is entirely free: 1 when taken, else 0. */
+  private takeWhole(pos: number, take: (pos: number) => void): number {
+    if (this.cells16[4 * pos + 2] !== PAGES_PER_REGION || this.dangling[pos]) return 0
+    this.cells16[4 * pos + 2] = 0
+    take(pos)
+    return 1
   }
 
   release(pos: number, pages: number): void {
@@ -242,6 +265,13 @@ export class RegionPool {
   markDangling(pos: number): void {
     this.dangling[pos] = 1
   }
+}
+
+/** Sort a node's runs by their start; true when they do not overlap (always, from the host model). */
+function disjointAscending(runs: Array<[number, number]>): boolean {
+  runs.sort((a, b) => a[0] - b[0])
+  for (let k = 1; k < runs.length; k++) if (runs[k]![0] < runs[k - 1]![1]) return false
+  return true
 }
 
 /**
@@ -265,17 +295,35 @@ function ascendingRegions(runs: Array<[number, number]>): Float64Array {
 }
 
 /**
- * One node's slice of the pool and where each stream's walk stands: `offset` is the pool position
- * minus `start` of the stream's next region, the permutation entry·stride mod n (stride 1 on a
- * fresh host).
+ * One node's slice of the pool and where each stream's walk stands: the permutation entry of the
+ * stream's next region (its pool position minus `start`). `inverseStride` maps a region's index in
+ * address order back to its entry (1 on a fresh host, where the permutation is the identity).
  */
 export interface NodeWalk {
   nid: number
   start: number
   end: number
-  stride: number
-  guestOffset: number
-  kernelOffset: number
+  inverseStride: number
+  guestEntry: number
+  kernelEntry: number
+}
+
+/** a·b mod n for 0 ≤ a, b < n < 2^31, exact in doubles (b split in 16-bit halves). */
+function mulMod(a: number, b: number, n: number): number {
+  const high = (a * Math.floor(b / 65536)) % n
+  return (high * 65536 + a * (b % 65536)) % n
+}
+
+/** The inverse of `a` mod n (a and n coprime), by the extended Euclidean algorithm. */
+function inverseMod(a: number, n: number): number {
+  let [r0, r1] = [n, a % n]
+  let [t0, t1] = [0, 1]
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1)
+    ;[r0, r1] = [r1, r0 - q * r1]
+    ;[t0, t1] = [t1, t0 - q * t1]
+  }
+  return ((t0 % n) + n) % n
 }
 
 /** A stride coprime with n near n·0.618, so `i·stride mod n` visits every region once per cycle. */
