@@ -76,6 +76,10 @@ describe('the renderer build', () => {
           false
         ])
     }
+    // The browser-mode test hooks (src-renderer/src/testHooks) are never on the first screen
+    // either: main.ts imports them only when automation asks (a release build has none at all).
+    for (const f of eager)
+      expect([f, readFileSync(ASSETS + f, 'utf8').includes('measurePan')]).toEqual([f, false])
     // The entry loads them on demand: it names each view's chunk in an import().
     const entry = readFileSync(ASSETS + entryChunk(), 'utf8')
     for (const view of Object.keys(VIEW_MARKERS)) expect(entry).toMatch(new RegExp(`"\\./${view}-`))
