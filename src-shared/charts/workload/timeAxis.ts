@@ -155,7 +155,7 @@ export interface TimeAxisWindow {
  * axes"): at whole multiples of a round interval (`niceTimeInterval`), labelled at that interval's
  * precision, grid lines on the same ticks. Given as custom values, not as ECharts' `interval`,
  * because ECharts counts a fixed interval from the window's left edge ("8 h 52 min 48 s", "10 h 52
- * min 48 s") once zoomed. The chart panel applies it again after every zoom (`zoomedTimeAxis`).
+ * min 48 s") once zoomed. The chart panel applies it again after every zoom (`timeWindowPatch`).
  */
 export function timeAxisWindow(startS: number, endS: number): TimeAxisWindow {
   const interval = niceTimeInterval(endS - startS)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { median, nearestRank, panFigures } from '../../../src-main/bench/rendererMetrics'
+import { rendererBench, rendererBenchText } from '../../../src-main/bench/rendererBench'
 
 describe('renderer figures from frame times', () => {
   it('takes the nearest-rank 95th percentile: the smallest time at or above 95 % of the frames', () => {
@@ -27,5 +28,37 @@ describe('renderer figures from frame times', () => {
       longestPathCommands: 100
     })
     expect(f).toEqual({ points: 1_000_000, frames: 4, medianFrameMs: 16.7, p95FrameMs: 33.3 })
+  })
+})
+
+describe('the bench’s renderer entry', () => {
+  it('is skipped, naming what was searched, when there is no Chromium', async () => {
+    const saved = process.env['PAMT_PLANNER_CHROMIUM']
+    // findChromium takes $PAMT_PLANNER_CHROMIUM alone when it is set: a missing file means none.
+    process.env['PAMT_PLANNER_CHROMIUM'] = '/nonexistent/chromium'
+    try {
+      const r = await rendererBench('/nonexistent/cli.js')
+      expect(r).toEqual({
+        skipped: 'no Chromium: $PAMT_PLANNER_CHROMIUM (/nonexistent/chromium) is not an executable'
+      })
+      expect(rendererBenchText(r)).toBe(
+        'renderer: skipped (no Chromium: $PAMT_PLANNER_CHROMIUM (/nonexistent/chromium) is not an executable)\n'
+      )
+    } finally {
+      if (saved === undefined) delete process.env['PAMT_PLANNER_CHROMIUM']
+      else process.env['PAMT_PLANNER_CHROMIUM'] = saved
+    }
+  })
+
+  it('prints the figures in the human form', () => {
+    expect(
+      rendererBenchText({
+        firstContentfulPaintMs: 412.3,
+        pan1M: { points: 1_000_000, frames: 20, medianFrameMs: 850.1, p95FrameMs: 990 }
+      })
+    ).toBe(
+      'renderer: first contentful paint 412.3 ms (example host picked)\n' +
+        '  pan of 1,000,000 points over 20 frames: median 850.1 ms, p95 990 ms a frame\n'
+    )
   })
 })
