@@ -12,6 +12,9 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/main',
+      // The bench's renderer figures drive Chromium with playwright-core (a dev dependency, which
+      // electron-vite would otherwise bundle): bench.js imports it at run time, and only there.
+      externalizeDeps: { include: ['playwright-core'] },
       rollupOptions: {
         input: {
           // Desktop window, the CLI and browser mode: three entries over the same services.

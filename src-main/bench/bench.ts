@@ -11,6 +11,7 @@ import benchWorkerPath from './benchWorker?modulePath'
 import { runCReference, type CReference, type FillShape } from './cReference'
 import type { ImportBenchRow } from './importBench'
 import { fleetBench, fleetBenchChild } from './fleetBench'
+import { rendererBench, rendererBenchText } from './rendererBench'
 
 // `npm run bench`: throughput and memory of the Dynamic PAMT replay, the contention simulation and
 // the importers at their size limits, next to plain C programs doing the same work in the same run
@@ -175,14 +176,18 @@ worker.on('message', async (msg: BenchMessage) => {
   }))
   const c = runCReference(join(root, 'src-main', 'bench', 'c'), msg.md1Params, fills)
   const allDesigns = await runAllDesigns(join(root, 'resources'))
+  // Last, with the model idle: Chromium on the browser-mode server (rendererBench.ts).
+  const renderer = await rendererBench(join(import.meta.dirname, 'cli.js'))
   if (json) {
-    process.stdout.write(`${JSON.stringify(issueJson(msg, c, allDesigns), null, 2)}\n`)
+    const figures = { ...issueJson(msg, c, allDesigns), renderer }
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`)
     return
   }
   msg.replay.forEach(printReplay)
   msg.contention.forEach(printContention)
   msg.imports.forEach(printImport)
   printIssueFigures(msg, c, allDesigns)
+  process.stdout.write(rendererBenchText(renderer))
 })
 worker.on('error', (e) => {
   process.stderr.write(`bench failed: ${e.message}\n`)

@@ -5,21 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+// The headless flags this machine's Chromium needs: one list with the bench's.
+import { CHROMIUM_ARGS } from '../../src-main/bench/rendererMetrics'
 import { E2E_WAIT_MS, SERVER_START_MS } from './timeouts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-
-/** The flags this machine's Chromium needs headless (no sandbox as root, no background traffic). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-]
 
 export interface BrowserModeApp {
   url: string

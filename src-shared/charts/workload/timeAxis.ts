@@ -155,7 +155,7 @@ export interface TimeAxisWindow {
  * axes"): at whole multiples of a round interval (`niceTimeInterval`), labelled at that interval's
  * precision, grid lines on the same ticks. Given as custom values, not as ECharts' `interval`,
  * because ECharts counts a fixed interval from the window's left edge ("8 h 52 min 48 s", "10 h 52
- * min 48 s") once zoomed. The chart panel applies it again after every zoom (`zoomedTimeAxis`).
+ * min 48 s") once zoomed. The chart panel applies it again after every zoom (`timeWindowPatch`).
  */
 export function timeAxisWindow(startS: number, endS: number): TimeAxisWindow {
   const interval = niceTimeInterval(endS - startS)
@@ -183,18 +183,50 @@ export function withTimeWindow(
   startPct: number,
   endPct: number
 ): EChartsOption {
-  const x = (Array.isArray(option.xAxis) ? undefined : option.xAxis) as
-    (Record<string, unknown> & { id?: unknown; min?: unknown; max?: unknown }) | undefined
-  if (!x || x.id !== TIME_AXIS_ID || typeof x.min !== 'number' || typeof x.max !== 'number')
-    return option
-  const span = x.max - x.min
-  const window = timeAxisWindow(x.min + (span * startPct) / 100, x.min + (span * endPct) / 100)
+  const patch = timeWindowPatch(option, startPct, endPct)
+  if (!patch) return option
   const zooms = Array.isArray(option.dataZoom) ? option.dataZoom : []
   return {
     ...option,
-    xAxis: { ...x, ...window } as EChartsOption['xAxis'],
+    xAxis: { ...(option.xAxis as object), ...(patch.xAxis as object) } as EChartsOption['xAxis'],
     dataZoom: zooms.map((z) => ({ ...z, start: startPct, end: endPct }))
   }
+}
+
+/**
+ * Only what a zoom to `[startPct, endPct]` changes in `option`: its time axis's ticks and labels
+ * (`timeAxisWindow`, with the axis id so ECharts merges it into that axis), or null when the option
+ * has no time axis of ours. The chart panel merges this into the live chart after a zoom instead
+ * of setting the whole option again: a whole option carries every series' data, which ECharts
+ * would take in afresh on every pan step (a million points: seconds a step; docs/ARCHITECTURE.md,
+ * "Renderer measurements").
+ */
+export function timeWindowPatch(
+  option: EChartsOption,
+  startPct: number,
+  endPct: number
+): EChartsOption | null {
+  const x = (Array.isArray(option.xAxis) ? undefined : option.xAxis) as
+    (Record<string, unknown> & { id?: unknown; min?: unknown; max?: unknown }) | undefined
+  if (!x || x.id !== TIME_AXIS_ID || typeof x.min !== 'number' || typeof x.max !== 'number')
+    return null
+  const span = x.max - x.min
+  const window = timeAxisWindow(x.min + (span * startPct) / 100, x.min + (span * endPct) / 100)
+  return { xAxis: window as EChartsOption['xAxis'] }
+}
+
+/**
+ * The zoom window, in percent, that an ECharts `datazoom` event reports: its own `start`/`end`
+ * (a slider drag, a dispatched action) or its first batch entry's (the inside zoom: wheel, drag).
+ * Null when it gives only values (`startValue`/`endValue`): the caller reads the chart then.
+ */
+export function dataZoomEventWindow(params: unknown): { start: number; end: number } | null {
+  type Window = { start?: unknown; end?: unknown }
+  const p = (params ?? {}) as Window & { batch?: Window[] }
+  const w = typeof p.start === 'number' ? p : Array.isArray(p.batch) ? p.batch[0] : undefined
+  return w && typeof w.start === 'number' && typeof w.end === 'number'
+    ? { start: w.start, end: w.end }
+    : null
 }
 
 /** Size with the exact byte count, for tooltips: "640.00 MiB (671,088,640 B)". */

@@ -7,6 +7,8 @@ import {
   niceTimeInterval,
   timeBytesAxes,
   timeTicks,
+  timeWindowPatch,
+  dataZoomEventWindow,
   withTimeWindow
 } from '@shared/charts/workload/timeAxis'
 
@@ -121,5 +123,38 @@ describe('time axis as drawn', () => {
   it('leaves a chart without the shared time axis as it is when zoomed', () => {
     const other: EChartsOption = { xAxis: { type: 'category', data: ['a'] }, series: [] }
     expect(withTimeWindow(other, 10, 20)).toBe(other)
+  })
+})
+
+describe('zoom patches', () => {
+  const day: EChartsOption = { ...timeBytesAxes(0, DAY, 2 ** 30), series: [] }
+
+  it('patches only the time axis, with its id, re-ticked for the window', () => {
+    const patch = timeWindowPatch(day, 37, 67) as { xAxis: Record<string, unknown> }
+    // 37 %–67 % of a day: 10, 12, 14, 16 h (the derivation above).
+    expect(Object.keys(patch)).toEqual(['xAxis'])
+    expect(patch.xAxis['id']).toBe((day.xAxis as { id: string }).id)
+    expect((patch.xAxis['axisTick'] as { customValues: number[] }).customValues).toEqual([
+      10 * HOUR,
+      12 * HOUR,
+      14 * HOUR,
+      16 * HOUR
+    ])
+  })
+
+  it('has no patch for a chart without the shared time axis', () => {
+    expect(timeWindowPatch({ xAxis: { type: 'category', data: ['a'] }, series: [] }, 10, 20)).toBe(
+      null
+    )
+  })
+
+  it('reads the window from a datazoom event: its own, a batch’s first, or none for values', () => {
+    expect(dataZoomEventWindow({ type: 'datazoom', start: 10, end: 20 })).toEqual({
+      start: 10,
+      end: 20
+    })
+    expect(dataZoomEventWindow({ batch: [{ start: 5, end: 7 }] })).toEqual({ start: 5, end: 7 })
+    expect(dataZoomEventWindow({ startValue: 3, endValue: 9 })).toBe(null)
+    expect(dataZoomEventWindow(undefined)).toBe(null)
   })
 })

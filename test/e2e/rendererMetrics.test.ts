@@ -1,0 +1,62 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { measureRenderer, PAN_REQUEST } from '../../src-main/bench/rendererMetrics'
+import { launchChromium, startBrowserMode, type BrowserModeApp } from './browserApp'
+import { E2E_WAIT_MS } from './timeouts'
+
+/**
+ * The renderer's figures as `npm run bench` takes them (src-main/bench/rendererMetrics.ts): first
+ * contentful paint and a one-million-point pan. No timed assertion (CI is a loaded 2-core
+ * machine): the test checks that every figure exists and is a finite positive number, and that
+ * the chart really rendered a million model points, sampled by LTTB, and panned.
+ */
+let app: BrowserModeApp | undefined
+let browser: Browser | undefined
+beforeAll(async () => {
+  app = await startBrowserMode()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('renderer measurements (browser mode, real Chromium)', () => {
+  it('measures first paint and a 1 M-point pan of the real over-time chart, which really pans', async () => {
+    // The bench's million points, but 4 pan steps instead of its 20: a step of a million points
+    // takes a second or two of CPU here, and the test only needs to see the chart pan.
+    const request = { ...PAN_REQUEST, steps: 4 }
+    const { figures, pan } = await measureRenderer(browser!, app!.url, {
+      timeoutMs: E2E_WAIT_MS,
+      pan: request
+    })
+    const positive = (x: number): boolean => Number.isFinite(x) && x > 0
+    expect(positive(figures.firstContentfulPaintMs)).toBe(true)
+
+    // The model's run has exactly the samples asked for (replay.ts samples [start, end] in
+    // `samples` points), and the chart holds all of them: 1,000,000.
+    expect(PAN_REQUEST.samples).toBe(1_000_000)
+    expect(figures.pan1M.points).toBe(1_000_000)
+    // Four stacked areas (static part, refcounts, pairs, caches) sampled by LTTB, then the static
+    // PAMT line (two points; ECharts reports its default, 'none'): pamtOverTimeChart's series.
+    expect(pan.sampling).toEqual(['lttb', 'lttb', 'lttb', 'lttb', 'none'])
+    // What is drawn is sampled: far fewer path commands than points. LTTB keeps about one point
+    // per pixel of the x axis; the plot is 1360 − 76 − 110 = 1174 px wide, a stacked area's
+    // outline runs along its top and back along its base: about 2 × 1174 ≈ 2,350, well under
+    // 10,000 (a path of every point would have 1,000,000).
+    expect(pan.longestPathCommands).toBeGreaterThan(0)
+    expect(pan.longestPathCommands).toBeLessThan(10_000)
+
+    // It panned: the whole axis at first, then step 0 zooms to [0, 10] % and each of the 4 steps
+    // moves the window 4 %: step 4 is [4 × 4, 10 + 4 × 4] = [16, 26].
+    expect(pan.zoomBefore).toEqual({ start: 0, end: 100 })
+    expect(pan.zoomAfter).toEqual({ start: 16, end: 26 })
+
+    // One frame per pan step, each a finite positive time; the figures summarise them.
+    expect(figures.pan1M.frames).toBe(4)
+    expect(pan.frameMs).toHaveLength(4)
+    for (const ms of pan.frameMs) expect([ms, positive(ms)]).toEqual([ms, true])
+    expect(positive(figures.pan1M.medianFrameMs)).toBe(true)
+    expect(figures.pan1M.p95FrameMs).toBeGreaterThanOrEqual(figures.pan1M.medianFrameMs)
+  })
+})
