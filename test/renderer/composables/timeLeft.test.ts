@@ -9,8 +9,8 @@ import {
 
 // Hand-made (time, fraction) sequences; the estimator never reads a clock.
 describe('time-left estimate', () => {
-  it('the thresholds are the documented 1 s, 5 % and a 3 s smoothing', () => {
-    expect([MIN_ELAPSED_MS, MIN_PROGRESS, SMOOTHING_MS]).toEqual([1000, 0.05, 3000])
+  it('the thresholds are the documented 1 s, 5 % and a 1.5 s smoothing', () => {
+    expect([MIN_ELAPSED_MS, MIN_PROGRESS, SMOOTHING_MS]).toEqual([1000, 0.05, 1500])
   })
 
   it('says nothing before 1 s and 5 % have passed', () => {
@@ -23,6 +23,8 @@ describe('time-left estimate', () => {
     slow.observe(0, 'analysing', 0)
     slow.observe(5000, 'analysing', 0.04) // 5 s but only 4 %
     expect(slow.msLeft(5000)).toBeNull()
+    slow.tick(9000)
+    expect(slow.msLeft(9000)).toBeNull()
   })
 
   it('first estimate: elapsed·(1 − f)/f, and it counts down between events', () => {
@@ -36,26 +38,35 @@ describe('time-left estimate', () => {
     expect(e.msLeft(15_000)).toBe(35_000)
   })
 
+  it('counts the pace from the last event before the fraction moved, not the start-up', () => {
+    const e = createTimeLeftEstimator()
+    e.observe(0, 'analysing', 0)
+    e.observe(2_000, 'analysing', 0) // worker start-up, host analysis: still 0
+    e.observe(12_000, 'analysing', 0.2)
+    // From 2,000: 10,000 ms for 20 %, 40,000 ms left (from 0 it would be 48,000).
+    expect(e.msLeft(12_000)).toBe(40_000)
+  })
+
   it('smooths a fast stretch instead of jumping to it', () => {
     const e = createTimeLeftEstimator()
     e.observe(0, 'analysing', 0)
     e.observe(10_000, 'analysing', 0.2) // finish 50,000 (above)
-    e.observe(13_000, 'analysing', 0.5)
-    // Raw: 13,000 + 13,000 × 0.5/0.5 = 26,000. Moved by 1 − e^(−3000/3000) = 0.63212 of the gap:
-    // 50,000 − 0.63212 × 24,000 = 34,829.1; left at 13,000: 21,829.1 ms (raw alone: 13,000).
-    expect(e.msLeft(13_000)).toBeCloseTo(50_000 - (1 - Math.exp(-1)) * 24_000 - 13_000, 6)
-    expect(e.msLeft(13_000)).toBeCloseTo(21_829.1, 0)
+    e.observe(11_500, 'analysing', 0.5)
+    // Raw: 11,500 + 11,500 × 0.5/0.5 = 23,000. Moved by 1 − e^(−1500/1500) = 0.63212 of the gap:
+    // 50,000 − 0.63212 × 27,000 = 32,932.7; left at 11,500: 21,432.7 ms (raw alone: 11,500).
+    expect(e.msLeft(11_500)).toBeCloseTo(50_000 - (1 - Math.exp(-1)) * 27_000 - 11_500, 6)
+    expect(e.msLeft(11_500)).toBeCloseTo(21_432.7, 0)
   })
 
   it('grows while the fraction stalls (clock ticks with the same fraction)', () => {
     const e = createTimeLeftEstimator()
     e.observe(0, 'analysing', 0)
     e.observe(10_000, 'analysing', 0.2) // finish 50,000
-    e.observe(20_000, 'analysing', 0.2)
-    // Raw: 20,000 + 20,000 × 0.8/0.2 = 100,000; share 1 − e^(−10/3) = 0.964326:
-    // 50,000 + 0.964326 × 50,000 = 98,216.3; left 78,216.3 ms: "about 1 min left", not 30 s.
-    expect(e.msLeft(20_000)).toBeCloseTo(78_216.3, 0)
-    expect(timeLeftText(e.msLeft(20_000))).toBe('about 1 min left')
+    e.tick(13_000)
+    // Raw: 13,000 + 13,000 × 0.8/0.2 = 65,000; share 1 − e^(−3000/1500) = 0.864665:
+    // 50,000 + 0.864665 × 15,000 = 62,970.0; left 49,970.0 ms: "about 50 s left", not 35 s.
+    expect(e.msLeft(13_000)).toBeCloseTo(49_970.0, 0)
+    expect(timeLeftText(e.msLeft(13_000))).toBe('about 50 s left')
   })
 
   it('says nothing while queued or done, and starts again on a new phase or a fraction that goes back', () => {
@@ -74,6 +85,8 @@ describe('time-left estimate', () => {
     expect(e.msLeft(12_000)).toBeNull()
     e.observe(20_000, 'queued', 0)
     expect(e.msLeft(20_000)).toBeNull()
+    e.tick(21_000)
+    expect(e.msLeft(21_000)).toBeNull()
     e.observe(30_000, 'done', 1)
     expect(e.msLeft(30_000)).toBeNull()
   })
