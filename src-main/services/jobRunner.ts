@@ -351,22 +351,26 @@ export class JobRunner {
     const fractions = new Float64Array(n)
     /** Parts launched and not yet answered, in launch order (the step lists them so). */
     const running: number[] = []
+    /** Launched parts the pool has not started yet (another job holds its workers). */
+    const waiting = new Set<number>()
     let finished = 0
     let shown = 0
     const throttle = new ProgressThrottle(this.emit, this.now, this.schedule)
     const step = (): string | undefined =>
       names
         ? contentionPartsStep(
-            running.map((k) => names[k] ?? `part ${k + 1}`),
+            running.filter((k) => !waiting.has(k)).map((k) => names[k] ?? `part ${k + 1}`),
             finished,
             n
           )
         : undefined
     const report = (i: number, phase: JobProgress['phase'], fraction: number): void => {
       if (phase === 'queued') {
+        waiting.add(i)
         if (shown === 0) this.emit({ jobId, phase, fraction: 0 })
         return
       }
+      waiting.delete(i)
       fractions[i] = Math.max(fractions[i]!, phase === 'done' ? 1 : fraction)
       let sum = 0
       for (let k = 0; k < n; k++) sum += (w[k]! / total) * fractions[k]!
@@ -404,6 +408,7 @@ export class JobRunner {
         const r = await job.result
         cancels.delete(i)
         running.splice(running.indexOf(i), 1)
+        waiting.delete(i)
         if (r.ok) {
           outputs[i] = r.value
           finished++

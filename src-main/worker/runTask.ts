@@ -5,7 +5,7 @@ import { toAnalyzeOptions } from '@shared/api/modelOptions'
 import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
-import { sweepScenario } from '@shared/model/runtime/sweep'
+import { sweepScenario, withParameter } from '@shared/model/runtime/sweep'
 import {
   resolveMachine,
   runContention,
@@ -119,21 +119,30 @@ async function run(
           expectedRegionVisits: estimateSimulationWork(task.scenario, host).units
         }
       })
-      // A sweep point reports when it ends: name the one that starts now.
-      if (values) progress('analysing', 1 / steps, sweepStep(1, values))
-      const sweep = task.sweep
+      // Each sweep point reports within itself against its own work estimate, and its end.
+      const sweepRun = task.sweep
+      const sweep = sweepRun
         ? sweepScenario(
             host,
             task.scenario,
-            task.sweep.parameter,
-            task.sweep.values,
+            sweepRun.parameter,
+            sweepRun.values,
             (done) =>
               progress(
                 'analysing',
                 (1 + done) / steps,
                 sweepStep(Math.min(values, done + 1), values)
               ),
-            budget
+            budget,
+            {
+              expectedRegionVisits: sweepRun.values.map(
+                (v) =>
+                  estimateSimulationWork(withParameter(task.scenario, sweepRun.parameter, v), host)
+                    .units
+              ),
+              onProgress: (point, f) =>
+                progress('analysing', (1 + point + f) / steps, sweepStep(point + 1, values))
+            }
           )
         : null
       progress('done', 1)

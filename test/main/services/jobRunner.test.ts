@@ -256,6 +256,24 @@ describe('JobRunner.runParts steps', () => {
     await done
   })
 
+  it('does not call a part the pool has not started yet "simulating"', async () => {
+    const { runner, jobs, seen, at } = setup(2)
+    let t = 0
+    const tick = (): void => at((t += 1000))
+    const done = runner.runParts('c', parts, undefined, names)
+    await Promise.resolve()
+    // Another job holds a worker: always-lock waits in the pool's queue.
+    jobs[1]!.report('queued', 0)
+    tick()
+    jobs[0]!.report('analysing', 0.5)
+    expect(seen.at(-1)!.step).toBe('simulating v6 (0 of 5 runs done)')
+    tick()
+    jobs[1]!.report('analysing', 0)
+    expect(seen.at(-1)!.step).toBe('simulating v6, always-lock (0 of 5 runs done)')
+    runner.cancel('c')
+    await done
+  })
+
   it('gives no step without names, and done without a step', async () => {
     const { runner, jobs, seen } = setup(5)
     const done = runner.runParts('c', parts)
