@@ -11,7 +11,7 @@ export const JOB_PHASES = ['queued', 'reading', 'parsing', 'analysing', 'done'] 
 /**
  * A progress event as it crosses IPC (the preload) or HTTP (the page's event stream): checked
  * like every request, so the page never shows a field it did not expect (docs/ARCHITECTURE.md,
- * "Data flow", step 3).
+ * "Data flow, file to chart", step 3).
  */
 export const jobProgressSchema = z.strictObject({
   // Ids are the client's own (request schemas: 1-64 letters, digits, - or _).
