@@ -6,7 +6,17 @@ import type { JobProgress } from './contract'
 export const JOB_STEP_MAX_CHARS = 200
 
 /** The job phases, as JobProgress lists them. */
-export const JOB_PHASES = ['queued', 'reading', 'parsing', 'analysing', 'done'] as const
+export const JOB_PHASES = [
+  'queued',
+  'reading',
+  'parsing',
+  'analysing',
+  'done'
+] as const satisfies ReadonlyArray<JobProgress['phase']>
+// And every phase of the contract is listed: a phase added there fails to compile here.
+const everyPhaseListed: JobProgress['phase'] extends (typeof JOB_PHASES)[number] ? true : never =
+  true
+void everyPhaseListed
 
 /**
  * A progress event as it crosses IPC (the preload) or HTTP (the page's event stream): checked
