@@ -280,6 +280,36 @@ function cliServices(ctx: CliRun): ReturnType<typeof createServices> {
   })
 }
 
+/**
+ * On a terminal (`write` is the CLI's progress writer, given only when stderr is one; callers
+ * pass undefined for --json): one line on
+ * stderr that redraws itself with the job's percentage and step, "contention:  45 % · simulating
+ * v6 (2/5)" (docs/contention-model.md, "Progress"), wiped when the returned function is called.
+ * Piped or with --json: nothing.
+ */
+export function terminalProgress(
+  write: ((s: string) => void) | undefined,
+  hub: Pick<ProgressHub, 'subscribe'>,
+  command: string
+): () => void {
+  if (!write) return () => undefined
+  let last = ''
+  const unsubscribe = hub.subscribe((p) => {
+    if (p.jobId !== 'cli' || p.phase === 'done') return
+    const what =
+      p.phase === 'queued' ? 'queued: waiting for a free model worker' : (p.step ?? p.phase)
+    // The step goes through visibleControls like every byte the CLI prints; \x1b[K clears what
+    // a longer previous line left.
+    const line = `\r${command}: ${(100 * p.fraction).toFixed(0).padStart(3)} % · ${visibleControls(what)}\x1b[K`
+    if (line !== last) write(line)
+    last = line
+  })
+  return () => {
+    unsubscribe()
+    write('\r\x1b[K')
+  }
+}
+
 /** Read and analyse the --host file with the CLI's in-process services; the error on failure. */
 async function loadHost(
   path: string,
@@ -338,12 +368,18 @@ async function simulateCommand(options: SimulateCliOptions, ctx: CliRun): Promis
     }
     scenario = file.scenario
   }
+  const stop = terminalProgress(
+    options.json ? undefined : ctx.progress,
+    loaded.progress,
+    'simulate'
+  )
   const run = await planner.simulate({
     jobId: 'cli',
     hostId,
     scenario: scenario as ScenarioInput,
     ...(sweep ? { sweep } : {})
   })
+  stop()
   if (!run.ok) return failWith(ctx, run.error)
   ctx.stdout(
     options.json
@@ -491,25 +527,19 @@ async function contentionCommand(options: ContentionCliOptions, ctx: CliRun): Pr
     }
     scenario = s.scenario
   }
-  // On a terminal (and not --json), one line that redraws itself: always-lock on a large
-  // scenario runs for many seconds.
-  const write = options.json ? undefined : ctx.progress
-  const stop = write
-    ? loaded.progress.subscribe((p) => {
-        if (p.jobId === 'cli' && p.phase !== 'done')
-          write(`\rcontention: ${(100 * p.fraction).toFixed(0).padStart(3)} % (${p.phase})`)
-      })
-    : undefined
+  // always-lock on a large scenario runs for many seconds: say how far, and which run.
+  const stop = terminalProgress(
+    options.json ? undefined : ctx.progress,
+    loaded.progress,
+    'contention'
+  )
   const run = await planner.runContention({
     jobId: 'cli',
     hostId: loaded.host.hostId,
     scenario,
     settings: settings.data
   })
-  if (stop) {
-    stop()
-    write!('\r\x1b[K')
-  }
+  stop()
   if (!run.ok) return failWith(ctx, run.error)
   const outcomes = run.value.report.outcomes
   if (options.json) ctx.stdout(`${terminalSafeJson(run.value)}\n`)
@@ -547,12 +577,18 @@ async function calibrateCommand(options: CalibrateCliOptions, ctx: CliRun): Prom
   }
   const loaded = await loadHost(options.host, ctx)
   if ('error' in loaded) return failWith(ctx, loaded.error)
+  const stop = terminalProgress(
+    options.json ? undefined : ctx.progress,
+    loaded.progress,
+    'calibrate'
+  )
   const run = await loaded.planner.fitCalibration({
     jobId: 'cli',
     hostId: loaded.host.hostId,
     settings: settings.data,
     fit: fit.data
   })
+  stop()
   if (!run.ok) return failWith(ctx, run.error)
   ctx.stdout(
     options.json ? `${terminalSafeJson(run.value)}\n` : `${formatCalibrationReport(run.value)}\n`

@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import type { DesktopBridge, JobProgress, PlannerMethodName } from '@shared/api/contract'
+import type { DesktopBridge, PlannerMethodName } from '@shared/api/contract'
+import { parseJobProgress } from '@shared/api/progress'
 import { isMenuCommand, MENU_COMMAND_CHANNEL } from '@shared/api/shortcuts'
 
 // Sandboxed preload: bundled whole (no requires but electron), exposes only the contract's methods.
@@ -37,7 +38,11 @@ const api: DesktopBridge = {
   openFleetHost: invoke('openFleetHost'),
   exportReport: invoke('exportReport'),
   onProgress(listener) {
-    const handler = (_e: unknown, p: JobProgress): void => listener(p)
+    // Checked like a request (api/progress.ts): only a well-formed event reaches the page.
+    const handler = (_e: unknown, value: unknown): void => {
+      const p = parseJobProgress(value)
+      if (p) listener(p)
+    }
     ipcRenderer.on('planner:progress', handler)
     return () => ipcRenderer.removeListener('planner:progress', handler)
   },

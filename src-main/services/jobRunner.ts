@@ -4,8 +4,10 @@ import { err, type ApiResult } from '@shared/api/errors'
 import type { JobProgress } from '@shared/api/contract'
 import type { TaskOutput, WorkerMessage, WorkerTask } from '../worker/protocol'
 import { runTask } from '../worker/runTask'
+import { contentionPartsStep } from '@shared/model/progressSteps'
 
-type ProgressFn = (phase: JobProgress['phase'], fraction: number) => void
+/** A task's progress: phase, fraction and the step running now (runTask.ts ProgressSink). */
+type ProgressFn = (phase: JobProgress['phase'], fraction: number, step?: string) => void
 
 /** Starts a task somewhere (a worker thread, or inline in tests and the CLI) and can stop it. */
 export interface TaskLauncher {
@@ -151,7 +153,7 @@ export class WorkerThreadLauncher implements TaskLauncher {
     worker.on('message', (m: WorkerMessage) => {
       // Nothing from a job after its outcome, whatever the worker had still queued.
       if (isDone()) return
-      if (m.kind === 'progress') onProgress(m.phase, m.fraction)
+      if (m.kind === 'progress') onProgress(m.phase, m.fraction, m.step)
       else settle(m.result as ApiResult<TaskOutput<T>>)
     })
     worker.on('error', (e: unknown) => {
@@ -212,6 +214,79 @@ export class InlineLauncher implements TaskLauncher {
 /** Minimum interval between progress events of one job, so a fast parse cannot flood IPC or SSE. */
 export const PROGRESS_INTERVAL_MS = 100
 
+/** Runs `fn` after `ms` unless the returned function is called first (injectable for tests). */
+export type Scheduler = (fn: () => void, ms: number) => () => void
+
+const realScheduler: Scheduler = (fn, ms) => {
+  const t = setTimeout(fn, ms)
+  return () => clearTimeout(t)
+}
+
+/**
+ * One job's progress to the sink at most once per PROGRESS_INTERVAL_MS. An event inside the
+ * interval is held, not lost: the latest one held goes out when the interval ends, so a step that
+ * changed just after an event ("sweep value 3 of 11", then a point that runs for seconds without
+ * a report) is shown when it starts, not when the next report comes. `done` and `queued` go at
+ * once; after close() nothing more is sent.
+ */
+class ProgressThrottle {
+  private lastEmit = -Infinity
+  private held: JobProgress | null = null
+  private cancelTimer: (() => void) | null = null
+  private closed = false
+
+  constructor(
+    private readonly emit: (p: JobProgress) => void,
+    private readonly now: () => number,
+    private readonly schedule: Scheduler
+  ) {}
+
+  /** Send now, or hold until the interval ends; `force` sends now whatever the interval. */
+  offer(p: JobProgress, force = false): void {
+    if (this.closed) return
+    const t = this.now()
+    if (force || t - this.lastEmit >= PROGRESS_INTERVAL_MS) {
+      this.send(p, t)
+      return
+    }
+    this.held = p
+    this.cancelTimer ??= this.schedule(
+      () => {
+        this.cancelTimer = null
+        const held = this.held
+        if (held && !this.closed) this.send(held, this.now())
+      },
+      PROGRESS_INTERVAL_MS - (t - this.lastEmit)
+    )
+  }
+
+  /** The job ended: drop anything held. */
+  close(): void {
+    this.closed = true
+    this.held = null
+    this.cancelTimer?.()
+    this.cancelTimer = null
+  }
+
+  private send(p: JobProgress, t: number): void {
+    this.held = null
+    this.cancelTimer?.()
+    this.cancelTimer = null
+    this.lastEmit = t
+    this.emit(p)
+  }
+}
+
+/** A progress event, with its step only when there is one (the wire format omits an absent step). */
+function progressEvent(
+  jobId: string,
+  phase: JobProgress['phase'],
+  fraction: number,
+  step: string | undefined
+): JobProgress {
+  return step === undefined ? { jobId, phase, fraction } : { jobId, phase, fraction, step }
+}
+
 /**
  * Tracks running jobs by the id the client chose, throttles their progress to the sink, and
  * cancels them on request (the cancellation-token registry pattern).
@@ -223,7 +298,9 @@ export class JobRunner {
     /** Where tasks run; a fleet run (fleetRunner.ts) sends its batches to the same pool. */
     readonly launcher: TaskLauncher,
     private readonly emit: (p: JobProgress) => void,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** Sends a held progress event at the end of its interval (setTimeout; tests inject one). */
+    private readonly schedule: Scheduler = realScheduler
   ) {}
 
   /** Tasks the launcher runs at once (1 for the inline launcher). */
@@ -233,19 +310,17 @@ export class JobRunner {
 
   async run<T extends WorkerTask>(jobId: string, task: T): Promise<ApiResult<TaskOutput<T>>> {
     this.running.get(jobId)?.()
-    let lastEmit = -Infinity
-    const job = this.launcher.launch(task, (phase, fraction) => {
+    const throttle = new ProgressThrottle(this.emit, this.now, this.schedule)
+    const job = this.launcher.launch(task, (phase, fraction, step) => {
       // Waiting for a worker is news, and must not hold back the job's first real event.
-      if (phase === 'queued') return this.emit({ jobId, phase, fraction })
-      const t = this.now()
-      if (phase !== 'done' && t - lastEmit < PROGRESS_INTERVAL_MS) return
-      lastEmit = t
-      this.emit({ jobId, phase, fraction })
+      if (phase === 'queued') return this.emit(progressEvent(jobId, phase, fraction, step))
+      throttle.offer(progressEvent(jobId, phase, fraction, step), phase === 'done')
     })
     this.running.set(jobId, job.cancel)
     try {
       return await job.result
     } finally {
+      throttle.close()
       if (this.running.get(jobId) === job.cancel) this.running.delete(jobId)
     }
   }
@@ -258,34 +333,56 @@ export class JobRunner {
    * sum of the parts' fractions, each weighted by its share of the work, never going back. The outputs come
    * in the tasks' order whatever order they finish in. The first failure cancels the rest and is
    * the job's answer; cancelling the job cancels every part.
+   *
+   * With `names` (one per task, e.g. "always-lock" or "v6 · seed 43"), each event's step says
+   * which parts run now and how many are done: "simulating always-lock, per-2m (3 of 5 runs
+   * done)" (progressSteps.ts contentionPartsStep; docs/contention-model.md, "Parallel runs").
    */
   async runParts<T extends WorkerTask>(
     jobId: string,
     tasks: readonly T[],
-    weights?: readonly number[]
+    weights?: readonly number[],
+    names?: readonly string[]
   ): Promise<ApiResult<Array<TaskOutput<T>>>> {
     this.running.get(jobId)?.()
     const n = tasks.length
     const w = tasks.map((_, i) => Math.max(0, weights?.[i] ?? 1))
     const total = w.reduce((a, b) => a + b, 0) || 1
     const fractions = new Float64Array(n)
+    /** Parts launched and not yet answered, in launch order (the step lists them so). */
+    const running: number[] = []
+    /** Launched parts the pool has not started yet (another job holds its workers). */
+    const waiting = new Set<number>()
+    let finished = 0
     let shown = 0
-    let lastEmit = -Infinity
+    const throttle = new ProgressThrottle(this.emit, this.now, this.schedule)
+    const step = (): string | undefined =>
+      names
+        ? contentionPartsStep(
+            running.filter((k) => !waiting.has(k)).map((k) => names[k] ?? `part ${k + 1}`),
+            finished,
+            n
+          )
+        : undefined
     const report = (i: number, phase: JobProgress['phase'], fraction: number): void => {
       if (phase === 'queued') {
+        waiting.add(i)
         if (shown === 0) this.emit({ jobId, phase, fraction: 0 })
         return
       }
+      waiting.delete(i)
       fractions[i] = Math.max(fractions[i]!, phase === 'done' ? 1 : fraction)
       let sum = 0
       for (let k = 0; k < n; k++) sum += (w[k]! / total) * fractions[k]!
       // Monotone: a part's fraction never goes back, nor does the sum shown.
       shown = Math.max(shown, Math.min(1, sum))
-      const t = this.now()
       const all = fractions.every((f) => f >= 1)
-      if (!all && t - lastEmit < PROGRESS_INTERVAL_MS) return
-      lastEmit = t
-      this.emit({ jobId, phase: all ? 'done' : 'analysing', fraction: all ? 1 : shown })
+      throttle.offer(
+        all
+          ? { jobId, phase: 'done', fraction: 1 }
+          : progressEvent(jobId, 'analysing', shown, step()),
+        all
+      )
     }
     const outputs: Array<TaskOutput<T> | undefined> = new Array(n)
     const cancels = new Map<number, () => void>()
@@ -305,12 +402,17 @@ export class JobRunner {
     const lane = async (): Promise<void> => {
       while (next < n && !failed) {
         const i = order[next++]!
+        running.push(i)
         const job = this.launcher.launch(tasks[i]!, (phase, f) => report(i, phase, f))
         cancels.set(i, job.cancel)
         const r = await job.result
         cancels.delete(i)
-        if (r.ok) outputs[i] = r.value
-        else if (!failed) {
+        running.splice(running.indexOf(i), 1)
+        waiting.delete(i)
+        if (r.ok) {
+          outputs[i] = r.value
+          finished++
+        } else if (!failed) {
           failed = r
           cancelAll()
         }
@@ -320,6 +422,7 @@ export class JobRunner {
     try {
       await Promise.all(Array.from({ length: lanes }, lane))
     } finally {
+      throttle.close()
       if (this.running.get(jobId) === cancelJob) this.running.delete(jobId)
     }
     if (failed) return failed

@@ -77,6 +77,7 @@ import {
 import { scenarioSchema, type Scenario } from '@shared/model/workload/scenario'
 import { sweepRequestSchema } from '@shared/model/runtime/sweep'
 import { safeFileStem } from '@shared/util/fileNames'
+import { contentionPartNames, fleetStep } from '@shared/model/progressSteps'
 import {
   estimateContentionWork,
   estimateSimulationWork,
@@ -434,7 +435,8 @@ export class PlannerService implements PlannerMethods {
         settings,
         part
       })),
-      weights
+      weights,
+      contentionPartNames(parts)
     )
     if (!out.ok) return out
     const first = out.value[0]!
@@ -615,7 +617,8 @@ export class PlannerService implements PlannerMethods {
             this.opts.jobs.report({
               jobId: req.jobId,
               phase: 'analysing',
-              fraction: total > 0 ? Math.min(1, p.rows / total) : 1
+              fraction: total > 0 ? Math.min(1, p.rows / total) : 1,
+              step: fleetStep(p.rows, total)
             }),
           signal: abort.signal
         }

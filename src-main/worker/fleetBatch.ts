@@ -40,7 +40,7 @@ function basenameOf(path: string): string {
  */
 export async function runFleetBatch(
   task: Extract<WorkerTask, { kind: 'fleetBatch' }>,
-  onProgress: (fraction: number) => void
+  onProgress: (fraction: number, hostsDone: number) => void
 ): Promise<FleetRow[]> {
   const { items, model, workload } = task
   const cells = new Map(task.knownCells)
@@ -57,7 +57,7 @@ export async function runFleetBatch(
       rows.push(fleetErrorRow(item.file, error))
     }
     // Every 16th host: a message per host would cost more than the progress is worth.
-    if ((i + 1) % 16 === 0) onProgress((i + 1) / items.length)
+    if ((i + 1) % 16 === 0) onProgress((i + 1) / items.length, i + 1)
   }
   return rows
 }

@@ -194,5 +194,5 @@ export interface TaskOutputs {
 export type TaskOutput<T extends WorkerTask> = TaskOutputs[T['kind']]
 
 export type WorkerMessage =
-  | { kind: 'progress'; phase: JobProgress['phase']; fraction: number }
+  | { kind: 'progress'; phase: JobProgress['phase']; fraction: number; step?: string }
   | { kind: 'result'; result: ApiResult<unknown> }

@@ -3,7 +3,8 @@ import { toAnalyzeOptions } from '@shared/api/modelOptions'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario } from '@shared/model/runtime/simulate'
 import { runContention } from '@shared/model/contention/runContention'
-import { WorkBudget } from '@shared/model/workEstimate'
+import { estimateSimulationWork, WorkBudget } from '@shared/model/workEstimate'
+import { pinStep, REPORT_STEPS } from '@shared/model/progressSteps'
 import { buildReport } from '@shared/report/buildReport'
 import { renderReportHtml } from '@shared/report/reportHtml'
 import type { ContentionRun, SimulationRun } from '@shared/api/contract'
@@ -25,7 +26,7 @@ export async function runReportTask(
   task: ReportTask,
   progress: ProgressSink
 ): Promise<ApiResult<ReportTaskOutput>> {
-  progress('analysing', 0)
+  progress('analysing', 0, REPORT_STEPS.hosts)
   const analyses = task.hosts.map((h) => analyzeHost(h.host, toAnalyzeOptions(h.model)))
   const active = analyses[task.activeIndex] ?? analyses[0]!
   const runs =
@@ -33,15 +34,21 @@ export async function runReportTask(
     (task.contention && !task.contention.cached ? 1 : 0) +
     task.compare.length
   let done = 0
-  const step = (f: number): void =>
-    progress('analysing', 0.1 + (0.85 * (done + f)) / Math.max(1, runs))
-  progress('analysing', 0.1)
+  /** Progress within the run `done` (0-based) of `runs`, and what it is doing. */
+  const step = (f: number, words: string): void =>
+    progress('analysing', 0.1 + (0.85 * (done + f)) / Math.max(1, runs), words)
 
   let simulation: SimulationRun | null = task.simulation?.cached ?? null
   let ranSimulation: SimulationRun | null = null
   if (task.simulation && !simulation) {
     // The same budget a simulate request runs under (the service refused it if over the estimate).
-    const result = simulateScenario(active, task.simulation.scenario, new WorkBudget())
+    step(0, REPORT_STEPS.simulation)
+    const result = simulateScenario(active, task.simulation.scenario, new WorkBudget(), {
+      progress: {
+        onProgress: (f) => step(f, REPORT_STEPS.simulation),
+        expectedRegionVisits: estimateSimulationWork(task.simulation.scenario, active).units
+      }
+    })
     simulation = ranSimulation = {
       scenario: task.simulation.scenario,
       hostName: active.name,
@@ -49,12 +56,17 @@ export async function runReportTask(
       sweep: null
     }
     done++
-    step(0)
   }
   let contention: ContentionRun | null = task.contention?.cached ?? null
   let ranContention: ContentionRun | null = null
   if (task.contention && !contention) {
-    const report = runContention(active, task.contention.scenario, task.contention.settings, step)
+    step(0, REPORT_STEPS.contention)
+    const report = runContention(
+      active,
+      task.contention.scenario,
+      task.contention.settings,
+      (f, words) => step(f, `${REPORT_STEPS.contention}: ${words}`)
+    )
     contention = ranContention = {
       hostName: active.name,
       scenario: task.contention.scenario,
@@ -63,12 +75,13 @@ export async function runReportTask(
     done++
   }
   const compared: CompareItem[] = []
-  for (const pin of task.compare) {
-    compared.push(runComparePin(pin, step))
+  for (const [i, pin] of task.compare.entries()) {
+    const words = pinStep(i + 1, task.compare.length)
+    step(0, words)
+    compared.push(runComparePin(pin, (f) => step(f, words)))
     done++
-    step(0)
   }
-  progress('analysing', 0.95)
+  progress('analysing', 0.95, REPORT_STEPS.building)
   const doc = buildReport({
     app: task.app,
     generatedAt: task.generatedAt,

@@ -5,7 +5,7 @@ import { toAnalyzeOptions } from '@shared/api/modelOptions'
 import { TraceParser } from '@shared/import/trace/traceParser'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
 import { simulateScenario, simulateTrace } from '@shared/model/runtime/simulate'
-import { sweepScenario } from '@shared/model/runtime/sweep'
+import { sweepScenario, withParameter } from '@shared/model/runtime/sweep'
 import {
   resolveMachine,
   runContention,
@@ -27,8 +27,20 @@ import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 import { runFleetBatch } from './fleetBatch'
 import { importAndAnalyzeText, withoutCode } from './importAndAnalyze'
 import { runReportTask } from './reportTask'
+import {
+  calibrationStep,
+  contentionPartName,
+  fleetStep,
+  sweepStep,
+  TRACE_STEP,
+  WORKLOAD_STEP
+} from '@shared/model/progressSteps'
 
-export type ProgressSink = (phase: JobProgress['phase'], fraction: number) => void
+/**
+ * Where a task reports how far it is: its phase, the fraction of the task done and, where it
+ * helps, the step running now in the product's words (src-shared/model/progressSteps.ts).
+ */
+export type ProgressSink = (phase: JobProgress['phase'], fraction: number, step?: string) => void
 
 /** Chunk size when streaming a trace from disk: large enough to be cheap, small enough for progress. */
 const TRACE_CHUNK_BYTES = 4 * 1024 * 1024
@@ -77,8 +89,11 @@ async function run(
       })
     }
     case 'fleetBatch': {
-      progress('analysing', 0)
-      const rows = await runFleetBatch(task, (f) => progress('analysing', f))
+      const hosts = task.items.length
+      progress('analysing', 0, fleetStep(0, hosts))
+      const rows = await runFleetBatch(task, (f, done) =>
+        progress('analysing', f, fleetStep(done, hosts))
+      )
       progress('done', 1)
       return ok(rows)
     }
@@ -92,26 +107,42 @@ async function run(
       })
     }
     case 'simulate': {
-      progress('analysing', 0)
+      progress('analysing', 0, WORKLOAD_STEP)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
-      const steps = 1 + (task.sweep?.values.length ?? 0)
+      const values = task.sweep?.values.length ?? 0
+      const steps = 1 + values
       // The service refused runs the estimate puts over the limit; this stops one it underrated.
       const budget = new WorkBudget()
       const result = simulateScenario(host, task.scenario, budget, {
         progress: {
-          onProgress: (f) => progress('analysing', f / steps),
+          onProgress: (f, step) => progress('analysing', f / steps, step),
           expectedRegionVisits: estimateSimulationWork(task.scenario, host).units
         }
       })
-      progress('analysing', 1 / steps)
-      const sweep = task.sweep
+      // Each sweep point reports within itself against its own work estimate, and its end.
+      const sweepRun = task.sweep
+      const sweep = sweepRun
         ? sweepScenario(
             host,
             task.scenario,
-            task.sweep.parameter,
-            task.sweep.values,
-            (done) => progress('analysing', (1 + done) / steps),
-            budget
+            sweepRun.parameter,
+            sweepRun.values,
+            (done) =>
+              progress(
+                'analysing',
+                (1 + done) / steps,
+                sweepStep(Math.min(values, done + 1), values)
+              ),
+            budget,
+            {
+              expectedRegionVisits: sweepRun.values.map(
+                (v) =>
+                  estimateSimulationWork(withParameter(task.scenario, sweepRun.parameter, v), host)
+                    .units
+              ),
+              onProgress: (point, f) =>
+                progress('analysing', (1 + point + f) / steps, sweepStep(point + 1, values))
+            }
           )
         : null
       progress('done', 1)
@@ -120,14 +151,17 @@ async function run(
     case 'contention': {
       progress('analysing', 0)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
-      const report = runContention(host, task.scenario, task.settings, (f) =>
-        progress('analysing', f)
+      const report = runContention(host, task.scenario, task.settings, (f, step) =>
+        progress('analysing', f, step)
       )
       progress('done', 1)
       return ok({ hostName: host.name, scenario: task.scenario, report })
     }
     case 'contentionPart': {
-      progress('analysing', 0)
+      // Its own words only ("simulating v6"): JobRunner.runParts says which parts run and how
+      // many are done, from all of them.
+      const step = `simulating ${contentionPartName(task.part, { variants: true, seeds: true })}`
+      progress('analysing', 0, step)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
       const machine = resolveMachine(host, task.settings)
       // Each part stops past the request's whole limit: the pre-flight estimate bounds their sum.
@@ -138,7 +172,7 @@ async function run(
         machine,
         task.part,
         contentionBudget(),
-        (f) => progress('analysing', f)
+        (f) => progress('analysing', f, step)
       )
       progress('done', 1)
       return ok({
@@ -149,12 +183,13 @@ async function run(
       })
     }
     case 'calibrationFit': {
-      progress('analysing', 0)
+      const { points, evaluationsPerPoint } = task.options
+      progress('analysing', 0, calibrationStep(1, (points + 1) * evaluationsPerPoint))
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
       // The service refused fits over their bound of runs; this stops one whose runs are heavier
       // than the preset's usual ~1 M events.
       const report = runCalibrationFit(host, task.scenario, task.settings, task.options, {
-        onProgress: (f) => progress('analysing', f),
+        onProgress: (f, step) => progress('analysing', f, step),
         budget: new WorkBudget(
           WORK_LIMITS.contentionEvents,
           'simulation events',
@@ -195,7 +230,7 @@ async function run(
         const { code, message, fileName, line } = parsed.error
         return err(code, message, line !== undefined ? { fileName, line } : { fileName })
       }
-      progress('analysing', 0)
+      progress('analysing', 0, TRACE_STEP)
       const host = analyzeHost(task.host, toAnalyzeOptions(task.model))
       const result = simulateTrace(host, parsed.events, task.fileName, {
         refcounts: task.refcounts,

@@ -8,7 +8,7 @@ if (!port) throw new Error('worker.ts must run as a worker thread')
 
 port.on('message', (task: WorkerTask) => {
   const post = (m: WorkerMessage): void => port.postMessage(m)
-  void runTask(task, (phase, fraction) => post({ kind: 'progress', phase, fraction })).then(
-    (result) => post({ kind: 'result', result })
-  )
+  void runTask(task, (phase, fraction, step) =>
+    post({ kind: 'progress', phase, fraction, ...(step !== undefined ? { step } : {}) })
+  ).then((result) => post({ kind: 'result', result }))
 })

@@ -58,6 +58,12 @@ export interface JobProgress {
   phase: 'queued' | 'reading' | 'parsing' | 'analysing' | 'done'
   /** 0..1 */
   fraction: number
+  /**
+   * What runs now, in the product's words and units (src-shared/model/progressSteps.ts; e.g.
+   * "simulating v6 (2/5)", "sweep value 3 of 11"); absent when the phase says it all. Bounded by
+   * JOB_STEP_MAX_CHARS (api/progress.ts, which validates progress wherever it crosses IPC or HTTP).
+   */
+  step?: string
 }
 
 export interface AnalyzeExampleRequest {

@@ -6,6 +6,7 @@ import {
   type PlannerMethods
 } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
+import { parseJobProgress } from '@shared/api/progress'
 
 /**
  * PlannerApi over loopback HTTP (browser mode): POST /api/<method> with the per-launch token as a
@@ -48,8 +49,15 @@ export function createHttpClient(token: string, baseUrl = ''): PlannerApi {
     if (source || typeof EventSource === 'undefined') return
     source = new EventSource(`${baseUrl}/api/events?token=${encodeURIComponent(token)}`)
     source.addEventListener('progress', (e) => {
-      const p = JSON.parse((e as MessageEvent<string>).data) as JobProgress
-      for (const l of listeners) l(p)
+      // Checked like a request (api/progress.ts): a malformed event is dropped, never shown.
+      let value: unknown
+      try {
+        value = JSON.parse((e as MessageEvent<string>).data)
+      } catch {
+        return
+      }
+      const p = parseJobProgress(value)
+      if (p) for (const l of listeners) l(p)
     })
   }
 

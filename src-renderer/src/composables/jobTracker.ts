@@ -13,6 +13,8 @@ export interface ActiveJob {
   kind?: 'load' | 'reanalyze' | 'live'
   phase: JobProgress['phase']
   fraction: number
+  /** What runs now, from the worker (JobProgress.step); absent: the phase says it. */
+  step?: string
 }
 
 export interface JobTracker<Action extends string> {
@@ -49,6 +51,15 @@ export interface JobTracker<Action extends string> {
   dismissNotice(): void
 }
 
+/** The job with an event's phase, fraction and step (a step the event lacks is cleared). */
+export function withProgress(job: ActiveJob, p: JobProgress): ActiveJob {
+  const { step: _old, ...rest } = job
+  void _old
+  const next: ActiveJob = { ...rest, phase: p.phase, fraction: p.fraction }
+  if (p.step !== undefined) next.step = p.step
+  return next
+}
+
 /**
  * The job lifecycle every store shares: progress, failure without losing what is shown, cancel.
  * One job at a time per tracker; a result that arrives after its job was cancelled or replaced is
@@ -65,8 +76,7 @@ export function createJobTracker<Action extends string>(initialAction: Action): 
     if (followed === api) return
     followed = api
     api.onProgress((p) => {
-      if (job.value && job.value.jobId === p.jobId)
-        job.value = { ...job.value, phase: p.phase, fraction: p.fraction }
+      if (job.value && job.value.jobId === p.jobId) job.value = withProgress(job.value, p)
     })
   }
 

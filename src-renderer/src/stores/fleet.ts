@@ -9,7 +9,7 @@ import { saveFleet, type SavedFleet } from '@shared/fleet/fleetSaved'
 import { FleetSummaryAccumulator, type FleetSummary } from '@shared/fleet/fleetSummary'
 import { formatLimitBytes, MAX_HOST_FILE_BYTES } from '@shared/import/limits'
 import { pushAll } from '@shared/util/arrays'
-import type { ActiveJob } from '../composables/jobTracker'
+import { withProgress, type ActiveJob } from '../composables/jobTracker'
 import type { FleetFile } from '../fleet/fleetFiles'
 import { useHostStore } from './host'
 
@@ -63,11 +63,19 @@ export const useFleetStore = defineStore('fleet', () => {
     following = a
     a.onProgress((p) => {
       if (!job.value || p.jobId !== job.value.jobId || p.phase === 'queued') return
-      // Desktop: main's fraction is already rows of files found.
-      const fraction = byPath.value
-        ? p.fraction
-        : (base.done + p.fraction * base.chunk) / base.total
-      job.value = { ...job.value, phase: p.phase, fraction: Math.min(1, fraction) }
+      // Desktop: main's fraction and step are already rows of the files found. Browser mode:
+      // the worker's are of its chunk, so the fraction is counted here, of the files chosen, and
+      // the label says the files done (the chunk's "16 of 64 hosts" would contradict it).
+      if (byPath.value) {
+        job.value = withProgress(job.value, p)
+        return
+      }
+      const { step: _chunkStep, ...rest } = p
+      void _chunkStep
+      job.value = withProgress(job.value, {
+        ...rest,
+        fraction: Math.min(1, (base.done + p.fraction * base.chunk) / base.total)
+      })
     })
   }
 

@@ -1,3 +1,4 @@
+import { calibrationStep } from '../progressSteps'
 import { z } from 'zod'
 import type { ContentionCosts } from './costs'
 import { spreadOf, type Spread } from './spread'
@@ -186,7 +187,7 @@ export interface FitConfig {
   evaluationsPerPoint: number
   search?: Partial<typeof FIT_SEARCH>
   /** Fraction of the bounded work done (monotone; 1 at the end). */
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number, step: string) => void
   /** Asked before every evaluation; true stops the fit with CalibrationCancelled. */
   isCancelled?: () => boolean
 }
@@ -238,8 +239,15 @@ export function fitCalibrationCosts(evaluate: FitEvaluator, config: FitConfig): 
   let evaluations = 0
   /** Evaluations spent or forgone: a solve that ends early gives up the rest of its budget. */
   let consumed = 0
-  const progress = (): void =>
-    config.onProgress?.(evaluations / Math.max(1, evaluations + maxEvaluations - consumed))
+  // The step names the evaluation that runs next against the bound left ("fit evaluation 13 of
+  // at most 180"): a solve that ends early lowers the bound, so the bar never waits for it.
+  const progress = (): void => {
+    const bound = Math.max(1, evaluations + maxEvaluations - consumed)
+    config.onProgress?.(
+      evaluations / bound,
+      calibrationStep(Math.min(bound, evaluations + 1), bound)
+    )
+  }
 
   const evaluateAt = (scale: number, faultOutsideNs: number): FitEvaluation => {
     if (config.isCancelled?.()) throw new CalibrationCancelled()

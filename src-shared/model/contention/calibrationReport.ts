@@ -118,7 +118,7 @@ export function runCalibrationFit(
   settings: ContentionRunSettings,
   options: CalibrationFitOptions,
   hooks: {
-    onProgress?: (fraction: number) => void
+    onProgress?: (fraction: number, step: string) => void
     isCancelled?: () => boolean
     /** Spent with each run's events; throws WorkLimitError past its limit (runTask passes one). */
     budget?: WorkBudget

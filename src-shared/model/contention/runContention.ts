@@ -19,6 +19,7 @@ import {
 } from './sensitivity'
 import { contentionTds, simulateContention, type ContentionOutcome } from './simulateContention'
 import { outcomeSpread } from './spread'
+import { contentionPartNames, contentionStep, sensitivityStep } from '../progressSteps'
 
 /** A contention run's machine, costs and designs; defaults documented in docs/contention-model.md. */
 export const contentionSettingsSchema = z.strictObject({
@@ -244,16 +245,20 @@ function runDesigns(
   machine: ContentionMachine,
   seeds: readonly number[],
   budget: WorkBudget,
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number, step: string) => void
 ): ContentionOutcome[][] {
   const parts = contentionParts(scenario, settings, seeds)
+  const names = contentionPartNames(parts)
   const outcomes = parts.map((part, i) => {
+    // Said as each run starts ("simulating v6 (2/5)"): a run reports within itself only every
+    // 2^20 events.
+    const step = contentionStep(names[i]!, i + 1, parts.length)
+    onProgress?.(i / parts.length, step)
     const outcome = runContentionPart(host, scenario, settings, machine, part, budget, (f) =>
-      onProgress?.((i + f) / parts.length)
+      onProgress?.((i + f) / parts.length, step)
     )
-    // A run reports within itself only every 2^20 events: say each one's end too, so a
-    // sensitivity of many short runs still moves its bar.
-    onProgress?.((i + 1) / parts.length)
+    // Its end too, so a sensitivity of many short runs still moves its bar.
+    onProgress?.((i + 1) / parts.length, step)
     return outcome
   })
   return bySeed(outcomes, seeds.length)
@@ -322,16 +327,20 @@ export function runContention(
   host: HostAnalysis,
   scenario: Scenario,
   settings: ContentionRunSettings,
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number, step: string) => void
 ): ContentionReport {
   const machine = resolveMachine(host, settings)
   const seeds = runSeeds(scenario.seed, settings.seeds)
   const plan = settings.sensitivity ? sensitivityPlan(settings, scenarioDemotes(scenario)) : null
   const points = 1 + (plan ? sensitivityPointCount(plan) : 0)
+  // A sensitivity point names its parameter and end before the run ("sensitivity 3 of 18, …").
   const progressAt =
-    (point: number) =>
-    (f: number): void =>
-      onProgress?.((point + f) / points)
+    (point: number, at?: { parameter: string; end: 'low' | 'high' }) =>
+    (f: number, step: string): void =>
+      onProgress?.(
+        (point + f) / points,
+        at ? sensitivityStep(point, points - 1, at.parameter, at.end, step) : step
+      )
   // One budget for every run of the request: the run-time stop behind the pre-flight estimate.
   const budget = contentionBudget(
     plan ? WORK_LIMITS.sensitivityEvents : WORK_LIMITS.contentionEvents
@@ -352,7 +361,7 @@ export function runContention(
           machine,
           seeds,
           budget,
-          progressAt(1 + 2 * p + e)
+          progressAt(1 + 2 * p + e, { parameter: range.parameter, end })
         )
         pointEvents += eventsOf(runs)
         return pointMetrics(runs)

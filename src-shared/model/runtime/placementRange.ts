@@ -4,6 +4,7 @@ import { KERNEL_PLACEMENTS, type KernelPlacement } from '../workload/regionPool'
 import type { Scenario } from '../workload/scenario'
 import { PamtReplay } from './replay'
 import { countingSink } from './countingSink'
+import { placementStep } from '../progressSteps'
 import { maxOf, minOf } from '../../util/arrays'
 
 /** One placement's run: its peak pairs and its peak Dynamic PAMT total. */
@@ -58,7 +59,7 @@ export function placementRange(
   scenario: Scenario,
   main: MainRun,
   maxRegionVisits = Infinity,
-  onProgress?: (fraction: number) => void
+  onProgress?: (fraction: number, step: string) => void
 ): PlacementRange {
   const own = scenario.host.kernelPlacement
   const fragmented = scenario.host.fragmentation > 0
@@ -94,16 +95,22 @@ export function placementRange(
     }
   }
   // Each repeat visits about as many regions as the main run (the same TDs, pages and times).
-  const ran = toRun.map((p, i) =>
-    runPlacement(
+  // Steps count the main run as the range's first: "placement range: interleaved (2/3)".
+  const ran = toRun.map((p, i) => {
+    const step = placementStep(p, i + 2, toRun.length + 1)
+    onProgress?.(i / toRun.length, step)
+    return runPlacement(
       host,
       scenario,
       p,
       onProgress &&
         ((visits) =>
-          onProgress(Math.min(1, (i + Math.min(1, visits / main.regionVisits)) / toRun.length)))
+          onProgress(
+            Math.min(1, (i + Math.min(1, visits / main.regionVisits)) / toRun.length),
+            step
+          ))
     )
-  )
+  })
   const runs: PlacementRun[] = [ownRun]
   for (const p of others) {
     const r = ran.find((x) => same(x.placement, p)) ?? ownRun

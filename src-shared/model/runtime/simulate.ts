@@ -7,6 +7,7 @@ import type { WorkBudget } from '../workEstimate'
 import type { PageEventBuffer, PageEventSink } from './pageEvents'
 import { PamtReplay, replayEvents, type ReplayResult, type ReplayTdClasses } from './replay'
 import { placementRange, placementsToRun, type PlacementRange } from './placementRange'
+import { WORKLOAD_STEP } from '../progressSteps'
 import { countingSink } from './countingSink'
 
 /** Everything a run shows: the series, the summary, and the inputs that made it. */
@@ -105,7 +106,11 @@ export function simulateScenario(
      * Progress 0..1, given the run's expected region visits (the work estimate of
      * model/workEstimate.ts, an upper bound).
      */
-    progress?: { onProgress: (fraction: number) => void; expectedRegionVisits: number }
+    progress?: {
+      /** `step`: what runs now (model/progressSteps.ts), from the first report of each part. */
+      onProgress: (fraction: number, step: string) => void
+      expectedRegionVisits: number
+    }
   } = {}
 ): SimulationResult {
   const refcountBytes =
@@ -137,8 +142,14 @@ export function simulateScenario(
   const withRange = opts.placementRange !== false
   const shares = 1 + (withRange ? placementsToRun(scenario).length : 0)
   const expectedVisits = Math.max(1, opts.progress?.expectedRegionVisits ?? 1)
+  // The main run keeps the workload's words even with a range: it is the result's own run.
+  const mainStep = WORKLOAD_STEP
+  let step: string = mainStep
+  onProgress?.(0, mainStep)
   const sink = onProgress
-    ? countingSink(spending, (v) => onProgress(Math.min(0.99, v / expectedVisits) / shares))
+    ? countingSink(spending, (v) =>
+        onProgress(Math.min(0.99, v / expectedVisits) / shares, mainStep)
+      )
     : spending
   const { notes, capacity, eventCount, pageOperations, regionVisits } = generateEvents(
     host,
@@ -161,7 +172,6 @@ export function simulateScenario(
     }
   )
   // The other kernel placements, for the range (placementRange.ts): within the request's limit.
-  onProgress?.(1 / shares)
   if (withRange)
     result.placementRange = placementRange(
       host,
@@ -172,9 +182,13 @@ export function simulateScenario(
         regionVisits
       },
       budget?.limit,
-      onProgress && ((f) => onProgress((1 + f * (shares - 1)) / shares))
+      onProgress &&
+        ((f, repeat) => {
+          step = repeat
+          onProgress((1 + f * (shares - 1)) / shares, repeat)
+        })
     )
-  onProgress?.(1)
+  onProgress?.(1, step)
   return result
 }
 

@@ -79,19 +79,35 @@ export function withParameter(s: Scenario, p: SweepParameter, value: number): Sc
   return copy
 }
 
-/** Run the scenario once per value and collect the savings curve. */
+/**
+ * Run the scenario once per value and collect the savings curve. `onPoint` is told each point's
+ * end; with `progress`, each point also reports within itself (docs/workload-model.md, "Progress"):
+ * its region visits against `expectedRegionVisits[i]`, the caller's work estimate of point i.
+ */
 export function sweepScenario(
   host: HostAnalysis,
   scenario: Scenario,
   parameter: SweepParameter,
   values: readonly number[],
   onPoint?: (done: number) => void,
-  budget?: WorkBudget
+  budget?: WorkBudget,
+  progress?: {
+    expectedRegionVisits: readonly number[]
+    onProgress: (point: number, fraction: number) => void
+  }
 ): SweepResult {
   const points = values.map((value, i) => {
     // A sweep point shows only its peaks: no placement range (placementRange.ts).
     const r = simulateScenario(host, withParameter(scenario, parameter, value), budget, {
-      placementRange: false
+      placementRange: false,
+      ...(progress
+        ? {
+            progress: {
+              onProgress: (f: number) => progress.onProgress(i, f),
+              expectedRegionVisits: progress.expectedRegionVisits[i] ?? 1
+            }
+          }
+        : {})
     })
     onPoint?.(i + 1)
     return {

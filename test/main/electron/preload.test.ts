@@ -98,6 +98,24 @@ describe('preload', () => {
     expect(listener.mock.calls[0]).toHaveLength(1)
   })
 
+  it('forwards the step and drops progress that is not well-formed (api/progress.ts)', async () => {
+    const api = await loadPreload()
+    const listener = vi.fn<(p: JobProgress) => void>()
+    api.onProgress(listener)
+    const [, handler] = electron.ipcRenderer.on.mock.calls[0] ?? []
+    const p: JobProgress = {
+      jobId: 'job-1',
+      phase: 'analysing',
+      fraction: 0.5,
+      step: 'simulating v6 (2/5)'
+    }
+    handler?.({}, p)
+    handler?.({}, { jobId: 'job-1', phase: 'replaying', fraction: 0.5 })
+    handler?.({}, { jobId: 'job-1', phase: 'analysing', fraction: '50%' })
+    handler?.({}, null)
+    expect(listener.mock.calls).toEqual([[p]])
+  })
+
   it('the function returned by onProgress removes the same handler from the same channel', async () => {
     const api = await loadPreload()
     const unsubscribe = api.onProgress(vi.fn())

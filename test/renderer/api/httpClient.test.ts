@@ -226,6 +226,23 @@ describe('createHttpClient progress stream', () => {
     expect(b).toEqual(a)
   })
 
+  it('passes the step and drops an event that is not well-formed progress (api/progress.ts)', () => {
+    const api = createHttpClient('t')
+    const a: JobProgress[] = []
+    api.onProgress((p) => a.push(p))
+    const stream = FakeEventSource.opened[0]!
+    stream.emit(
+      'progress',
+      '{"jobId":"j","phase":"analysing","fraction":0.5,"step":"sweep value 3 of 11"}'
+    )
+    stream.emit('progress', '{"jobId":"j","phase":"replaying","fraction":0.6}')
+    stream.emit('progress', '{"jobId":"j","phase":"analysing","fraction":0.7,"extra":1}')
+    stream.emit('progress', 'not json')
+    expect(a).toEqual([
+      { jobId: 'j', phase: 'analysing', fraction: 0.5, step: 'sweep value 3 of 11' }
+    ])
+  })
+
   it('stops delivering to a listener after it unsubscribes, and keeps the one stream', () => {
     const api = createHttpClient('t')
     const a: JobProgress[] = []

@@ -27,7 +27,11 @@ const settings = (over: Partial<ContentionRunSettings> = {}): ContentionRunSetti
 
 describe('a sensitivity run through runContention (2 designs, 3 small TDs, 1 seed)', () => {
   const progress: number[] = []
-  const report = runContention(host, scenario, settings(), (f) => progress.push(f))
+  const steps: string[] = []
+  const report = runContention(host, scenario, settings(), (f, step) => {
+    progress.push(f)
+    if (steps.at(-1) !== step) steps.push(step)
+  })
   const s = report.sensitivity!
 
   it('varies 15 parameters (demoteNs skipped: no DEMOTE) and keys each by the table’s labels', () => {
@@ -95,12 +99,27 @@ describe('a sensitivity run through runContention (2 designs, 3 small TDs, 1 see
   })
 
   it('reports one progress fraction over all 31 points, rising to 1', () => {
-    // Each of the 31 points runs 2 designs, and each run reports its end: 62 reports at least.
-    expect(progress.length).toBeGreaterThanOrEqual(62)
+    // Each of the 31 points runs 2 designs, and each run reports its start and its end: 124
+    // reports at least.
+    expect(progress.length).toBeGreaterThanOrEqual(124)
     for (let i = 1; i < progress.length; i++)
       expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!)
-    // The base run is the first of 31 equal shares: its two runs end at 1/62 and 2/62 = 1/31.
-    expect(progress.slice(0, 2)).toEqual([1 / 62, 1 / 31])
+    // The base run is the first of 31 equal shares: its two runs start at 0 and 1/62 and end at
+    // 1/62 and 2/62 = 1/31.
+    expect(progress.slice(0, 4)).toEqual([0, 1 / 62, 1 / 62, 1 / 31])
     expect(progress.at(-1)).toBe(1)
+  })
+
+  it('names each run, and each sensitivity point by its parameter and end', () => {
+    // 2 runs per point; the first parameter varied is pamtAddNs (costs' order), low end first.
+    expect(steps.slice(0, 4)).toEqual([
+      'simulating v6 (1/2)',
+      'simulating module-only (2/2)',
+      'sensitivity 1 of 30, pamtAddNs ¼×: simulating v6 (1/2)',
+      'sensitivity 1 of 30, pamtAddNs ¼×: simulating module-only (2/2)'
+    ])
+    // 31 points × 2 runs, each its own step.
+    expect(steps).toHaveLength(62)
+    expect(steps.at(-1)).toMatch(/^sensitivity 30 of 30, kernelWindowRegions 4×: /)
   })
 })
