@@ -42,6 +42,11 @@ export class EventQueue {
   private lanePayload = new Int32Array(0)
   private laneHead = 0
   private laneTail = 0
+  /**
+   * Time of the earliest event, +Infinity when empty: kept up to date by push and pop, so the
+   * engine's test "does anything happen before this thread's next step" is one field read.
+   */
+  private nextAt = Infinity
 
   constructor(capacity = 1024) {
     // A power of two (the ring's index mask), with room for the ring's largest size.
@@ -80,9 +85,11 @@ export class EventQueue {
     this.laneSeq[tail] = this.nextSeq++
     this.lanePayload[tail] = payload
     this.laneTail = tail + 1
+    if (timeNs < this.nextAt) this.nextAt = timeNs
   }
 
   push(timeNs: number, payload: number): void {
+    if (timeNs < this.nextAt) this.nextAt = timeNs
     if (this.sorted) {
       if (this.size < SORTED_MAX) {
         this.pushRing(timeNs, payload)
@@ -119,6 +126,11 @@ export class EventQueue {
 
   /** Time of the earliest event, +Infinity when empty (no undefined on the hot path). */
   nextTime(): number {
+    return this.nextAt
+  }
+
+  /** The earliest event's time, from the arrays (after a pop). */
+  private earliest(): number {
     const h = this.size > 0 ? this.time[this.head]! : Infinity
     if (this.laneHead === this.laneTail) return h
     const l = this.laneTime[this.laneHead]!
@@ -127,6 +139,12 @@ export class EventQueue {
 
   /** Remove the earliest event; returns its payload and leaves its time in `lastTime`. */
   pop(): number {
+    const p = this.popEvent()
+    this.nextAt = this.earliest()
+    return p
+  }
+
+  private popEvent(): number {
     const lane = this.laneHead
     if (lane < this.laneTail) {
       const lt = this.laneTime[lane]!

@@ -62,7 +62,7 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
     expect(() => q.pushSorted(4, 1)).toThrow(/before the previous sorted event/)
   })
 
-  it('pops as a plain (time, insertion) minimum through ring wrap-around, heap and back', () => {
+  it('pops as a plain (time, insertion) minimum through ring wrap-around, heap and back, and knows its next time', () => {
     // Pushes and pops interleaved so the queue fills past SORTED_MAX (64: a heap), drains under
     // SORTED_MIN (16: a ring again) and refills, with the ring's head wrapping around its arrays
     // and events going in before and after its middle. Times are a few integers (many ties). The
@@ -95,6 +95,10 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
         now = q.lastTime
       }
       expect(q.length).toBe(ref.length)
+      // The earliest time, kept in a field by push and pop, is the oracle's least time.
+      let least = Infinity
+      for (const e of ref) if (e.time < least) least = e.time
+      expect(q.nextTime()).toBe(least)
     }
   })
 })
