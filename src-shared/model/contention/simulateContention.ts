@@ -907,8 +907,16 @@ export function simulateContention(
           if (td.endNs === null) return STEP_DONE
           // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
           if (t.now < td.endNs) {
-            if (!delayTo(t, td.endNs - t.now, M_PARK)) return STEP_BLOCKED
-            continue
+            // delayTo, but a queued wait goes to the queue's lane for far-off events (pushLate).
+            t.state = M_PARK
+            const at = t.now + (td.endNs - t.now)
+            if (at < queue.nextTime()) {
+              t.now = at
+              events++
+              continue
+            }
+            queue.pushLate(at, t.tid)
+            return STEP_BLOCKED
           }
           t.state = M_PARK
           continue
