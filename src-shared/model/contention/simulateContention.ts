@@ -150,8 +150,13 @@ const M_END = 8
 
 /** Salt of the contention run's random stream, apart from the workload generator's. */
 const CONTENTION_SEED_SALT = 0x5eed
-/** Salt of the timing stream (jitter, service times), apart from the placement stream. */
+/** Salt of the timing stream (start jitter), apart from the placement stream. */
 const TIMING_SEED_SALT = 0x7137
+/**
+ * Salt of the service-time stream, cut into one block per thread (SeededRandom.ahead): each
+ * thread draws its own service times, whatever the other threads do meanwhile.
+ */
+const SERVICE_SEED_SALT = 0x5e7c
 
 /**
  * The TDs of a contention run, in the order the simulation builds them (arrivals drawn from the
@@ -202,7 +207,7 @@ export function simulateContention(
   const c = settings.costs
   const rng = new SeededRandom(scenario.seed ^ CONTENTION_SEED_SALT)
   const trng = new SeededRandom(scenario.seed ^ TIMING_SEED_SALT)
-  const svc = new ServiceTimes(c.serviceCv, trng)
+  const svcRoot = new SeededRandom(scenario.seed ^ SERVICE_SEED_SALT)
   const pool = new RegionPool(host.memoryBlocks, scenario.host.fragmentation)
   const regionLimit = Math.ceil(host.maxPfn / 512) + 1
   const refcount = new Uint16Array(regionLimit)
@@ -432,7 +437,7 @@ export function simulateContention(
     const pair = pairRegions(slot).filter((r) => r !== region)
     const ok = yield* seamcall(
       ctx,
-      svc.draw(c.pamtAddNs) + c.lockHoldExtraNs,
+      ctx.svc.draw(c.pamtAddNs) + c.lockHoldExtraNs,
       [region],
       pair,
       false
@@ -496,7 +501,7 @@ export function simulateContention(
           yield D(ctx, 2 * c.pageFreeNs)
           return
         }
-        yield D(ctx, svc.draw(c.pamtAddNs))
+        yield D(ctx, ctx.svc.draw(c.pamtAddNs))
         moduleLocks.release([region], pair)
         paired[region] = 1
         adds++
@@ -541,7 +546,7 @@ export function simulateContention(
     let freed = false
     const ok = yield* seamcall(
       ctx,
-      svc.draw(c.pamtRemoveNs) + c.lockHoldExtraNs,
+      ctx.svc.draw(c.pamtRemoveNs) + c.lockHoldExtraNs,
       [region],
       [],
       false
@@ -574,7 +579,7 @@ export function simulateContention(
         break
       }
       if (moduleLocks.tryAcquire([region], [])) {
-        yield D(ctx, svc.draw(c.pamtRemoveNs))
+        yield D(ctx, ctx.svc.draw(c.pamtRemoveNs))
         moduleLocks.release([region], [])
         paired[region] = 0
         removes++
@@ -612,13 +617,13 @@ export function simulateContention(
     const ids = moduleOnly ? [] : demoteLockIds(region, pair)
     const underLocks = function* (): ThreadPath {
       for (const id of ids) yield A(ctx, id, 'tdx_mem_page_demote')
-      yield* seamcall(ctx, svc.draw(c.demoteNs), [region], pair, true)
+      yield* seamcall(ctx, ctx.svc.draw(c.demoteNs), [region], pair, true)
       for (let i = ids.length - 1; i >= 0; i--) release(ctx, ids[i]!)
     }
     if (demote === 'lock-around' && !moduleOnly) {
       yield* underLocks()
     } else {
-      const ok = yield* seamcall(ctx, svc.draw(c.demoteNs), [region], pair, moduleOnly)
+      const ok = yield* seamcall(ctx, ctx.svc.draw(c.demoteNs), [region], pair, moduleOnly)
       if (!ok) {
         retries++
         yield* underLocks()
@@ -645,11 +650,11 @@ export function simulateContention(
   /** The VMM's last puts: the S-EPT pages, then the control pages. */
   function* vmmKernelPuts(t: SimThread): ThreadPath {
     for (const r of t.td.septRegions) {
-      yield D(t, svc.draw(c.pageRemoveNs))
+      yield D(t, t.svc.draw(c.pageRemoveNs))
       yield* put(t, r)
     }
     for (const r of t.td.controlRegions) {
-      yield D(t, svc.draw(c.pageRemoveNs))
+      yield D(t, t.svc.draw(c.pageRemoveNs))
       yield* put(t, r)
     }
   }
@@ -697,6 +702,26 @@ export function simulateContention(
     queue.push(at, t.tid)
     return false
   }
+  /**
+   * Move the thread's clock by `ns` and set its next state, counting the step as an event but
+   * without asking the queue whether another event comes first: only for a delay after which the
+   * thread touches nothing shared (no lock, refcount, pool, mmu_lock or other thread's state)
+   * until its next delay, which then asks for both. Other threads' events in between cannot see
+   * the difference, and the thread's draws come from its own stream; only events at exactly equal
+   * times may order differently (docs/contention-model.md, "Engine").
+   */
+  const localDelay = (t: SimThread, ns: number, next: number): void => {
+    t.state = next
+    t.now = t.now + ns
+    events++
+  }
+  /**
+   * After a lost race's page free the fault ends (V_FAULT_DONE: statistics only) and a demoting
+   * TD's AUG is a delay; elsewhere the next fault's exit is (V_PAGE: a delay, or the tail's AUG,
+   * a lognormal draw > 0), unless the fault path reads the refcount first (the lock-free fast
+   * path's skip-ahead test), which always-lock's does not.
+   */
+  const localAfterFree = (td: TdThreads): boolean => td.mmu >= 0 || (lockEveryOp && c.augNs > 0)
   /** Run a generator path, then step the machine again from `ret`. */
   const call = (t: SimThread, path: ThreadPath, ret: number): number => {
     t.sub = path
@@ -750,15 +775,21 @@ export function simulateContention(
             t.gpaPages += n
             t.p = p + n
             const ns =
-              t.carryNs + svc.sum(c.faultOutsideNs, n) + svc.sum(c.augNs, n) + n * c.atomicNs
+              t.carryNs + t.svc.sum(c.faultOutsideNs, n) + t.svc.sum(c.augNs, n) + n * c.atomicNs
             t.carryNs = 0
             if (!delayTo(t, ns, V_PAGE)) return STEP_BLOCKED
             continue
           }
           // This fault's exit, plus the previous fault's AUG, in one step.
           t.region = run.region
-          const exitNs = t.carryNs + svc.draw(c.faultOutsideNs)
+          const exitNs = t.carryNs + t.svc.draw(c.faultOutsideNs)
           t.carryNs = 0
+          if (t.cache.missing !== 0) {
+            // The top-up comes next and ends in a delay before anything shared: the two delays
+            // are one event in the queue (two in `events`).
+            localDelay(t, exitNs, V_TOPUP)
+            continue
+          }
           if (!delayTo(t, exitNs, V_TOPUP)) return STEP_BLOCKED
           continue
         }
@@ -817,6 +848,10 @@ export function simulateContention(
           release(t, t.lockId)
           // free_pamt_array(): the pair's two pages back to the page allocator, after the unlock.
           pagesFreed += 2
+          if (localAfterFree(td)) {
+            localDelay(t, 2 * c.pageFreeNs, V_FAULT_DONE)
+            continue
+          }
           if (!delayTo(t, 2 * c.pageFreeNs, V_FAULT_DONE)) return STEP_BLOCKED
           continue
         case V_FAULT_DONE:
@@ -826,10 +861,10 @@ export function simulateContention(
           t.p++
           if (td.mmu >= 0) {
             // PAGE.AUG under the read-held mmu_lock, then leave it.
-            if (!delayTo(t, svc.draw(c.augNs), V_AUG_DONE)) return STEP_BLOCKED
+            if (!delayTo(t, t.svc.draw(c.augNs), V_AUG_DONE)) return STEP_BLOCKED
             continue
           }
-          t.carryNs = svc.draw(c.augNs)
+          t.carryNs = t.svc.draw(c.augNs)
           t.state = V_PAGE
           continue
         case V_AUG_DONE:
@@ -872,8 +907,16 @@ export function simulateContention(
           if (td.endNs === null) return STEP_DONE
           // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
           if (t.now < td.endNs) {
-            if (!delayTo(t, td.endNs - t.now, M_PARK)) return STEP_BLOCKED
-            continue
+            // delayTo, but a queued wait goes to the queue's lane for far-off events (pushLate).
+            t.state = M_PARK
+            const at = t.now + (td.endNs - t.now)
+            if (at < queue.nextTime()) {
+              t.now = at
+              events++
+              continue
+            }
+            queue.pushLate(at, t.tid)
+            return STEP_BLOCKED
           }
           t.state = M_PARK
           continue
@@ -907,12 +950,12 @@ export function simulateContention(
             const n = Math.min(run.pages - t.p, rc - 1)
             refcount[run.region] = rc - n
             t.p += n
-            const ns = svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
+            const ns = t.svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
             if (!delayTo(t, ns, M_PUT)) return STEP_BLOCKED
             continue
           }
           t.region = run.region
-          if (!delayTo(t, svc.draw(c.pageRemoveNs), M_PUT_LOCK)) return STEP_BLOCKED
+          if (!delayTo(t, t.svc.draw(c.pageRemoveNs), M_PUT_LOCK)) return STEP_BLOCKED
           continue
         }
         case M_PUT_LOCK: {
@@ -999,6 +1042,14 @@ export function simulateContention(
 
   const { planned, admitted } = contentionTds(host, scenario, rng)
   const memory = placeTdMemory(pool, planned, admitted, scenario)
+  // Each thread's service times: its own block of the service-time stream, 2^32 / threads draws
+  // long (mulberry32's cycle cut in equal parts; calibration-10x16g: 50 threads, 86 M draws each,
+  // of which a vCPU draws about 2 per fault, 2 M in all).
+  let threadCount = 0
+  for (const plan of planned) if (admitted[plan.id]) threadCount += plan.cls.vcpus + 1
+  const svcStride = Math.floor(2 ** 32 / Math.max(1, threadCount))
+  const newSvc = (tid: number): ServiceTimes =>
+    new ServiceTimes(c.serviceCv, svcRoot.ahead(tid * svcStride))
   for (const plan of planned) {
     // A TD whose memory does not fit beside the running ones is not started (capacity.ts).
     if (!admitted[plan.id]) continue
@@ -1033,12 +1084,12 @@ export function simulateContention(
       vmmParked: false
     }
     // VMM thread: control pages at creation, then teardown; on the CPU of the TD's first vCPU.
-    threads.push(new SimThread(threads.length, KIND_VMM, td, -1, startNs))
+    threads.push(new SimThread(threads.length, KIND_VMM, td, -1, startNs, newSvc(threads.length)))
     threadSocket.push(socketOf(vcpuCpus[0]! % Math.max(1, totalCpus)))
     perVcpu.forEach((vruns, v) => {
       const vcpuStart =
         startNs + (settings.vcpuStartJitterNs > 0 ? trng.next() * settings.vcpuStartJitterNs : 0)
-      const t = new SimThread(threads.length, KIND_VCPU, td, v, vcpuStart)
+      const t = new SimThread(threads.length, KIND_VCPU, td, v, vcpuStart, newSvc(threads.length))
       t.runs = vruns
       threads.push(t)
       threadSocket.push(socketOf(vcpuCpus[v]! % Math.max(1, totalCpus)))

@@ -9,6 +9,8 @@
  * loop drives the generator until it returns, then steps the machine again from `ret`.
  */
 
+import type { ServiceTimes } from './serviceTimes'
+
 /** A thread's request to the engine from a generator: set on the thread, then `yield`. */
 export const OP_DELAY = 1
 export const OP_ACQUIRE = 2
@@ -97,7 +99,12 @@ export class SimThread {
     readonly td: TdThreads,
     /** vCPU: its index in the TD (its share of the demotes). */
     readonly vcpu: number,
-    startNs: number
+    startNs: number,
+    /**
+     * The thread's own service-time stream: its draws do not depend on how the other threads
+     * interleave, so a run of steps that touch nothing shared can be taken as one event.
+     */
+    readonly svc: ServiceTimes
   ) {
     this.now = startNs
   }

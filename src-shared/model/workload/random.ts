@@ -17,9 +17,27 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 
+  /** The next 32 bits as a signed integer (the word next() divides by 2^32, as int32). */
+  nextInt32(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return t ^ (t >>> 14)
+  }
+
   /** Exponential with the given mean (Poisson inter-arrival times). */
   exponential(mean: number): number {
     return -Math.log(1 - this.next()) * mean
+  }
+
+  /**
+   * The generator `draws` draws ahead of this one, which does not move: mulberry32's state moves
+   * by the same constant on every draw, so k draws ahead is k times it (mod 2^32). Streams taken
+   * at offsets d apart are disjoint blocks of one sequence while each draws fewer than d values
+   * (the contention run's per-thread service times, docs/contention-model.md "Engine").
+   */
+  ahead(draws: number): SeededRandom {
+    return new SeededRandom(this.state + Math.imul(0x6d2b79f5, draws))
   }
 
   /** A derived generator for an independent stream (e.g. per TD). */

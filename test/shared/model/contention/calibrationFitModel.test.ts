@@ -18,7 +18,9 @@ const host = fixtureHost
 
 /**
  * The fit on the real model, kept cheap: the calibration preset (about 1 M events a run), one seed
- * and a grid of two scales (×0.25 and ×4), so at most (2 + 1) × 6 = 18 runs; it makes about ten.
+ * and a grid of two scales (×0.25 and ×4), so at most (2 + 1) × 7 = 21 runs; it makes about ten.
+ * (With per-thread service-time streams, issue 14, six evaluations a point stopped 3 % short of
+ * the ±2 % it asks for, at 1172; the seventh lands on 1120, both the model's own output.)
  * The numbers it lands on are the model's own output; what is checked here is that they hold.
  * The limits are generous for a loaded 2-core machine (about 5 s of CPU).
  */
@@ -38,7 +40,7 @@ describe(
         spr,
         scenario,
         settings,
-        calibrationFitOptionsSchema.parse({ seeds: 1, points: 2, evaluationsPerPoint: 6 })
+        calibrationFitOptionsSchema.parse({ seeds: 1, points: 2, evaluationsPerPoint: 7 })
       )
     }, 60_000)
 
@@ -72,7 +74,7 @@ describe(
     it('stays within its bound of runs and counts them', () => {
       expect(report.runs).toBe(report.fit.evaluations)
       expect(report.runs).toBeLessThanOrEqual(report.maxRuns)
-      expect(report.maxRuns).toBe(18)
+      expect(report.maxRuns).toBe(21)
       expect(report.events).toBeGreaterThan(report.runs * 1e6)
     })
 

@@ -62,7 +62,7 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
     expect(() => q.pushSorted(4, 1)).toThrow(/before the previous sorted event/)
   })
 
-  it('pops as a plain (time, insertion) minimum through ring wrap-around, heap and back', () => {
+  it('pops as a plain (time, insertion) minimum through ring wrap-around, heap and back, with late lane events, and knows its next time', () => {
     // Pushes and pops interleaved so the queue fills past SORTED_MAX (64: a heap), drains under
     // SORTED_MIN (16: a ring again) and refills, with the ring's head wrapping around its arrays
     // and events going in before and after its middle. Times are a few integers (many ties). The
@@ -80,8 +80,11 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
       // Phases of 500 steps: filling (3 pushes in 4) then draining (1 in 4).
       const filling = Math.floor(step / 500) % 2 === 0
       if (ref.length === 0 || rand(4) < (filling ? 3 : 1)) {
-        const time = now + rand(6)
-        q.push(time, step)
+        // One push in eight goes to the lane out of order (pushLate), further off.
+        const late = rand(8) === 0
+        const time = now + rand(late ? 40 : 6)
+        if (late) q.pushLate(time, step)
+        else q.push(time, step)
         ref.push({ time, order: order++, payload: step })
       } else {
         let best = 0
@@ -95,6 +98,10 @@ describe('EventQueue: (time, insertion order), whatever the heap shape or lane',
         now = q.lastTime
       }
       expect(q.length).toBe(ref.length)
+      // The earliest time, kept in a field by push and pop, is the oracle's least time.
+      let least = Infinity
+      for (const e of ref) if (e.time < least) least = e.time
+      expect(q.nextTime()).toBe(least)
     }
   })
 })
