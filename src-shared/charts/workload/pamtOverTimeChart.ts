@@ -153,7 +153,8 @@ export function pamtOverTimeSampleIndices(
 
 /**
  * `[t0Ns, t1Ns]` of the window `[startPct, endPct]` of the chart's time axis (ECharts' dataZoom
- * `start` and `end`; the axis runs from the first sample to the last), for `window`.
+ * `start` and `end`; the axis runs from the first sample to the last), for `window`: how the
+ * Workload view turns a zoom into the window it re-samples (docs/workload-model.md, "Long series").
  */
 export function pamtOverTimeWindowNs(
   result: SimulationResult,
