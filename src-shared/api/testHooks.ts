@@ -21,10 +21,18 @@ export interface PanRequest {
 
 /** What one pan measurement saw; the caller turns the frame times into figures. */
 export interface PanMeasurement {
-  /** Points of the longest series, as the chart holds them (getOption). */
+  /** Samples of the model run the chart was built from: the series' full length. */
   points: number
+  /** Points of the longest series as the chart holds them after the last pan (getOption). */
+  heldPoints: number
   /** Each series' sampling setting as the chart holds it (null: none). */
   sampling: Array<string | null>
+  /**
+   * Whether the held stacked parts all have the same sample times, and whether the run's peak
+   * sample (the first at the largest total) is among them after the last pan.
+   */
+  partsAligned: boolean
+  peakHeld: boolean
   /** The x dataZoom window, in percent, before the pans and after the last one. */
   zoomBefore: { start: number; end: number }
   zoomAfter: { start: number; end: number }

@@ -8,7 +8,8 @@ import { E2E_WAIT_MS } from './timeouts'
  * The renderer's figures as `npm run bench` takes them (src-main/bench/rendererMetrics.ts): first
  * contentful paint and a one-million-point pan. No timed assertion (CI is a loaded 2-core
  * machine): the test checks that every figure exists and is a finite positive number, and that
- * the chart really rendered a million model points, sampled by LTTB, and panned.
+ * the chart really rendered a million model points, sampled by LTTB with the peak kept,
+ * and panned.
  */
 let app: BrowserModeApp | undefined
 let browser: Browser | undefined
@@ -23,8 +24,8 @@ afterAll(async () => {
 
 describe('renderer measurements (browser mode, real Chromium)', () => {
   it('measures first paint and a 1 M-point pan of the real over-time chart, which really pans', async () => {
-    // The bench's million points, but 4 pan steps instead of its 20: a step of a million points
-    // takes a second or two of CPU here, and the test only needs to see the chart pan.
+    // The bench's million points, but 4 pan steps instead of its 20: the test only needs to see
+    // the chart pan.
     const request = { ...PAN_REQUEST, steps: 4 }
     const { figures, pan } = await measureRenderer(browser!, app!.url, {
       timeoutMs: E2E_WAIT_MS,
@@ -34,16 +35,23 @@ describe('renderer measurements (browser mode, real Chromium)', () => {
     expect(positive(figures.firstContentfulPaintMs)).toBe(true)
 
     // The model's run has exactly the samples asked for (replay.ts samples [start, end] in
-    // `samples` points), and the chart holds all of them: 1,000,000.
+    // `samples` points): 1,000,000.
     expect(PAN_REQUEST.samples).toBe(1_000_000)
     expect(figures.pan1M.points).toBe(1_000_000)
-    // Four stacked areas (static part, refcounts, pairs, caches) sampled by LTTB, then the static
-    // PAMT line (two points; ECharts reports its default, 'none'): pamtOverTimeChart's series.
-    expect(pan.sampling).toEqual(['lttb', 'lttb', 'lttb', 'lttb', 'none'])
-    // What is drawn is sampled: far fewer path commands than points. LTTB keeps about one point
-    // per pixel of the x axis; the plot is 1360 − 76 − 110 = 1174 px wide, a stacked area's
-    // outline runs along its top and back along its base: about 2 × 1174 ≈ 2,350, well under
-    // 10,000 (a path of every point would have 1,000,000).
+    // The chart holds a sample of them (pamtOverTimeChart, docs/workload-model.md "Long series"):
+    // an overview of at most OVERVIEW_POINTS (1,200) outside the window, WINDOW_POINTS (2,400)
+    // inside it, and the peak's first and last sample: at most 3,602, and more than the window's.
+    expect(pan.heldPoints).toBeGreaterThan(2_400)
+    expect(pan.heldPoints).toBeLessThanOrEqual(3_602)
+    // Sampled by us, on the stack's total, so every stacked part is held at the same sample
+    // times, and ECharts' own sampling is off for all five series (four areas, the static PAMT
+    // line); the peak sample is among the held points, although the window has moved past it.
+    expect(pan.partsAligned).toBe(true)
+    expect(pan.peakHeld).toBe(true)
+    expect(pan.sampling.every((s) => s === null || s === 'none')).toBe(true)
+    // What is drawn is sampled: far fewer path commands than points. A stacked area's outline
+    // runs along its top and back along its base over the held points: under 2 × 3,602 + a few,
+    // well under 10,000 (a path of every point would have 1,000,000).
     expect(pan.longestPathCommands).toBeGreaterThan(0)
     expect(pan.longestPathCommands).toBeLessThan(10_000)
 

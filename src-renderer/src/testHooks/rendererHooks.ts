@@ -2,7 +2,8 @@ import { createApp, h, nextTick, toRaw } from 'vue'
 import { getInstanceByDom, type ECharts } from 'echarts/core'
 import type { SimulationResult } from '@shared/model/runtime/simulate'
 import type { HostAnalysis } from '@shared/model/host/analyzeHost'
-import { pamtOverTimeChart } from '@shared/charts/workload/pamtOverTimeChart'
+import { pamtOverTimeChart, pamtOverTimeWindowNs } from '@shared/charts/workload/pamtOverTimeChart'
+import { sampleSeconds, type ZoomWindow } from '@shared/charts/workload/timeAxis'
 import SimulateWorker from './simulateWorker?worker'
 import type { SimulateReply, SimulateRequest } from './simulateWorker'
 import { panWindow, type PanMeasurement, type PanRequest } from '@shared/api/testHooks'
@@ -21,9 +22,10 @@ import { useHostStore } from '../stores/host'
  * (a preset scenario on the host on screen, `samples` = 1,000,000: every point is the model's
  * output, none interpolated) in a Web Worker of its own (simulateWorker.ts: importing the model
  * here would pull its modules into the app's eager chunks, which share some of them), builds the
- * option with the Workload view's own builder (`pamtOverTimeChart`: LTTB sampling) and shows it in
- * the views' own `ChartPanel`, so a pan goes through the same zoom handling (`withTimeWindow`
- * re-ticks the axis after every zoom).
+ * option with the Workload view's own builder (`pamtOverTimeChart`, sampled by LTTB for the
+ * visible window) and shows it in the views' own `ChartPanel` with the same `optionAt` as the
+ * Workload view, so a pan goes through the same zoom handling (a re-sample for the new window
+ * and a re-ticked axis, once a frame).
  */
 
 interface TestHooks {
@@ -67,6 +69,9 @@ async function measurePan(req: PanRequest): Promise<PanMeasurement> {
     samples: req.samples
   })
   const option = pamtOverTimeChart(result)
+  // As WorkloadView.vue's overTimeAt.
+  const optionAt = (z: ZoomWindow): ReturnType<typeof pamtOverTimeChart> =>
+    pamtOverTimeChart(result, { window: pamtOverTimeWindowNs(result, z.start, z.end) })
 
   // On top of the app, at the Workload view's width, so it is laid out and painted.
   const box = document.createElement('div')
@@ -81,6 +86,7 @@ async function measurePan(req: PanRequest): Promise<PanMeasurement> {
         hostName: host.source.fileName,
         scenarioName: result.scenarioName,
         option,
+        optionAt,
         csv: '',
         height: 420
       })
@@ -107,17 +113,28 @@ async function measurePan(req: PanRequest): Promise<PanMeasurement> {
     }
     await nextFrame()
     const held = chart.getOption() as {
-      series?: Array<{ data?: unknown[]; sampling?: string }>
+      series?: Array<{ data?: number[][]; sampling?: string; stack?: string }>
     }
-    let points = 0
-    for (const s of held.series ?? []) points = Math.max(points, s.data?.length ?? 0)
+    let heldPoints = 0
+    for (const s of held.series ?? []) heldPoints = Math.max(heldPoints, s.data?.length ?? 0)
+    // The stacked parts' sample times, each as one string to compare.
+    const parts = (held.series ?? []).filter((s) => s.stack)
+    const times = parts.map((s) => (s.data ?? []).map((d) => d[0]).join(','))
+    // The run's peak sample: the first at the largest total, in the chart's seconds.
+    const total = result.replay.totalBytes
+    let peakK = 0
+    for (let k = 1; k < total.length; k++) if (total[k]! > total[peakK]!) peakK = k
+    const peakS = sampleSeconds(result)[peakK]
     let longestPathCommands = 0
     for (const p of box.querySelectorAll('path')) {
       const commands = (p.getAttribute('d') ?? '').match(/[A-Za-z]/g)?.length ?? 0
       longestPathCommands = Math.max(longestPathCommands, commands)
     }
     return {
-      points,
+      points: result.replay.timeNs.length,
+      heldPoints,
+      partsAligned: times.length > 0 && times.every((t) => t === times[0]),
+      peakHeld: (parts[parts.length - 1]?.data ?? []).some((d) => d[0] === peakS),
       sampling: (held.series ?? []).map((s) => s.sampling ?? null),
       zoomBefore,
       zoomAfter: zoomOf(chart),

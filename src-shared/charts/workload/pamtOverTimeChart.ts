@@ -1,6 +1,7 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { SimulationResult } from '../../model/runtime/simulate'
 import { formatBytes } from '../formatBytes'
+import { lttbIndices, mergeIndices } from '../sampling/lttb'
 import { WORKLOAD_COLORS } from './colors'
 import { bytesAxisInterval } from './bytesAxis'
 import { bytesWithExact, formatSeconds, sampleSeconds, secondsAt, timeBytesAxes } from './timeAxis'
@@ -27,6 +28,26 @@ export function pamtParts(
   ]
 }
 
+/** `pamtParts` at the samples `picked` only (the constant parts never built at full length). */
+function sampledParts(result: SimulationResult, picked: Uint32Array): ReturnType<typeof pamtParts> {
+  const r = result.replay
+  const at = (values: number[]): number[] => Array.from(picked, (k) => values[k]!)
+  return [
+    {
+      key: 'staticPart',
+      name: 'Static part',
+      values: new Array<number>(picked.length).fill(result.staticPartBytes)
+    },
+    {
+      key: 'refcounts',
+      name: `Refcounts (${result.refcountScheme})`,
+      values: new Array<number>(picked.length).fill(result.refcountBytes)
+    },
+    { key: 'pairs', name: 'Page pairs', values: at(r.pairBytes) },
+    { key: 'caches', name: 'pamt caches', values: at(r.cacheBytes) }
+  ]
+}
+
 export const STATIC_PAMT_SERIES = 'Static PAMT'
 
 /** How the over-time chart scales its byte axis. */
@@ -37,6 +58,113 @@ export interface PamtOverTimeOptions {
    * stays on the chart as a dashed marker line at the top edge, labelled with its true size.
    */
   zoomToDynamic?: boolean
+  /**
+   * The visible time window, `[t0Ns, t1Ns]` in the run's own clock (`replay.timeNs`), for a long
+   * run: the chart is drawn from a coarse overview of the whole run plus a fine sample inside the
+   * window (docs/workload-model.md, "Long series"). Default: the whole run. Ignored for runs of
+   * {@link SAMPLE_ABOVE} samples or fewer, which are drawn point for point.
+   */
+  window?: readonly [number, number]
+}
+
+/**
+ * Runs with more samples than this are drawn sampled (docs/workload-model.md, "Long series"): a
+ * few thousand points are what ECharts stacks and draws within a frame, and more than the plot's
+ * width in pixels shows.
+ */
+export const SAMPLE_ABOVE = 4000
+/**
+ * Points of the whole-run overview: about the plot's width in pixels at the Workload view's size
+ * (1360 px wide, less the grid's 76 + 110 px margins: 1174 px), so the zoom slider's data shadow
+ * and the parts outside the window still draw. A display parameter of ours, not the model's.
+ */
+export const OVERVIEW_POINTS = 1200
+/** Points inside the visible window: twice the plot's width, so LTTB keeps each pixel's extremes. */
+export const WINDOW_POINTS = 2400
+
+/** What sampling needs of a run, computed once per replay: sample seconds, overview, peak. */
+interface Prepared {
+  x: number[]
+  total: number[]
+  overview: Uint32Array
+  /** The first and last sample at the total's largest sampled value. */
+  peak: Uint32Array
+}
+const prepared = new WeakMap<SimulationResult['replay'], Prepared>()
+
+function prepare(result: SimulationResult): Prepared {
+  const r = result.replay
+  const held = prepared.get(r)
+  if (held) return held
+  const x = sampleSeconds(result)
+  const total = r.totalBytes
+  let first = 0
+  let last = 0
+  for (let k = 1; k < total.length; k++) {
+    if (total[k]! > total[first]!) first = last = k
+    else if (total[k] === total[first]) last = k
+  }
+  const p: Prepared = {
+    x,
+    total,
+    overview: lttbIndices(x, total, 0, total.length, OVERVIEW_POINTS),
+    peak: mergeIndices([[first, last]])
+  }
+  prepared.set(r, p)
+  return p
+}
+
+/** The first index of ascending `t` with `t[k] >= v` (t.length when none). */
+function lowerBound(t: readonly number[], v: number): number {
+  let lo = 0
+  let hi = t.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (t[mid]! < v) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The samples a long run is drawn with for the window `[t0Ns, t1Ns]` (docs/workload-model.md,
+ * "Long series"): LTTB on the stack's total, so every stacked part is drawn at the same samples
+ * and the areas stay aligned point by point; {@link OVERVIEW_POINTS} across the whole run outside
+ * the window, {@link WINDOW_POINTS} inside it (from the last sample at or before its start to the
+ * first at or after its end, so the line meets both edges), and the sample(s) at the total's peak
+ * always. Null when the run has {@link SAMPLE_ABOVE} samples or fewer: those are drawn whole.
+ */
+export function pamtOverTimeSampleIndices(
+  result: SimulationResult,
+  window?: readonly [number, number]
+): Uint32Array | null {
+  const t = result.replay.timeNs
+  if (t.length <= SAMPLE_ABOVE) return null
+  const p = prepare(result)
+  const [t0, t1] = window ?? [t[0]!, t[t.length - 1]!]
+  // The last sample at or before t0 (the first one when t0 is before the run).
+  const a = lowerBound(t, t0)
+  const lo = Math.min(t.length - 1, Math.max(0, t[a] === t0 ? a : a - 1))
+  const hi = Math.max(lo, Math.min(t.length - 1, lowerBound(t, t1)))
+  const inside = lttbIndices(p.x, p.total, lo, hi + 1, WINDOW_POINTS)
+  const outside = p.overview.filter((k) => k < lo || k > hi)
+  return mergeIndices([outside, inside, p.peak])
+}
+
+/**
+ * `[t0Ns, t1Ns]` of the window `[startPct, endPct]` of the chart's time axis (ECharts' dataZoom
+ * `start` and `end`; the axis runs from the first sample to the last), for `window`: how the
+ * Workload view turns a zoom into the window it re-samples (docs/workload-model.md, "Long series").
+ */
+export function pamtOverTimeWindowNs(
+  result: SimulationResult,
+  startPct: number,
+  endPct: number
+): [number, number] {
+  const t = result.replay.timeNs
+  const t0 = t.length ? t[0]! : 0
+  const span = t.length ? t[t.length - 1]! - t0 : 0
+  return [t0 + (span * startPct) / 100, t0 + (span * endPct) / 100]
 }
 
 /** Headroom above Dynamic PAMT's peak when zoomed, so the peak pin stays inside the plot. */
@@ -79,8 +207,11 @@ interface AxisParam {
  * constant static part and refcount array, then the page pairs and pamt caches that come and go
  * with TD pages; static PAMT as a dashed reference line; the peak marked and the time-weighted
  * average as a dotted line (its label above the line, clear of the time axis). Built for long
- * series: LTTB sampling, no symbols, no animation, zoom. With `zoomToDynamic` the byte axis ends
- * at Dynamic PAMT's peak and an off-scale static PAMT is a labelled marker at the top edge.
+ * series: no symbols, no animation, zoom; a run of more than {@link SAMPLE_ABOVE} samples is drawn
+ * at the samples {@link pamtOverTimeSampleIndices} picks for `opts.window` (one set for every
+ * stacked part, peak kept), a shorter one point for point with ECharts' own LTTB
+ * (docs/workload-model.md, "Long series"). With `zoomToDynamic` the byte axis ends at Dynamic
+ * PAMT's peak and an off-scale static PAMT is a labelled marker at the top edge.
  */
 export function pamtOverTimeChart(
   result: SimulationResult,
@@ -90,18 +221,21 @@ export function pamtOverTimeChart(
   const top = zoomedAxisTop(r.peakTotalBytes)
   const staticOffScale = staticPamtOffScale(result, opts.zoomToDynamic === true)
   const staticY = staticOffScale ? top : result.staticPamtBytes
-  const x = sampleSeconds(result)
+  const x = r.timeNs.length > SAMPLE_ABOVE ? prepare(result).x : sampleSeconds(result)
   const xEnd = x.length ? x[x.length - 1]! : 1
-  const parts = pamtParts(result)
+  const picked = pamtOverTimeSampleIndices(result, opts.window)
+  const parts = picked ? sampledParts(result, picked) : pamtParts(result)
   const last = parts.length - 1
   const areas: LineSeriesOption[] = parts.map((p, i) => ({
     name: p.name,
     type: 'line',
     stack: 'dpamt',
-    data: p.values.map((v, k) => [x[k]!, v]),
+    data: picked ? p.values.map((v, j) => [x[picked[j]!]!, v]) : p.values.map((v, k) => [x[k]!, v]),
     showSymbol: false,
     symbol: 'none',
-    sampling: 'lttb',
+    // Sampled already: ECharts' own LTTB would thin the whole run again to the plot's width,
+    // leaving a zoomed window a tenth of its points, and each part at different samples.
+    ...(picked ? {} : { sampling: 'lttb' as const }),
     lineStyle: { width: i >= 2 ? 1.2 : 0.6 },
     areaStyle: { opacity: i >= 2 ? 0.75 : 0.55 },
     color: WORKLOAD_COLORS[p.key],
@@ -202,9 +336,13 @@ export function pamtOverTimeChart(
     aria: {
       enabled: true,
       label: {
-        description: staticOffScale
-          ? `Byte axis zoomed to Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}); static PAMT, ${formatBytes(result.staticPamtBytes)}, is off scale and marked at the top edge.`
-          : `Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}) against static PAMT (${formatBytes(result.staticPamtBytes)}) over time.`
+        description:
+          (staticOffScale
+            ? `Byte axis zoomed to Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}); static PAMT, ${formatBytes(result.staticPamtBytes)}, is off scale and marked at the top edge.`
+            : `Dynamic PAMT (peak ${formatBytes(r.peakTotalBytes)}) against static PAMT (${formatBytes(result.staticPamtBytes)}) over time.`) +
+          (picked
+            ? ` Drawn from ${picked.length.toLocaleString('en-US')} of ${r.timeNs.length.toLocaleString('en-US')} samples (LTTB, peak kept); the CSV has every sample.`
+            : '')
       }
     },
     title: {

@@ -215,12 +215,36 @@ export function timeWindowPatch(
   return { xAxis: window as EChartsOption['xAxis'] }
 }
 
+/** A zoom window in percent of the x axis, as ECharts' dataZoom `start` and `end`. */
+export interface ZoomWindow {
+  start: number
+  end: number
+}
+
+/**
+ * What a zoom to `[startPct, endPct]` changes in a chart whose series are sampled for the
+ * visible window (docs/workload-model.md, "Long series"): the time axis's ticks
+ * (`timeWindowPatch`) and every series' data from `windowed`, the option built for that window,
+ * merged by series index. Nothing else: the dataZoom components keep their state, so the slider
+ * does not jump, and mark points, styles and tooltips stay as they are. Null without our time axis.
+ */
+export function windowDataPatch(
+  windowed: EChartsOption,
+  startPct: number,
+  endPct: number
+): EChartsOption | null {
+  const axis = timeWindowPatch(windowed, startPct, endPct)
+  if (!axis) return null
+  const series = Array.isArray(windowed.series) ? windowed.series : []
+  return { ...axis, series: series.map((s) => ({ data: s.data })) } as EChartsOption
+}
+
 /**
  * The zoom window, in percent, that an ECharts `datazoom` event reports: its own `start`/`end`
  * (a slider drag, a dispatched action) or its first batch entry's (the inside zoom: wheel, drag).
  * Null when it gives only values (`startValue`/`endValue`): the caller reads the chart then.
  */
-export function dataZoomEventWindow(params: unknown): { start: number; end: number } | null {
+export function dataZoomEventWindow(params: unknown): ZoomWindow | null {
   type Window = { start?: unknown; end?: unknown }
   const p = (params ?? {}) as Window & { batch?: Window[] }
   const w = typeof p.start === 'number' ? p : Array.isArray(p.batch) ? p.batch[0] : undefined

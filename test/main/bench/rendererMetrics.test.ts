@@ -20,7 +20,10 @@ describe('renderer figures from frame times', () => {
   it('summarises a pan: points, frame count, median and p95 to 0.1 ms', () => {
     const f = panFigures({
       points: 1_000_000,
-      sampling: ['lttb'],
+      heldPoints: 3_600,
+      sampling: [null],
+      partsAligned: true,
+      peakHeld: true,
       zoomBefore: { start: 0, end: 100 },
       zoomAfter: { start: 16, end: 26 },
       // Median (16.66 + 16.7) / 2 = 16.68 → 16.7; p95 of 4 = the largest, 33.34 → 33.3.

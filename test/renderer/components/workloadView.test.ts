@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
+import { getInstanceByDom } from 'echarts/core'
 import App from '@renderer/App.vue'
 import { useHostStore } from '@renderer/stores/host'
 import { useWorkloadStore } from '@renderer/stores/workload'
@@ -160,6 +161,31 @@ describe('workload view', () => {
     await toggle.trigger('click')
     await flushPromises()
     expect(chartText()).not.toContain('off scale')
+  })
+
+  it('draws a long run sampled, says so, and re-samples the window it is zoomed to', async () => {
+    const { w } = await mountWorkload()
+    await editSmall(w)
+    // 10,001 samples over 10 s (one a millisecond): over SAMPLE_ABOVE (4,000), drawn sampled.
+    await w.get('[data-testid=scenario-duration]').setValue('10')
+    await w.get('[data-testid=scenario-samples]').setValue('10001')
+    await w.get('[data-testid=run-simulation]').trigger('click')
+    await flushPromises()
+    const panel = w.get('[data-testid=chart-pamt-over-time]')
+    expect(panel.text()).toContain('10,001 samples, drawn LTTB-sampled')
+    expect(panel.text()).toContain('the CSV has every sample')
+    const el = panel.element.querySelector('[_echarts_instance_]') as HTMLElement
+    const chart = getInstanceByDom(el)!
+    const held = (): number[] =>
+      (chart.getOption() as { series: Array<{ data: number[][] }> }).series[2]!.data.map(
+        (d) => d[0]!
+      )
+    // Whole run: WINDOW_POINTS (2,400) by LTTB and at most the peak's two samples besides.
+    expect(held().length).toBeLessThanOrEqual(2402)
+    chart.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: 20, end: 30 })
+    await flushPromises()
+    // 2 s to 3 s holds samples 2,000 to 3,000, 1,001 of them, fewer than WINDOW_POINTS: all drawn.
+    expect(held().filter((x) => x >= 2 && x <= 3)).toHaveLength(1001)
   })
 
   it('runs with Ctrl+Enter and the host’s model options', async () => {

@@ -4,15 +4,25 @@ import Papa from 'papaparse'
 import * as echarts from 'echarts'
 import type { EChartsOption } from 'echarts'
 import {
+  OVERVIEW_POINTS,
+  SAMPLE_ABOVE,
   STATIC_PAMT_SERIES,
+  WINDOW_POINTS,
   pamtOverTimeChart,
+  pamtOverTimeSampleIndices,
+  pamtOverTimeWindowNs,
   pamtParts,
   zoomedAxisTop
 } from '@shared/charts/workload/pamtOverTimeChart'
 import { pamtOverTimeCsv } from '@shared/charts/workload/workloadCsv'
-import { formatSeconds, sampleSeconds, withTimeWindow } from '@shared/charts/workload/timeAxis'
+import {
+  formatSeconds,
+  sampleSeconds,
+  windowDataPatch,
+  withTimeWindow
+} from '@shared/charts/workload/timeAxis'
 import type { SimulationResult } from '@shared/model/runtime/simulate'
-import { simulate } from './support'
+import { SMALL, simulate } from './support'
 
 const seriesOf = (r: SimulationResult): LineSeriesOption[] =>
   pamtOverTimeChart(r).series as LineSeriesOption[]
@@ -193,5 +203,93 @@ describe('pamtOverTimeChart', () => {
       pamtOverTimeChart(near, { zoomToDynamic: true }).series as LineSeriesOption[]
     ).find((s) => s.name === STATIC_PAMT_SERIES)!
     expect((ref.data as number[][])[0]![1]).toBe(64 * 2 ** 20)
+  })
+})
+
+describe('pamtOverTimeChart on a long run (sampled)', () => {
+  // The worked scenario sampled 10,001 times over its 10 s: one sample a millisecond, sample k
+  // at k ms (replay.ts spaces `samples` points evenly over [start, end]). Over SAMPLE_ABOVE
+  // (4,000), so it is drawn sampled.
+  const long = simulate({ ...SMALL, samples: 10_001 })
+  const n = long.replay.timeNs.length
+  /** The sample index of a drawn x (seconds), k ms. */
+  const indexOf = (s: number): number => Math.round(s * 1000)
+  const areasOf = (o: EChartsOption): LineSeriesOption[] =>
+    (o.series as LineSeriesOption[]).filter((s) => s.stack === 'dpamt')
+  // The first sample at the total's largest sampled value: the model's output, found by a scan.
+  let peakK = 0
+  for (let k = 1; k < n; k++)
+    if (long.replay.totalBytes[k]! > long.replay.totalBytes[peakK]!) peakK = k
+
+  it('leaves a short run point for point', () => {
+    const result = simulate()
+    expect(result.replay.timeNs).toHaveLength(64)
+    expect(pamtOverTimeSampleIndices(result)).toBeNull()
+    expect((seriesOf(result)[2]!.data as unknown[]).length).toBe(64)
+  })
+
+  it('draws every stacked part at the same samples, each value the model’s own', () => {
+    expect(n).toBe(10_001)
+    const areas = areasOf(pamtOverTimeChart(long))
+    const xs = areas.map((a) => (a.data as number[][]).map((d) => d[0]))
+    for (const other of xs.slice(1)) expect(other).toEqual(xs[0])
+    // Whole run as the window: WINDOW_POINTS by LTTB (both ends among them), plus the peak's
+    // first and last sample when LTTB did not pick them.
+    const drawn = xs[0]!.length
+    expect(drawn).toBeGreaterThanOrEqual(WINDOW_POINTS)
+    expect(drawn).toBeLessThanOrEqual(WINDOW_POINTS + 2)
+    expect(xs[0]![0]).toBe(0)
+    expect(xs[0]![drawn - 1]).toBe(10)
+    // The four parts add up to the model's total at each drawn sample.
+    for (let j = 0; j < drawn; j += 97) {
+      const k = indexOf(xs[0]![j]!)
+      const sum = areas.reduce((s, a) => s + (a.data as number[][])[j]![1]!, 0)
+      expect([k, sum]).toEqual([k, long.replay.totalBytes[k]])
+    }
+    // ECharts' own sampling is off: it would thin the samples again, each part differently.
+    for (const a of areas) expect(a.sampling).toBeUndefined()
+  })
+
+  it('keeps the peak sample whatever the window', () => {
+    for (const w of [undefined, [8e9, 9e9] as const, [0, 1e6] as const]) {
+      const k = Array.from(pamtOverTimeSampleIndices(long, w)!)
+      expect(k).toContain(peakK)
+    }
+  })
+
+  it('draws every sample inside a narrow window and an overview outside it', () => {
+    // The window 2 s to 3 s holds samples 2,000 to 3,000: 1,001 samples, under WINDOW_POINTS,
+    // so each is drawn. Outside it, at most OVERVIEW_POINTS of the overview (and the peak).
+    const window = pamtOverTimeWindowNs(long, 20, 30)
+    expect(window).toEqual([2e9, 3e9])
+    const k = Array.from(pamtOverTimeSampleIndices(long, window)!)
+    const inside = k.filter((i) => i >= 2000 && i <= 3000)
+    expect(inside).toHaveLength(1001)
+    const outside = k.filter((i) => i < 2000 || i > 3000)
+    expect(outside.length).toBeGreaterThan(0)
+    expect(outside.length).toBeLessThanOrEqual(OVERVIEW_POINTS + 2)
+    // The run's first and last samples stay, so the slider's data shadow spans the whole run.
+    expect([k[0], k[k.length - 1]]).toEqual([0, n - 1])
+    // A window between two samples reaches out to the samples around it: 2.0005 s to 2.0015 s
+    // lies between samples 2,000 and 2,002.
+    const between = Array.from(pamtOverTimeSampleIndices(long, [2.0005e9, 2.0015e9])!)
+    expect(between).toEqual(expect.arrayContaining([2000, 2001, 2002]))
+  })
+
+  it('keeps every sample in the CSV', () => {
+    expect(Papa.parse<string[]>(pamtOverTimeCsv(long).trim()).data).toHaveLength(n + 1)
+  })
+
+  it('patches only the series data and the time axis for a new window', () => {
+    const windowed = pamtOverTimeChart(long, { window: pamtOverTimeWindowNs(long, 20, 30) })
+    const patch = windowDataPatch(windowed, 20, 30)!
+    expect(Object.keys(patch)).toEqual(['xAxis', 'series'])
+    const series = patch.series as Array<Record<string, unknown>>
+    expect(series).toHaveLength(5)
+    for (const s of series) expect(Object.keys(s)).toEqual(['data'])
+    expect(series[2]!['data']).toBe(areasOf(windowed)[2]!.data)
+    // Without our time axis there is nothing to patch.
+    expect(windowDataPatch({ series: [] }, 20, 30)).toBeNull()
+    expect(SAMPLE_ABOVE).toBeLessThan(n)
   })
 })
