@@ -158,12 +158,6 @@ export function regionNodeMap(nodeRanges: readonly NodeRange[], regionLimit: num
   return map
 }
 
-/**
- * The kernel's Dynamic PAMT bookkeeping as a streaming consumer of page events in time order
- * (dpamt-model.md §2.6, §2.9): a refcount per 2 MiB region, a pair (8 KiB) on 0→1 and its release
- * on 1→0, refcount 512 on DEMOTE, and pamt_cache pages held per vCPU. Typed arrays indexed by
- * region; cost is per region touched, not per page, and nothing per event is kept.
- */
 /** A region's first pfn in hex, for findings. */
 const pfn = (r: number): string => `0x${(r * 512).toString(16)}`
 
@@ -174,6 +168,12 @@ const pfn = (r: number): string => `0x${(r * 512).toString(16)}`
 const findingAt = (t: number, line: number): { timeNs: number; line?: number } =>
   line > 0 ? { line, timeNs: t } : { timeNs: t }
 
+/**
+ * The kernel's Dynamic PAMT bookkeeping as a streaming consumer of page events in time order
+ * (dpamt-model.md §2.6, §2.9): a refcount per 2 MiB region, a pair (8 KiB) on 0→1 and its release
+ * on 1→0, refcount 512 on DEMOTE, and pamt_cache pages held per vCPU. Typed arrays indexed by
+ * region; cost is per region touched, not per page, and nothing per event is kept.
+ */
 export class PamtReplay implements PageEventSink {
   private readonly regionLimit: number
   private readonly refcount: Uint16Array
@@ -395,24 +395,36 @@ export class PamtReplay implements PageEventSink {
    * `current_obj_cgroup()`): the TD whose get made the 0→1 transition.
    */
   private addPair(r: number, s: number): void {
-    this.pairs++
-    this.adds++
+    this.placePair(r, s)
+    this.chargePairs(s, 1)
+  }
+
+  /** Region r's new pair on its node and its owner; the counts are {@link chargePairs}'. */
+  private placePair(r: number, s: number): void {
     const nid = this.nodeOf[r]!
     if (nid >= 0) this.nodePairs[this.nodeIndex[nid]!]!++
     this.owner[r] = s + 1
-    this.tdPairs[s]!++
-    this.tdCharged[s]!++
-    if (this.cls) this.cls.pairs[this.tdClass[s]!]!++
   }
 
   /**
-   * The pair of region r freed (1→0): uncharged from the TD it was charged to, whoever made the put
-   * (the page keeps its cgroup until freed: mm/page_alloc.c `free_pages_prepare()` →
-   * `__memcg_kmem_uncharge_page()`).
+   * `n` new pairs charged to TD slot s: once per event, not per region (a fresh host's get covers
+   * thousands of regions in one event).
    */
-  private dropPair(r: number): void {
-    this.pairs--
-    this.removes++
+  private chargePairs(s: number, n: number): void {
+    this.pairs += n
+    this.adds += n
+    this.tdPairs[s]! += n
+    this.tdCharged[s]! += n
+    if (this.cls) this.cls.pairs[this.tdClass[s]!]! += n
+  }
+
+  /**
+   * The pair of region r freed (1→0), off its node and uncharged from the TD it was charged to,
+   * whoever made the put (the page keeps its cgroup until freed: mm/page_alloc.c
+   * `free_pages_prepare()` → `__memcg_kmem_uncharge_page()`). The caller counts the frees, once
+   * per event.
+   */
+  private unplacePair(r: number): void {
     const nid = this.nodeOf[r]!
     if (nid >= 0) this.nodePairs[this.nodeIndex[nid]!]!--
     const s = this.owner[r]! - 1
@@ -440,6 +452,9 @@ export class PamtReplay implements PageEventSink {
     }
     /** Whether this event charged its TD something (a pair or cache pages), for its peaks. */
     let charged = false
+    /** Pairs this event added or freed, counted once after its regions. */
+    let added = 0
+    let dropped = 0
     if (
       kind !== EventKind.CacheFill &&
       kind !== EventKind.CacheFree &&
@@ -462,8 +477,8 @@ export class PamtReplay implements PageEventSink {
         for (let r = r0; r < r0 + count; r++) {
           const before = rc[r]!
           if (before === 0) {
-            this.addPair(r, s)
-            charged = true
+            this.placePair(r, s)
+            added++
           }
           const next = before + ppr
           if (next > 512 && before <= 512) {
@@ -474,6 +489,10 @@ export class PamtReplay implements PageEventSink {
             })
           }
           rc[r] = Math.min(65535, next)
+        }
+        if (added > 0) {
+          this.chargePairs(s, added)
+          charged = true
         }
         break
       case EventKind.Put:
@@ -487,13 +506,21 @@ export class PamtReplay implements PageEventSink {
               message: `put of ${ppr} page(s) in the region at pfn ${pfn(r)} whose refcount is ${before}: a put without a get (refcount underflow)`,
               ...findingAt(t, line)
             })
-            if (before > 0) this.dropPair(r)
+            if (before > 0) {
+              this.unplacePair(r)
+              dropped++
+            }
             rc[r] = 0
           } else {
             rc[r] = before - ppr
-            if (before === ppr) this.dropPair(r)
+            if (before === ppr) {
+              this.unplacePair(r)
+              dropped++
+            }
           }
         }
+        this.pairs -= dropped
+        this.removes += dropped
         break
       case EventKind.Demote:
         for (let r = r0; r < r0 + count; r++) {
