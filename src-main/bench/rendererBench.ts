@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type * as Playwright from 'playwright-core'
-import { chromiumSearchText, findChromium } from '../services/pdf/chromiumPdf'
-import {
-  CHROMIUM_ARGS,
-  measureRenderer,
-  rendererFiguresText,
-  type RendererFigures
-} from './rendererMetrics'
+import { CHROMIUM_ARGS, chromiumSearchText, findChromium } from '../services/pdf/chromiumPdf'
+import { startServeChild } from '../cli/serveChild'
+import { measureRenderer, rendererFiguresText, type RendererFigures } from './rendererMetrics'
 
 /**
  * `npm run bench`'s renderer figures (issue 14, "Renderer"): the built app in browser mode
@@ -29,30 +24,7 @@ async function startServer(
   cliPath: string
 ): Promise<{ url: string; stop: () => Promise<void>; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pamt-bench-renderer-'))
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), WAIT_MS)
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)))
-  })
-  const stop = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-    })
+  const { url, stop } = await startServeChild(cliPath, dataDir, WAIT_MS)
   return { url, stop, dataDir }
 }
 

@@ -15,17 +15,6 @@ import {
  * docs/ARCHITECTURE.md, "Renderer measurements".
  */
 
-/** The flags this machine's Chromium needs headless (no sandbox as root, no background traffic). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-]
-
 /** The host picked before measuring: the first example, as a newcomer would. */
 export const METRICS_EXAMPLE = 'dell-r750xs-icx-1s-128g'
 /**

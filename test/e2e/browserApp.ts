@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-// The headless flags this machine's Chromium needs: one list with the bench's.
-import { CHROMIUM_ARGS } from '../../src-main/bench/rendererMetrics'
+// The headless flags this machine's Chromium needs: one list with the bench's and the PDF's.
+import { CHROMIUM_ARGS } from '../../src-main/services/pdf/chromiumPdf'
+import { startServeChild } from '../../src-main/cli/serveChild'
 import { E2E_WAIT_MS, SERVER_START_MS } from './timeouts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -32,40 +32,8 @@ export async function startBrowserMode(opts: { dataDir?: string } = {}): Promise
     )
   // Never the user's own data folder: an autosave there would offer a restore to the next run.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pamt-e2e-data-'))
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, 'serve', '--port', '0', '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
-  )
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in ${SERVER_START_MS} ms:\n${output}`)),
-      SERVER_START_MS
-    )
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)))
-  })
-  return {
-    url,
-    origin: new URL(url).origin,
-    dataDir,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      })
-  }
+  const { url, stop } = await startServeChild(cli, dataDir, SERVER_START_MS, ROOT)
+  return { url, origin: new URL(url).origin, dataDir, stop }
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -58,16 +58,24 @@ export function chromiumSearchText(env: NodeJS.ProcessEnv = process.env): string
     : `no Chromium found: searched $${CHROMIUM_ENV} and ${CHROMIUM_NAMES.join(', ')} on PATH`
 }
 
+/**
+ * The flags a headless Chromium needs here (no sandbox as root, no background traffic): the PDF
+ * print's, and the bench's and end-to-end tests' browser.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run'
+]
+
 /** The arguments of one headless print (exported for tests). */
 export function chromiumPdfArgs(htmlPath: string, pdfPath: string, profileDir: string): string[] {
   return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
+    ...CHROMIUM_ARGS,
     '--no-default-browser-check',
     '--no-pdf-header-footer',
     `--user-data-dir=${profileDir}`,
