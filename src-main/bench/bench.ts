@@ -36,6 +36,7 @@ interface BenchMessage {
  * designs as parallel parts on the worker pool (docs/contention-model.md, "Parallel runs").
  */
 async function runAllDesigns(resourcesDir: string): Promise<Row> {
+  // The app's launcher as the app builds it (one worker kept warm), so the time is the app's.
   const launcher = new WorkerThreadLauncher(workerPath)
   const { planner } = createServices({
     mode: 'browser',

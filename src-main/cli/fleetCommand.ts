@@ -164,8 +164,11 @@ export async function fleetCommand(
     workloadName = s.scenario.name
   }
   const jobs = options.jobs ?? defaultPoolSize()
+  // Every worker that answered a batch is kept for the next one (keepWarm: the pool), so a run
+  // pays each thread's start-up once, not once per batch; they are unref'd, so the CLI still exits.
   const launcher =
-    run.launcher ?? new WorkerThreadLauncher(run.workerPath, { poolSize: jobs, maxQueued: jobs })
+    run.launcher ??
+    new WorkerThreadLauncher(run.workerPath, { poolSize: jobs, maxQueued: jobs, keepWarm: jobs })
 
   const file = options.out !== undefined ? fileSink(options.out) : null
   // Reports and JSON go through the escaping writer; CSV records are escaped cell by cell.

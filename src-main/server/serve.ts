@@ -3,7 +3,10 @@ import { WorkerThreadLauncher } from '../services/jobRunner'
 import { startBrowserServer, type RunningBrowserServer } from './browserServer'
 import { newAccessToken } from './security'
 
-/** Start browser mode with the real services, a model worker per job and a fresh token. */
+/**
+ * Start browser mode with the real services, a pool of model workers (one kept warm between jobs,
+ * the launcher's default, for live what-ifs) and a fresh token.
+ */
 export async function serveBrowserMode(opts: {
   port: number
   workerPath: string

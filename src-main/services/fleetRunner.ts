@@ -7,9 +7,10 @@ import type { TaskLauncher } from './jobRunner'
 import type { FleetInput } from './fleetInputs'
 
 /**
- * Most hosts in one worker job. A worker thread's start-up (loading and compiling the model bundle,
- * 100-300 ms on a loaded 2-core machine) is paid per job, and a host takes 1-3 ms: at 256 hosts a
- * job spends most of its time on hosts (docs/fleet.md, "Pool"), and a job's rows (~1 KiB each) are
+ * Most hosts in one worker job. A job has a fixed cost (the batch and its rows crossing threads, and
+ * on a fresh worker its start-up: loading and compiling the model bundle, 100-300 ms on a loaded
+ * 2-core machine; the CLI's pool keeps its workers warm between batches), and a host takes 1-3 ms:
+ * at 256 hosts a job spends most of its time on hosts (docs/fleet.md, "Pool"), and a job's rows (~1 KiB each) are
  * what main holds at once per worker.
  */
 export const MAX_FLEET_BATCH = 256

@@ -36,15 +36,28 @@ export function defaultPoolSize(cores: number = availableParallelism()): number 
   return Math.max(1, Math.min(MAX_POOL_SIZE, cores))
 }
 
+/** Idle workers kept warm by default: one, so a live what-if's re-run skips a thread's start. */
+export const DEFAULT_KEEP_WARM = 1
+
+/** How long an idle worker is kept before it is terminated, by default (ms). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000
+
 export interface WorkerThreadLauncherOptions {
   /** Cap on each worker's old-generation heap, in MiB (default WORKER_HEAP_MB). */
   heapMb?: number
-  /** Called once per worker thread when it has exited (after its result, cancel or crash). */
+  /** Called once per worker thread when it has exited (after a cancel, a crash, or idle). */
   onWorkerExit?: (exitCode: number) => void
-  /** Worker threads alive at once (default defaultPoolSize()); further jobs wait in a queue. */
+  /** Worker threads alive at once, idle ones included (default defaultPoolSize()). */
   poolSize?: number
   /** Jobs allowed to wait (default DEFAULT_MAX_QUEUED); a job beyond them is refused with BUSY. */
   maxQueued?: number
+  /**
+   * Workers kept idle after a job that answered (default DEFAULT_KEEP_WARM); 0 ends every worker
+   * after its job. More than the pool size keeps at most the pool size.
+   */
+  keepWarm?: number
+  /** An idle worker is terminated after this many ms without a job (default DEFAULT_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number
 }
 
 /** One line for an error shown to users: a multi-line message (a stack, a report) is joined. */
@@ -52,21 +65,59 @@ function oneLine(message: string): string {
   return message.replace(/\s*\r?\n\s*/g, ' ').trim()
 }
 
+/** What a worker's events go to while it serves one job. */
+interface JobHandlers {
+  message(m: WorkerMessage): void
+  error(e: Error): void
+  exit(code: number): void
+}
+
+/** A worker thread of the pool: serving a job, idle, or terminating (then never used again). */
+interface PoolWorker {
+  readonly worker: Worker
+  /** The job it serves now; null when idle or terminating. */
+  job: JobHandlers | null
+  /** Stops the idle timer; set only while the worker is idle. */
+  idleTimer: NodeJS.Timeout | null
+}
+
+/** A job waiting for a worker: run it on the one given, or fail it (no thread could start). */
+interface QueuedStart {
+  run(pw: PoolWorker): void
+  fail(message: string): void
+}
+
 /**
- * One worker_threads worker per job, at most `poolSize` alive at once: cancellation is
- * `terminate()`, which stops even a long synchronous parse at once, and a crash in the model cannot
- * take the main process with it. A job launched while the pool is full waits in a bounded FIFO
- * queue and reports phase `queued`; a slot frees when a worker thread has exited (not merely
- * answered), so threads never exceed the pool. Cancel works in the queue too.
+ * Model workers (worker_threads), at most `poolSize` alive at once: cancellation is `terminate()`,
+ * which stops even a long synchronous parse at once, and a crash in the model cannot take the main
+ * process with it. A job launched while the pool is full waits in a bounded FIFO queue and reports
+ * phase `queued`; cancel works in the queue too.
+ *
+ * Warm workers (docs/ARCHITECTURE.md, "Limits"): a worker whose job ended with its result message
+ * goes straight to the oldest queued job, else is kept idle if fewer than `keepWarm` are, else is
+ * terminated. Why: a live what-if re-runs on every slider move, and a fresh thread pays the worker
+ * bundle's load and a cold JIT each time (a fresh 2 TiB fill's job: 290-350 ms on a new worker,
+ * 115-165 ms warm). A new job takes an idle worker first. An idle worker is `unref()`ed (the CLI
+ * and tests exit with one alive) and terminated after `idleTimeoutMs`. Its heap is not reset: V8 collects the last job's garbage, the
+ * cap still applies to the next job, and the idle timeout bounds how long it is held. A worker is
+ * never reused after a cancel, an error (out of memory included), an exit, or any outcome other
+ * than its result message: it is terminated, and its slot frees when the thread has *exited* (not
+ * merely answered), so threads never exceed the pool.
  */
 export class WorkerThreadLauncher implements TaskLauncher {
   private readonly heapMb: number
   private readonly onWorkerExit: ((exitCode: number) => void) | undefined
   private readonly poolSize: number
   private readonly maxQueued: number
-  /** Start functions of the jobs waiting for a worker, oldest first. */
-  private readonly queue: Array<() => void> = []
+  private readonly keepWarm: number
+  private readonly idleTimeoutMs: number
+  /** Jobs waiting for a worker, oldest first. */
+  private readonly queue: QueuedStart[] = []
+  /** Idle workers, the most recently idle last (taken first: its JIT state is the warmest). */
+  private readonly idle: PoolWorker[] = []
   private live = 0
+  /** Why the last spawn() failed. */
+  private spawnError = ''
 
   /** `workerPath`: the built worker entry (an absolute path, or a file: or data: URL). */
   constructor(
@@ -77,6 +128,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
     this.onWorkerExit = options.onWorkerExit
     this.poolSize = Math.max(1, options.poolSize ?? defaultPoolSize())
     this.maxQueued = Math.max(0, options.maxQueued ?? DEFAULT_MAX_QUEUED)
+    this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM)
+    this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS)
   }
 
   /** Tasks run at once: the pool size. */
@@ -84,9 +137,14 @@ export class WorkerThreadLauncher implements TaskLauncher {
     return this.poolSize
   }
 
-  /** Worker threads started and not yet exited. */
+  /** Worker threads started and not yet exited: serving a job, idle, or terminating. */
   get liveWorkers(): number {
     return this.live
+  }
+
+  /** Worker threads kept warm with no job (counted in liveWorkers too). */
+  get idleWorkers(): number {
+    return this.idle.length
   }
 
   /** Jobs waiting for a worker. */
@@ -94,11 +152,17 @@ export class WorkerThreadLauncher implements TaskLauncher {
     return this.queue.length
   }
 
+  /** Terminate every idle worker now (each still reports its exit through onWorkerExit). */
+  terminateIdle(): void {
+    for (const pw of this.idle.splice(0)) this.retire(pw)
+  }
+
   launch<T extends WorkerTask>(
     task: T,
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
-    const full = this.live >= this.poolSize || this.queue.length > 0
+    // An idle worker exists only while the queue is empty (a freed worker serves the queue first).
+    const full = this.idle.length === 0 && (this.live >= this.poolSize || this.queue.length > 0)
     if (full && this.queue.length >= this.maxQueued) {
       return {
         result: Promise.resolve(
@@ -110,86 +174,149 @@ export class WorkerThreadLauncher implements TaskLauncher {
         cancel: () => undefined
       }
     }
-    let worker: Worker | null = null
+    let serving: PoolWorker | null = null
     let done = false
-    let settle: (r: ApiResult<TaskOutput<T>>) => void = () => undefined
+    let settle: (r: ApiResult<TaskOutput<T>>, answered?: boolean) => void = () => undefined
     const result = new Promise<ApiResult<TaskOutput<T>>>((resolve) => {
-      settle = (r): void => {
+      settle = (r, answered = false): void => {
         if (done) return
         done = true
         resolve(r)
-        if (worker) void worker.terminate()
-        else this.dequeue(start)
+        if (!serving) this.dequeue(start)
+        else if (answered) this.release(serving)
+        else this.retire(serving)
       }
     })
-    const start = (): void => {
-      try {
-        worker = new Worker(this.workerPath, {
-          resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
-        })
-      } catch (e) {
-        settle(err('INTERNAL', oneLine(`model worker failed to start: ${(e as Error).message}`)))
-        return
-      }
-      this.live++
-      this.wire(worker, task, onProgress, () => done, settle)
+    const handlers: JobHandlers = {
+      message: (m) => {
+        // Nothing from a job after its outcome, whatever the worker had still queued.
+        if (done) return
+        if (m.kind === 'progress') onProgress(m.phase, m.fraction, m.step)
+        else settle(m.result as ApiResult<TaskOutput<T>>, true)
+      },
+      error: (error) => {
+        if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          settle(
+            err(
+              'INTERNAL',
+              `model worker ran out of memory (its heap is capped at ${this.heapMb} MiB); the input is too large to model`
+            )
+          )
+        } else {
+          settle(err('INTERNAL', oneLine(`model worker failed: ${error.message}`)))
+        }
+      },
+      exit: (code) => settle(err('INTERNAL', `model worker exited with code ${code}`))
+    }
+    const start: QueuedStart = {
+      run: (pw) => {
+        serving = pw
+        pw.job = handlers
+        pw.worker.postMessage(task)
+      },
+      fail: (message) =>
+        settle(err('INTERNAL', oneLine(`model worker failed to start: ${message}`)))
     }
     if (full) {
       this.queue.push(start)
       onProgress('queued', 0)
     } else {
-      start()
+      const pw = this.idle.pop() ?? this.spawn()
+      if (pw) this.take(pw, start)
+      else start.fail(this.spawnError)
     }
     return { result, cancel: () => settle(err('CANCELLED', 'cancelled')) }
   }
 
-  private wire<T extends WorkerTask>(
-    worker: Worker,
-    task: T,
-    onProgress: ProgressFn,
-    isDone: () => boolean,
-    settle: (r: ApiResult<TaskOutput<T>>) => void
-  ): void {
-    worker.on('message', (m: WorkerMessage) => {
-      // Nothing from a job after its outcome, whatever the worker had still queued.
-      if (isDone()) return
-      if (m.kind === 'progress') onProgress(m.phase, m.fraction, m.step)
-      else settle(m.result as ApiResult<TaskOutput<T>>)
-    })
+  /** Start a worker thread with the pool's listeners, or null (spawnError says why). */
+  private spawn(): PoolWorker | null {
+    let worker: Worker
+    try {
+      worker = new Worker(this.workerPath, {
+        resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
+      })
+    } catch (e) {
+      this.spawnError = (e as Error).message
+      return null
+    }
+    this.live++
+    const pw: PoolWorker = { worker, job: null, idleTimer: null }
+    // One set of listeners per worker, for its whole life, sent to the job it serves: a job's
+    // handlers are detached by clearing `job`, and an idle worker's stray event reaches no job.
+    worker.on('message', (m: WorkerMessage) => pw.job?.message(m))
     worker.on('error', (e: unknown) => {
       // A worker may throw anything; Node passes an Error for its own failures.
       const error = e instanceof Error ? e : new Error(String(e))
-      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        settle(
-          err(
-            'INTERNAL',
-            `model worker ran out of memory (its heap is capped at ${this.heapMb} MiB); the input is too large to model`
-          )
-        )
-      } else {
-        settle(err('INTERNAL', oneLine(`model worker failed: ${error.message}`)))
-      }
+      const job = pw.job
+      // A worker that failed is never used again (it exits next), whether or not it had a job.
+      this.forget(pw)
+      job?.error(error)
     })
     worker.on('exit', (code) => {
       this.live--
-      settle(err('INTERNAL', `model worker exited with code ${code}`))
+      const job = pw.job
+      this.forget(pw)
+      job?.exit(code)
       this.startQueued()
       this.onWorkerExit?.(code)
     })
-    worker.postMessage(task)
+    return pw
   }
 
-  /** Start waiting jobs, oldest first, while the pool has room. */
+  /** Give a worker (idle, fresh or just freed) to a job. */
+  private take(pw: PoolWorker, start: QueuedStart): void {
+    if (pw.idleTimer) clearTimeout(pw.idleTimer)
+    pw.idleTimer = null
+    pw.worker.ref()
+    start.run(pw)
+  }
+
+  /** A job answered: its worker goes to the oldest waiting job, or idles, or is terminated. */
+  private release(pw: PoolWorker): void {
+    pw.job = null
+    if (this.keepWarm === 0) return this.retire(pw)
+    const next = this.queue.shift()
+    if (next) return this.take(pw, next)
+    if (this.idle.length >= this.keepWarm) return this.retire(pw)
+    this.idle.push(pw)
+    pw.worker.unref()
+    pw.idleTimer = setTimeout(() => {
+      pw.idleTimer = null
+      this.forget(pw)
+      this.retire(pw)
+    }, this.idleTimeoutMs)
+    // The timer must not keep the process alive either.
+    pw.idleTimer.unref()
+  }
+
+  /** Terminate a worker; its slot frees on its exit event. It is in no list from now on. */
+  private retire(pw: PoolWorker): void {
+    this.forget(pw)
+    pw.job = null
+    void pw.worker.terminate()
+  }
+
+  /** Take a worker out of the idle list and stop its idle timer. */
+  private forget(pw: PoolWorker): void {
+    if (pw.idleTimer) clearTimeout(pw.idleTimer)
+    pw.idleTimer = null
+    const i = this.idle.indexOf(pw)
+    if (i >= 0) this.idle.splice(i, 1)
+  }
+
+  /** Start waiting jobs on fresh workers, oldest first, while the pool has room. */
   private startQueued(): void {
     while (this.live < this.poolSize) {
       const next = this.queue.shift()
       if (!next) return
-      next()
+      const pw = this.spawn()
+      if (pw) this.take(pw, next)
+      else next.fail(this.spawnError)
     }
   }
 
   /** A job left the queue without running (cancelled while waiting). */
-  private dequeue(start: () => void): void {
+  private dequeue(start: QueuedStart): void {
     const i = this.queue.indexOf(start)
     if (i >= 0) this.queue.splice(i, 1)
   }

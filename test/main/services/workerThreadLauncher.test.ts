@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
@@ -17,6 +21,7 @@ import { inlineServices } from '../../support/services'
  */
 
 const FIXTURE = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 type Step = [JobProgress['phase'], number]
 
@@ -46,16 +51,21 @@ function bigE820Log(lines: number): string {
   return `${out.join('\n')}\n`
 }
 
-/** A launcher whose worker exits are observable: `exits` resolve in order, one per worker. */
+/**
+ * A launcher whose worker exits are observable: `nextExit()` resolves in order, one per worker;
+ * `exitCount()` is how many workers have exited so far.
+ */
 function observedLauncher(
   workerPath: string | URL,
   options: Omit<WorkerThreadLauncherOptions, 'onWorkerExit'> = {}
-): { launcher: WorkerThreadLauncher; nextExit: () => Promise<number> } {
+): { launcher: WorkerThreadLauncher; nextExit: () => Promise<number>; exitCount: () => number } {
   const codes: number[] = []
   const waiting: Array<(code: number) => void> = []
+  let exits = 0
   const launcher = new WorkerThreadLauncher(workerPath, {
     ...options,
     onWorkerExit: (code) => {
+      exits++
       const wake = waiting.shift()
       if (wake) wake(code)
       else codes.push(code)
@@ -67,7 +77,7 @@ function observedLauncher(
       ? Promise.resolve(code)
       : new Promise<number>((resolve) => waiting.push(resolve))
   }
-  return { launcher, nextExit }
+  return { launcher, nextExit, exitCount: () => exits }
 }
 
 /** A tiny ESM worker script, as a data: URL (Node runs those through its ESM loader). */
@@ -89,7 +99,7 @@ afterAll(async () => {
 })
 
 describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () => {
-  it('round-trips importAndAnalyze: the kernel-printed 1050636 KB, progress in order, worker gone', async () => {
+  it('round-trips importAndAnalyze: the kernel-printed 1050636 KB, progress in order, worker kept warm', async () => {
     const { launcher, nextExit } = observedLauncher(built.workerPath)
     const steps: Step[] = []
     const job = launcher.launch(importTask(FIXTURE, readHostFixture(FIXTURE)), (phase, f) =>
@@ -111,9 +121,24 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
       ['analysing', 0],
       ['done', 1]
     ])
-    // The launcher ends the worker once the result is in: terminate() exits with code 1.
+    // The worker answered, so it stays as the one idle worker (keepWarm 1), still counted live.
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
+    // Ending it is terminate(): exit code 1, and nothing is left running.
+    launcher.terminateIdle()
     expect(await nextExit()).toBe(1)
     expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(0)
+  })
+
+  it('with keepWarm 0 the launcher ends each worker once its result is in, as before warm workers', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { keepWarm: 0 })
+    const r = await launcher.launch(importTask(FIXTURE, readHostFixture(FIXTURE)), () => {}).result
+    expect(r.ok).toBe(true)
+    // terminate() after the result: exit code 1, no idle worker.
+    expect(await nextExit()).toBe(1)
+    expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(0)
   })
 
   it('cancel during a long parse resolves CANCELLED, delivers nothing more and ends the thread', async () => {
@@ -145,7 +170,8 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
     const small = await launcher.launch(importTask(FIXTURE, readHostFixture(FIXTURE)), () => {})
       .result
     expect(small.ok).toBe(true)
-    await nextExit()
+    // The control's worker is kept warm and serves the big log too: the cap holds on a reused worker.
+    expect(launcher.idleWorkers).toBe(1)
     // The big log is ~19.5 MiB of text alone, plus a line array and one range object per line:
     // far beyond 32 MiB of old-generation heap.
     const r = await launcher.launch(importTask('big.log', bigLog), () => {}).result
@@ -157,8 +183,10 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
           'model worker ran out of memory (its heap is capped at 32 MiB); the input is too large to model'
       }
     })
+    // Out of memory: that worker is ended, never kept.
     await nextExit()
     expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(0)
   })
 
   it('runs the planner service end to end over worker threads, publishing progress by job id', async () => {
@@ -179,6 +207,7 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
     if (!r.ok) throw new Error(r.error.message)
     const exported = await planner.exportHostJson({ hostId: r.value.hostId })
     expect(exported.ok && exported.value.text).toContain('"pamtKb": 1050636')
+    launcher.terminateIdle()
     await nextExit()
   })
 })
@@ -246,10 +275,15 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
       ['analysing', 0],
       ['done', 1]
     ])
-    for (let i = 0; i < 4; i++) await nextExit()
-    expect(launcher.liveWorkers).toBe(0)
+    // a's and b's workers went straight to c and d; of those two, one is kept idle (keepWarm 1)
+    // and the other ended: one exit, one live idle worker.
+    expect(await nextExit()).toBe(1)
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
     expect(launcher.queuedJobs).toBe(0)
     expect(maxLive()).toBe(2)
+    launcher.terminateIdle()
+    await nextExit()
   })
 
   it('cancel takes a job out of the queue: CANCELLED, never started; the rest run in order', async () => {
@@ -271,9 +305,12 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
     // One thread at a time, first in first out; c never reached a worker.
     expect(started).toEqual(['a', 'b', 'd'])
     expect(steps.c).toEqual([['queued', 0]])
-    for (let i = 0; i < 3; i++) await nextExit()
-    expect(launcher.liveWorkers).toBe(0)
+    // One worker served a, b and d in turn (handed on, never ended): it is the idle one now.
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
     expect(maxLive()).toBe(1)
+    launcher.terminateIdle()
+    await nextExit()
   })
 
   it('cancelling the running job frees its thread for the next in the queue', async () => {
@@ -289,9 +326,12 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
     // The big log alone parses for seconds; the queued job's answer proves the slot came free.
     const r = await next.result
     expect(r.ok && r.value.result.analysis.staticPamt.kb).toBe(1_050_636)
+    // The cancelled worker exited; the next job's (fresh) worker is kept idle.
+    expect(await nextExit()).toBe(1)
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
+    launcher.terminateIdle()
     await nextExit()
-    await nextExit()
-    expect(launcher.liveWorkers).toBe(0)
   })
 
   it('the planner queues concurrent simulations past the pool and publishes queued for them', async () => {
@@ -303,7 +343,8 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
       text: readHostFixture(FIXTURE)
     })
     if (!host.ok) throw new Error(host.error.message)
-    await nextExit()
+    // The import's worker is kept idle; s0 takes it below, s1 starts a second one.
+    expect(launcher.idleWorkers).toBe(1)
     const presets = await planner.listScenarioPresets({ hostId: host.value.hostId })
     if (!presets.ok) throw new Error(presets.error.message)
     const scenario = presets.value[0]!.scenario
@@ -328,9 +369,14 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
         phase: 'done',
         fraction: 1
       })
-    for (let i = 0; i < 4; i++) await nextExit()
-    expect(launcher.liveWorkers).toBe(0)
+    // Each worker went straight to a queued run; when the last two ended, one was kept idle and
+    // the other ended: one exit.
+    await nextExit()
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
     expect(maxLive).toBeLessThanOrEqual(2)
+    launcher.terminateIdle()
+    await nextExit()
   })
 
   it('sizes the pool to the cores, from 1 to at most 3', () => {
@@ -409,10 +455,197 @@ describe('WorkerThreadLauncher heap cap', () => {
     const capOf = async (options: WorkerThreadLauncherOptions): Promise<unknown> => {
       const { launcher, nextExit } = observedLauncher(scriptUrl(reportCap), options)
       const r: ApiResult<unknown> = await launcher.launch(task, () => {}).result
+      launcher.terminateIdle()
       await nextExit()
       return r.ok ? r.value : r.error
     }
     expect(await capOf({})).toBe(1536)
     expect(await capOf({ heapMb: 24 })).toBe(24)
+  })
+})
+
+describe('WorkerThreadLauncher warm workers', { timeout: 30_000 }, () => {
+  /**
+   * A worker that answers each task with its own thread id (so a test sees which thread ran a job):
+   * it posts parsing 0 first; `hang.txt` then never answers (to be cancelled), `bad.txt` answers an
+   * error result, and `throw.txt` throws instead of answering.
+   */
+  const threadIdWorker = scriptUrl(
+    "import { parentPort, threadId } from 'node:worker_threads'\n" +
+      'parentPort.on("message", (t) => {\n' +
+      '  if (t.fileName === "throw.txt") throw new Error("boom")\n' +
+      '  parentPort.postMessage({ kind: "progress", phase: "parsing", fraction: 0 })\n' +
+      '  if (t.fileName === "hang.txt") return\n' +
+      '  parentPort.postMessage({ kind: "result", result: t.fileName === "bad.txt"\n' +
+      '    ? { ok: false, error: { code: "BAD_INPUT", message: "bad" } }\n' +
+      '    : { ok: true, value: threadId } })\n' +
+      '})'
+  )
+
+  /** Launch `fileName` on the thread-id worker; `onProgress` sees each event. */
+  function launchOn(
+    launcher: WorkerThreadLauncher,
+    fileName: string,
+    onProgress: (phase: JobProgress['phase']) => void = () => undefined
+  ): { result: Promise<ApiResult<unknown>>; cancel: () => void } {
+    return launcher.launch(importTask(fileName, 'x'), (phase) => onProgress(phase))
+  }
+
+  /** The thread id a job answered with (the job must have succeeded). */
+  async function threadOf(job: { result: Promise<ApiResult<unknown>> }): Promise<number> {
+    const r = await job.result
+    if (!r.ok) throw new Error(r.error.message)
+    return r.value as number
+  }
+
+  it('a second job runs on the first job’s worker thread: same thread id, no exit between', async () => {
+    const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker)
+    const first = await threadOf(launchOn(launcher, 'a.txt'))
+    expect(launcher.idleWorkers).toBe(1)
+    const second = await threadOf(launchOn(launcher, 'b.txt'))
+    expect(second).toBe(first)
+    expect(exitCount()).toBe(0)
+    // Idle workers count as live: one thread, idle.
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+    expect(launcher.liveWorkers).toBe(0)
+  })
+
+  it('a cancelled job’s worker is ended, never reused: the next job runs on a fresh thread', async () => {
+    const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker)
+    const warm = await threadOf(launchOn(launcher, 'a.txt'))
+    // The hanging job takes the warm worker (one live thread, none idle) and is cancelled on its
+    // first event, while that thread is serving it.
+    let liveAtCancel = -1
+    const hang = launchOn(launcher, 'hang.txt', () => {
+      liveAtCancel = launcher.liveWorkers
+      hang.cancel()
+    })
+    expect(launcher.idleWorkers).toBe(0)
+    expect(await hang.result).toEqual({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'cancelled' }
+    })
+    expect(liveAtCancel).toBe(1)
+    expect(await nextExit()).toBe(1)
+    const next = await threadOf(launchOn(launcher, 'b.txt'))
+    expect(next).not.toBe(warm)
+    expect(exitCount()).toBe(1)
+    launcher.terminateIdle()
+    await nextExit()
+  })
+
+  it('a worker that threw is ended, never reused; one that answered an error result is kept', async () => {
+    const { launcher, nextExit } = observedLauncher(threadIdWorker)
+    const first = await threadOf(launchOn(launcher, 'a.txt'))
+    // An error result is still the job's normal answer: the worker is kept and serves the next job.
+    expect(await launchOn(launcher, 'bad.txt').result).toEqual({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: 'bad' }
+    })
+    expect(launcher.idleWorkers).toBe(1)
+    expect(await threadOf(launchOn(launcher, 'b.txt'))).toBe(first)
+    // A throw is not an answer: INTERNAL, and that thread exits.
+    expect(await launchOn(launcher, 'throw.txt').result).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'model worker failed: boom' }
+    })
+    await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(0)
+    expect(await threadOf(launchOn(launcher, 'c.txt'))).not.toBe(first)
+    launcher.terminateIdle()
+    await nextExit()
+  })
+
+  it('idle workers count toward the pool: jobs past it wait, or are refused, and get a freed worker', async () => {
+    const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker, {
+      poolSize: 2,
+      maxQueued: 1,
+      keepWarm: 2
+    })
+    const warm = new Set(
+      await Promise.all([
+        threadOf(launchOn(launcher, 'a.txt')),
+        threadOf(launchOn(launcher, 'b.txt'))
+      ])
+    )
+    // Two threads served a and b at once, and both are kept (keepWarm 2).
+    expect(warm.size).toBe(2)
+    expect(launcher.liveWorkers).toBe(2)
+    expect(launcher.idleWorkers).toBe(2)
+    // c and d take the idle workers; e finds the pool full (2 live) and waits.
+    const ePhases: Array<JobProgress['phase']> = []
+    const jobs = [launchOn(launcher, 'c.txt'), launchOn(launcher, 'd.txt')]
+    jobs.push(launchOn(launcher, 'e.txt', (phase) => ePhases.push(phase)))
+    expect(launcher.liveWorkers).toBe(2)
+    expect(launcher.idleWorkers).toBe(0)
+    expect(launcher.queuedJobs).toBe(1)
+    expect(ePhases).toEqual(['queued'])
+    // Two running and one waiting fills the queue of 1: the next job is refused.
+    expect(await launchOn(launcher, 'f.txt').result).toEqual({
+      ok: false,
+      error: {
+        code: 'BUSY',
+        message: 'the model is busy: 2 jobs running and 1 waiting; try again when one has finished'
+      }
+    })
+    // Every job ran on one of the two warm threads: e was handed one as c or d finished.
+    for (const id of await Promise.all(jobs.map(threadOf))) expect(warm.has(id)).toBe(true)
+    expect(ePhases).toEqual(['queued', 'parsing'])
+    expect(exitCount()).toBe(0)
+    expect(launcher.liveWorkers).toBe(2)
+    expect(launcher.idleWorkers).toBe(2)
+    launcher.terminateIdle()
+    await nextExit()
+    await nextExit()
+    expect(launcher.liveWorkers).toBe(0)
+  })
+
+  it('an idle worker is ended after the idle timeout', async () => {
+    const { launcher, nextExit } = observedLauncher(threadIdWorker, { idleTimeoutMs: 50 })
+    await threadOf(launchOn(launcher, 'a.txt'))
+    // Kept idle at first; the timeout ends it (terminate(): exit code 1), with no call from here.
+    expect(launcher.idleWorkers).toBe(1)
+    expect(await nextExit()).toBe(1)
+    expect(launcher.liveWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(0)
+  })
+
+  it('a process whose only worker is idle exits by itself (the idle worker and its timer are unref’d)', async () => {
+    // The child is the real launcher bundled into one ESM file (Node runs no TypeScript). Its idle
+    // timeout is 10 minutes, so it can end before the test's timeout only by unref().
+    await build({
+      configFile: false,
+      root: ROOT,
+      logLevel: 'silent',
+      resolve: { alias: { '@shared': join(ROOT, 'src-shared') } },
+      ssr: { noExternal: true },
+      build: {
+        ssr: join(ROOT, 'test/main/services/warmWorkerChild.ts'),
+        outDir: join(built.dir, 'child'),
+        minify: false,
+        copyPublicDir: false,
+        rollupOptions: { output: { format: 'es', entryFileNames: 'child.mjs' } }
+      }
+    })
+    const child = join(built.dir, 'child', 'child.mjs')
+    const { code, signal, stdout } = await new Promise<{
+      code: number | null
+      signal: NodeJS.Signals | null
+      stdout: string
+    }>((resolve, reject) => {
+      // The spawn timeout only stops a hung child from outliving the test; it asserts nothing.
+      const p = spawn(process.execPath, [child, threadIdWorker.href], { timeout: 25_000 })
+      let out = ''
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      p.on('error', reject)
+      p.on('exit', (c, s) => resolve({ code: c, signal: s, stdout: out }))
+    })
+    expect(stdout).toBe('answered true live 1 idle 1\n')
+    expect(signal).toBeNull()
+    expect(code).toBe(0)
   })
 })
