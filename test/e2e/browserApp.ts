@@ -113,9 +113,32 @@ export interface BrowserModeSession {
  * with `opts`, close it (and its context) after each test, stop everything at the end.
  */
 export function useBrowserMode(opts: OpenOptions = {}): BrowserModeSession {
+  const shared = useAppAndBrowser()
+  let page: Page | undefined
+  beforeEach(async () => {
+    page = await openApp(shared.browser, shared.app, opts)
+  })
+  afterEach(async () => {
+    await closeApp(page)
+    page = undefined
+  })
+  return {
+    get app() {
+      return shared.app
+    },
+    get browser() {
+      return shared.browser
+    },
+    get page() {
+      return need(page, 'the page')
+    }
+  }
+}
+
+/** The server and Chromium of one e2e file, started once and stopped at its end. */
+export function useAppAndBrowser(): { readonly app: BrowserModeApp; readonly browser: Browser } {
   let app: BrowserModeApp | undefined
   let browser: Browser | undefined
-  let page: Page | undefined
   beforeAll(async () => {
     app = await startBrowserMode()
     browser = await launchChromium()
@@ -124,28 +147,19 @@ export function useBrowserMode(opts: OpenOptions = {}): BrowserModeSession {
     await browser?.close()
     await app?.stop()
   })
-  beforeEach(async () => {
-    page = await openApp(browser!, app!, opts)
-  })
-  afterEach(async () => {
-    await closeApp(page)
-    page = undefined
-  })
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`${what} is not ready: use it inside a test`)
-    return v
-  }
   return {
     get app() {
       return need(app, 'the app')
     },
     get browser() {
       return need(browser, 'the browser')
-    },
-    get page() {
-      return need(page, 'the page')
     }
   }
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`${what} is not ready: use it inside a test`)
+  return v
 }
 
 /** Click a test id that downloads a file; the file's suggested name and its text (UTF-8). */

@@ -1,7 +1,6 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { measureRenderer, PAN_REQUEST } from '../../src-main/bench/rendererMetrics'
-import { launchChromium, startBrowserMode, type BrowserModeApp } from './browserApp'
+import { useAppAndBrowser } from './browserApp'
 import { E2E_WAIT_MS } from './timeouts'
 
 /**
@@ -11,23 +10,15 @@ import { E2E_WAIT_MS } from './timeouts'
  * the chart really rendered a million model points, sampled by LTTB with the peak kept,
  * and panned.
  */
-let app: BrowserModeApp | undefined
-let browser: Browser | undefined
-beforeAll(async () => {
-  app = await startBrowserMode()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
+// No page per test: measureRenderer opens its own fresh contexts.
+const session = useAppAndBrowser()
 
 describe('renderer measurements (browser mode, real Chromium)', () => {
   it('measures first paint and a 1 M-point pan of the real over-time chart, which really pans', async () => {
     // The bench's million points, but 4 pan steps instead of its 20: the test only needs to see
     // the chart pan.
     const request = { ...PAN_REQUEST, steps: 4 }
-    const { figures, pan } = await measureRenderer(browser!, app!.url, {
+    const { figures, pan } = await measureRenderer(session.browser, session.app.url, {
       timeoutMs: E2E_WAIT_MS,
       pan: request
     })

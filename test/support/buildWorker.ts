@@ -23,6 +23,24 @@ export interface BuiltWorker {
  */
 export async function buildWorker(): Promise<BuiltWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'pamt-worker-'))
+  await bundleForNode('src-main/worker/worker.ts', dir, 'worker.mjs')
+  return {
+    workerPath: join(dir, 'worker.mjs'),
+    dir,
+    cleanup: () => rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Bundle one TypeScript entry (a path from the project root) into `outDir/fileName`: a
+ * self-contained ESM file Node can run (everything bundled, Node built-ins external), as
+ * electron-vite bundles the app's entries.
+ */
+export async function bundleForNode(
+  entry: string,
+  outDir: string,
+  fileName: string
+): Promise<void> {
   await build({
     configFile: false,
     root: ROOT,
@@ -30,18 +48,13 @@ export async function buildWorker(): Promise<BuiltWorker> {
     resolve: { alias: { '@shared': join(ROOT, 'src-shared') } },
     ssr: { noExternal: true },
     build: {
-      ssr: join(ROOT, 'src-main/worker/worker.ts'),
-      outDir: dir,
+      ssr: join(ROOT, entry),
+      outDir,
       emptyOutDir: false,
       minify: false,
       sourcemap: false,
       copyPublicDir: false,
-      rollupOptions: { output: { format: 'es', entryFileNames: 'worker.mjs' } }
+      rollupOptions: { output: { format: 'es', entryFileNames: fileName } }
     }
   })
-  return {
-    workerPath: join(dir, 'worker.mjs'),
-    dir,
-    cleanup: () => rm(dir, { recursive: true, force: true })
-  }
 }

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
@@ -11,7 +9,7 @@ import {
   type WorkerThreadLauncherOptions
 } from '../../../src-main/services/jobRunner'
 import type { TaskOutput, WorkerTask } from '../../../src-main/worker/protocol'
-import { buildWorker, type BuiltWorker } from '../../support/buildWorker'
+import { buildWorker, bundleForNode, type BuiltWorker } from '../../support/buildWorker'
 import { readHostFixture } from '../../support/fixtures'
 import { inlineServices } from '../../support/services'
 
@@ -21,7 +19,6 @@ import { inlineServices } from '../../support/services'
  */
 
 const FIXTURE = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 type Step = [JobProgress['phase'], number]
 
@@ -617,20 +614,11 @@ describe('WorkerThreadLauncher warm workers', { timeout: 30_000 }, () => {
   it('a process whose only worker is idle exits by itself (the idle worker and its timer are unref’d)', async () => {
     // The child is the real launcher bundled into one ESM file (Node runs no TypeScript). Its idle
     // timeout is 10 minutes, so it can end before the test's timeout only by unref().
-    await build({
-      configFile: false,
-      root: ROOT,
-      logLevel: 'silent',
-      resolve: { alias: { '@shared': join(ROOT, 'src-shared') } },
-      ssr: { noExternal: true },
-      build: {
-        ssr: join(ROOT, 'test/main/services/warmWorkerChild.ts'),
-        outDir: join(built.dir, 'child'),
-        minify: false,
-        copyPublicDir: false,
-        rollupOptions: { output: { format: 'es', entryFileNames: 'child.mjs' } }
-      }
-    })
+    await bundleForNode(
+      'test/main/services/warmWorkerChild.ts',
+      join(built.dir, 'child'),
+      'child.mjs'
+    )
     const child = join(built.dir, 'child', 'child.mjs')
     const { code, signal, stdout } = await new Promise<{
       code: number | null
