@@ -98,8 +98,9 @@ interface QueuedStart {
  * terminated. Why: a live what-if re-runs on every slider move, and a fresh thread pays the worker
  * bundle's load and a cold JIT each time (a fresh 2 TiB fill's job: 290-350 ms on a new worker,
  * 115-165 ms warm). A new job takes an idle worker first. An idle worker is `unref()`ed (the CLI
- * and tests exit with one alive) and terminated after `idleTimeoutMs`. Its heap is not reset: V8 collects the last job's garbage, the
- * cap still applies to the next job, and the idle timeout bounds how long it is held. A worker is
+ * and tests exit with one alive) and terminated after `idleTimeoutMs`. Its heap is not reset: V8
+ * collects the last job's garbage, the cap still applies to the next job, and the idle timeout
+ * bounds how long it is held. A worker is
  * never reused after a cancel, an error (out of memory included), an exit, or any outcome other
  * than its result message: it is terminated, and its slot frees when the thread has *exited* (not
  * merely answered), so threads never exceed the pool.
