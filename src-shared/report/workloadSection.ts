@@ -1,7 +1,7 @@
 import type { SimulationRun } from '../api/contract'
 import { capacityCaveat, capacitySentence } from '../charts/workload/capacityText'
 import { conversionNoteText } from '../charts/workload/conversionText'
-import { pamtOverTimeChart } from '../charts/workload/pamtOverTimeChart'
+import { pamtOverTimeChart, pamtOverTimeSampleIndices } from '../charts/workload/pamtOverTimeChart'
 import { perNodeChart, perNodeChartHeight } from '../charts/workload/perNodeChart'
 import { byClassChart } from '../charts/workload/byClassChart'
 import { sweepChart } from '../charts/workload/sweepChart'
@@ -31,7 +31,8 @@ export function buildWorkloadSection(run: SimulationRun, ctx: ChartContext): Rep
     { kind: 'text', paragraphs: lead },
     summaryTable(run),
     ...(r.placementRange ? [placementTable(run)] : []),
-    reportChart('PAMT over time', pamtOverTimeChart(r), { ...chartCtx, height: 300 })
+    reportChart('PAMT over time', pamtOverTimeChart(r), { ...chartCtx, height: 300 }),
+    ...sampledNote(r)
   ]
   if (rp.nodeIds.length > 1)
     blocks.push(
@@ -147,4 +148,21 @@ function placementTable(run: SimulationRun): ReportTable {
       ? `Spread ${pr.bestPairs}–${pr.worstPairs} pairs: fewest with '${pr.bestPlacement}', most with '${pr.worstPlacement}'.`
       : `Not computed: ${pr.assumptions.at(-1) ?? ''}`
   }
+}
+
+/**
+ * A long run's over-time chart is drawn from a sample of its points, as on screen
+ * (docs/workload-model.md, "Long series"): the report says so, and where every sample is.
+ */
+function sampledNote(r: SimulationRun['result']): ReportBlock[] {
+  const picked = pamtOverTimeSampleIndices(r)
+  if (!picked) return []
+  return [
+    {
+      kind: 'text',
+      paragraphs: [
+        `The chart is drawn from ${formatInteger(picked.length)} of the run's ${formatInteger(r.replay.timeNs.length)} samples (LTTB on the total, the peak kept); the Workload view's CSV export has every sample.`
+      ]
+    }
+  ]
 }
