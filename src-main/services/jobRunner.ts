@@ -42,10 +42,17 @@ export const DEFAULT_KEEP_WARM = 1
 /** How long an idle worker is kept before it is terminated, by default (ms). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000
 
+/**
+ * How long a cancelled job's worker may take to notice its cancel flag, by default (ms), before it
+ * is terminated. A run notices at its next progress report (at most every few ms of work); a long
+ * step with no report (an import's parse of a small file, analyzeHost) does not, and is ended.
+ */
+export const DEFAULT_CANCEL_GRACE_MS = 250
+
 export interface WorkerThreadLauncherOptions {
   /** Cap on each worker's old-generation heap, in MiB (default WORKER_HEAP_MB). */
   heapMb?: number
-  /** Called once per worker thread when it has exited (after a cancel, a crash, or idle). */
+  /** Called once per worker thread when it has exited (unanswered cancel, crash, idle). */
   onWorkerExit?: (exitCode: number) => void
   /** Worker threads alive at once, idle ones included (default defaultPoolSize()). */
   poolSize?: number
@@ -58,6 +65,11 @@ export interface WorkerThreadLauncherOptions {
   keepWarm?: number
   /** An idle worker is terminated after this many ms without a job (default DEFAULT_IDLE_TIMEOUT_MS). */
   idleTimeoutMs?: number
+  /**
+   * How long a cancelled job's worker may take to answer before it is terminated (default
+   * DEFAULT_CANCEL_GRACE_MS); 0 terminates it at once, as before cooperative cancel.
+   */
+  cancelGraceMs?: number
 }
 
 /** One line for an error shown to users: a multi-line message (a stack, a report) is joined. */
@@ -79,6 +91,13 @@ interface PoolWorker {
   job: JobHandlers | null
   /** Stops the idle timer; set only while the worker is idle. */
   idleTimer: NodeJS.Timeout | null
+  /**
+   * Its cancel flag, shared with the thread (workerData.cancelFlag): non-zero asks the job it runs
+   * to stop at its next progress report (worker.ts).
+   */
+  readonly cancelFlag: Int32Array
+  /** Terminates it if its cancelled job has not answered in time; set only while cancelling. */
+  graceTimer: NodeJS.Timeout | null
 }
 
 /** A job waiting for a worker: run it on the one given, or fail it (no thread could start). */
@@ -88,10 +107,19 @@ interface QueuedStart {
 }
 
 /**
- * Model workers (worker_threads), at most `poolSize` alive at once: cancellation is `terminate()`,
- * which stops even a long synchronous parse at once, and a crash in the model cannot take the main
- * process with it. A job launched while the pool is full waits in a bounded FIFO queue and reports
- * phase `queued`; cancel works in the queue too.
+ * Model workers (worker_threads), at most `poolSize` alive at once; a crash in the model cannot
+ * take the main process with it. A job launched while the pool is full waits in a bounded FIFO
+ * queue and reports phase `queued`; cancel works in the queue too.
+ *
+ * Cooperative cancel (docs/ARCHITECTURE.md, "Limits" → "Warm workers"): a run is synchronous in
+ * its thread, which cannot read a message until it ends, so each worker shares an Int32Array flag
+ * with the launcher (workerData.cancelFlag). Cancel settles the caller with CANCELLED at once, sets
+ * the flag, and gives the worker `cancelGraceMs` to answer: the run's next progress report throws
+ * (worker.ts), runTask answers CANCELLED, and the worker is released like any worker that answered
+ * (to the queue, idle, or ended), its flag cleared here. A worker that does not answer in time is
+ * terminated, which stops even a long synchronous parse. Until then it still counts as live, and a
+ * job launched meanwhile with no idle worker waits for it rather than starting a cold thread: a
+ * live what-if superseded by the next edit re-runs on the same warm worker.
  *
  * Warm workers (docs/ARCHITECTURE.md, "Limits"): a worker whose job ended with its result message
  * goes straight to the oldest queued job, else is kept idle if fewer than `keepWarm` are, else is
@@ -101,9 +129,9 @@ interface QueuedStart {
  * and tests exit with one alive) and terminated after `idleTimeoutMs`. Its heap is not reset: V8
  * collects the last job's garbage, the cap still applies to the next job, and the idle timeout
  * bounds how long it is held. A worker is
- * never reused after a cancel, an error (out of memory included), an exit, or any outcome other
- * than its result message: it is terminated, and its slot frees when the thread has *exited* (not
- * merely answered), so threads never exceed the pool.
+ * never reused after an error (out of memory included), an exit, a cancel it did not answer in
+ * time, or any outcome other than its result message: it is terminated, and its slot frees when
+ * the thread has *exited* (not merely answered), so threads never exceed the pool.
  */
 export class WorkerThreadLauncher implements TaskLauncher {
   private readonly heapMb: number
@@ -112,6 +140,9 @@ export class WorkerThreadLauncher implements TaskLauncher {
   private readonly maxQueued: number
   private readonly keepWarm: number
   private readonly idleTimeoutMs: number
+  private readonly cancelGraceMs: number
+  /** Workers whose job was cancelled, given the grace period to answer. */
+  private readonly cancelling = new Set<PoolWorker>()
   /** Jobs waiting for a worker, oldest first. */
   private readonly queue: QueuedStart[] = []
   /** Idle workers, the most recently idle last (taken first: its JIT state is the warmest). */
@@ -131,6 +162,7 @@ export class WorkerThreadLauncher implements TaskLauncher {
     this.maxQueued = Math.max(0, options.maxQueued ?? DEFAULT_MAX_QUEUED)
     this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM)
     this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS)
+    this.cancelGraceMs = Math.max(0, options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS)
   }
 
   /** Tasks run at once: the pool size. */
@@ -148,9 +180,14 @@ export class WorkerThreadLauncher implements TaskLauncher {
     return this.idle.length
   }
 
-  /** Jobs waiting for a worker. */
+  /** Jobs waiting for a worker (those waiting for a cancelled job's worker included). */
   get queuedJobs(): number {
     return this.queue.length
+  }
+
+  /** Workers whose job was cancelled and that have not yet answered or been ended. */
+  get cancellingWorkers(): number {
+    return this.cancelling.size
   }
 
   /** Terminate every idle worker now (each still reports its exit through onWorkerExit). */
@@ -163,7 +200,14 @@ export class WorkerThreadLauncher implements TaskLauncher {
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
     // An idle worker exists only while the queue is empty (a freed worker serves the queue first).
-    const full = this.idle.length === 0 && (this.live >= this.poolSize || this.queue.length > 0)
+    // With none, a worker finishing a cancel (usually within ms) that no waiting job has claimed
+    // takes this job when it answers, or a fresh one does if it is ended: no cold start meanwhile,
+    // no BUSY and no `queued` notice, since no other job holds the pool.
+    const awaitsCancelled = this.idle.length === 0 && this.cancelling.size > this.queue.length
+    const full =
+      !awaitsCancelled &&
+      this.idle.length === 0 &&
+      (this.live >= this.poolSize || this.queue.length > 0)
     if (full && this.queue.length >= this.maxQueued) {
       return {
         result: Promise.resolve(
@@ -185,7 +229,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
         resolve(r)
         if (!serving) this.dequeue(start)
         else if (answered) this.release(serving)
-        else this.retire(serving)
+        else if (r.ok || r.error.code !== 'CANCELLED') this.retire(serving)
+        else this.cancelRun(serving)
       }
     })
     const handlers: JobHandlers = {
@@ -218,7 +263,9 @@ export class WorkerThreadLauncher implements TaskLauncher {
       fail: (message) =>
         settle(err('INTERNAL', oneLine(`model worker failed to start: ${message}`)))
     }
-    if (full) {
+    if (awaitsCancelled) {
+      this.queue.push(start)
+    } else if (full) {
       this.queue.push(start)
       onProgress('queued', 0)
     } else {
@@ -232,16 +279,18 @@ export class WorkerThreadLauncher implements TaskLauncher {
   /** Start a worker thread with the pool's listeners, or null (spawnError says why). */
   private spawn(): PoolWorker | null {
     let worker: Worker
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
     try {
       worker = new Worker(this.workerPath, {
-        resourceLimits: { maxOldGenerationSizeMb: this.heapMb }
+        resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+        workerData: { cancelFlag }
       })
     } catch (e) {
       this.spawnError = (e as Error).message
       return null
     }
     this.live++
-    const pw: PoolWorker = { worker, job: null, idleTimer: null }
+    const pw: PoolWorker = { worker, job: null, idleTimer: null, cancelFlag, graceTimer: null }
     // One set of listeners per worker, for its whole life, sent to the job it serves: a job's
     // handlers are detached by clearing `job`, and an idle worker's stray event reaches no job.
     worker.on('message', (m: WorkerMessage) => pw.job?.message(m))
@@ -272,8 +321,36 @@ export class WorkerThreadLauncher implements TaskLauncher {
     start.run(pw)
   }
 
+  /**
+   * A job's caller was told CANCELLED while its worker runs it: flag the run to stop and wait up to
+   * cancelGraceMs for the worker's answer (any answer: the run may have ended just before it saw
+   * the flag); the worker is then released as after any answer. A worker that fails, exits or
+   * does not answer in time is ended, never reused.
+   */
+  private cancelRun(pw: PoolWorker): void {
+    if (this.cancelGraceMs === 0) return this.retire(pw)
+    Atomics.store(pw.cancelFlag, 0, 1)
+    this.cancelling.add(pw)
+    pw.job = {
+      message: (m) => {
+        if (m.kind === 'result') this.release(pw)
+      },
+      // The spawn listeners end the thread's life in the pool; nothing is owed to any caller.
+      error: () => undefined,
+      exit: () => undefined
+    }
+    pw.graceTimer = setTimeout(() => {
+      pw.graceTimer = null
+      this.retire(pw)
+    }, this.cancelGraceMs)
+  }
+
   /** A job answered: its worker goes to the oldest waiting job, or idles, or is terminated. */
   private release(pw: PoolWorker): void {
+    this.stopCancelling(pw)
+    // No run is in the thread now (it answered), so clearing here cannot race with one: a cancel
+    // flagged just after the job's own answer was posted must not stop the next job.
+    Atomics.store(pw.cancelFlag, 0, 0)
     pw.job = null
     if (this.keepWarm === 0) return this.retire(pw)
     const next = this.queue.shift()
@@ -297,12 +374,20 @@ export class WorkerThreadLauncher implements TaskLauncher {
     void pw.worker.terminate()
   }
 
-  /** Take a worker out of the idle list and stop its idle timer. */
+  /** Take a worker out of the idle list and the cancelling set, and stop their timers. */
   private forget(pw: PoolWorker): void {
+    this.stopCancelling(pw)
     if (pw.idleTimer) clearTimeout(pw.idleTimer)
     pw.idleTimer = null
     const i = this.idle.indexOf(pw)
     if (i >= 0) this.idle.splice(i, 1)
+  }
+
+  /** The worker is no longer waiting for its cancelled job to answer. */
+  private stopCancelling(pw: PoolWorker): void {
+    if (pw.graceTimer) clearTimeout(pw.graceTimer)
+    pw.graceTimer = null
+    this.cancelling.delete(pw)
   }
 
   /** Start waiting jobs on fresh workers, oldest first, while the pool has room. */

@@ -46,6 +46,18 @@ export type ProgressSink = (phase: JobProgress['phase'], fraction: number, step?
 const TRACE_CHUNK_BYTES = 4 * 1024 * 1024
 
 /**
+ * Thrown by a progress sink to stop the run it reports on: the worker's sink throws it once the
+ * launcher has flagged the job cancelled (worker.ts; jobRunner.ts, cooperative cancel), and
+ * runTask answers CANCELLED. It unwinds the synchronous run from its next progress report.
+ */
+export class TaskCancelled extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'TaskCancelled'
+  }
+}
+
+/**
  * Run one model task. Independent of worker_threads so tests and the inline launcher call it
  * directly; the worker entry only wires it to its port.
  */
@@ -57,6 +69,7 @@ export async function runTask<T extends WorkerTask>(
     const out = await run(task, progress)
     return out as ApiResult<TaskOutput<T>>
   } catch (e) {
+    if (e instanceof TaskCancelled) return err('CANCELLED', 'cancelled')
     // A run past its work limit is the user's input, not a crash: say what to shrink.
     if (e instanceof WorkLimitError) return err('WORK_TOO_LARGE', e.message)
     if (e instanceof CalibrationNotComparable) return err('INVALID_REQUEST', e.message)
@@ -220,6 +233,8 @@ async function run(
             progress('parsing', 0.5)
           }
         } catch (e) {
+          // A cancel thrown by the progress report above is not a read error.
+          if (e instanceof TaskCancelled) throw e
           return err('FILE_UNREADABLE', `cannot read trace: ${(e as Error).message}`, {
             fileName: task.fileName
           })

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
+import { emptyKernelTdxLog, type HostInput } from '@shared/model/host/memoryMap'
+import { scenarioSchema } from '@shared/model/workload/scenario'
 import {
   WorkerThreadLauncher,
   defaultPoolSize,
@@ -138,8 +141,9 @@ describe('WorkerThreadLauncher with the real worker', { timeout: 30_000 }, () =>
     expect(launcher.idleWorkers).toBe(0)
   })
 
-  it('cancel during a long parse resolves CANCELLED, delivers nothing more and ends the thread', async () => {
-    const { launcher, nextExit } = observedLauncher(built.workerPath)
+  it('with no cancel grace, cancel during a long parse resolves CANCELLED, delivers nothing more and ends the thread', async () => {
+    // cancelGraceMs 0: no waiting for the run to notice its flag; the thread is ended at once.
+    const { launcher, nextExit } = observedLauncher(built.workerPath, { cancelGraceMs: 0 })
     const steps: Step[] = []
     let liveAtCancel = -1
     const job = launcher.launch(importTask('big.log', bigLog), (phase, f) => {
@@ -310,8 +314,12 @@ describe('WorkerThreadLauncher pool', { timeout: 30_000 }, () => {
     await nextExit()
   })
 
-  it('cancelling the running job frees its thread for the next in the queue', async () => {
-    const { launcher, nextExit } = observedLauncher(built.workerPath, { poolSize: 1 })
+  it('cancelling the running job with no grace frees its thread for the next in the queue', async () => {
+    // cancelGraceMs 0: the cancelled worker is ended at once, so its slot frees on its exit.
+    const { launcher, nextExit } = observedLauncher(built.workerPath, {
+      poolSize: 1,
+      cancelGraceMs: 0
+    })
     const steps: Step[] = []
     const big = launcher.launch(importTask('big.log', bigLog), (phase, f) => {
       steps.push([phase, f])
@@ -510,8 +518,11 @@ describe('WorkerThreadLauncher warm workers', { timeout: 30_000 }, () => {
     expect(launcher.liveWorkers).toBe(0)
   })
 
-  it('a cancelled job’s worker is ended, never reused: the next job runs on a fresh thread', async () => {
-    const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker)
+  it('a cancelled job’s worker that never answers is ended after the grace: the next job runs on a fresh thread', async () => {
+    // hang.txt never answers, cancelled or not: the grace (20 ms here) always runs out.
+    const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker, {
+      cancelGraceMs: 20
+    })
     const warm = await threadOf(launchOn(launcher, 'a.txt'))
     // The hanging job takes the warm worker (one live thread, none idle) and is cancelled on its
     // first event, while that thread is serving it.
@@ -635,5 +646,171 @@ describe('WorkerThreadLauncher warm workers', { timeout: 30_000 }, () => {
     expect(stdout).toBe('answered true live 1 idle 1\n')
     expect(signal).toBeNull()
     expect(code).toBe(0)
+  })
+})
+
+describe('WorkerThreadLauncher cooperative cancel', { timeout: 30_000 }, () => {
+  /**
+   * A stand-in worker that honours nothing but reads its cancel flag (workerData.cancelFlag) and
+   * answers { threadId, flag } (the flag's value when it answered). It posts parsing 0 first;
+   * `late.txt` then waits until the flag is set and answers normally anyway (a run that ended just
+   * before it saw the cancel); `block.txt` spins forever with no progress (a long synchronous step,
+   * e.g. a parse, that never reaches a report).
+   */
+  const flagWorker = scriptUrl(
+    "import { parentPort, threadId, workerData } from 'node:worker_threads'\n" +
+      'const f = workerData.cancelFlag\n' +
+      'parentPort.on("message", (t) => {\n' +
+      '  parentPort.postMessage({ kind: "progress", phase: "parsing", fraction: 0 })\n' +
+      '  if (t.fileName === "late.txt") while (Atomics.load(f, 0) === 0) Atomics.wait(f, 0, 0, 5)\n' +
+      '  if (t.fileName === "block.txt") for (;;) {}\n' +
+      '  parentPort.postMessage({ kind: "result",\n' +
+      '    result: { ok: true, value: { threadId, flag: Atomics.load(f, 0) } } })\n' +
+      '})'
+  )
+
+  type FlagAnswer = { threadId: number; flag: number }
+
+  function launchOn(
+    launcher: WorkerThreadLauncher,
+    fileName: string,
+    onProgress: (phase: JobProgress['phase']) => void = () => undefined
+  ): { result: Promise<ApiResult<unknown>>; cancel: () => void } {
+    return launcher.launch(importTask(fileName, 'x'), (phase) => onProgress(phase))
+  }
+
+  async function answerOf(job: { result: Promise<ApiResult<unknown>> }): Promise<FlagAnswer> {
+    const r = await job.result
+    if (!r.ok) throw new Error(r.error.message)
+    return r.value as FlagAnswer
+  }
+
+  const CANCELLED = { ok: false, error: { code: 'CANCELLED', message: 'cancelled' } }
+
+  it('a cancelled job whose worker answers (even normally, having missed the flag) keeps the worker, and the next job sees the flag clear', async () => {
+    // A grace of a minute: only a hang could run it out, and then the test fails on exitCount.
+    const { launcher, nextExit, exitCount } = observedLauncher(flagWorker, {
+      poolSize: 2,
+      cancelGraceMs: 60_000
+    })
+    const warm = await answerOf(launchOn(launcher, 'a.txt'))
+    expect(warm.flag).toBe(0)
+    let cancellingAtCancel = -1
+    const late = launchOn(launcher, 'late.txt', () => {
+      late.cancel()
+      cancellingAtCancel = launcher.cancellingWorkers
+    })
+    // The caller is told at once; the worker is still finishing (it waits for the flag first).
+    expect(await late.result).toEqual(CANCELLED)
+    expect(cancellingAtCancel).toBe(1)
+    // The pool has room for a second thread, but the next job waits for the cancelled job's
+    // worker instead of starting a cold one, and says nothing about waiting.
+    const phases: Array<JobProgress['phase']> = []
+    const next = answerOf(launchOn(launcher, 'b.txt', (phase) => phases.push(phase)))
+    const after = await next
+    // Same thread, nothing exited, and the flag set for late.txt was cleared before b.txt ran
+    // (the stand-in answered late.txt with flag 1 set; b.txt reads 0).
+    expect(after).toEqual({ threadId: warm.threadId, flag: 0 })
+    expect(phases).toEqual(['parsing'])
+    expect(exitCount()).toBe(0)
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(1)
+    expect(launcher.cancellingWorkers).toBe(0)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+  })
+
+  it('a worker that does not answer its cancel within the grace is terminated; the job waiting for it gets a fresh thread', async () => {
+    const { launcher, nextExit, exitCount } = observedLauncher(flagWorker, { cancelGraceMs: 20 })
+    const warm = await answerOf(launchOn(launcher, 'a.txt'))
+    const block = launchOn(launcher, 'block.txt', () => block.cancel())
+    expect(await block.result).toEqual(CANCELLED)
+    // Launched while that worker may still answer: it waits for it (queued, no second thread).
+    const next = launchOn(launcher, 'b.txt')
+    expect(launcher.queuedJobs).toBe(1)
+    expect(launcher.liveWorkers).toBe(1)
+    // The spinning thread never answers: the grace runs out and terminate() ends it (code 1).
+    expect(await nextExit()).toBe(1)
+    const after = await answerOf(next)
+    expect(after.threadId).not.toBe(warm.threadId)
+    expect(after.flag).toBe(0)
+    expect(exitCount()).toBe(1)
+    expect(launcher.cancellingWorkers).toBe(0)
+    launcher.terminateIdle()
+    await nextExit()
+  })
+
+  it('a real simulate run cancelled mid-fill stops at its next progress report; the next job runs on the same thread', async () => {
+    // The real worker behind a wrapper that tags each result with the thread's id and the codes
+    // of every answer that thread has given (so a test sees how the cancelled run ended).
+    const wrapper = join(built.dir, 'tagged-worker.mjs')
+    await writeFile(
+      wrapper,
+      "import { parentPort, threadId } from 'node:worker_threads'\n" +
+        'const answers = []\n' +
+        'const post = parentPort.postMessage.bind(parentPort)\n' +
+        'parentPort.postMessage = (m) => {\n' +
+        '  if (m.kind !== "result") return post(m)\n' +
+        '  answers.push(m.result.ok ? "ok" : m.result.error.code)\n' +
+        '  post({ ...m, result: { ...m.result, threadId, answers: [...answers] } })\n' +
+        '}\n' +
+        "await import('./worker.mjs')\n"
+    )
+    type Tagged = { threadId: number; answers: string[] }
+    const GiB = 2 ** 30
+    // A 2 TiB host of one usable range.
+    const host: HostInput = {
+      name: 'two-tib',
+      ranges: [{ baseBytes: 0, endBytes: 2048 * GiB, type: 'ram', typeLabel: 'usable', line: 0 }],
+      memorySource: 'e820',
+      numaMemblks: [],
+      numaSource: 'none',
+      cmrs: [],
+      kernelLog: emptyKernelTdxLog()
+    }
+    const small = scenarioSchema.parse({
+      name: 'one small TD',
+      durationNs: 1e9,
+      seed: 1,
+      tdClasses: [{ name: 'td', count: 1, memoryBytes: 2 * GiB, vcpus: 1, lifetimeNs: 5e8 }]
+    })
+    // Eight 240 GiB TDs on a half-fragmented host, swept over 8 TD counts: ~20 s of work when run
+    // through on this machine (measured once with runTask; the margin the cancel has to land in),
+    // reporting every few ms (countingSink.ts, every 65,536 region visits).
+    const long = scenarioSchema.parse({
+      name: 'fragmented fill',
+      durationNs: 5e9,
+      seed: 1,
+      host: { fragmentation: 0.5 },
+      tdClasses: [{ name: 'td', count: 8, memoryBytes: 240 * GiB, vcpus: 2, lifetimeNs: 1e9 }]
+    })
+    const simulate = (scenario: typeof small, values?: number[]): WorkerTask => ({
+      kind: 'simulate',
+      host,
+      model: undefined,
+      scenario,
+      sweep: values ? { parameter: 'tdCount', values } : undefined
+    })
+    const tagsOf = async (job: { result: Promise<ApiResult<unknown>> }): Promise<Tagged> => {
+      const r = await job.result
+      if (!r.ok) throw new Error(r.error.message)
+      return r as unknown as Tagged
+    }
+    const { launcher, nextExit, exitCount } = observedLauncher(wrapper, { cancelGraceMs: 60_000 })
+    const warm = await tagsOf(launcher.launch(simulate(small), () => undefined))
+    expect(warm.answers).toEqual(['ok'])
+    // Cancel at the fill's first report past its start: the run is under way.
+    const big = launcher.launch(simulate(long, [1, 2, 3, 4, 5, 6, 7, 8]), (phase, f) => {
+      if (phase === 'analysing' && f > 0) big.cancel()
+    })
+    expect(await big.result).toEqual(CANCELLED)
+    const next = await tagsOf(launcher.launch(simulate(small), () => undefined))
+    // The same thread ran all three; it answered the long run CANCELLED (runTask's answer to the
+    // flag seen at a progress report), not with a finished run; and nothing exited.
+    expect(next.threadId).toBe(warm.threadId)
+    expect(next.answers).toEqual(['ok', 'CANCELLED', 'ok'])
+    expect(exitCount()).toBe(0)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
   })
 })

@@ -3,7 +3,7 @@ import type { JobProgress } from '@shared/api/contract'
 import { scenarioSchema } from '@shared/model/workload/scenario'
 import { contentionSettingsSchema } from '@shared/model/contention/runContention'
 import type { HostInput } from '@shared/model/host/memoryMap'
-import { runTask } from '../../../src-main/worker/runTask'
+import { runTask, TaskCancelled } from '../../../src-main/worker/runTask'
 import { readHostFixture } from '../../support/fixtures'
 
 /**
@@ -121,5 +121,24 @@ describe('runTask progress steps', () => {
     })
     // Run 2 starts when run 1 of 4 is done: 1/4.
     expect(seen.find((s) => s.step === 'simulating per-2m · seed 3 (2/4)')!.fraction).toBe(0.25)
+  })
+})
+
+describe('runTask cancelled from its progress sink', () => {
+  it('a TaskCancelled thrown by the sink mid-run (the worker’s cancel flag) answers CANCELLED, nothing more reported', async () => {
+    const host = await hostInput()
+    const seen: Seen[] = []
+    const r = await runTask(
+      { kind: 'simulate', host, model: undefined, scenario, sweep: undefined },
+      (phase, fraction, step) => {
+        // The second report is inside the run (the first is its start, analysing 0).
+        if (seen.length === 1) throw new TaskCancelled()
+        seen.push({ phase, fraction, step })
+      }
+    )
+    expect(r).toEqual({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } })
+    expect(seen).toEqual([
+      { phase: 'analysing', fraction: 0, step: 'generating and replaying events' }
+    ])
   })
 })
