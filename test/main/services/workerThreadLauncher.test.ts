@@ -25,6 +25,22 @@ const FIXTURE = 'tdx-spr-8480c-2s-256g-cmr-only.txt'
 
 type Step = [JobProgress['phase'], number]
 
+/** Launch an import of `fileName` on a stand-in worker; `onProgress` sees each event's phase. */
+function launchOn(
+  launcher: WorkerThreadLauncher,
+  fileName: string,
+  onProgress: (phase: JobProgress['phase']) => void = () => undefined
+): { result: Promise<ApiResult<unknown>>; cancel: () => void } {
+  return launcher.launch(importTask(fileName, 'x'), (phase) => onProgress(phase))
+}
+
+/** What a stand-in worker answered (the job must have succeeded). */
+async function answerValue<T>(job: { result: Promise<ApiResult<unknown>> }): Promise<T> {
+  const r = await job.result
+  if (!r.ok) throw new Error(r.error.message)
+  return r.value as T
+}
+
 function importTask(fileName: string, text: string): WorkerTask & { kind: 'importAndAnalyze' } {
   return {
     kind: 'importAndAnalyze',
@@ -487,21 +503,9 @@ describe('WorkerThreadLauncher warm workers', { timeout: 30_000 }, () => {
       '})'
   )
 
-  /** Launch `fileName` on the thread-id worker; `onProgress` sees each event. */
-  function launchOn(
-    launcher: WorkerThreadLauncher,
-    fileName: string,
-    onProgress: (phase: JobProgress['phase']) => void = () => undefined
-  ): { result: Promise<ApiResult<unknown>>; cancel: () => void } {
-    return launcher.launch(importTask(fileName, 'x'), (phase) => onProgress(phase))
-  }
-
   /** The thread id a job answered with (the job must have succeeded). */
-  async function threadOf(job: { result: Promise<ApiResult<unknown>> }): Promise<number> {
-    const r = await job.result
-    if (!r.ok) throw new Error(r.error.message)
-    return r.value as number
-  }
+  const threadOf = (job: { result: Promise<ApiResult<unknown>> }): Promise<number> =>
+    answerValue<number>(job)
 
   it('a second job runs on the first job’s worker thread: same thread id, no exit between', async () => {
     const { launcher, nextExit, exitCount } = observedLauncher(threadIdWorker)
@@ -671,19 +675,8 @@ describe('WorkerThreadLauncher cooperative cancel', { timeout: 30_000 }, () => {
 
   type FlagAnswer = { threadId: number; flag: number }
 
-  function launchOn(
-    launcher: WorkerThreadLauncher,
-    fileName: string,
-    onProgress: (phase: JobProgress['phase']) => void = () => undefined
-  ): { result: Promise<ApiResult<unknown>>; cancel: () => void } {
-    return launcher.launch(importTask(fileName, 'x'), (phase) => onProgress(phase))
-  }
-
-  async function answerOf(job: { result: Promise<ApiResult<unknown>> }): Promise<FlagAnswer> {
-    const r = await job.result
-    if (!r.ok) throw new Error(r.error.message)
-    return r.value as FlagAnswer
-  }
+  const answerOf = (job: { result: Promise<ApiResult<unknown>> }): Promise<FlagAnswer> =>
+    answerValue<FlagAnswer>(job)
 
   const CANCELLED = { ok: false, error: { code: 'CANCELLED', message: 'cancelled' } }
 
