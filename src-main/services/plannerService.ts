@@ -18,6 +18,7 @@ import type {
   SimulationRun,
   TraceRun
 } from '@shared/api/contract'
+import type { z } from 'zod'
 import { err, ok, type ApiResult } from '@shared/api/errors'
 import { toAnalyzeOptions, type ModelOptions } from '@shared/api/modelOptions'
 import { hostInputToJson } from '@shared/import/hostJson'
@@ -120,6 +121,20 @@ const TRACE_SAMPLES = 2000
 /** `fleet`: a folder (the desktop Fleet view's Open folder). */
 export type OpenDialogKind = 'host' | 'trace' | 'workspace' | 'any' | 'fleet'
 
+/**
+ * A request's part (`what`: scenario, sweep, settings) parsed with its schema, which fills in
+ * defaults for direct callers (the CLI); INVALID_REQUEST names the part, the field and the problem.
+ */
+function parseRequestPart<T>(schema: z.ZodType<T>, raw: unknown, what: string): ApiResult<T> {
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return ok(parsed.data)
+  const issue = parsed.error.issues[0]
+  return err(
+    'INVALID_REQUEST',
+    `${what} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
+  )
+}
+
 /** The workload of a fleet request: a preset by name, a scenario, or none. */
 function fleetWorkloadOf(req: FleetWorkloadRequest): ApiResult<FleetWorkload | null> {
   if (req.presetId !== undefined) {
@@ -128,15 +143,9 @@ function fleetWorkloadOf(req: FleetWorkloadRequest): ApiResult<FleetWorkload | n
     return ok({ kind: 'preset', name: req.presetId })
   }
   if (req.scenario !== undefined) {
-    const scenario = scenarioSchema.safeParse(req.scenario)
-    if (!scenario.success) {
-      const issue = scenario.error.issues[0]
-      return err(
-        'INVALID_REQUEST',
-        `scenario ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
-      )
-    }
-    return ok({ kind: 'scenario', scenario: scenario.data })
+    const scenario = parseRequestPart(scenarioSchema, req.scenario, 'scenario')
+    if (!scenario.ok) return scenario
+    return ok({ kind: 'scenario', scenario: scenario.value })
   }
   return ok(null)
 }
@@ -323,36 +332,29 @@ export class PlannerService implements PlannerMethods {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
     // Parsed here too, not only by the adapters: it fills in defaults for direct callers (CLI).
-    const scenario = scenarioSchema.safeParse(req.scenario)
-    if (!scenario.success) {
-      const issue = scenario.error.issues[0]
-      return err(
-        'INVALID_REQUEST',
-        `scenario ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
-      )
-    }
+    const scenario = parseRequestPart(scenarioSchema, req.scenario, 'scenario')
+    if (!scenario.ok) return scenario
     // The sweep and the pre-flight work estimate, for every caller (workEstimate.ts).
-    const sweep = req.sweep === undefined ? undefined : sweepRequestSchema.safeParse(req.sweep)
-    if (sweep && !sweep.success) {
-      const issue = sweep.error.issues[0]
-      return err('INVALID_REQUEST', `sweep ${issue?.path.join('.') ?? ''}: ${issue?.message}`)
-    }
+    const parsedSweep =
+      req.sweep === undefined ? undefined : parseRequestPart(sweepRequestSchema, req.sweep, 'sweep')
+    if (parsedSweep && !parsedSweep.ok) return parsedSweep
+    const sweep = parsedSweep?.value
     const work = estimateSimulationWork(
-      scenario.data,
+      scenario.value,
       this.workHost(stored.value, req.model),
-      sweep?.data
+      sweep
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
     const run = await this.opts.jobs.run(req.jobId, {
       kind: 'simulate',
       host: stored.value.host,
       model: req.model,
-      scenario: scenario.data,
-      sweep: sweep?.data
+      scenario: scenario.value,
+      sweep
     })
     // Kept for a report right after (docs/reports.md, "Re-running").
     if (run.ok)
-      this.reports.simulations.set(simulationKey(req.hostId, req.model, scenario.data), run.value)
+      this.reports.simulations.set(simulationKey(req.hostId, req.model, scenario.value), run.value)
     return run
   }
 
@@ -368,26 +370,20 @@ export class PlannerService implements PlannerMethods {
   async runContention(req: ContentionRequest): Promise<ApiResult<ContentionRun>> {
     const stored = this.storedHost(req.hostId)
     if (!stored.ok) return stored
-    const scenario = scenarioSchema.safeParse(req.scenario)
-    const settings = contentionSettingsSchema.safeParse(req.settings ?? {})
-    if (!scenario.success || !settings.success) {
-      const issue =
-        (scenario.success ? settings.error?.issues[0] : scenario.error.issues[0]) ?? null
-      return err(
-        'INVALID_REQUEST',
-        `${scenario.success ? 'settings' : 'scenario'} ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`
-      )
-    }
+    const scenario = parseRequestPart(scenarioSchema, req.scenario, 'scenario')
+    if (!scenario.ok) return scenario
+    const settings = parseRequestPart(contentionSettingsSchema, req.settings ?? {}, 'settings')
+    if (!settings.ok) return settings
     const work = estimateContentionWork(
-      scenario.data,
+      scenario.value,
       this.workHost(stored.value, req.model),
-      settings.data
+      settings.value
     )
     if (work.refusal) return err('WORK_TOO_LARGE', work.refusal)
-    const run = await this.contentionJob(req, stored.value, scenario.data, settings.data)
+    const run = await this.contentionJob(req, stored.value, scenario.value, settings.value)
     if (run.ok)
       this.reports.contentionRuns.set(
-        contentionKey(req.hostId, req.model, scenario.data, settings.data),
+        contentionKey(req.hostId, req.model, scenario.value, settings.value),
         run.value
       )
     return run
