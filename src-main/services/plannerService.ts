@@ -281,6 +281,14 @@ export class PlannerService implements PlannerMethods {
       return err('UNAVAILABLE', 'no file dialog in browser mode: use Upload')
     const path = await this.opts.showOpenDialog('host')
     if (path === null) return ok(null)
+    return this.analyzeHostFile(path, req)
+  }
+
+  /** Read a host file from disk (its size bounded) and analyse it, reporting the read first. */
+  private async analyzeHostFile(
+    path: string,
+    req: JobRequest & { model?: ModelOptions }
+  ): Promise<ApiResult<HostResult>> {
     this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
     const read = await readTextFile(path, MAX_HOST_FILE_BYTES)
     if (!read.ok) return read
@@ -638,15 +646,7 @@ export class PlannerService implements PlannerMethods {
   ): Promise<ApiResult<HostResult>> {
     if (!this.fleetPaths.has(req.path))
       return err('NOT_FOUND', 'that file is not one of the last fleet run: open the folder again')
-    this.opts.jobs.report({ jobId: req.jobId, phase: 'reading', fraction: 0 })
-    const read = await readTextFile(req.path, MAX_HOST_FILE_BYTES)
-    if (!read.ok) return read
-    return this.analyzeHostText({
-      jobId: req.jobId,
-      fileName: read.value.fileName,
-      text: read.value.text,
-      ...(req.model ? { model: req.model } : {})
-    })
+    return this.analyzeHostFile(req.path, req)
   }
 
   // Workspaces (docs/workspaces.md): main builds and reads the files; see WorkspaceService.
