@@ -1,4 +1,5 @@
-import type { SeededRandom } from '../workload/random'
+import { MULBERRY32_STEP, mulberry32Word, type SeededRandom } from '../workload/random'
+import { fastExp } from './fastExp'
 
 /**
  * The ziggurat of Marsaglia and Tsang ("The Ziggurat Method for Generating Random Variables",
@@ -72,6 +73,9 @@ function zigguratRest(rng: SeededRandom, first: number): number {
   }
 }
 
+/** Normals drawn ahead at a time (4 kB a thread). */
+const BATCH = 256
+
 /**
  * Service times of the contention model: each is drawn from a lognormal with the cost as its mean
  * and a coefficient of variation `cv` (costs.serviceCv), from the thread's seeded service-time
@@ -85,12 +89,25 @@ function zigguratRest(rng: SeededRandom, first: number): number {
  * independent draws (a skipped-ahead run of n fast-path faults) is drawn as one lognormal with the
  * sum's exact mean n·m and CV c/√n (Fenton–Wilkinson moment matching): exact in mean and variance,
  * approximate in shape, and one draw instead of n.
+ *
+ * Normals are drawn BATCH at a time, each with its unit lognormal factor, in one loop that keeps
+ * the generator's state in a local variable (the same words, the same normals, in the same order
+ * as one per call), and the exp is fastExp (within 2 units in the last place of Math.exp): on
+ * always-lock's 126 M draws the two took the draws from a fifth of the run to a tenth.
  */
 export class ServiceTimes {
   private readonly sigma2: number
   /** √σ² and σ²/2, computed once. */
   private readonly sigma: number
   private readonly halfSigma2: number
+  /**
+   * The next BATCH normals of the stream, and the unit lognormal factor exp(σz − σ²/2) of each:
+   * drawn in one tight loop (no call per draw, the generator's state in a register) and used in
+   * order, so the draws are exactly those of one normal per call.
+   */
+  private readonly normals = new Float64Array(BATCH)
+  private readonly factors = new Float64Array(BATCH)
+  private next = BATCH
 
   constructor(
     readonly cv: number,
@@ -104,7 +121,8 @@ export class ServiceTimes {
   /** One service time with mean `mean`. */
   draw(mean: number): number {
     if (this.cv === 0 || mean === 0) return mean
-    return mean * Math.exp(this.sigma * zigguratNormal(this.rng) - this.halfSigma2)
+    if (this.next === BATCH) this.refill()
+    return mean * this.factors[this.next++]!
   }
 
   /** The sum of `n` independent service times with mean `mean` each. */
@@ -112,6 +130,34 @@ export class ServiceTimes {
     if (n <= 1) return n === 1 ? this.draw(mean) : 0
     if (this.cv === 0 || mean === 0) return n * mean
     const s2 = Math.log(1 + (this.cv * this.cv) / n)
-    return n * mean * Math.exp(Math.sqrt(s2) * zigguratNormal(this.rng) - s2 / 2)
+    if (this.next === BATCH) this.refill()
+    return n * mean * fastExp(Math.sqrt(s2) * this.normals[this.next++]! - s2 / 2)
+  }
+
+  /** The next BATCH normals and their factors: zigguratNormal's steps, the generator inline. */
+  private refill(): void {
+    const rng = this.rng
+    const normals = this.normals
+    const factors = this.factors
+    const sigma = this.sigma
+    const half = this.halfSigma2
+    let state = rng.rawState
+    for (let i = 0; i < BATCH; i++) {
+      state = (state + MULBERRY32_STEP) >>> 0
+      const hz = mulberry32Word(state)
+      const iz = hz & 127
+      let z: number
+      if (Math.abs(hz) < kn[iz]!) z = hz * wn[iz]!
+      else {
+        // The rare path draws more words from the generator itself.
+        rng.rawState = state
+        z = zigguratRest(rng, hz)
+        state = rng.rawState
+      }
+      normals[i] = z
+      factors[i] = fastExp(sigma * z - half)
+    }
+    rng.rawState = state
+    this.next = 0
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ServiceTimes, zigguratNormal } from '@shared/model/contention/serviceTimes'
 import { SeededRandom } from '@shared/model/workload/random'
+import { fastExp } from '@shared/model/contention/fastExp'
 
 describe('service times: lognormal with the cost as mean and costs.serviceCv as CV', () => {
   it('CV 0 gives the constant cost and draws nothing from the stream (runs stay as they were)', () => {
@@ -67,5 +68,25 @@ describe('service times: lognormal with the cost as mean and costs.serviceCv as 
       const p = phi[k]!
       expect(Math.abs(below[k]! / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1e-5)
     })
+  })
+
+  it('draws in batches exactly what one normal per call draws, sums included, across many batches', () => {
+    // The reference draws one normal from the stream per service time (zigguratNormal, whose
+    // rare paths take extra words), the factor exp(σz − σ²/2), and for a sum of n the moment-
+    // matched σ_n. 3000 calls cross a dozen batches; every seventh is a sum.
+    const cv = 0.3
+    const sigma2 = Math.log(1 + cv * cv)
+    const rng = new SeededRandom(1234)
+    const batched = new ServiceTimes(cv, new SeededRandom(1234))
+    for (let i = 0; i < 3000; i++) {
+      const z = zigguratNormal(rng)
+      if (i % 7 === 3) {
+        const n = 2 + (i % 5)
+        const s2 = Math.log(1 + (cv * cv) / n)
+        expect(batched.sum(800, n)).toBe(n * 800 * fastExp(Math.sqrt(s2) * z - s2 / 2))
+      } else {
+        expect(batched.draw(4000)).toBe(4000 * fastExp(Math.sqrt(sigma2) * z - sigma2 / 2))
+      }
+    }
   })
 })
