@@ -106,13 +106,14 @@ export class EventQueue {
 
   push(timeNs: number, payload: number): void {
     if (timeNs < this.nextAt) this.nextAt = timeNs
-    if (this.sorted) {
-      if (this.size < SORTED_MAX) {
-        this.pushRing(timeNs, payload)
-        return
-      }
-      this.toHeap()
-    }
+    // The ring's push is the hot one (a contention run's few dozen threads); the heap's is out
+    // of line, so that callers in the engine's loop stay small enough for V8 to inline this.
+    if (this.sorted && this.size < SORTED_MAX) this.pushRing(timeNs, payload)
+    else this.pushHeap(timeNs, payload)
+  }
+
+  private pushHeap(timeNs: number, payload: number): void {
+    if (this.sorted) this.toHeap()
     if (this.size === this.time.length) this.grow()
     const time = this.time
     const seq = this.seq
@@ -194,17 +195,19 @@ export class EventQueue {
    */
   private pushRing(timeNs: number, payload: number): void {
     const time = this.time
-    const seq = this.seq
-    const pay = this.payload
     const mask = time.length - 1
     const n = this.size
-    const s = this.nextSeq++
-    // An empty ring: the event goes at the head.
     let j = (this.head + n) & mask
-    if (n === 0) {
-      // (j is the head)
-    } else if (timeNs >= time[(this.head + (n >> 1)) & mask]!) {
-      // After the middle: the later events move on (the middle stops the loop).
+    if (n > 0) {
+      // Before the middle (a lock hand-off, due soon): the earlier events move back, apart.
+      if (timeNs < time[(this.head + (n >> 1)) & mask]!) {
+        this.pushRingFront(timeNs, payload)
+        return
+      }
+      // After the middle (a thread's next step, usually the latest event): the later events
+      // move on (the middle stops the loop). An empty ring takes the event at its head.
+      const seq = this.seq
+      const pay = this.payload
       for (;;) {
         const k = (j - 1) & mask
         if (time[k]! <= timeNs) break
@@ -213,23 +216,33 @@ export class EventQueue {
         pay[j] = pay[k]!
         j = k
       }
-    } else {
-      // Before the middle: the events at its time or earlier move back (the middle stops it).
-      j = (this.head - 1) & mask
-      this.head = j
-      for (;;) {
-        const k = (j + 1) & mask
-        if (time[k]! > timeNs) break
-        time[j] = time[k]!
-        seq[j] = seq[k]!
-        pay[j] = pay[k]!
-        j = k
-      }
     }
     time[j] = timeNs
-    seq[j] = s
-    pay[j] = payload
+    this.seq[j] = this.nextSeq++
+    this.payload[j] = payload
     this.size = n + 1
+  }
+
+  /** pushRing's other half: the events at the new event's time or earlier move back one slot. */
+  private pushRingFront(timeNs: number, payload: number): void {
+    const time = this.time
+    const seq = this.seq
+    const pay = this.payload
+    const mask = time.length - 1
+    let j = (this.head - 1) & mask
+    this.head = j
+    for (;;) {
+      const k = (j + 1) & mask
+      if (time[k]! > timeNs) break
+      time[j] = time[k]!
+      seq[j] = seq[k]!
+      pay[j] = pay[k]!
+      j = k
+    }
+    time[j] = timeNs
+    seq[j] = this.nextSeq++
+    pay[j] = payload
+    this.size++
   }
 
   /** Lay the ring out from index 0: in order, so already a valid heap. */

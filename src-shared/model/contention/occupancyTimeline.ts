@@ -39,7 +39,11 @@ export class OccupancyTimeline {
       this.lastChange = now
       return
     }
-    // Spread the held-locks integral since the last change over the bins it covers.
+    this.spread(last, now)
+  }
+
+  /** Spread the held-locks integral from `last` to `now` over the bins it covers. */
+  private spread(last: number, now: number): void {
     const bins = this.bins
     const binNs = this.binNs
     let t = last

@@ -14,7 +14,7 @@ import { OccupancyTimeline } from './occupancyTimeline'
 import { MmuLock, newMmuLockStats, type MmuLockStats } from './mmuLock'
 import { ModuleLocks } from './moduleLocks'
 import { ServiceTimes } from './serviceTimes'
-import { newLockStats, QueuedSpinlock, type LockStats } from './spinlock'
+import { CallerTally, newLockStats, QueuedSpinlock, type LockStats } from './spinlock'
 import {
   KIND_VCPU,
   KIND_VMM,
@@ -219,7 +219,7 @@ export function simulateContention(
 
   // -- Kernel locks ----------------------------------------------------------------------------
   const stats = newLockStats(lockName(design))
-  const callers = new Map<string, number>()
+  const callers = new CallerTally()
   const locks = new Map<number, QueuedSpinlock>()
   const lockIndexFor = lockIndexer(design)
   // Acquisitions and contentions per lock: typed arrays for a design with a fixed lock count, a
@@ -232,8 +232,8 @@ export function simulateContention(
   // The last lock looked up: every get and put of v6 and always-lock takes lock 0.
   let lastLockId = -1
   let lastLock: QueuedSpinlock | null = null
-  const lockFor = (id: number): QueuedSpinlock => {
-    if (id === lastLockId) return lastLock!
+  const lockFor = (id: number): QueuedSpinlock => (id === lastLockId ? lastLock! : lockAt(id))
+  const lockAt = (id: number): QueuedSpinlock => {
     let l = locks.get(id)
     if (!l) locks.set(id, (l = new QueuedSpinlock(stats, callers)))
     lastLockId = id
@@ -335,6 +335,8 @@ export function simulateContention(
    * Take kernel lock `id` for the thread now, as `drive` does for A(): true when taken; false
    * when queued (the thread must then park until the release hands it the lock).
    */
+  // The uncontended acquire and release are small, and their other paths are functions of their
+  // own: that way V8 inlines them into the threads' steps (docs/contention-model.md, "Engine").
   const acquireNow = (ctx: SimThread, id: number, caller: string): boolean => {
     timeline.account(ctx.now)
     const lock = lockFor(id)
@@ -344,20 +346,27 @@ export function simulateContention(
       timeline.held++
       return true
     }
+    queued(ctx, id)
+    return false
+  }
+  /** The thread waits for lock `id` (acquireNow found it held). */
+  const queued = (ctx: SimThread, id: number): void => {
     if (contendedOf) contendedOf[id]!++
     else lockContended.set(id, (lockContended.get(id) ?? 0) + 1)
     timeline.waiting++
     timeline.noteWaiters(ctx.now)
-    return false
   }
   const release = (ctx: SimThread, id: number): void => {
     timeline.account(ctx.now)
     const lock = lockFor(id)
     const next = lock.release(ctx.now, handoff)
-    if (next >= 0) {
-      timeline.waiting--
-      queue.push(lock.handoffAtNs, next)
-    } else timeline.held--
+    if (next >= 0) handedOff(lock, next)
+    else timeline.held--
+  }
+  /** The release gave the lock to waiting thread `next`: it runs on at the hand-off's end. */
+  const handedOff = (lock: QueuedSpinlock, next: number): void => {
+    timeline.waiting--
+    queue.push(lock.handoffAtNs, next)
   }
   const mmuRelease = (ctx: SimThread, td: number, write: boolean): void => {
     for (const g of mmuLocks[td]!.release(write, ctx.now, mmuStats)) queue.push(ctx.now, g)
@@ -687,22 +696,6 @@ export function simulateContention(
 
   // -- The threads' loops as state machines (threadState.ts) -----------------------------------
   /**
-   * Move the thread's clock by `ns` and set its next state: inline when no other event comes
-   * first (the run loop's own test and count), else as a queued event. False when it was queued
-   * (the thread must return to the run loop).
-   */
-  const delayTo = (t: SimThread, ns: number, next: number): boolean => {
-    t.state = next
-    const at = t.now + ns
-    if (at < queue.nextTime()) {
-      t.now = at
-      events++
-      return true
-    }
-    queue.push(at, t.tid)
-    return false
-  }
-  /**
    * Move the thread's clock by `ns` and set its next state, counting the step as an event but
    * without asking the queue whether another event comes first: only for a delay after which the
    * thread touches nothing shared (no lock, refcount, pool, mmu_lock or other thread's state)
@@ -736,6 +729,7 @@ export function simulateContention(
    */
   const stepVcpu = (t: SimThread): number => {
     const td = t.td
+    let delayNs: number
     for (;;) {
       switch (t.state) {
         case V_START:
@@ -777,8 +771,9 @@ export function simulateContention(
             const ns =
               t.carryNs + t.svc.sum(c.faultOutsideNs, n) + t.svc.sum(c.augNs, n) + n * c.atomicNs
             t.carryNs = 0
-            if (!delayTo(t, ns, V_PAGE)) return STEP_BLOCKED
-            continue
+            t.state = V_PAGE
+            delayNs = ns
+            break
           }
           // This fault's exit, plus the previous fault's AUG, in one step.
           t.region = run.region
@@ -790,8 +785,9 @@ export function simulateContention(
             localDelay(t, exitNs, V_TOPUP)
             continue
           }
-          if (!delayTo(t, exitNs, V_TOPUP)) return STEP_BLOCKED
-          continue
+          t.state = V_TOPUP
+          delayNs = exitNs
+          break
         }
         case V_TOPUP:
           t.t1 = t.now
@@ -800,8 +796,9 @@ export function simulateContention(
             pagesAllocated += t.cache.missing
             const ns = t.cache.missing * c.pageAllocNs
             t.cache.missing = 0
-            if (!delayTo(t, ns, V_MMU)) return STEP_BLOCKED
-            continue
+            t.state = V_MMU
+            delayNs = ns
+            break
           }
           t.state = V_MMU
           continue
@@ -824,8 +821,9 @@ export function simulateContention(
           if (moduleOnly) return call(t, getLockless(t, region, td.slot, t.cache), V_FAULT_DONE)
           if (!lockEveryOp && refcount[region]! > 0) {
             refcount[region]!++
-            if (!delayTo(t, c.atomicNs, V_FAULT_DONE)) return STEP_BLOCKED
-            continue
+            t.state = V_FAULT_DONE
+            delayNs = c.atomicNs
+            break
           }
           const lockId = lockIndexFor(region)
           t.lockId = lockId
@@ -839,8 +837,9 @@ export function simulateContention(
           if (refcount[region]! > 0) {
             refcount[region]!++
             if (!lockEveryOp) lostRaces++
-            if (!delayTo(t, c.lockHoldExtraNs, V_RACE_RELEASE)) return STEP_BLOCKED
-            continue
+            t.state = V_RACE_RELEASE
+            delayNs = c.lockHoldExtraNs
+            break
           }
           return call(t, addPair(t, region, td.slot, t.cache, t.lockId), V_FAULT_DONE)
         }
@@ -852,8 +851,9 @@ export function simulateContention(
             localDelay(t, 2 * c.pageFreeNs, V_FAULT_DONE)
             continue
           }
-          if (!delayTo(t, 2 * c.pageFreeNs, V_FAULT_DONE)) return STEP_BLOCKED
-          continue
+          t.state = V_FAULT_DONE
+          delayNs = 2 * c.pageFreeNs
+          break
         case V_FAULT_DONE:
           latency.add(t.now - t.t1)
           faults++
@@ -861,8 +861,9 @@ export function simulateContention(
           t.p++
           if (td.mmu >= 0) {
             // PAGE.AUG under the read-held mmu_lock, then leave it.
-            if (!delayTo(t, t.svc.draw(c.augNs), V_AUG_DONE)) return STEP_BLOCKED
-            continue
+            t.state = V_AUG_DONE
+            delayNs = t.svc.draw(c.augNs)
+            break
           }
           t.carryNs = t.svc.draw(c.augNs)
           t.state = V_PAGE
@@ -873,8 +874,9 @@ export function simulateContention(
           continue
         case V_TAIL:
           if (t.carryNs > 0) {
-            if (!delayTo(t, t.carryNs, V_DEMOTES)) return STEP_BLOCKED
-            continue
+            t.state = V_DEMOTES
+            delayNs = t.carryNs
+            break
           }
           t.state = V_DEMOTES
           continue
@@ -889,6 +891,17 @@ export function simulateContention(
           if (td.vcpusDone === td.vcpus && td.vmmParked) queue.push(t.now, td.vmmThread)
           return STEP_DONE
       }
+      // Every `break` above is a delay of `delayNs` into the state it set: continued inline when
+      // no other event comes first (the run loop's own test and count), else queued. One copy of
+      // this per machine, not one per state, leaves the compiler room to inline the rest.
+      const at = t.now + delayNs
+      if (at < queue.nextTime()) {
+        t.now = at
+        events++
+        continue
+      }
+      queue.push(at, t.tid)
+      return STEP_BLOCKED
     }
   }
 
@@ -899,6 +912,7 @@ export function simulateContention(
    */
   const stepVmm = (t: SimThread): number => {
     const td = t.td
+    let delayNs: number
     for (;;) {
       switch (t.state) {
         case M_START:
@@ -951,12 +965,14 @@ export function simulateContention(
             refcount[run.region] = rc - n
             t.p += n
             const ns = t.svc.sum(c.pageRemoveNs, n) + n * c.atomicNs
-            if (!delayTo(t, ns, M_PUT)) return STEP_BLOCKED
-            continue
+            t.state = M_PUT
+            delayNs = ns
+            break
           }
           t.region = run.region
-          if (!delayTo(t, t.svc.draw(c.pageRemoveNs), M_PUT_LOCK)) return STEP_BLOCKED
-          continue
+          t.state = M_PUT_LOCK
+          delayNs = t.svc.draw(c.pageRemoveNs)
+          break
         }
         case M_PUT_LOCK: {
           const region = t.region
@@ -977,8 +993,9 @@ export function simulateContention(
             return call(t, removePair(t, region, t.lockId), M_PUT)
           }
           refcount[region] = Math.max(0, refcount[region]! - 1)
-          if (!delayTo(t, c.lockHoldExtraNs, M_PUT_RELEASE)) return STEP_BLOCKED
-          continue
+          t.state = M_PUT_RELEASE
+          delayNs = c.lockHoldExtraNs
+          break
         }
         case M_PUT_RELEASE:
           release(t, t.lockId)
@@ -990,6 +1007,17 @@ export function simulateContention(
           lastPut = Math.max(lastPut, t.now)
           return STEP_DONE
       }
+      // Every `break` above is a delay of `delayNs` into the state it set: continued inline when
+      // no other event comes first (the run loop's own test and count), else queued. One copy of
+      // this per machine, not one per state, leaves the compiler room to inline the rest.
+      const at = t.now + delayNs
+      if (at < queue.nextTime()) {
+        t.now = at
+        events++
+        continue
+      }
+      queue.push(at, t.tid)
+      return STEP_BLOCKED
     }
   }
 

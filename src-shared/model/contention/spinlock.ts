@@ -30,6 +30,33 @@ export function newLockStats(name: string, type: LockStats['type'] = 'spinlock')
 }
 
 /**
+ * Contended acquisitions per caller, shared by the locks of one lock class. A design has two or
+ * three callers (literal names), so a short list compared by identity, not a hashed Map: the
+ * count runs once per contended acquisition, tens of millions of times in a lock-heavy run.
+ */
+export class CallerTally {
+  private readonly names: string[] = []
+  private readonly counts: number[] = []
+
+  add(caller: string): void {
+    const names = this.names
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] === caller) {
+        this.counts[i]!++
+        return
+      }
+    }
+    names.push(caller)
+    this.counts.push(1)
+  }
+
+  /** The counts by caller, in the order the callers first contended. */
+  entries(): Array<[string, number]> {
+    return this.names.map((n, i) => [n, this.counts[i]!])
+  }
+}
+
+/**
  * A queued spinlock (qspinlock): waiters are served in arrival order, and a release hands the lock
  * to the next waiter after a hand-off delay that depends on whether the two CPUs share a socket.
  * The simulation calls acquire/release; the lock answers when the waiter gets it. The waiters are
@@ -47,12 +74,12 @@ export class QueuedSpinlock {
   /** When the waiter returned by the last release() gets the lock (release time + hand-off). */
   handoffAtNs = 0
   /**
-   * `stats` and `callerCounts` may be shared by many locks (one row for all per-2M locks, as perf
+   * `stats` and `callers` may be shared by many locks (one row for all per-2M locks, as perf
    * aggregates a lock class).
    */
   constructor(
     readonly stats: LockStats,
-    private readonly callerCounts: Map<string, number> = new Map()
+    private readonly callers: CallerTally = new CallerTally()
   ) {}
 
   get isHeld(): boolean {
@@ -72,14 +99,19 @@ export class QueuedSpinlock {
       this.acquiredAt = nowNs
       return true
     }
+    this.enqueue(thread, nowNs, caller)
+    return false
+  }
+
+  /** Queue `thread` behind the waiters (acquire's contended path, out of line: see release). */
+  private enqueue(thread: number, nowNs: number, caller: string): void {
     this.stats.contended++
-    this.callerCounts.set(caller, (this.callerCounts.get(caller) ?? 0) + 1)
+    this.callers.add(caller)
     if (this.count === this.waiters.length) this.grow()
     const at = (this.head + this.count) & (this.waiters.length - 1)
     this.waiters[at] = thread
     this.waitSince[at] = nowNs
     this.count++
-    return false
   }
 
   /**
@@ -92,11 +124,21 @@ export class QueuedSpinlock {
     const hold = nowNs - this.acquiredAt
     stats.totalHoldNs += hold
     if (hold > stats.maxHoldNs) stats.maxHoldNs = hold
-    const from = this.holder
     if (this.count === 0) {
       this.holder = -1
       return -1
     }
+    return this.handOff(nowNs, handoffNs)
+  }
+
+  /**
+   * Give the lock to the first waiter (release's contended path). Out of line, like enqueue, so
+   * that the uncontended acquire and release are small enough for V8 to inline into the
+   * engine's loop (docs/contention-model.md, "Engine").
+   */
+  private handOff(nowNs: number, handoffNs: (from: number, to: number) => number): number {
+    const stats = this.stats
+    const from = this.holder
     const next = this.waiters[this.head]!
     const since = this.waitSince[this.head]!
     this.head = (this.head + 1) & (this.waiters.length - 1)
@@ -130,9 +172,10 @@ export class QueuedSpinlock {
   finish(): LockStats {
     let best = ''
     let most = -1
-    for (const [c, n] of this.callerCounts) if (n > most) [best, most] = [c, n]
+    const counts = this.callers.entries()
+    for (const [c, n] of counts) if (n > most) [best, most] = [c, n]
     this.stats.caller = best
-    this.stats.contendedByCaller = Object.fromEntries(this.callerCounts)
+    this.stats.contendedByCaller = Object.fromEntries(counts)
     return this.stats
   }
 }
