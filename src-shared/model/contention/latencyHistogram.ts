@@ -95,6 +95,14 @@ export class LatencyHistogram {
   sum = 0
   max = 0
 
+  /** One latency (the engine's per-fault add: no weight to check). */
+  addOne(ns: number): void {
+    this.counts[latencyBin(ns)]!++
+    this.total++
+    this.sum += ns
+    if (ns > this.max) this.max = ns
+  }
+
   add(ns: number, weight = 1): void {
     if (weight <= 0) return
     this.counts[latencyBin(ns)]! += weight

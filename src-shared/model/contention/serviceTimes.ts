@@ -106,7 +106,7 @@ export class ServiceTimes {
    * order, so the draws are exactly those of one normal per call.
    */
   private readonly normals = new Float64Array(BATCH)
-  private readonly factors = new Float64Array(BATCH)
+  private readonly factors = new Float64Array(BATCH).fill(1)
   private next = BATCH
 
   constructor(
@@ -118,9 +118,8 @@ export class ServiceTimes {
     this.halfSigma2 = this.sigma2 / 2
   }
 
-  /** One service time with mean `mean`. */
+  /** One service time with mean `mean` (CV 0: the factors are all 1, so exactly `mean`). */
   draw(mean: number): number {
-    if (this.cv === 0 || mean === 0) return mean
     if (this.next === BATCH) this.refill()
     return mean * this.factors[this.next++]!
   }
@@ -128,7 +127,7 @@ export class ServiceTimes {
   /** The sum of `n` independent service times with mean `mean` each. */
   sum(mean: number, n: number): number {
     if (n <= 1) return n === 1 ? this.draw(mean) : 0
-    if (this.cv === 0 || mean === 0) return n * mean
+    if (this.cv === 0) return n * mean
     const s2 = Math.log(1 + (this.cv * this.cv) / n)
     if (this.next === BATCH) this.refill()
     return n * mean * fastExp(Math.sqrt(s2) * this.normals[this.next++]! - s2 / 2)
@@ -136,6 +135,9 @@ export class ServiceTimes {
 
   /** The next BATCH normals and their factors: zigguratNormal's steps, the generator inline. */
   private refill(): void {
+    this.next = 0
+    // CV 0: every factor stays 1 and nothing is drawn, so a constant-cost run stays as it was.
+    if (this.cv === 0) return
     const rng = this.rng
     const normals = this.normals
     const factors = this.factors
@@ -158,6 +160,5 @@ export class ServiceTimes {
       factors[i] = fastExp(sigma * z - half)
     }
     rng.rawState = state
-    this.next = 0
   }
 }

@@ -341,13 +341,17 @@ export function simulateContention(
     timeline.account(ctx.now)
     const lock = lockFor(id)
     if (acquisitionsOf) acquisitionsOf[id]!++
-    else lockAcquisitions.set(id, (lockAcquisitions.get(id) ?? 0) + 1)
+    else countAcquisition(id)
     if (lock.acquire(ctx.tid, ctx.now, caller)) {
       timeline.held++
       return true
     }
     queued(ctx, id)
     return false
+  }
+  /** Per-2m's acquisitions per region, a map (the designs with a fixed lock count: an array). */
+  const countAcquisition = (id: number): void => {
+    lockAcquisitions.set(id, (lockAcquisitions.get(id) ?? 0) + 1)
   }
   /** The thread waits for lock `id` (acquireNow found it held). */
   const queued = (ctx: SimThread, id: number): void => {
@@ -855,7 +859,7 @@ export function simulateContention(
           delayNs = 2 * c.pageFreeNs
           break
         case V_FAULT_DONE:
-          latency.add(t.now - t.t1)
+          latency.addOne(t.now - t.t1)
           faults++
           t.gpaPages++
           t.p++
