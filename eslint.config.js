@@ -63,6 +63,15 @@ export default tseslint.config(
           selector:
             "CallExpression[callee.object.name='String'][callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement",
           message: 'String.fromCharCode(...xs) overflows the stack on large arrays: use a loop.'
+        },
+        {
+          // ES2022 defines such a field as undefined before the constructor runs, and V8 then
+          // keeps it tagged: every later store of a non-integer allocates a heap number (and a
+          // write barrier). On the DES's clock that was a tenth of the run (docs/contention-model.md).
+          selector:
+            "PropertyDefinition[value=null][readonly=false][declare=false][typeAnnotation.typeAnnotation.type='TSNumberKeyword']",
+          message:
+            'Give a mutable number field its initial value where it is declared (e.g. `now = 0`), not only in the constructor: V8 keeps a field that starts undefined boxed.'
         }
       ]
     }

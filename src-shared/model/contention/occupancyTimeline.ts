@@ -19,7 +19,7 @@ export class OccupancyTimeline {
    * do in one pass, without the division; elsewhere it takes the loop (exact either way).
    */
   private lastBin = 0
-  private lastBinSafe: number
+  private lastBinSafe = 0
 
   constructor(
     readonly bins: number,

@@ -67,7 +67,12 @@ export const STATE_START = 0
  * in the run loop monomorphic.
  */
 export class SimThread {
-  now: number
+  /**
+   * The thread's clock. Initialised here, not only in the constructor: an ES2022 class field
+   * declared without a value starts as undefined, and V8 then keeps the field tagged, so every
+   * store of a time allocated a fresh heap number (and a write barrier) on each event.
+   */
+  now = 0
   /** The request of a generator path (OP_*), its delay, lock and caller. */
   op = 0
   arg = 0

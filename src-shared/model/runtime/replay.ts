@@ -192,10 +192,10 @@ export class PamtReplay implements PageEventSink {
   private getOps = 0
   private putOps = 0
   private peakTotal = -1
-  private peakTime: number
+  private peakTime = 0
   private peakPairs = 0
   private area = 0
-  private lastT: number
+  private lastT = 0
   private readonly fixed: number
   private readonly series: {
     timeNs: number[]

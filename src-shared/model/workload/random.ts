@@ -13,7 +13,7 @@ export function mulberry32Word(state: number): number {
  * of these, seeded from the scenario's seed, so a run is reproducible.
  */
 export class SeededRandom {
-  private state: number
+  private state = 0
 
   constructor(seed: number) {
     this.state = seed >>> 0
