@@ -4,7 +4,7 @@ import { EventKind, type PageEventSink } from '../runtime/pageEvents'
 import { AllocationRuns } from './allocationRuns'
 import { CoalescingSink } from './coalescingSink'
 import { SeededRandom } from './random'
-import { PAGES_PER_REGION, RegionPool, type StreamKind } from './regionPool'
+import { PAGES_PER_REGION, pagesPerRegionVisit, RegionPool, type StreamKind } from './regionPool'
 import type { KvmMaxLeaf, Scenario, TdClass } from './scenario'
 import {
   controlPages,
@@ -194,7 +194,9 @@ export function generateEvents(
       slot: pool.nodes.length ? nextId % pool.nodes.length : 0,
       startNs,
       endNs: plan.endNs,
-      guest: new AllocationRuns(),
+      // Sized for the runs its 4K memory will take (one per region visit), up to a bound: a fresh
+      // host's 16 GiB TD takes 8192, and growing to that by doubling was a tenth of a cold fill.
+      guest: new AllocationRuns(guestRunsHint(layout.fourKPages, scenario.host.fragmentation)),
       kernel: new AllocationRuns(),
       twoMPos: [],
       oneGPos: [],
@@ -274,13 +276,21 @@ export function generateEvents(
     if (puts > 0) events.emit(t, EventKind.Put, regionOf[2 * pos]!, 1, puts, td.id)
   }
 
+  // One callback for every allocation, reading the get in progress from these, not a closure per
+  // get: a new closure at the pool's call site each time cost the compiled walk a deopt.
+  let takeT = 0
+  let takeTd: TdState | null = null
+  let takeRuns: AllocationRuns | null = null
+  const take = (p: number, n: number): void => {
+    getAt(takeT, p, n, takeTd!)
+    takeRuns!.push(p, n)
+  }
   const get = (t: number, td: TdState, stream: StreamKind, pages: number): void => {
     if (pages <= 0) return
-    const runs = stream === 'guest' ? td.guest : td.kernel
-    notes.unplacedPages += pool.allocate(stream, td.slot, pages, (p, n) => {
-      getAt(t, p, n, td)
-      runs.push(p, n)
-    })
+    takeT = t
+    takeTd = td
+    takeRuns = stream === 'guest' ? td.guest : td.kernel
+    notes.unplacedPages += pool.allocate(stream, td.slot, pages, take)
   }
 
   /** Map private memory up to these counts (never down), with the S-EPT pages it needs. */
@@ -500,4 +510,13 @@ export function generateEvents(
     pageOperations: events.pageOperations,
     regionVisits: events.regionVisits
   }
+}
+
+/** Most runs a TD's guest stream is sized for up front (6 bytes a run: 384 KiB). */
+const MAX_GUEST_RUNS_HINT = 1 << 16
+
+/** The runs `fourKPages` of guest memory take at `fragmentation`, within [64, 2^16]. */
+function guestRunsHint(fourKPages: number, fragmentation: number): number {
+  const runs = Math.ceil(fourKPages / pagesPerRegionVisit(fragmentation)) + 1
+  return Math.max(64, Math.min(MAX_GUEST_RUNS_HINT, runs))
 }
