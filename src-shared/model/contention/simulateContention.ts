@@ -700,6 +700,21 @@ export function simulateContention(
 
   // -- The threads' loops as state machines (threadState.ts) -----------------------------------
   /**
+   * A delay of `ns` for the thread, its next state already set: taken inline when no other event
+   * comes first (the run loop's own test and count), true; else queued, false (the thread goes
+   * back to the run loop).
+   */
+  const delayInline = (t: SimThread, ns: number): boolean => {
+    const at = t.now + ns
+    if (at < queue.nextTime()) {
+      t.now = at
+      events++
+      return true
+    }
+    queue.push(at, t.tid)
+    return false
+  }
+  /**
    * Move the thread's clock by `ns` and set its next state, counting the step as an event but
    * without asking the queue whether another event comes first: only for a delay after which the
    * thread touches nothing shared (no lock, refcount, pool, mmu_lock or other thread's state)
@@ -895,16 +910,9 @@ export function simulateContention(
           if (td.vcpusDone === td.vcpus && td.vmmParked) queue.push(t.now, td.vmmThread)
           return STEP_DONE
       }
-      // Every `break` above is a delay of `delayNs` into the state it set: continued inline when
-      // no other event comes first (the run loop's own test and count), else queued. One copy of
-      // this per machine, not one per state, leaves the compiler room to inline the rest.
-      const at = t.now + delayNs
-      if (at < queue.nextTime()) {
-        t.now = at
-        events++
-        continue
-      }
-      queue.push(at, t.tid)
+      // Every `break` above is a delay of `delayNs` into the state it set. One call per machine,
+      // not one per state, leaves the compiler room to inline the rest.
+      if (delayInline(t, delayNs)) continue
       return STEP_BLOCKED
     }
   }
@@ -1011,16 +1019,9 @@ export function simulateContention(
           lastPut = Math.max(lastPut, t.now)
           return STEP_DONE
       }
-      // Every `break` above is a delay of `delayNs` into the state it set: continued inline when
-      // no other event comes first (the run loop's own test and count), else queued. One copy of
-      // this per machine, not one per state, leaves the compiler room to inline the rest.
-      const at = t.now + delayNs
-      if (at < queue.nextTime()) {
-        t.now = at
-        events++
-        continue
-      }
-      queue.push(at, t.tid)
+      // Every `break` above is a delay of `delayNs` into the state it set. One call per machine,
+      // not one per state, leaves the compiler room to inline the rest.
+      if (delayInline(t, delayNs)) continue
       return STEP_BLOCKED
     }
   }
