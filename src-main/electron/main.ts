@@ -103,9 +103,12 @@ async function showReportSaveDialog(
 }
 
 applySecurityRules(isAllowedUrl)
+// A model worker warms up while the window opens, and again after each host loads (prewarm).
+const launcher = new WorkerThreadLauncher(workerPath, { warmUp: true })
+launcher.prewarm()
 const services = createServices({
   mode: 'desktop',
-  launcher: new WorkerThreadLauncher(workerPath),
+  launcher,
   resourcesDir: paths.resourcesDir,
   showOpenDialog,
   showSaveDialog,

@@ -17,6 +17,11 @@ export interface TaskLauncher {
     task: T,
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void }
+  /**
+   * Have a worker ready with a warm JIT for the next job, if this launcher does that (the app's
+   * does, the CLI's does not): called at start-up and when a host has been loaded.
+   */
+  prewarm?(): void
 }
 
 /** Default cap on a worker's heap: a 64 MiB log is ~128 MiB as UTF-16 plus its line array. */
@@ -70,6 +75,11 @@ export interface WorkerThreadLauncherOptions {
    * DEFAULT_CANCEL_GRACE_MS); 0 terminates it at once, as before cooperative cancel.
    */
   cancelGraceMs?: number
+  /**
+   * Let prewarm() run the warm-up jobs (src-main/worker/warmUp.ts) on a worker (default false:
+   * the CLI runs one job and exits; the app and browser mode turn it on).
+   */
+  warmUp?: boolean
 }
 
 /** One line for an error shown to users: a multi-line message (a stack, a report) is joined. */
@@ -98,6 +108,9 @@ interface PoolWorker {
   readonly cancelFlag: Int32Array
   /** Terminates it if its cancelled job has not answered in time; set only while cancelling. */
   graceTimer: NodeJS.Timeout | null
+  /** Running the warm-up now; and has run it (its JIT is warm for the model's jobs). */
+  warmingUp: boolean
+  warmed: boolean
 }
 
 /** A job waiting for a worker: run it on the one given, or fail it (no thread could start). */
@@ -141,6 +154,9 @@ export class WorkerThreadLauncher implements TaskLauncher {
   private readonly keepWarm: number
   private readonly idleTimeoutMs: number
   private readonly cancelGraceMs: number
+  private readonly warmUp: boolean
+  /** Workers running the warm-up now. */
+  private warmingUp = 0
   /** Workers whose job was cancelled, given the grace period to answer. */
   private readonly cancelling = new Set<PoolWorker>()
   /** Jobs waiting for a worker, oldest first. */
@@ -163,6 +179,7 @@ export class WorkerThreadLauncher implements TaskLauncher {
     this.keepWarm = Math.max(0, options.keepWarm ?? DEFAULT_KEEP_WARM)
     this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS)
     this.cancelGraceMs = Math.max(0, options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS)
+    this.warmUp = options.warmUp ?? false
   }
 
   /** Tasks run at once: the pool size. */
@@ -190,6 +207,29 @@ export class WorkerThreadLauncher implements TaskLauncher {
     return this.cancelling.size
   }
 
+  /** Workers running the warm-up now. */
+  get warmingUpWorkers(): number {
+    return this.warmingUp
+  }
+
+  /**
+   * Run the warm-up jobs (src-main/worker/warmUp.ts) on a worker that has not run them: the newest
+   * idle one, or a new one when none is alive. Why: a worker's first job pays V8's compilation of
+   * the model (a 2 TiB fill: about 105 ms on a new worker, 65 ms after the warm-up, 55 ms warm),
+   * and the user's first what-if after loading a host should not. A job launched during the
+   * warm-up waits for that worker, as for a cancelled one, rather than starting a cold thread. Does
+   * nothing unless the launcher was made with `warmUp`, when the pool keeps no worker warm, while
+   * a warm-up runs, when an idle worker is warm already, or when every live worker is busy (their
+   * jobs warm them).
+   */
+  prewarm(): void {
+    if (!this.warmUp || this.keepWarm === 0 || this.warmingUp > 0 || this.queue.length > 0) return
+    if (this.idle.some((pw) => pw.warmed)) return
+    if (this.idle.length === 0 && this.live > 0) return
+    // The result needs no answer: the worker is released to the idle list as after any job.
+    void this.launch({ kind: 'warmUp' }, () => undefined).result
+  }
+
   /** Terminate every idle worker now (each still reports its exit through onWorkerExit). */
   terminateIdle(): void {
     for (const pw of this.idle.splice(0)) this.retire(pw)
@@ -203,7 +243,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
     // With none, a worker finishing a cancel (usually within ms) that no waiting job has claimed
     // takes this job when it answers, or a fresh one does if it is ended: no cold start meanwhile,
     // no BUSY and no `queued` notice, since no other job holds the pool.
-    const awaitsCancelled = this.idle.length === 0 && this.cancelling.size > this.queue.length
+    const awaitsCancelled =
+      this.idle.length === 0 && this.cancelling.size + this.warmingUp > this.queue.length
     const full =
       !awaitsCancelled &&
       this.idle.length === 0 &&
@@ -258,6 +299,10 @@ export class WorkerThreadLauncher implements TaskLauncher {
       run: (pw) => {
         serving = pw
         pw.job = handlers
+        if (task.kind === 'warmUp') {
+          pw.warmingUp = true
+          this.warmingUp++
+        }
         pw.worker.postMessage(task)
       },
       fail: (message) =>
@@ -290,7 +335,15 @@ export class WorkerThreadLauncher implements TaskLauncher {
       return null
     }
     this.live++
-    const pw: PoolWorker = { worker, job: null, idleTimer: null, cancelFlag, graceTimer: null }
+    const pw: PoolWorker = {
+      worker,
+      job: null,
+      idleTimer: null,
+      cancelFlag,
+      graceTimer: null,
+      warmingUp: false,
+      warmed: false
+    }
     // One set of listeners per worker, for its whole life, sent to the job it serves: a job's
     // handlers are detached by clearing `job`, and an idle worker's stray event reaches no job.
     worker.on('message', (m: WorkerMessage) => pw.job?.message(m))
@@ -352,6 +405,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
     // flagged just after the job's own answer was posted must not stop the next job.
     Atomics.store(pw.cancelFlag, 0, 0)
     pw.job = null
+    if (pw.warmingUp) pw.warmed = true
+    this.endWarmUp(pw)
     if (this.keepWarm === 0) return this.retire(pw)
     const next = this.queue.shift()
     if (next) return this.take(pw, next)
@@ -374,8 +429,16 @@ export class WorkerThreadLauncher implements TaskLauncher {
     void pw.worker.terminate()
   }
 
+  /** The worker is no longer running the warm-up (it answered, failed or was ended). */
+  private endWarmUp(pw: PoolWorker): void {
+    if (!pw.warmingUp) return
+    pw.warmingUp = false
+    this.warmingUp--
+  }
+
   /** Take a worker out of the idle list and the cancelling set, and stop their timers. */
   private forget(pw: PoolWorker): void {
+    this.endWarmUp(pw)
     this.stopCancelling(pw)
     if (pw.idleTimer) clearTimeout(pw.idleTimer)
     pw.idleTimer = null

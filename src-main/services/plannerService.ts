@@ -202,6 +202,8 @@ export class PlannerService implements PlannerMethods {
   ): Promise<ApiResult<HostResult>> {
     const out = await this.opts.jobs.run(jobId, task)
     if (!out.ok) return out
+    // A what-if usually follows a new host: have a worker compile the model meanwhile.
+    this.opts.jobs.launcher.prewarm?.()
     const { host, result } = out.value
     const hostId = this.hosts.add({
       host,

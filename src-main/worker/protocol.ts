@@ -34,6 +34,10 @@ import type { SavedFleet } from '@shared/fleet/fleetSaved'
 /** Model tasks for the worker. Inputs cross the thread boundary once; results come back as data. */
 export type WorkerTask =
   | {
+      /** Run the warm-up jobs (warmUp.ts) so that the worker's first real job finds its JIT warm. */
+      kind: 'warmUp'
+    }
+  | {
       kind: 'importAndAnalyze'
       fileName: string
       text: string
@@ -179,6 +183,8 @@ export interface ContentionPartOutput {
 
 /** The output of each task kind. */
 export interface TaskOutputs {
+  /** How long the warm-up took in the worker. */
+  warmUp: { warmUpMs: number }
   importAndAnalyze: HostTaskOutput
   analyze: HostTaskOutput
   simulate: SimulationRun

@@ -27,6 +27,7 @@ import type { TaskOutput, TaskOutputs, WorkerTask } from './protocol'
 import { runFleetBatch } from './fleetBatch'
 import { importAndAnalyzeText, withoutCode } from './importAndAnalyze'
 import { runReportTask } from './reportTask'
+import { warmUpTasks } from './warmUp'
 import {
   calibrationStep,
   contentionPartName,
@@ -82,6 +83,14 @@ async function run(
   progress: ProgressSink
 ): Promise<ApiResult<TaskOutputs[WorkerTask['kind']]>> {
   switch (task.kind) {
+    case 'warmUp': {
+      const t0 = performance.now()
+      for (const job of warmUpTasks()) {
+        const done = await run(job, () => undefined)
+        if (!done.ok) return err(done.error.code, `warm-up: ${done.error.message}`)
+      }
+      return ok({ warmUpMs: performance.now() - t0 })
+    }
     case 'importAndAnalyze': {
       progress('parsing', 0)
       const done = importAndAnalyzeText(task.text, task.fileName, task.format, task.model, {

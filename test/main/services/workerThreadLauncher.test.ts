@@ -807,3 +807,102 @@ describe('WorkerThreadLauncher cooperative cancel', { timeout: 30_000 }, () => {
     expect(await nextExit()).toBe(1)
   })
 })
+
+describe('WorkerThreadLauncher warm-up (prewarm)', { timeout: 30_000 }, () => {
+  /**
+   * A stand-in worker that answers each task with how many tasks its thread has had, counting
+   * this one, and its thread id (a warm-up answers the same way: the launcher reads nothing of
+   * it). `hold.txt` waits until the cancel flag is set, so a test can keep the worker busy.
+   */
+  const countingWorker = scriptUrl(
+    "import { parentPort, threadId, workerData } from 'node:worker_threads'\n" +
+      'const f = workerData.cancelFlag\n' +
+      'let n = 0\n' +
+      'parentPort.on("message", (t) => {\n' +
+      '  n++\n' +
+      '  if (t.fileName === "hold.txt") while (Atomics.load(f, 0) === 0) Atomics.wait(f, 0, 0, 5)\n' +
+      '  parentPort.postMessage({ kind: "result",\n' +
+      '    result: { ok: true, value: { threadId, n, kind: t.kind } } })\n' +
+      '})'
+  )
+
+  type Count = { threadId: number; n: number; kind: string }
+
+  const countOf = (job: { result: Promise<ApiResult<unknown>> }): Promise<Count> =>
+    answerValue<Count>(job)
+
+  it('runs the warm-up on a new worker; a job launched meanwhile waits for it (no second thread) and runs second', async () => {
+    const { launcher, nextExit, exitCount } = observedLauncher(countingWorker, {
+      poolSize: 2,
+      warmUp: true
+    })
+    launcher.prewarm()
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.warmingUpWorkers).toBe(1)
+    // The pool has room for a second thread, but the job waits for the warming one, silently.
+    const phases: Array<JobProgress['phase']> = []
+    const job = countOf(launchOn(launcher, 'a.txt', (phase) => phases.push(phase)))
+    expect(launcher.liveWorkers).toBe(1)
+    expect(await job).toMatchObject({ n: 2, kind: 'importAndAnalyze' })
+    expect(phases).toEqual([])
+    expect(launcher.warmingUpWorkers).toBe(0)
+    expect(launcher.idleWorkers).toBe(1)
+    // That worker is warm now: another prewarm starts nothing.
+    launcher.prewarm()
+    expect(launcher.warmingUpWorkers).toBe(0)
+    expect(launcher.liveWorkers).toBe(1)
+    expect(exitCount()).toBe(0)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+  })
+
+  it('warms an idle worker that has not been warmed (one that only imported a host), on the same thread', async () => {
+    const { launcher, nextExit } = observedLauncher(countingWorker, { warmUp: true })
+    const first = await countOf(launchOn(launcher, 'a.txt'))
+    expect(first.n).toBe(1)
+    launcher.prewarm()
+    expect(launcher.warmingUpWorkers).toBe(1)
+    expect(launcher.idleWorkers).toBe(0)
+    const next = await countOf(launchOn(launcher, 'b.txt'))
+    expect(next).toMatchObject({ threadId: first.threadId, n: 3 })
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+  })
+
+  it('does nothing without the warmUp option, with keepWarm 0, or while every worker is busy', async () => {
+    const off = observedLauncher(countingWorker)
+    off.launcher.prewarm()
+    expect(off.launcher.liveWorkers).toBe(0)
+    const cold = observedLauncher(countingWorker, { warmUp: true, keepWarm: 0 })
+    cold.launcher.prewarm()
+    expect(cold.launcher.liveWorkers).toBe(0)
+
+    const { launcher, nextExit } = observedLauncher(countingWorker, {
+      poolSize: 2,
+      warmUp: true,
+      cancelGraceMs: 60_000
+    })
+    const held = launchOn(launcher, 'hold.txt')
+    launcher.prewarm()
+    // The busy worker's job will warm it; no second thread is started for a warm-up.
+    expect(launcher.liveWorkers).toBe(1)
+    expect(launcher.warmingUpWorkers).toBe(0)
+    // Cancelling sets the flag the stand-in waits on; it then answers and idles.
+    held.cancel()
+    expect(await held.result).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    const after = await countOf(launchOn(launcher, 'b.txt'))
+    expect(after.n).toBe(2)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+  })
+
+  it('the real worker runs the warm-up jobs (a fill on a fresh and a fragmented host, a contention run) and answers their time', async () => {
+    const { launcher, nextExit } = observedLauncher(built.workerPath)
+    const r = await launcher.launch({ kind: 'warmUp' }, () => undefined).result
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.warmUpMs).toBeGreaterThan(0)
+    expect(launcher.idleWorkers).toBe(1)
+    launcher.terminateIdle()
+    expect(await nextExit()).toBe(1)
+  })
+})
