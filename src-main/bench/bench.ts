@@ -12,6 +12,7 @@ import { runCReference, type CReference, type FillShape } from './cReference'
 import type { ImportBenchRow } from './importBench'
 import { fleetBench, fleetBenchChild } from './fleetBench'
 import { rendererBench, rendererBenchText } from './rendererBench'
+import { appFillJobs } from './appJobBench'
 
 // `npm run bench`: throughput and memory of the Dynamic PAMT replay, the contention simulation and
 // the importers at their size limits, next to plain C programs doing the same work in the same run
@@ -129,7 +130,12 @@ function printIssueFigures(m: BenchMessage, c: CReference, allDesigns: Row): voi
 }
 
 /** The issue-14 figures (`--json`), each with the work it did, and the C reference beside them. */
-function issueJson(m: BenchMessage, c: CReference, allDesigns: Row): Record<string, unknown> {
+function issueJson(
+  m: BenchMessage,
+  c: CReference,
+  allDesigns: Row,
+  appJob: Row
+): Record<string, unknown> {
   const [fresh, fragmented] = m.replay
   const fill = (r: Row | undefined): Record<string, unknown> => ({
     endToEndMs: r?.['generateAndReplayMs'],
@@ -142,7 +148,11 @@ function issueJson(m: BenchMessage, c: CReference, allDesigns: Row): Record<stri
   })
   return {
     load: loadavg().map((x) => +x.toFixed(2)),
-    fill2TiB: { ...fill(fresh), cRefcountLoopMs: c.refcount[String(fresh?.['name'])]?.['ms'] },
+    fill2TiB: {
+      ...fill(fresh),
+      cRefcountLoopMs: c.refcount[String(fresh?.['name'])]?.['ms'],
+      appJob
+    },
     fill2TiBFragmented: {
       ...fill(fragmented),
       cRefcountLoopMs: c.refcount[String(fragmented?.['name'])]?.['ms']
@@ -184,10 +194,11 @@ worker.on('message', async (msg: BenchMessage) => {
   }))
   const c = runCReference(join(root, 'src-main', 'bench', 'c'), msg.md1Params, fills)
   const allDesigns = await runAllDesigns(join(root, 'resources'))
+  const appJob = await appFillJobs()
   // Last, with the model idle: Chromium on the browser-mode server (rendererBench.ts).
   const renderer = await rendererBench(join(import.meta.dirname, 'cli.js'))
   if (json) {
-    const figures = { ...issueJson(msg, c, allDesigns), renderer }
+    const figures = { ...issueJson(msg, c, allDesigns, appJob), renderer }
     process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`)
     return
   }
@@ -195,6 +206,11 @@ worker.on('message', async (msg: BenchMessage) => {
   msg.contention.forEach(printContention)
   msg.imports.forEach(printImport)
   printIssueFigures(msg, c, allDesigns)
+  process.stdout.write(
+    `2 TiB fill as a job through the app's worker pool, launch to result: ${appJob['newWorkerMs']} ms on a new worker, ` +
+      `${appJob['prewarmedMs']} ms after the warm-up (${appJob['warmUpMs']} ms, run by the app at start and after a host loads), ` +
+      `${appJob['warmMs']} ms on the warm worker (median of 3)\n`
+  )
   process.stdout.write(rendererBenchText(renderer))
 })
 worker.on('error', (e) => {

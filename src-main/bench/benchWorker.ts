@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { analyzeHost } from '@shared/model/host/analyzeHost'
-import { emptyKernelTdxLog, type HostInput } from '@shared/model/host/memoryMap'
 import { PamtReplay, replayEvents } from '@shared/model/runtime/replay'
 import { PageEventBuffer } from '@shared/model/runtime/pageEvents'
 import { generateEvents } from '@shared/model/workload/generateEvents'
@@ -16,32 +15,12 @@ import { pagesPerRegionVisit } from '@shared/model/workload/regionPool'
 import { contentionPresetSettings } from '@shared/model/workload/presets'
 import { importHostText } from '@shared/import/importHost'
 import { runImportBench } from './importBench'
+import { host2TiB } from './syntheticInputs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 // Runs inside a worker with a 1 GiB heap cap, as the app's model worker does, and reports timings.
 const GiB = 2 ** 30
-const TiB = 2 ** 40
-
-/** A 2 TiB host, two nodes, as a large 2-socket server: RAM [1M, 2G) and [4G, 2T + 2G). */
-function host2TiB(): HostInput {
-  const end = 2 * TiB + 2 * GiB
-  return {
-    name: 'bench 2 TiB',
-    ranges: [
-      { baseBytes: 0x100000, endBytes: 2 * GiB, type: 'ram', typeLabel: 'usable', line: 0 },
-      { baseBytes: 4 * GiB, endBytes: end, type: 'ram', typeLabel: 'usable', line: 0 }
-    ],
-    memorySource: 'e820',
-    numaMemblks: [
-      { baseBytes: 0, endBytes: 1 * TiB, nid: 0, hotplug: false, line: 0 },
-      { baseBytes: 1 * TiB, endBytes: end, nid: 1, hotplug: false, line: 0 }
-    ],
-    numaSource: 'srat',
-    cmrs: [],
-    kernelLog: emptyKernelTdxLog()
-  }
-}
 
 function run(
   name: string,

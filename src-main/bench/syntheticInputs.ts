@@ -1,4 +1,11 @@
 import { TRACE_CSV_HEADER } from '@shared/import/trace/traceFormat'
+import { twoNodeHost } from '@shared/model/host/twoNodeHost'
+import type { HostInput } from '@shared/model/host/memoryMap'
+
+/** A 2 TiB host, two nodes, as a large 2-socket server: RAM [1M, 2G) and [4G, 2T + 2G). */
+export function host2TiB(): HostInput {
+  return twoNodeHost('bench 2 TiB', 2 ** 41, 2 ** 40)
+}
 
 /**
  * Generated inputs for `npm run bench` (and, at a small size, the tests that check the same
