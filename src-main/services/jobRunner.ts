@@ -215,8 +215,8 @@ export class WorkerThreadLauncher implements TaskLauncher {
   /**
    * Run the warm-up jobs (src-main/worker/warmUp.ts) on a worker that has not run them: the newest
    * idle one, or a new one when none is alive. Why: a worker's first job pays V8's compilation of
-   * the model (a 2 TiB fill: about 105 ms on a new worker, 65 ms after the warm-up, 55 ms warm),
-   * and the user's first what-if after loading a host should not. A job launched during the
+   * the model (a fresh 2 TiB fill's generation and replay: about 105 ms on a new thread, 70 ms
+   * after the warm-up, 50 ms warm), and the user's first what-if after loading a host should not. A job launched during the
    * warm-up waits for that worker, as for a cancelled one, rather than starting a cold thread. Does
    * nothing unless the launcher was made with `warmUp`, when the pool keeps no worker warm, while
    * a warm-up runs, when an idle worker is warm already, or when every live worker is busy (their
@@ -240,9 +240,9 @@ export class WorkerThreadLauncher implements TaskLauncher {
     onProgress: ProgressFn
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void } {
     // An idle worker exists only while the queue is empty (a freed worker serves the queue first).
-    // With none, a worker finishing a cancel (usually within ms) that no waiting job has claimed
-    // takes this job when it answers, or a fresh one does if it is ended: no cold start meanwhile,
-    // no BUSY and no `queued` notice, since no other job holds the pool.
+    // With none, a worker finishing a cancel (usually within ms) or its warm-up that no waiting
+    // job has claimed takes this job when it answers, or a fresh one does if it is ended: no cold
+    // start meanwhile, no BUSY and no `queued` notice, since no other job holds the pool.
     const awaitsCancelled =
       this.idle.length === 0 && this.cancelling.size + this.warmingUp > this.queue.length
     const full =

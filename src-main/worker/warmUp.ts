@@ -10,8 +10,9 @@ const GiB = 2 ** 30
  * workers"): a 16 GiB TD filled and torn down on a fresh and on a fragmented 32 GiB host, and two
  * 256 MiB TDs' faults under v6 and always-lock. They go through the same task code as the user's
  * jobs, so V8 has compiled the generator, the replay and the DES, with their type feedback, by the
- * time a job arrives: a 2 TiB fill then takes about 65 ms on a new worker instead of about 105
- * (measured in `npm run bench`, `fill2TiB.prewarmedEndToEndMs`). About 60 ms of one core, warm.
+ * time a job arrives: a fresh 2 TiB fill's generation and replay then take about 70 ms on a new
+ * worker instead of about 105 (the whole what-if job, with its placement range, 160 ms instead of
+ * 370: `npm run bench`, `fill2TiB.appJob`). About 300 ms of one core on a new thread.
  */
 export function warmUpTasks(): WorkerTask[] {
   const host = twoNodeHost('warm-up', 32 * GiB)

@@ -199,7 +199,7 @@ export class EventQueue {
     const n = this.size
     let j = (this.head + n) & mask
     if (n > 0) {
-      // Before the middle (a lock hand-off, due soon): the earlier events move back, apart.
+      // Before the middle (a lock hand-off, due soon): the earlier events move back instead.
       if (timeNs < time[(this.head + (n >> 1)) & mask]!) {
         this.pushRingFront(timeNs, payload)
         return
