@@ -37,7 +37,7 @@ async function warmUpDone(launcher: WorkerThreadLauncher): Promise<void> {
 /**
  * The fresh 2 TiB fill as a user's job through the app's worker pool, launch to result: on a new
  * worker (thread start, bundle load and a cold JIT), on a worker that ran the warm-up the app
- * starts after launch and after each host load (docs/ARCHITECTURE.md, "Warm workers"), and again
+ * starts after each host load (docs/ARCHITECTURE.md, "Warm workers"), and again
  * on that now warm worker (median of three).
  */
 export async function appFillJobs(): Promise<Record<string, number>> {

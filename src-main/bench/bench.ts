@@ -208,7 +208,7 @@ worker.on('message', async (msg: BenchMessage) => {
   printIssueFigures(msg, c, allDesigns)
   process.stdout.write(
     `2 TiB fill as a job through the app's worker pool, launch to result: ${appJob['newWorkerMs']} ms on a new worker, ` +
-      `${appJob['prewarmedMs']} ms after the warm-up (${appJob['warmUpMs']} ms, run by the app at start and after a host loads), ` +
+      `${appJob['prewarmedMs']} ms after the warm-up (${appJob['warmUpMs']} ms, run by the app after a host loads), ` +
       `${appJob['warmMs']} ms on the warm worker (median of 3)\n`
   )
   process.stdout.write(rendererBenchText(renderer))

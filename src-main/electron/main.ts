@@ -103,12 +103,10 @@ async function showReportSaveDialog(
 }
 
 applySecurityRules(isAllowedUrl)
-// A model worker warms up while the window opens, and again after each host loads (prewarm).
-const launcher = new WorkerThreadLauncher(workerPath, { warmUp: true })
-launcher.prewarm()
 const services = createServices({
   mode: 'desktop',
-  launcher,
+  // A model worker warms up after each host loads (prewarm): a what-if needs a host.
+  launcher: new WorkerThreadLauncher(workerPath, { warmUp: true }),
   resourcesDir: paths.resourcesDir,
   showOpenDialog,
   showSaveDialog,

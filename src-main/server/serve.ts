@@ -5,8 +5,8 @@ import { newAccessToken } from './security'
 
 /**
  * Start browser mode with the real services, a pool of model workers (one kept warm between jobs,
- * the launcher's default, for live what-ifs; one warmed up at start and after each host loads, as
- * in the desktop app) and a fresh token.
+ * the launcher's default, for live what-ifs; one warmed up after each host loads, as in the
+ * desktop app) and a fresh token.
  */
 export async function serveBrowserMode(opts: {
   port: number
@@ -16,11 +16,9 @@ export async function serveBrowserMode(opts: {
   /** Data folder for the autosave (default: defaultDataDir(), docs/workspaces.md). */
   dataDir?: string
 }): Promise<RunningBrowserServer> {
-  const launcher = new WorkerThreadLauncher(opts.workerPath, { warmUp: true })
-  launcher.prewarm()
   const services = createServices({
     mode: 'browser',
-    launcher,
+    launcher: new WorkerThreadLauncher(opts.workerPath, { warmUp: true }),
     resourcesDir: opts.resourcesDir,
     ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {})
   })

@@ -19,7 +19,7 @@ export interface TaskLauncher {
   ): { result: Promise<ApiResult<TaskOutput<T>>>; cancel: () => void }
   /**
    * Have a worker ready with a warm JIT for the next job, if this launcher does that (the app's
-   * does, the CLI's does not): called at start-up and when a host has been loaded.
+   * does, the CLI's does not): called when a host has been loaded, since a what-if needs one.
    */
   prewarm?(): void
 }
