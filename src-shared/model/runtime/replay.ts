@@ -186,7 +186,14 @@ export class PamtReplay implements PageEventSink {
   private readonly nodePairs: Float64Array
   private readonly findings: ReplayFinding[] = []
   private readonly findingCounts: Record<string, number> = {}
-  private pairs = 0
+  /**
+   * Pairs installed now. Declared with a fraction and set to 0 in the constructor, so that V8
+   * gives the field a double representation from the start: its byte products (× 8 KiB) pass
+   * 2^31 at 262,144 pairs, and an integer field made the compiled replay deoptimize there once,
+   * which cost a new worker's first 2 TiB fill about a tenth of its time (docs/workload-model.md,
+   * "Performance").
+   */
+  private pairs = 0.5
   private cachePages = 0
   private adds = 0
   private removes = 0
@@ -245,6 +252,7 @@ export class PamtReplay implements PageEventSink {
     host: HostAnalysis,
     private readonly opts: ReplayOptions
   ) {
+    this.pairs = 0
     this.regionLimit = Math.ceil(host.maxPfn / 512)
     this.refcount = new Uint16Array(this.regionLimit)
     this.observedPair = opts.checkObservedSeamcalls ? new Uint8Array(this.regionLimit) : null
