@@ -371,27 +371,22 @@ export class EventQueue {
   /** Room for more lane events: double the arrays (at least 1024). */
   private growLane(): void {
     const n = Math.max(1024, 2 * this.laneTail)
-    const t = new Float64Array(n)
-    t.set(this.laneTime)
-    const s = new Float64Array(n)
-    s.set(this.laneSeq)
-    const p = new Int32Array(n)
-    p.set(this.lanePayload)
-    this.laneTime = t
-    this.laneSeq = s
-    this.lanePayload = p
+    this.laneTime = widened(this.laneTime, n)
+    this.laneSeq = widened(this.laneSeq, n)
+    this.lanePayload = widened(this.lanePayload, n)
   }
 
   private grow(): void {
     const n = this.time.length * 2
-    const t = new Float64Array(n)
-    t.set(this.time)
-    const s = new Float64Array(n)
-    s.set(this.seq)
-    const p = new Int32Array(n)
-    p.set(this.payload)
-    this.time = t
-    this.seq = s
-    this.payload = p
+    this.time = widened(this.time, n)
+    this.seq = widened(this.seq, n)
+    this.payload = widened(this.payload, n)
   }
+}
+
+/** `a`'s elements at the start of a new array of the same type and length `n` (at least a's). */
+function widened<A extends Float64Array | Int32Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (length: number) => A)(n)
+  b.set(a)
+  return b
 }

@@ -933,7 +933,7 @@ export function simulateContention(
           if (td.endNs === null) return STEP_DONE
           // Wait for the TD's end, and for its vCPUs to finish faulting (the last one wakes it).
           if (t.now < td.endNs) {
-            // delayTo, but a queued wait goes to the queue's lane for far-off events (pushLate).
+            // delayInline, but a queued wait goes to the queue's lane for far-off events (pushLate).
             t.state = M_PARK
             const at = t.now + (td.endNs - t.now)
             if (at < queue.nextTime()) {
@@ -1034,14 +1034,7 @@ export function simulateContention(
     for (;;) {
       if (path.next().done) return true
       if (t.op === OP_DELAY) {
-        const at = t.now + t.arg
-        // Nothing else happens before `at`: continue this thread inline (exact, no heap traffic).
-        if (at < queue.nextTime()) {
-          t.now = at
-          events++
-          continue
-        }
-        queue.push(at, t.tid)
+        if (delayInline(t, t.arg)) continue
         return false
       }
       if (t.op === OP_PARK) return false
