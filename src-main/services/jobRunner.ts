@@ -226,8 +226,14 @@ export class WorkerThreadLauncher implements TaskLauncher {
     if (!this.warmUp || this.keepWarm === 0 || this.warmingUp > 0 || this.queue.length > 0) return
     if (this.idle.some((pw) => pw.warmed)) return
     if (this.idle.length === 0 && this.live > 0) return
-    // The result needs no answer: the worker is released to the idle list as after any job.
-    void this.launch({ kind: 'warmUp' }, () => undefined).result
+    // The worker is released to the idle list as after any job. A failed warm-up costs only the
+    // speed-up (the failed worker is ended and the next job starts a fresh one), but says so.
+    void this.launch({ kind: 'warmUp' }, () => undefined).result.then((r) => {
+      if (!r.ok)
+        process.stderr.write(
+          `pamt-planner: model worker warm-up failed (${r.error.code}): ${oneLine(r.error.message)}\n`
+        )
+    })
   }
 
   /** Terminate every idle worker now (each still reports its exit through onWorkerExit). */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { JobProgress } from '@shared/api/contract'
 import type { ApiResult } from '@shared/api/errors'
 import { emptyKernelTdxLog, type HostInput } from '@shared/model/host/memoryMap'
@@ -894,6 +894,31 @@ describe('WorkerThreadLauncher warm-up (prewarm)', { timeout: 30_000 }, () => {
     expect(after.n).toBe(2)
     launcher.terminateIdle()
     expect(await nextExit()).toBe(1)
+  })
+
+  it('a warm-up that fails says so in one line on stderr, and its worker is ended', async () => {
+    const throwing = scriptUrl(
+      "import { parentPort } from 'node:worker_threads'\n" +
+        'parentPort.on("message", () => { throw new Error("no model here") })'
+    )
+    const { launcher, nextExit } = observedLauncher(throwing, { warmUp: true })
+    const lines: string[] = []
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk))
+      return true
+    })
+    try {
+      launcher.prewarm()
+      expect(launcher.warmingUpWorkers).toBe(1)
+      expect(await nextExit()).toBe(1)
+    } finally {
+      spy.mockRestore()
+    }
+    expect(lines).toEqual([
+      'pamt-planner: model worker warm-up failed (INTERNAL): model worker failed: no model here\n'
+    ])
+    expect(launcher.warmingUpWorkers).toBe(0)
+    expect(launcher.liveWorkers).toBe(0)
   })
 
   it('the real worker runs the warm-up jobs (a fill on a fresh and a fragmented host, a contention run) and answers their time', async () => {
